@@ -1,0 +1,1 @@
+"""Placeholder package; built in later issues."""

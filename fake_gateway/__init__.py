@@ -1,0 +1,7 @@
+"""An in-process fake IB Gateway that speaks the real TWS API wire protocol over TCP."""
+
+from .config import AccountConfig, GatewayConfig
+from .server import FakeGateway
+from .state.brokerage import Brokerage
+
+__all__ = ["AccountConfig", "Brokerage", "FakeGateway", "GatewayConfig"]

@@ -1,0 +1,281 @@
+"""One API connection: handshake, startApi, request dispatch and the write path.
+
+A session is a view onto the brokerage. It owns only what IB keeps per connection: the negotiated
+version, the client id, and this client's subscriptions. Everything a client breaks (garbage,
+oversized frames, bad UTF-8, requests before startApi) closes this session alone, with a log line
+that says what was wrong; the gateway and the other sessions carry on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from ..wire.framing import (
+    API_PREFIX,
+    FrameParser,
+    MalformedHandshake,
+    ProtocolError,
+    parse_version_range,
+    split_fields,
+)
+from ..wire.out_basic import ERROR
+from ..wire.reading import BadRequest, Request
+from ..wire.spec import MessageSpec, frame_fields
+from ..wire.table import INCOMING
+
+if TYPE_CHECKING:
+    from ..server import FakeGateway
+
+log = logging.getLogger("fake_gateway.session")
+
+Handler = Callable[["Session", Request], None]
+START_API_ID = 71
+
+
+class Session(asyncio.Protocol):
+    """The server side of one TWS API socket."""
+
+    def __init__(self, gateway: "FakeGateway", number: int) -> None:
+        self.gateway = gateway
+        self.brokerage = gateway.brokerage
+        self.number = number
+        self.peer = "?"
+        self.transport: asyncio.Transport | None = None
+        self.phase = "prefix"
+        self.version = 0
+        self.client_id: int | None = None
+        self.connect_options = ""
+        self.parser = FrameParser(gateway.config.max_frame)
+        self._prefix = b""
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self.subscriptions: dict[str, dict[int, Any]] = {}
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.closed = asyncio.Event()
+        self.requests_seen = 0
+        self.close_reason = ""
+
+    # ----- connection lifecycle -------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        peer = transport.get_extra_info("peername") or ("?", 0)
+        self.peer = f"{peer[0]}:{peer[1]}"
+        log.debug("session %d: connection from %s", self.number, self.peer)
+        if not self.gateway.admit(self):
+            self.gateway.refused_connections += 1
+            self.phase = "closed"
+            transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.phase != "closed":
+            self.phase = "closed"
+            if self.parser.pending and not self.close_reason:
+                log.warning(
+                    "session %d (%s): peer closed with a truncated frame (%d bytes pending)",
+                    self.number, self.peer, self.parser.pending,
+                )
+        for task in tuple(self.tasks):
+            task.cancel()
+        self.brokerage.events.unsubscribe(self.on_brokerage_event)
+        self.gateway.session_ended(self)
+        self._writable.set()
+        self.closed.set()
+
+    def pause_writing(self) -> None:
+        self._writable.clear()
+
+    def resume_writing(self) -> None:
+        self._writable.set()
+
+    async def drain(self) -> None:
+        """Wait while the socket's write buffer is over its high-water mark."""
+        await self._writable.wait()
+
+    def close(self, reason: str = "", abort: bool = False) -> None:
+        """Close this connection only; abort sends RST instead of FIN."""
+        if reason and not self.close_reason:
+            self.close_reason = reason
+        if self.transport is not None and not self.transport.is_closing():
+            if abort:
+                self.transport.abort()
+            else:
+                self.transport.close()
+
+    def reject(self, reason: str) -> None:
+        """Log a protocol violation with its cause and drop the offender."""
+        log.warning("session %d (%s, client %s): %s; closing the connection",
+                    self.number, self.peer, self.client_id, reason)
+        self.close(reason)
+
+    # ----- reading ----------------------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
+            return
+        faults = self.gateway.faults
+        if faults.active:
+            data = faults.inbound_bytes(self, data)
+            if not data:
+                return
+        try:
+            if self.phase == "prefix":
+                data = self._read_prefix(data)
+                if not data:
+                    return
+            for payload in self.parser.feed(data):
+                self._on_payload(payload)
+                if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
+                    return
+        except ProtocolError as exc:
+            self.reject(str(exc))
+        except Exception:  # a bug in a handler must not take the gateway down
+            log.exception("session %d: internal error while handling a request", self.number)
+            self.reject("internal error while handling a request (see the traceback above)")
+
+    def _read_prefix(self, data: bytes) -> bytes:
+        needed = len(API_PREFIX) - len(self._prefix)
+        self._prefix += data[:needed]
+        rest = data[needed:]
+        if not API_PREFIX.startswith(self._prefix):
+            raise MalformedHandshake(f"connection must start with API\\0, got {self._prefix!r}")
+        if len(self._prefix) < len(API_PREFIX):
+            return b""
+        self.phase = "version"
+        return rest
+
+    def _on_payload(self, payload: bytes) -> None:
+        if self.phase == "version":
+            self._negotiate(payload)
+            return
+        fields = split_fields(payload, self.parser.frames_seen)
+        faults = self.gateway.faults
+        if faults.active and not faults.inbound_request(self, fields):
+            return
+        self.handle_fields(fields)
+
+    def _negotiate(self, payload: bytes) -> None:
+        low, high, options = parse_version_range(payload)
+        config = self.gateway.config
+        if high < config.min_version or low > config.max_version:
+            raise MalformedHandshake(
+                f"client version range v{low}..{high} does not overlap the gateway's "
+                f"v{config.min_version}..{config.max_version}"
+            )
+        self.version = min(high, config.max_version)
+        self.connect_options = options
+        self.phase = "start_api"
+        self.write(frame_fields([str(self.version), self.connection_time()]), None)
+
+    def connection_time(self) -> str:
+        """``YYYYMMDD HH:MM:SS TZ`` in the gateway's time zone, like IB's handshake reply."""
+        now = datetime.fromtimestamp(self.gateway.clock(), ZoneInfo(self.gateway.config.timezone))
+        return now.strftime("%Y%m%d %H:%M:%S ") + (now.tzname() or "EST")
+
+    def handle_fields(self, fields: list[str]) -> None:
+        """Decode and dispatch one request (also the entry point for injected requests)."""
+        self.requests_seen += 1
+        try:
+            msg_id = int(fields[0])
+        except (ValueError, IndexError):
+            raise BadRequestFrame(f"message id {fields[0][:20]!r} is not a number" if fields else "empty message")
+        if self.phase == "start_api" and msg_id != START_API_ID:
+            raise BadRequestFrame(f"request {msg_id} arrived before startApi")
+        spec = INCOMING.get(msg_id)
+        handler = self.gateway.handlers.get(msg_id)
+        if spec is None or handler is None:
+            self.unsupported(msg_id, fields, spec.name if spec else None)
+            return
+        try:
+            values = spec.decode(fields, self.version)
+        except BadRequest as exc:
+            log.warning("session %d (client %s): %s", self.number, self.client_id, exc)
+            self.send_error(_guess_request_id(fields), 320, f"Error reading request. {exc}")
+            return
+        handler(self, Request(msg_id, spec.name, values, fields))
+
+    def unsupported(self, msg_id: int, fields: list[str], name: str | None) -> None:
+        """IB answers requests it cannot serve with an error to that id and goes on."""
+        label = name or f"message id {msg_id}"
+        log.warning("session %d (client %s): unsupported request %s (%d fields)",
+                    self.number, self.client_id, label, len(fields))
+        self.send_error(
+            _guess_request_id(fields), 321,
+            f"Error validating request.-'{msg_id}' : cause - The fake gateway does not support {label}",
+        )
+
+    # ----- writing ----------------------------------------------------------------------------
+
+    def write(self, frame: bytes, msg_id: int | None) -> None:
+        """Every outgoing byte passes here, so faults can delay, drop or duplicate it."""
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        faults = self.gateway.faults
+        if faults.active:
+            faults.outbound(self, msg_id, frame)
+            return
+        transport.write(frame)
+
+    def raw_write(self, data: bytes) -> None:
+        """Write bytes past the fault layer (used by the fault layer itself)."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(data)
+
+    def send(self, spec: MessageSpec, values: Mapping[str, Any] | None = None, **more: Any) -> None:
+        self.write(spec.frame(self.version, values, **more), spec.msg_id)
+
+    def send_error(self, req_id: int, code: int, message: str, advanced: str = "") -> None:
+        self.send(ERROR, id=req_id, errorCode=code, errorString=message,
+                  advancedOrderRejectJson=advanced, errorTime=int(self.gateway.clock() * 1000))
+
+    # ----- subscriptions and background work -----------------------------------------------
+
+    def subscribe(self, kind: str, req_id: int, value: Any = True) -> None:
+        self.subscriptions.setdefault(kind, {})[req_id] = value
+
+    def unsubscribe(self, kind: str, req_id: int) -> Any:
+        return self.subscriptions.get(kind, {}).pop(req_id, None)
+
+    def subscribed(self, kind: str) -> dict[int, Any]:
+        return self.subscriptions.get(kind, {})
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        """Run background work owned by this session; it is cancelled when the session ends."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("session %d: background task failed", self.number, exc_info=task.exception())
+
+    def on_brokerage_event(self, event: str, payload: dict[str, Any]) -> None:
+        """Brokerage events reach the session's handlers through the gateway's event table."""
+        for listener in self.gateway.event_handlers.get(event, ()):
+            listener(self, payload)
+
+    @property
+    def ready(self) -> bool:
+        return self.phase == "ready"
+
+
+class BadRequestFrame(ProtocolError):
+    """A frame that is not a request at all (no numeric id, or out of sequence)."""
+
+
+def _guess_request_id(fields: list[str]) -> int:
+    """Most requests carry ``id, version, reqId``; fall back to -1 when that is not a number."""
+    for index in (2, 1):
+        if len(fields) > index:
+            try:
+                return int(fields[index])
+            except ValueError:
+                continue
+    return -1

@@ -1,0 +1,86 @@
+"""The brokerage: everything that lives on IB's servers rather than in one API connection.
+
+Accounts, positions, the contract catalog, order ids, orders and executions live here. Sessions
+come and go (disconnects, gateway restarts) and only ever look at or act on this state, so
+nothing is lost when a client drops, exactly as with the real IB back end.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ..config import AccountConfig, GatewayConfig
+from .accounts import Account
+from .contracts import ContractCatalog, default_catalog
+from .events import EventHub
+
+
+class Brokerage:
+    """The shared simulated back end behind every session of a gateway."""
+
+    def __init__(self, config: GatewayConfig | None = None, catalog: ContractCatalog | None = None) -> None:
+        self.config = config or GatewayConfig()
+        self.random = random.Random(self.config.seed)
+        self.catalog = catalog or (
+            ContractCatalog.from_yaml(self.config.catalog) if self.config.catalog else default_catalog()
+        )
+        self.events = EventHub()
+        self.accounts: dict[str, Account] = {}
+        for account_config in self.config.accounts:
+            self.add_account(account_config)
+        self._next_order_id = self.config.next_order_id
+        self._next_perm_id = 1_000_000_000 + self.random.randrange(100_000_000)
+
+    def add_account(self, account_config: AccountConfig) -> Account:
+        account = Account(
+            account_id=account_config.account_id,
+            currency=account_config.currency,
+            cash=account_config.cash,
+            accrued_cash=account_config.accrued_cash,
+            account_type=account_config.account_type,
+        )
+        for symbol, quantity in account_config.positions.items():
+            contract = self.catalog.by_symbol(symbol)
+            if contract is None:
+                raise ValueError(f"account {account.account_id}: position in unknown symbol {symbol!r}")
+            account.apply_fill(contract.contract_fields(), quantity, contract.price, 0.0)
+            account.cash += quantity * contract.price * contract.multiplier
+        self.accounts[account.account_id] = account
+        return account
+
+    @property
+    def account_ids(self) -> list[str]:
+        return list(self.accounts)
+
+    @property
+    def default_account(self) -> Account:
+        return next(iter(self.accounts.values()))
+
+    def mark(self, con_id: int) -> float:
+        """The current price of a contract (the last trade, else the catalog seed)."""
+        contract = self.catalog.by_con_id(con_id)
+        return contract.price if contract is not None else 0.0
+
+    def next_order_id(self) -> int:
+        """The next order id the gateway hands out via nextValidId."""
+        return self._next_order_id
+
+    def reserve_order_ids(self, up_to: int) -> None:
+        """An id used by a client moves the shared counter past it, as on IB's servers."""
+        if up_to >= self._next_order_id:
+            self._next_order_id = up_to + 1
+
+    def new_perm_id(self) -> int:
+        self._next_perm_id += 1
+        return self._next_perm_id
+
+    def snapshot(self) -> dict[str, Any]:
+        """A plain summary of the state, for tests and reports."""
+        return {
+            account_id: {
+                "cash": account.cash,
+                "positions": {p.contract["symbol"]: p.quantity for p in account.open_positions()},
+            }
+            for account_id, account in self.accounts.items()
+        }

@@ -1,0 +1,108 @@
+"""Incremental framing of the TWS byte stream.
+
+TCP delivers bytes, not messages: one read may hold half a frame or a hundred frames. The parser
+keeps a buffer with a read offset (no copy per message, unlike ib_insync's own receive buffer)
+and hands out complete payloads. Errors are typed so a session can log exactly what was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+DEFAULT_MAX_FRAME = 0xFFFFFF  # the official client's own cap
+API_PREFIX = b"API\0"
+_LENGTH = struct.Struct(">I")
+_VERSION_RANGE = re.compile(r"^v(\d+)(?:\.\.(\d+))?$")
+
+
+class ProtocolError(Exception):
+    """A peer broke the protocol; the message says what and where."""
+
+
+class MalformedHandshake(ProtocolError):
+    pass
+
+
+class FrameTooLarge(ProtocolError):
+    pass
+
+
+class BadFrame(ProtocolError):
+    pass
+
+
+class FrameParser:
+    """Accumulates bytes and yields complete frame payloads."""
+
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        self.max_frame = max_frame
+        self._buffer = bytearray()
+        self._offset = 0
+        self.frames_seen = 0
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add bytes; return every payload now complete, in order."""
+        buffer = self._buffer
+        buffer += data
+        payloads: list[bytes] = []
+        offset = self._offset
+        end = len(buffer)
+        while end - offset >= 4:
+            (length,) = _LENGTH.unpack_from(buffer, offset)
+            if length > self.max_frame:
+                raise FrameTooLarge(
+                    f"frame {self.frames_seen + 1} declares {length} bytes, over the cap of {self.max_frame}"
+                )
+            if end - offset - 4 < length:
+                break
+            start = offset + 4
+            payloads.append(bytes(buffer[start : start + length]))
+            offset = start + length
+            self.frames_seen += 1
+        if offset:
+            del buffer[:offset]
+        self._offset = 0
+        return payloads
+
+    @property
+    def pending(self) -> int:
+        """Bytes held that do not yet make a whole frame (a truncated frame at EOF)."""
+        return len(self._buffer) - self._offset
+
+
+def split_fields(payload: bytes, frame_number: int = 0) -> list[str]:
+    """Split a text payload into fields; every field must be NUL-terminated UTF-8."""
+    if not payload:
+        raise BadFrame(f"frame {frame_number} is empty")
+    if not payload.endswith(b"\0"):
+        raise BadFrame(f"frame {frame_number} does not end with a NUL field terminator")
+    parts = payload[:-1].split(b"\0")
+    fields: list[str] = []
+    for index, part in enumerate(parts):
+        try:
+            fields.append(part.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise BadFrame(
+                f"frame {frame_number} field {index} is not valid UTF-8 "
+                f"(byte {exc.start}: {part[exc.start:exc.start + 1]!r})"
+            ) from None
+    return fields
+
+
+def parse_version_range(payload: bytes) -> tuple[int, int, str]:
+    """Parse the client's ``v{min}..{max}[ options]`` announcement."""
+    try:
+        text = payload.decode("ascii")
+    except UnicodeDecodeError:
+        raise MalformedHandshake(f"version announcement is not ASCII: {payload[:40]!r}") from None
+    text = text.rstrip("\0")
+    head, _, options = text.partition(" ")
+    match = _VERSION_RANGE.match(head)
+    if not match:
+        raise MalformedHandshake(f"expected 'v<min>..<max>' after API\\0, got {text[:40]!r}")
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    if low > high:
+        raise MalformedHandshake(f"version range {low}..{high} is empty")
+    return low, high, options

@@ -1,0 +1,159 @@
+"""Decoding client requests: a field reader with exact error locations, and request layouts.
+
+Requests are laid out like responses (see :mod:`fake_gateway.wire.spec`): slots gated by the
+negotiated server version, because a client only sends a field when the server is new enough.
+Requests with conditional sections (placeOrder) use a decode function over the same reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Union
+
+from .fields import UNSET_DOUBLE, UNSET_INTEGER, Field
+from .spec import Repeat
+
+
+class BadRequest(Exception):
+    """A request that cannot be decoded; the message names the request and the field."""
+
+
+class FieldReader:
+    """Reads typed fields from a decoded frame, naming the field on any error."""
+
+    def __init__(self, fields: list[str], request: str, start: int = 1) -> None:
+        self.fields = fields
+        self.request = request
+        self.index = start
+
+    def _next(self, name: str) -> str:
+        if self.index >= len(self.fields):
+            raise BadRequest(
+                f"{self.request}: field {self.index} ({name}) is missing; frame has {len(self.fields)} fields"
+            )
+        value = self.fields[self.index]
+        self.index += 1
+        return value
+
+    def str(self, name: str = "") -> str:
+        return self._next(name)
+
+    def int(self, name: str = "", default: int = 0) -> int:
+        text = self._next(name)
+        if text == "":
+            return default
+        try:
+            return int(text)
+        except ValueError:
+            raise BadRequest(f"{self.request}: field {self.index - 1} ({name}) is not an integer: {text[:40]!r}") from None
+
+    def float(self, name: str = "", default: float = 0.0) -> float:
+        text = self._next(name)
+        if text == "":
+            return default
+        try:
+            return float(text)
+        except ValueError:
+            raise BadRequest(f"{self.request}: field {self.index - 1} ({name}) is not a number: {text[:40]!r}") from None
+
+    def bool(self, name: str = "") -> bool:
+        return self.int(name) != 0
+
+    def optional_float(self, name: str = "") -> float:
+        """A double that may be sent empty for 'unset' (IB's UNSET_DOUBLE)."""
+        return self.float(name, UNSET_DOUBLE)
+
+    def optional_int(self, name: str = "") -> int:
+        return self.int(name, UNSET_INTEGER)
+
+    def skip(self, count: int, name: str = "") -> None:
+        for _ in range(count):
+            self._next(name)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.fields) - self.index
+
+
+_READERS: dict[str, Callable[[FieldReader, str, Any], Any]] = {
+    "str": lambda r, n, d: r.str(n),
+    "int": lambda r, n, d: r.int(n, d if isinstance(d, int) else 0),
+    "bool": lambda r, n, d: r.bool(n),
+    "double": lambda r, n, d: r.float(n, d if isinstance(d, float) else 0.0),
+    "decimal": lambda r, n, d: r.float(n, 0.0),
+}
+
+Decoder = Callable[[FieldReader, int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """The layout of one client-to-server message id."""
+
+    msg_id: int
+    name: str
+    slots: tuple[Union[Field, Repeat], ...] = field(default_factory=tuple)
+    custom: Decoder | None = None
+    strict_tail: bool = False
+
+    def decode(self, fields: list[str], version: int) -> dict[str, Any]:
+        reader = FieldReader(fields, self.name)
+        if self.custom is not None:
+            return self.custom(reader, version)
+        values: dict[str, Any] = {}
+        for slot in self.slots:
+            if not slot.present_at(version):
+                continue
+            if isinstance(slot, Repeat):
+                count = reader.int(f"{slot.name} count")
+                items = []
+                for _ in range(count):
+                    items.append({f.name: _READERS[f.kind](reader, f.name, f.default) for f in slot.fields})
+                values[slot.name] = items
+            else:
+                values[slot.name] = _READERS[slot.kind](reader, slot.name, slot.default)
+        return values
+
+
+@dataclass(frozen=True)
+class Request:
+    """A decoded request as a session sees it."""
+
+    msg_id: int
+    name: str
+    values: Mapping[str, Any]
+    raw: list[str]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+CONTRACT_KEYS = (
+    "conId", "symbol", "secType", "lastTradeDateOrContractMonth", "strike", "right",
+    "multiplier", "exchange", "primaryExchange", "currency", "localSymbol", "tradingClass",
+)
+
+
+def read_contract(reader: FieldReader, with_primary_exchange: bool = True) -> dict[str, Any]:
+    """Read the 12-field contract block every client sends in the same order.
+
+    Shared by all request decoders so that a contract is parsed one way everywhere.
+    """
+    contract: dict[str, Any] = {
+        "conId": reader.int("conId"),
+        "symbol": reader.str("symbol"),
+        "secType": reader.str("secType"),
+        "lastTradeDateOrContractMonth": reader.str("lastTradeDateOrContractMonth"),
+        "strike": reader.float("strike"),
+        "right": reader.str("right"),
+        "multiplier": reader.str("multiplier"),
+        "exchange": reader.str("exchange"),
+    }
+    contract["primaryExchange"] = reader.str("primaryExchange") if with_primary_exchange else ""
+    contract["currency"] = reader.str("currency")
+    contract["localSymbol"] = reader.str("localSymbol")
+    contract["tradingClass"] = reader.str("tradingClass")
+    return contract

@@ -1,0 +1,127 @@
+"""Declarative message layouts: the one source of truth for every frame the gateway writes.
+
+A :class:`MessageSpec` lists its slots with the server versions where each exists. It compiles,
+once per negotiated version, into a plain list of (name, default, formatter) so that encoding is a
+loop over a tuple and never re-checks version gates on the hot path.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union
+
+from .fields import Field, Formatter
+
+_LENGTH = struct.Struct(">I")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A counted group: the count, then each item's slots (bars, tag/value lists, secIds)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    since: int = 0
+    until: int = 10**6
+    counted: bool = True
+
+    def present_at(self, version: int) -> bool:
+        return self.since <= version < self.until
+
+
+Slot = Union[Field, Repeat]
+_Compiled = tuple[tuple[str, Any, Formatter, "tuple | None"], ...]
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    """The layout of one server-to-client message id."""
+
+    msg_id: int
+    name: str
+    slots: tuple[Slot, ...] = field(default_factory=tuple)
+
+    def names_at(self, version: int) -> list[str]:
+        """Slot names present at ``version`` (repeat groups appear by their group name)."""
+        return [slot.name for slot in self.slots if slot.present_at(version)]
+
+    def compiled(self, version: int) -> _Compiled:
+        return _compile(self, version)
+
+    def fields(self, version: int, values: Mapping[str, Any] | None = None, **more: Any) -> list[str]:
+        """Encode into text fields, message id first. Missing values take the slot default."""
+        merged = dict(values or {}, **more) if more else (values or {})
+        out = [str(self.msg_id)]
+        _emit(out, self.compiled(version), merged)
+        return out
+
+    def frame(self, version: int, values: Mapping[str, Any] | None = None, **more: Any) -> bytes:
+        """Encode into one length-prefixed frame ready for the socket."""
+        return frame_fields(self.fields(version, values, **more))
+
+    def positional(self, version: int) -> Callable[..., bytes]:
+        """A fast encoder taking the non-constant slots positionally (for ticks and bars)."""
+        compiled = self.compiled(version)
+        if any(sub is not None for _, _, _, sub in compiled):
+            raise ValueError(f"{self.name} has repeat groups; use fields()")
+        head = str(self.msg_id)
+        formatters = tuple(fmt for _, _, fmt, _ in compiled)
+
+        def encode(*values: Any) -> bytes:
+            text = "\0".join([head, *map(_apply, formatters, values)]) + "\0"
+            payload = text.encode()
+            return _LENGTH.pack(len(payload)) + payload
+
+        return encode
+
+
+def _apply(formatter: Formatter, value: Any) -> str:
+    return formatter(value)
+
+
+@lru_cache(maxsize=None)
+def _compile(spec: MessageSpec, version: int) -> _Compiled:
+    compiled = []
+    for slot in spec.slots:
+        if not slot.present_at(version):
+            continue
+        if isinstance(slot, Repeat):
+            sub = tuple(
+                (f.name, f.default, f.formatter) for f in slot.fields if f.present_at(version)
+            )
+            compiled.append((slot.name, (), _count_formatter(slot.counted), sub))
+        else:
+            compiled.append((slot.name, slot.default, slot.formatter, None))
+    return tuple(compiled)
+
+
+def _count_formatter(counted: bool) -> Formatter:
+    return (lambda items: str(len(items))) if counted else (lambda items: None)  # type: ignore[return-value]
+
+
+def _emit(out: list[str], compiled: _Compiled, values: Mapping[str, Any]) -> None:
+    for name, default, formatter, sub in compiled:
+        value = values.get(name, default)
+        if sub is None:
+            out.append(formatter(value))
+            continue
+        items: Sequence[Mapping[str, Any]] = value or ()
+        count = formatter(items)
+        if count is not None:
+            out.append(count)
+        for item in items:
+            for sub_name, sub_default, sub_formatter in sub:
+                out.append(sub_formatter(item.get(sub_name, sub_default)))
+
+
+def frame_fields(fields: Iterable[str]) -> bytes:
+    """Join text fields with NULs (each field NUL-terminated) and add the length prefix."""
+    payload = ("\0".join(fields) + "\0").encode()
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def frame_payload(payload: bytes) -> bytes:
+    """Length-prefix a payload that is already encoded."""
+    return _LENGTH.pack(len(payload)) + payload

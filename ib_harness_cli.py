@@ -1,0 +1,30 @@
+"""The ``ib-harness`` command: one entry point, one subcommand per job.
+
+Subcommands are small modules that register themselves here; later jobs (replay, validate,
+api, load) add theirs the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fake_gateway import cli as gateway_cli
+from scenarios import smoke
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ib-harness", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    gateway_cli.add_arguments(commands.add_parser("gateway", help="run the fake IB Gateway until SIGINT/SIGTERM"))
+    smoke.add_arguments(commands.add_parser("smoke", help="connect real ib_insync to an in-process gateway and report"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
