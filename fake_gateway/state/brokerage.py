@@ -14,6 +14,7 @@ from ..config import AccountConfig, GatewayConfig
 from .accounts import Account
 from .contracts import ContractCatalog, default_catalog
 from .events import EventHub
+from .quote import Quote
 
 
 class Brokerage:
@@ -61,6 +62,14 @@ class Brokerage:
         """The current price of a contract (the last trade, else the catalog seed)."""
         contract = self.catalog.by_con_id(con_id)
         return contract.price if contract is not None else 0.0
+
+    def price_changed(self, quote: Quote) -> None:
+        """The one path by which a market move reaches orders and account subscribers.
+
+        The market model calls this after every quote update: working orders are matched first,
+        then sessions are told so portfolio rows reflect the new mark.
+        """
+        self.events.emit("price_marked", con_id=quote.con_id, quote=quote)
 
     def next_order_id(self) -> int:
         """The next order id the gateway hands out via nextValidId."""
