@@ -49,7 +49,7 @@ class Session(asyncio.Protocol):
         self.version = 0
         self.client_id: int | None = None
         self.connect_options = ""
-        self.parser = FrameParser(gateway.config.max_frame)
+        self.parser = FrameParser(gateway.config.max_frame, require_message_id=False)
         self._prefix = b""
         self._writable = asyncio.Event()
         self._writable.set()
@@ -75,10 +75,8 @@ class Session(asyncio.Protocol):
         if self.phase != "closed":
             self.phase = "closed"
             if self.parser.pending and not self.close_reason:
-                log.warning(
-                    "session %d (%s): peer closed with a truncated frame (%d bytes pending)",
-                    self.number, self.peer, self.parser.pending,
-                )
+                log.warning("session %d (%s): peer closed in the middle of a frame (%s received)",
+                            self.number, self.peer, self.parser.describe_pending())
         for task in tuple(self.tasks):
             task.cancel()
         self.brokerage.events.unsubscribe(self.on_brokerage_event)
@@ -167,6 +165,7 @@ class Session(asyncio.Protocol):
                 f"v{config.min_version}..{config.max_version}"
             )
         self.version = min(high, config.max_version)
+        self.parser.require_message_id = True
         self.connect_options = options
         self.phase = "start_api"
         self.write(frame_fields([str(self.version), self.connection_time()]), None)

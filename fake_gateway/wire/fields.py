@@ -103,6 +103,7 @@ class Field:
     default: Any = ""
     since: int = 0
     until: int = 10**6
+    constant: bool = False
 
     def present_at(self, version: int) -> bool:
         return self.since <= version < self.until
@@ -139,4 +140,4 @@ def Q(name: str, default: Any = 0, since: int = 0, until: int = 10**6) -> Field:
 
 def C(name: str, value: str, since: int = 0, until: int = 10**6) -> Field:
     """A constant slot, such as a message's own version number."""
-    return Field(name, "str", value, since, until)
+    return Field(name, "str", value, since, until, constant=True)

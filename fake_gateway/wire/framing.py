@@ -1,8 +1,9 @@
 """Incremental framing of the TWS byte stream.
 
 TCP delivers bytes, not messages: one read may hold half a frame or a hundred frames. The parser
-keeps a buffer with a read offset (no copy per message, unlike ib_insync's own receive buffer)
-and hands out complete payloads. Errors are typed so a session can log exactly what was wrong.
+keeps one buffer and trims it once per read (not once per message, unlike ib_insync's own
+receive buffer) and hands out complete payloads. A payload must start with a decimal message id
+(text protocol up to server version 200), which catches garbage as soon as it arrives. Errors are typed so a session can log exactly what was wrong.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ class BadFrame(ProtocolError):
 class FrameParser:
     """Accumulates bytes and yields complete frame payloads."""
 
-    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME, require_message_id: bool = True) -> None:
         self.max_frame = max_frame
+        self.require_message_id = require_message_id
         self._buffer = bytearray()
-        self._offset = 0
         self.frames_seen = 0
 
     def feed(self, data: bytes) -> list[bytes]:
@@ -46,13 +47,18 @@ class FrameParser:
         buffer = self._buffer
         buffer += data
         payloads: list[bytes] = []
-        offset = self._offset
+        offset = 0
         end = len(buffer)
         while end - offset >= 4:
             (length,) = _LENGTH.unpack_from(buffer, offset)
+            number = self.frames_seen + 1
             if length > self.max_frame:
-                raise FrameTooLarge(
-                    f"frame {self.frames_seen + 1} declares {length} bytes, over the cap of {self.max_frame}"
+                raise FrameTooLarge(f"frame {number} declares {length} bytes, over the cap of {self.max_frame}")
+            if length == 0:
+                raise BadFrame(f"frame {number} is empty")
+            if self.require_message_id and end - offset > 4 and not 0x30 <= buffer[offset + 4] <= 0x39:
+                raise BadFrame(
+                    f"frame {number} does not start with a message id: {bytes(buffer[offset + 4:offset + 12])!r}"
                 )
             if end - offset - 4 < length:
                 break
@@ -62,13 +68,19 @@ class FrameParser:
             self.frames_seen += 1
         if offset:
             del buffer[:offset]
-        self._offset = 0
         return payloads
 
     @property
     def pending(self) -> int:
         """Bytes held that do not yet make a whole frame (a truncated frame at EOF)."""
-        return len(self._buffer) - self._offset
+        return len(self._buffer)
+
+    def describe_pending(self) -> str:
+        """Say how much of the unfinished frame arrived, for the log line when a peer leaves mid-frame."""
+        if len(self._buffer) < 4:
+            return f"{len(self._buffer)} bytes of a length prefix"
+        (length,) = _LENGTH.unpack_from(self._buffer, 0)
+        return f"{len(self._buffer) - 4} of {length} payload bytes"
 
 
 def split_fields(payload: bytes, frame_number: int = 0) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
-from .fields import Field, Formatter
+from .fields import Field, Formatter, fmt_bool, fmt_decimal, fmt_double, fmt_int, fmt_str
 
 _LENGTH = struct.Struct(">I")
 
@@ -61,20 +61,80 @@ class MessageSpec:
         """Encode into one length-prefixed frame ready for the socket."""
         return frame_fields(self.fields(version, values, **more))
 
+    def parse(self, version: int, fields: Sequence[str]) -> dict[str, Any]:
+        """The inverse of :meth:`fields`: name each field by its slot and convert it to its kind.
+
+        Used to check layouts against real captured frames: parse, re-encode, compare; a slot of
+        the wrong kind (``0`` where IB prints ``0.0``) then shows up as a difference.
+        Raises ValueError when the frame has more or fewer fields than the layout.
+        """
+        if not fields or fields[0] != str(self.msg_id):
+            raise ValueError(f"{self.name}: frame does not start with message id {self.msg_id}")
+        position = 1
+        values: dict[str, Any] = {}
+
+        def take() -> str:
+            nonlocal position
+            if position >= len(fields):
+                raise ValueError(f"{self.name}@{version}: frame ends at field {position}, layout wants more")
+            position += 1
+            return fields[position - 1]
+
+        for name, _, formatter, sub in self.compiled(version):
+            if sub is None:
+                values[name] = _typed(formatter, take())
+                continue
+            items = []
+            for _ in range(int(take() or 0)):
+                items.append({sub_name: _typed(sub_fmt, take()) for sub_name, _, sub_fmt in sub})
+            values[name] = items
+        if position != len(fields):
+            raise ValueError(f"{self.name}@{version}: layout has {position} fields, frame has {len(fields)}")
+        return values
+
     def positional(self, version: int) -> Callable[..., bytes]:
-        """A fast encoder taking the non-constant slots positionally (for ticks and bars)."""
-        compiled = self.compiled(version)
-        if any(sub is not None for _, _, _, sub in compiled):
+        """A fast encoder taking the variable slots positionally (ticks and bars are the hot path).
+
+        Constant slots (the message's own version) are printed once, here, not per call.
+        """
+        present = [slot for slot in self.slots if slot.present_at(version)]
+        if any(isinstance(slot, Repeat) for slot in present):
             raise ValueError(f"{self.name} has repeat groups; use fields()")
-        head = str(self.msg_id)
-        formatters = tuple(fmt for _, _, fmt, _ in compiled)
+        parts: list[Any] = [str(self.msg_id)]
+        formatters: list[Formatter] = []
+        for slot in present:
+            if slot.constant:  # type: ignore[union-attr]
+                parts.append(slot.default)  # type: ignore[union-attr]
+            else:
+                parts.append(None)
+                formatters.append(slot.formatter)  # type: ignore[union-attr]
+        if all(part is not None for part in parts[1:]):
+            payload = ("\0".join(parts) + "\0").encode()
+            frame = _LENGTH.pack(len(payload)) + payload
+            return lambda: frame
+        template = "\0".join("%s" if part is None else part.replace("%", "%%") for part in parts) + "\0"
+        fmts = tuple(formatters)
+        pack = _LENGTH.pack
 
         def encode(*values: Any) -> bytes:
-            text = "\0".join([head, *map(_apply, formatters, values)]) + "\0"
-            payload = text.encode()
-            return _LENGTH.pack(len(payload)) + payload
+            payload = (template % tuple(map(_apply, fmts, values))).encode()
+            return pack(len(payload)) + payload
 
         return encode
+
+
+def _typed(formatter: Formatter, text: str) -> Any:
+    """Convert captured text to the Python value its slot kind expects (text stays text if it won't)."""
+    if text == "" or formatter is fmt_str:
+        return text
+    try:
+        if formatter is fmt_int or formatter is fmt_bool:
+            return int(text)
+        if formatter is fmt_double or formatter is fmt_decimal:
+            return float(text)
+    except ValueError:
+        return text
+    return text
 
 
 def _apply(formatter: Formatter, value: Any) -> str:

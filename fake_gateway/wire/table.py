@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import in_basic, out_account, out_basic, out_contracts
+from . import (
+    in_basic,
+    in_market,
+    in_orders,
+    out_account,
+    out_basic,
+    out_contracts,
+    out_executions,
+    out_market,
+    out_orders,
+)
 from .reading import RequestSpec
 from .spec import MessageSpec
 
-_OUT_MODULES: tuple[ModuleType, ...] = (out_basic, out_account, out_contracts)
-_IN_MODULES: tuple[ModuleType, ...] = (in_basic,)
+_OUT_MODULES: tuple[ModuleType, ...] = (
+    out_basic, out_account, out_contracts, out_market, out_orders, out_executions,
+)
+_IN_MODULES: tuple[ModuleType, ...] = (in_basic, in_market, in_orders)
 
 
 def _gather_outgoing() -> dict[str, MessageSpec]:

@@ -1,0 +1,93 @@
+"""Bad input closes only the offending connection, says what was wrong, and others carry on."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from fake_gateway import FakeGateway
+from fake_gateway.raw_client import RawTwsClient
+from fake_gateway.wire.spec import frame_payload
+from tests.conftest import served
+
+
+async def _offender(gateway: FakeGateway, greet: bool) -> RawTwsClient:
+    client = await RawTwsClient.connect(gateway.host, gateway.port)
+    if greet:
+        await client.handshake()
+    return client
+
+
+CASES = {
+    "malformed handshake": (False, b"GET / HTTP/1.1\r\n\r\n", "connection must start with API"),
+    "bad version range": (False, b"API\0" + frame_payload(b"version-please"), "expected 'v<min>..<max>'"),
+    "garbage bytes": (True, bytes(range(256)) * 4, "does not start with a message id"),
+    "empty frame": (True, b"\0\0\0\0", "is empty"),
+    "length over the cap": (True, (0x7FFFFFFF).to_bytes(4, "big"), "over the cap"),
+    "non-UTF-8 field": (True, frame_payload(b"71\x002\x00\xff\xfe\x00\x00"), "not valid UTF-8"),
+    "missing terminator": (True, frame_payload(b"71\x002\x001"), "does not end with a NUL"),
+    "request before startApi": (True, frame_payload(b"49\x001\x00"), "request 49 arrived before startApi"),
+    "non-numeric message id": (True, frame_payload(b"hello\x00"), "does not start with a message id: b'hello"),
+    "message id with trailing text": (True, frame_payload(b"4x\x001\x00"), "message id '4x' is not a number"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_bad_input_closes_only_the_offender(
+    case: str, gateway: FakeGateway, raw_client: RawTwsClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    greet, payload, reason = CASES[case]
+    caplog.set_level(logging.WARNING, logger="fake_gateway")
+    offender = await _offender(gateway, greet)
+    offender.write(payload)
+    assert await offender.closed_by_server()
+    assert reason in caplog.text
+    assert "closing the connection" in caplog.text
+    assert await served(raw_client)
+    await offender.close()
+
+
+async def test_truncated_frame_is_logged_when_the_peer_leaves(
+    gateway: FakeGateway, raw_client: RawTwsClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="fake_gateway")
+    offender = await _offender(gateway, greet=True)
+    offender.write((100).to_bytes(4, "big") + b"49\x00")
+    await offender.close()
+    await _wait_for_sessions(gateway, 1)
+    assert "in the middle of a frame (3 of 100 payload bytes received)" in caplog.text
+    assert await served(raw_client)
+
+
+async def test_unsupported_request_gets_an_error_and_the_session_stays(raw_client: RawTwsClient) -> None:
+    raw_client.send(["88888", "1", "42"])
+    error = await raw_client.read()
+    assert error[0] == "4" and error[2] == "42" and error[3] == "321"
+    assert "does not support" in error[4]
+    assert await served(raw_client)
+
+
+async def test_undecodable_field_gets_error_320_and_the_session_stays(raw_client: RawTwsClient) -> None:
+    raw_client.send(["62", "1", "not-a-number", "All", "NetLiquidation"])
+    error = await raw_client.read()
+    assert error[3] == "320"
+    assert "field 2 (reqId) is not an integer" in error[4]
+    assert await served(raw_client)
+
+
+async def test_short_request_names_the_missing_field(raw_client: RawTwsClient) -> None:
+    raw_client.send(["62", "1", "7"])
+    error = await raw_client.read()
+    assert error[2] == "7" and error[3] == "320"
+    assert "field 3 (groupName) is missing" in error[4]
+
+
+async def _wait_for_sessions(gateway: FakeGateway, count: int) -> None:
+    import asyncio
+
+    for _ in range(200):
+        if len(gateway.sessions) == count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"expected {count} sessions, have {len(gateway.sessions)}")
