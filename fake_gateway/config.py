@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,6 +26,20 @@ class AccountConfig(BaseModel):
     positions: dict[str, float] = Field(default_factory=dict, description="symbol -> quantity at start")
 
 
+class HistoricalPacingConfig(BaseModel):
+    """IB's historical-data pacing rules (error 162), counted per client on the gateway clock."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    small_bars_only: bool = Field(True, description="IB paces only bars of 30 secs or less")
+    identical_window: float = Field(15.0, ge=0, description="seconds in which an identical request is refused")
+    burst_count: int = Field(6, ge=1, description="this many requests for one contract/exchange/type ...")
+    burst_window: float = Field(2.0, ge=0, description="... within this many seconds are refused")
+    max_requests: int = Field(60, ge=1, description="more than this many requests ...")
+    window: float = Field(600.0, ge=0, description="... within this many seconds are refused")
+
+
 class GatewayConfig(BaseModel):
     """How the fake gateway listens and which protocol range it speaks."""
 
@@ -43,6 +58,15 @@ class GatewayConfig(BaseModel):
     timezone: str = "US/Eastern"
     next_order_id: int = Field(1, ge=1)
     farm_notices: bool = True
+    market_ticker: bool = Field(True, description="step subscribed contracts in the background")
+    market_tick_interval: float = Field(0.25, gt=0, le=60, description="seconds between market steps")
+    volatility: dict[str, float] = Field(default_factory=dict, description="symbol -> volatility (sd of log return per second); overrides the catalog")
+    max_tickers: int = Field(100, ge=1, description="market data lines per client (error 101 above)")
+    unsubscribed_symbols: list[str] = Field(default_factory=list, description="live data refused (354)")
+    history_files: dict[str, str] = Field(default_factory=dict, description="symbol -> bars CSV/Parquet")
+    max_messages_per_second: int = Field(50, ge=1, description="requests per client per second (error 100)")
+    disconnect_on_message_rate: bool = Field(False, description="close a client that exceeds the rate")
+    historical_pacing: HistoricalPacingConfig = Field(default_factory=HistoricalPacingConfig)
 
     @field_validator("min_version", "max_version")
     @classmethod
@@ -52,6 +76,24 @@ class GatewayConfig(BaseModel):
                 f"server version {value} is outside the supported range "
                 f"{LOWEST_SUPPORTED_VERSION}..{HIGHEST_SUPPORTED_VERSION}"
             )
+        return value
+
+    @field_validator("volatility")
+    @classmethod
+    def _non_negative_volatility(cls, value: dict[str, float]) -> dict[str, float]:
+        for symbol, vol in value.items():
+            if not vol >= 0:
+                raise ValueError(f"volatility of {symbol} must be >= 0, got {vol}")
+        return value
+
+    @field_validator("history_files")
+    @classmethod
+    def _readable_bar_files(cls, value: dict[str, str]) -> dict[str, str]:
+        for symbol, path in value.items():
+            if not path.lower().endswith((".csv", ".parquet", ".pq")):
+                raise ValueError(f"history file of {symbol} must be .csv or .parquet: {path}")
+            if not Path(path).is_file():
+                raise ValueError(f"history file of {symbol} does not exist: {path}")
         return value
 
     @field_validator("trusted_ips")

@@ -52,12 +52,17 @@ def _update_time(session: Session) -> str:
 def send_account_download(session: Session, account: Account) -> None:
     """The full reqAccountUpdates reply: values, portfolio, update time, download end."""
     marks = session.brokerage.mark
-    for key, value, currency in account.values(marks):
-        session.send(ACCOUNT_VALUE, key=key, value=value, currency=currency, accountName=account.account_id)
+    send_account_values(session, account)
     for row in account.portfolio_rows(marks):
         session.send(PORTFOLIO_VALUE, row)
     session.send(ACCOUNT_UPDATE_TIME, timeStamp=_update_time(session))
     session.send(ACCOUNT_DOWNLOAD_END, accountName=account.account_id)
+
+
+def send_account_values(session: Session, account: Account) -> None:
+    account_id = account.account_id
+    session.send_rows(ACCOUNT_VALUE, ((key, value, currency, account_id)
+                                      for key, value, currency in account.values(session.brokerage.mark)))
 
 
 def req_account_updates(session: Session, request: Request) -> None:
@@ -108,9 +113,9 @@ def cancel_positions_multi(session: Session, request: Request) -> None:
 
 
 def send_account_multi(session: Session, req_id: int, account: Account, model_code: str) -> None:
-    for key, value, currency in account.values(session.brokerage.mark, multi=True):
-        session.send(ACCOUNT_UPDATE_MULTI, reqId=req_id, account=account.account_id,
-                     modelCode=model_code, key=key, value=value, currency=currency)
+    account_id = account.account_id
+    session.send_rows(ACCOUNT_UPDATE_MULTI, ((req_id, account_id, model_code, key, value, currency)
+                                             for key, value, currency in account.values(session.brokerage.mark, multi=True)))
 
 
 def req_account_updates_multi(session: Session, request: Request) -> None:
@@ -131,8 +136,7 @@ def cancel_account_updates_multi(session: Session, request: Request) -> None:
 
 def send_account_summary(session: Session, req_id: int, tags: list[str]) -> None:
     for account in session.brokerage.accounts.values():
-        for account_id, tag, value, currency in account.summary(tags, session.brokerage.mark):
-            session.send(ACCOUNT_SUMMARY, reqId=req_id, account=account_id, tag=tag, value=value, currency=currency)
+        session.send_rows(ACCOUNT_SUMMARY, ((req_id, *row) for row in account.summary(tags, session.brokerage.mark)))
 
 
 def req_account_summary(session: Session, request: Request) -> None:
@@ -158,8 +162,7 @@ def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
         return
     marks = session.brokerage.mark
     if session.subscribed(ACCOUNT_UPDATES).get(0) == account_id:
-        for key, value, currency in account.values(marks):
-            session.send(ACCOUNT_VALUE, key=key, value=value, currency=currency, accountName=account_id)
+        send_account_values(session, account)
         for row in account.portfolio_rows(marks):
             session.send(PORTFOLIO_VALUE, row)
         session.send(ACCOUNT_UPDATE_TIME, timeStamp=_update_time(session))

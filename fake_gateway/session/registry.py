@@ -9,9 +9,11 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable
 
-from . import handlers_account, handlers_connection, handlers_contracts
+from . import handlers_account, handlers_connection, handlers_contracts, handlers_orders
+from . import handlers_history, handlers_market, handlers_pnl
 
-_MODULES: tuple[ModuleType, ...] = (handlers_connection, handlers_account, handlers_contracts)
+_MODULES: tuple[ModuleType, ...] = (handlers_connection, handlers_account, handlers_contracts, handlers_orders)
+_MODULES += (handlers_market, handlers_history, handlers_pnl)
 
 
 def _merge() -> tuple[dict[int, Callable[..., Any]], dict[str, list[Callable[..., Any]]]]:

@@ -14,6 +14,9 @@ from ..config import AccountConfig, GatewayConfig
 from .accounts import Account
 from .contracts import ContractCatalog, default_catalog
 from .events import EventHub
+from .history import History
+from .market import Market
+from .orders import OrderBook
 from .quote import Quote
 
 
@@ -32,6 +35,14 @@ class Brokerage:
             self.add_account(account_config)
         self._next_order_id = self.config.next_order_id
         self._next_perm_id = 1_000_000_000 + self.random.randrange(100_000_000)
+        self._quotes: dict[int, Quote] = {}
+        self.orders = OrderBook(self)
+        self.market = Market(
+            self.catalog, lambda quote: self.price_changed(quote), seed=self.config.seed,
+            tick_interval=self.config.market_tick_interval, ticker=self.config.market_ticker,
+            volatility=self.config.volatility,
+        )
+        self.history = History(self.market, self.config.seed, self.config.timezone, self.config.history_files)
 
     def add_account(self, account_config: AccountConfig) -> Account:
         account = Account(
@@ -59,9 +70,10 @@ class Brokerage:
         return next(iter(self.accounts.values()))
 
     def mark(self, con_id: int) -> float:
-        """The current price of a contract (the last trade, else the catalog seed)."""
-        contract = self.catalog.by_con_id(con_id)
-        return contract.price if contract is not None else 0.0
+        """The current price of a contract: the market model's last trade (midpoint for forex)."""
+        if self.catalog.by_con_id(con_id) is None:
+            return 0.0
+        return self.market.last(con_id)
 
     def price_changed(self, quote: Quote) -> None:
         """The one path by which a market move reaches orders and account subscribers.
@@ -69,7 +81,29 @@ class Brokerage:
         The market model calls this after every quote update: working orders are matched first,
         then sessions are told so portfolio rows reflect the new mark.
         """
+        self._quotes[quote.con_id] = quote
+        self.orders.on_quote(quote)
         self.events.emit("price_marked", con_id=quote.con_id, quote=quote)
+
+    def quote(self, con_id: int) -> Quote | None:
+        """The current top of book (the last one published, else the market model's).
+
+        The order book matches against this.
+        """
+        quote = self._quotes.get(con_id)
+        if quote is not None:
+            return quote
+        if self.catalog.by_con_id(con_id) is None:
+            return None
+        return self.market.quote(con_id)
+
+    def set_quote(self, con_id: int, bid: float, ask: float, last: float | None = None, **sizes: float) -> Quote:
+        """Move a contract's market by hand (tests, scenarios): working orders match at once.
+
+        The market model holds the new top of book (pinned) and publishes it via price_changed;
+        with no ``last`` a trade prints at the midpoint.
+        """
+        return self.market.set_quote(con_id, bid, ask, round((bid + ask) / 2, 10) if last is None else last, **sizes)
 
     def next_order_id(self) -> int:
         """The next order id the gateway hands out via nextValidId."""

@@ -9,125 +9,27 @@ for the clients that should see them. Price logic lives in :mod:`.matching`.
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from ..wire.fields import UNSET_DOUBLE
 from .contracts import ContractDef
 from .matching import commission_for, execution_price, fill_quantity, is_triggered, what_if_figures
+from .order_model import (
+    Execution,
+    ExecutionFilter,
+    Order,
+    OrderRejected,
+    validate_order,
+)
 from .quote import Quote
 
 if TYPE_CHECKING:
     from .brokerage import Brokerage
 
-ORDER_TYPES = {"MKT", "LMT", "STP", "STP LMT"}
-TIFS = {"DAY", "GTC", "IOC"}
-ACTIONS = {"BUY", "SELL", "SSHORT"}
-OPEN_STATES = {"PendingSubmit", "PreSubmitted", "Submitted", "PendingCancel"}
-DONE_STATES = {"Filled", "Cancelled", "ApiCancelled", "Inactive"}
-MAX_QUANTITY = 1e9
-NO_SECURITY_DEFINITION = "No security definition has been found for the request"
-
-
-class OrderRejected(Exception):
-    """A request IB refuses with an error code; the handler sends it to the placing client."""
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-def is_set(price: float | None) -> bool:
-    """A price the client really sent (not empty, not IB's UNSET marker, not NaN/inf)."""
-    return price is not None and math.isfinite(price) and price != UNSET_DOUBLE
-
-
-@dataclass
-class Execution:
-    """One fill, with its commission; what reqExecutions and live execDetails report."""
-
-    exec_id: str
-    order: "Order"
-    time: float
-    time_text: str
-    side: str
-    shares: float
-    price: float
-    cum_qty: float
-    avg_price: float
-    exchange: str
-    last_liquidity: int
-    commission: float
-    commission_currency: str
-    realized_pnl: float = UNSET_DOUBLE
-
-
-@dataclass
-class Order:
-    """An order as IB's servers hold it: identity, terms, status and fills."""
-
-    order_id: int
-    client_id: int
-    perm_id: int
-    account: str
-    contract: ContractDef
-    action: str
-    total_quantity: float
-    order_type: str
-    lmt_price: float
-    aux_price: float
-    tif: str
-    order_ref: str = ""
-    trigger_method: int = 0
-    terms: dict[str, Any] = field(default_factory=dict)
-    status: str = "PendingSubmit"
-    filled: float = 0.0
-    avg_fill_price: float = 0.0
-    last_fill_price: float = 0.0
-    commission: float = 0.0
-    triggered: bool = False
-    manual: bool = False
-    completed_time: str = ""
-    completed_status: str = ""
-    executions: list[Execution] = field(default_factory=list)
-
-    @property
-    def con_id(self) -> int:
-        return self.contract.con_id
-
-    @property
-    def is_buy(self) -> bool:
-        return self.action == "BUY"
-
-    @property
-    def remaining(self) -> float:
-        return max(self.total_quantity - self.filled, 0.0)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATES
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in DONE_STATES
-
-
-@dataclass
-class ExecutionFilter:
-    """reqExecutions' filter; an empty or zero field matches everything."""
-
-    client_id: int = 0
-    account: str = ""
-    time: str = ""
-    symbol: str = ""
-    sec_type: str = ""
-    exchange: str = ""
-    side: str = ""
+__all__ = ["Execution", "ExecutionFilter", "Order", "OrderBook", "OrderRejected"]
 
 
 class OrderBook:
@@ -165,12 +67,12 @@ class OrderBook:
         order_id = int(values["orderId"])
         existing = self.by_order_id.get(order_id)
         if existing is not None:
-            if existing.client_id != client_id or existing.manual:
+            if existing.client_id != client_id:  # bound manual orders belong to client 0
                 raise OrderRejected(103, "Duplicate order id")
             return self._modify(existing, values)
         if order_id <= 0:
             raise OrderRejected(10149, f"Invalid order id: {order_id}")
-        contract, account, terms = self.validate(values)
+        contract, account, terms = validate_order(self.brokerage, values)
         self.brokerage.reserve_order_ids(order_id)
         order = Order(order_id=order_id, client_id=client_id, perm_id=self.brokerage.new_perm_id(),
                       account=account.account_id, contract=contract, **terms)
@@ -179,7 +81,7 @@ class OrderBook:
 
     def place_manual(self, values: Mapping[str, Any]) -> Order:
         """An order entered in TWS by hand: order id 0 until bound to client 0 (negative ids)."""
-        contract, account, terms = self.validate(values)
+        contract, account, terms = validate_order(self.brokerage, values)
         order = Order(order_id=0, client_id=0, perm_id=self.brokerage.new_perm_id(),
                       account=account.account_id, contract=contract, manual=True, **terms)
         if self.auto_bind:
@@ -187,71 +89,25 @@ class OrderBook:
         self._accept(order)
         return order
 
-    def what_if(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Margin and commission impact of an order, computed from the account; nothing is placed."""
-        contract, account, terms = self.validate(values)
-        self.brokerage.reserve_order_ids(int(values["orderId"]))
+    def what_if(self, values: Mapping[str, Any], client_id: int) -> tuple[Order, dict[str, Any]]:
+        """A what-if order: the order as IB would take it (never booked) and its orderState.
+
+        The figures (margins before/change/after, commission) come from the account, so a
+        client can check them against its own positions; the id is used up as IB does.
+        """
+        contract, account, terms = validate_order(self.brokerage, values)
+        order_id = int(values["orderId"])
+        self.brokerage.reserve_order_ids(order_id)
+        preview = Order(order_id=order_id, client_id=client_id, perm_id=self.brokerage.new_perm_id(),
+                        account=account.account_id, contract=contract, status="PreSubmitted", **terms)
+        price = preview.lmt_price or preview.aux_price
         quote = self.brokerage.quote(contract.con_id)
-        price = terms["lmt_price"] if terms["order_type"] in ("LMT", "STP LMT") else (
-            terms["aux_price"] if terms["order_type"] == "STP" else 0.0)
-        if quote is not None and terms["order_type"] == "MKT":
-            price = quote.ask if terms["action"] == "BUY" else quote.bid
+        if quote is not None and preview.order_type in ("MKT", "STP"):
+            price = execution_price(preview.is_buy, None, quote) or preview.aux_price
         if price <= 0:
             price = self.brokerage.mark(contract.con_id)
-        signed = terms["total_quantity"] * (1 if terms["action"] == "BUY" else -1)
-        return what_if_figures(account, self.brokerage.mark, contract, signed, price)
-
-    def validate(self, values: Mapping[str, Any]) -> tuple[ContractDef, Any, dict[str, Any]]:
-        """IB's checks, in IB's order, raising OrderRejected with IB's code and wording."""
-        query = values["contract"]
-        if query.get("secType") == "STK" and not query.get("exchange"):
-            raise OrderRejected(321, "Error validating request.-'bN' : cause - Missing order exchange.")
-        contract = self.brokerage.catalog.resolve(query)
-        if contract is None:
-            raise OrderRejected(200, NO_SECURITY_DEFINITION)
-        account = self._account(str(values.get("account") or ""))
-        action = str(values.get("action", "")).upper()
-        if action not in ACTIONS:
-            raise OrderRejected(201, f"Order rejected - reason:Invalid action '{action}'. Use BUY or SELL.")
-        quantity = float(values.get("totalQuantity", 0.0))
-        if not is_set(quantity) or quantity <= 0:
-            raise OrderRejected(201, f"Order rejected - reason:The order quantity {_text(quantity)} is not valid. It must be positive.")
-        if quantity > MAX_QUANTITY:
-            raise OrderRejected(201, f"Order rejected - reason:The order quantity {_text(quantity)} exceeds the maximum allowed.")
-        order_type = str(values.get("orderType", "")).upper()
-        if order_type not in ORDER_TYPES:
-            raise OrderRejected(201, f"Order rejected - reason:Invalid order type '{order_type}' was entered.")
-        tif = str(values.get("tif") or "DAY").upper()
-        if tif not in TIFS:
-            raise OrderRejected(201, f"Order rejected - reason:Invalid time in force '{tif}'.")
-        lmt = float(values.get("lmtPrice", UNSET_DOUBLE))
-        aux = float(values.get("auxPrice", UNSET_DOUBLE))
-        if order_type in ("LMT", "STP LMT") and not (is_set(lmt) and lmt > 0):
-            raise OrderRejected(201, f"Order rejected - reason:A valid limit price is required for a {order_type} order (got {_text(lmt)}).")
-        if order_type in ("STP", "STP LMT") and not (is_set(aux) and aux > 0):
-            raise OrderRejected(201, f"Order rejected - reason:A valid stop price is required for a {order_type} order (got {_text(aux)}).")
-        terms = {
-            "action": "SELL" if action == "SSHORT" else action,
-            "total_quantity": quantity,
-            "order_type": order_type,
-            "lmt_price": lmt if order_type in ("LMT", "STP LMT") else 0.0,
-            "aux_price": aux if order_type in ("STP", "STP LMT") else 0.0,
-            "tif": tif,
-            "order_ref": str(values.get("orderRef") or ""),
-            "trigger_method": int(values.get("triggerMethod") or 0),
-            "terms": {k: values[k] for k in _ECHOED if k in values},
-        }
-        return contract, account, terms
-
-    def _account(self, code: str) -> Any:
-        accounts = self.brokerage.accounts
-        if not code:
-            if len(accounts) > 1:
-                raise OrderRejected(321, "Error validating request.-'bN' : cause - You must specify an account.")
-            return self.brokerage.default_account
-        if code not in accounts:
-            raise OrderRejected(321, f"Error validating request.-'bN' : cause - Invalid account code '{code}'")
-        return accounts[code]
+        signed = preview.total_quantity if preview.is_buy else -preview.total_quantity
+        return preview, what_if_figures(account, self.brokerage.mark, contract, signed, price)
 
     def _accept(self, order: Order) -> None:
         self.orders[order.perm_id] = order
@@ -269,7 +125,7 @@ class OrderBook:
             raise OrderRejected(104, "Can't modify a filled order.")
         if order.is_done:
             raise OrderRejected(103, "Duplicate order id")
-        contract, account, terms = self.validate(values)
+        contract, account, terms = validate_order(self.brokerage, values)
         if contract.con_id != order.con_id or account.account_id != order.account:
             raise OrderRejected(105, "Order being modified does not match original order.")
         if terms["total_quantity"] < order.filled:
@@ -393,7 +249,7 @@ class OrderBook:
             cum_qty=order.filled, avg_price=order.avg_fill_price, exchange=_venue(order.contract),
             last_liquidity=liquidity, commission=commission,
             commission_currency=account.currency,
-            realized_pnl=realized - commission if realized else UNSET_DOUBLE,
+            realized_pnl=round(realized - commission, 8) if realized else UNSET_DOUBLE,
         )
         order.executions.append(execution)
         self.executions.append(execution)
@@ -425,8 +281,7 @@ class OrderBook:
     def find_executions(self, wanted: ExecutionFilter) -> list[Execution]:
         """Executions matching reqExecutions' filter."""
         since = self._parse_time(wanted.time)
-        side = {"BUY": "BOT", "SELL": "SLD"}.get(wanted.side.upper(), wanted.side.upper())
-        return [e for e in self.executions if _matches(e, wanted, since, side)]
+        return [e for e in self.executions if wanted.matches(e, since)]
 
     def recipients(self, order: Order) -> set[int]:
         """Client ids whose sessions hear about an order: its owner and the master client."""
@@ -457,26 +312,6 @@ class OrderBook:
         return None
 
 
-# placeOrder fields echoed back in openOrder as sent (all safe for the openOrder layout).
-_ECHOED = ("ocaGroup", "outsideRth", "hidden", "goodAfterTime", "goodTillDate", "modelCode",
-           "allOrNone", "sweepToFill", "blockOrder", "parentId", "triggerMethod", "transmit")
-
-
-def _matches(execution: Execution, wanted: ExecutionFilter, since: float | None, side: str) -> bool:
-    order = execution.order
-    details = order.contract.details
-    checks: Iterable[bool] = (
-        not wanted.client_id or order.client_id == wanted.client_id,
-        not wanted.account or order.account == wanted.account,
-        since is None or execution.time >= since,
-        not wanted.symbol or details.get("symbol") == wanted.symbol,
-        not wanted.sec_type or details.get("secType") == wanted.sec_type,
-        not wanted.exchange or wanted.exchange in (execution.exchange, details.get("exchange")),
-        not side or execution.side == side,
-    )
-    return all(checks)
-
-
 def _venue(contract: ContractDef) -> str:
     """Where a SMART-routed fill happened, as IB reports it (NASDAQ trades print as ISLAND)."""
     details = contract.details
@@ -484,9 +319,3 @@ def _venue(contract: ContractDef) -> str:
         return str(details.get("exchange", ""))
     primary = str(details.get("primaryExchange") or "SMART")
     return "ISLAND" if primary == "NASDAQ" else primary
-
-
-def _text(number: float) -> str:
-    if number == UNSET_DOUBLE:
-        return "unset"
-    return repr(number)

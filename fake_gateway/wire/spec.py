@@ -35,7 +35,7 @@ Slot = Union[Field, Repeat]
 _Compiled = tuple[tuple[str, Any, Formatter, "tuple | None"], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MessageSpec:
     """The layout of one server-to-client message id."""
 
@@ -52,7 +52,7 @@ class MessageSpec:
 
     def fields(self, version: int, values: Mapping[str, Any] | None = None, **more: Any) -> list[str]:
         """Encode into text fields, message id first. Missing values take the slot default."""
-        merged = dict(values or {}, **more) if more else (values or {})
+        merged = {**values, **more} if (values and more) else (more or values or {})
         out = [str(self.msg_id)]
         _emit(out, self.compiled(version), merged)
         return out

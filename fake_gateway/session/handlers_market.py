@@ -1,0 +1,351 @@
+"""Handlers for top-of-book market data (reqMktData), tick-by-tick data, the market data type and
+contract search, and the streaming of every quote change to the lines that asked for it.
+
+A line remembers what its client last received, so an update sends only the values that changed,
+as IB does (ib_insync even drops a repeated bid/ask). Ticks are encoded with the positional
+encoders of the ``out_market`` layouts, built once per server version, because this is the path
+every quote of every subscribed contract takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+from weakref import WeakKeyDictionary
+
+from ..state.contracts import ContractDef
+from ..state.market import Book, Market
+from ..state.quote import Quote
+from ..wire import in_market
+from ..wire.out_market import (
+    MARKET_DATA_TYPE,
+    SYMBOL_SAMPLES,
+    TICK_BY_TICK_BID_ASK,
+    TICK_BY_TICK_LAST,
+    TICK_BY_TICK_MID_POINT,
+    TICK_GENERIC,
+    TICK_PRICE,
+    TICK_REQ_PARAMS,
+    TICK_SIZE,
+    TICK_SNAPSHOT_END,
+    TICK_STRING,
+    fast_encoder,
+)
+from ..wire.reading import Request
+from .session import Session
+
+MKT_DATA = "mkt_data"
+TICK_BY_TICK = "tick_by_tick"
+HISTORICAL_UPDATES = "historical_updates"  # keepUpToDate bars (handlers_history)
+NO_SECURITY_DEFINITION = "No security definition has been found for the request"
+MAX_TICKERS = "Max number of tickers has been reached"
+NOT_SUBSCRIBED = "Requested market data is not subscribed. Delayed market data is available."
+DISPLAYING_DELAYED = "Requested market data is not subscribed. Displaying delayed market data."
+MAX_MATCHING_SYMBOLS = 16
+
+# IB tick types (https://interactivebrokers.github.io/tws-api/tick_types.html) and delayed twins.
+BID_SIZE, BID, ASK, ASK_SIZE, LAST, LAST_SIZE, HIGH, LOW, VOLUME, CLOSE, OPEN = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 14
+LAST_TIMESTAMP, HALTED = 45, 49
+DELAYED = {BID_SIZE: 69, BID: 66, ASK: 67, ASK_SIZE: 70, LAST: 68, LAST_SIZE: 71, HIGH: 72, LOW: 73,
+           VOLUME: 74, CLOSE: 75, OPEN: 76, LAST_TIMESTAMP: 88}
+TICK_BY_TICK_TYPES = {"Last": 1, "AllLast": 2, "BidAsk": 3, "MidPoint": 4}
+DERIVATIVES = {"STK": ["CFD", "OPT", "IOPT", "WAR", "BAG"], "FUT": ["FOP"]}
+
+
+@dataclass(frozen=True)
+class Encoders:
+    """Positional frame encoders of one server version (constants such as versions left out)."""
+
+    price: Callable[..., bytes]
+    size: Callable[..., bytes]
+    string: Callable[..., bytes]
+    generic: Callable[..., bytes]
+    bid_ask: Callable[..., bytes]
+    last: Callable[..., bytes]
+    mid: Callable[..., bytes]
+
+
+@lru_cache(maxsize=None)
+def encoders(version: int) -> Encoders:
+    return Encoders(*(fast_encoder(spec, version) for spec in (
+        TICK_PRICE, TICK_SIZE, TICK_STRING, TICK_GENERIC,
+        TICK_BY_TICK_BID_ASK, TICK_BY_TICK_LAST, TICK_BY_TICK_MID_POINT)))
+
+
+@dataclass
+class MarketLine:
+    """One reqMktData subscription and the values its client last saw."""
+
+    req_id: int
+    con_id: int
+    trades: bool
+    delayed: bool
+    sent: dict[str, Any] = field(default_factory=dict)
+
+    def tick(self, tick_type: int) -> int:
+        return DELAYED.get(tick_type, tick_type) if self.delayed else tick_type
+
+
+@dataclass
+class TickByTickLine:
+    req_id: int
+    con_id: int
+    kind: int
+    ignore_size: bool
+    sent: tuple[Any, ...] = ()
+
+
+@dataclass
+class ClientMarketState:
+    """Per-connection market settings that are not subscriptions."""
+
+    data_type: int = 1
+    explicit_type: bool = False
+    releasing: bool = False
+
+
+_states: WeakKeyDictionary[Session, ClientMarketState] = WeakKeyDictionary()
+
+
+def client_state(session: Session) -> ClientMarketState:
+    state = _states.get(session)
+    if state is None:
+        state = _states[session] = ClientMarketState()
+    return state
+
+
+def market_of(session: Session) -> Market:
+    """The brokerage's market, on the clock of the gateway serving it (tests may fake the clock)."""
+    market = session.brokerage.market
+    market.clock = session.gateway.clock
+    return market
+
+
+def watch(session: Session, con_id: int) -> None:
+    """Keep the market ticking this contract until the session ends (or unwatches)."""
+    market_of(session).watch(con_id, session)
+    state = client_state(session)
+    if not state.releasing:
+        state.releasing = True
+        session.spawn(_release_when_closed(session))
+
+
+async def _release_when_closed(session: Session) -> None:
+    try:
+        await session.closed.wait()
+    finally:
+        session.brokerage.market.release(session)
+
+
+def unwatch_if_unused(session: Session, con_id: int) -> None:
+    """Stop ticking a contract for this session once none of its subscriptions needs it."""
+    for kind in (MKT_DATA, TICK_BY_TICK, HISTORICAL_UPDATES):
+        for value in session.subscribed(kind).values():
+            if getattr(value, "con_id", None) == con_id:
+                return
+    session.brokerage.market.unwatch(con_id, session)
+
+
+def resolve(session: Session, req_id: int, query: dict[str, Any]) -> ContractDef | None:
+    contract = session.brokerage.catalog.resolve(query)
+    if contract is None:
+        session.send_error(req_id, 200, NO_SECURITY_DEFINITION)
+    return contract
+
+
+# ----- reqMktData -------------------------------------------------------------------------------
+
+
+def req_mkt_data(session: Session, request: Request) -> None:
+    """tickReqParams first, then every current value; a snapshot ends with tickSnapshotEnd."""
+    req_id, snapshot = request["reqId"], request["snapshot"] or request["regulatorySnapshot"]
+    contract = resolve(session, req_id, request["contract"])
+    if contract is None:
+        return
+    config, state = session.gateway.config, client_state(session)
+    lines = session.subscribed(MKT_DATA)
+    if not snapshot and req_id not in lines and len(lines) >= config.max_tickers:
+        session.send_error(req_id, 101, MAX_TICKERS)
+        return
+    delayed = False
+    if contract.symbol in config.unsubscribed_symbols:
+        if state.data_type in (1, 2):
+            session.send_error(req_id, 354, NOT_SUBSCRIBED)
+            return
+        delayed = True
+        session.send_error(req_id, 10167, DISPLAYING_DELAYED)
+    market = market_of(session)
+    book = market.book(contract.con_id)
+    line = MarketLine(req_id, contract.con_id, book.trades, delayed)
+    session.send(TICK_REQ_PARAMS, reqId=req_id, minTick=contract.min_tick,
+                 bboExchange=contract.details.get("bboExchange", "9c0001"), snapshotPermissions=3)
+    if state.explicit_type or delayed:
+        session.send(MARKET_DATA_TYPE, reqId=req_id, marketDataType=_reported_type(state, line))
+    _send_changes(session, line, market.quote(contract.con_id), book, encoders(session.version))
+    if snapshot:
+        session.send(TICK_SNAPSHOT_END, reqId=req_id)
+        return
+    replaced = lines.get(req_id)
+    session.subscribe(MKT_DATA, req_id, line)
+    watch(session, contract.con_id)
+    if replaced is not None and replaced.con_id != contract.con_id:
+        unwatch_if_unused(session, replaced.con_id)
+
+
+def cancel_mkt_data(session: Session, request: Request) -> None:
+    """IB answers a cancel for an id it does not know (or an ended snapshot) with error 300."""
+    req_id = request["reqId"]
+    line = session.unsubscribe(MKT_DATA, req_id)
+    if line is None:
+        session.send_error(req_id, 300, f"Can't find EId with tickerId:{req_id}")
+        return
+    unwatch_if_unused(session, line.con_id)
+
+
+def req_market_data_type(session: Session, request: Request) -> None:
+    """Remember the type; IB then reports it (marketDataType) for every open subscription."""
+    state = client_state(session)
+    state.data_type, state.explicit_type = request["marketDataType"], True
+    for line in session.subscribed(MKT_DATA).values():
+        session.send(MARKET_DATA_TYPE, reqId=line.req_id, marketDataType=_reported_type(state, line))
+
+
+def _reported_type(state: ClientMarketState, line: MarketLine) -> int:
+    if line.delayed:
+        return 4 if state.data_type in (2, 4) else 3
+    return 2 if state.data_type == 2 else 1
+
+
+def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
+    """Write the ticks whose value differs from what this line's client last received."""
+    sent, write, req_id, tick = line.sent, session.write, line.req_id, line.tick
+    for side, price_type, size_type, price, size in (
+        ("bid", BID, BID_SIZE, quote.bid, quote.bid_size),
+        ("ask", ASK, ASK_SIZE, quote.ask, quote.ask_size),
+    ):
+        if sent.get(side) != price:
+            write(enc.price(req_id, tick(price_type), price, size, 0), 1)
+            sent[side], sent[side + "_size"] = price, size
+        elif sent.get(side + "_size") != size:
+            write(enc.size(req_id, tick(size_type), size), 2)
+            sent[side + "_size"] = size
+    if line.trades:
+        traded = sent.get("volume") != quote.volume
+        if sent.get("last") != quote.last:
+            write(enc.price(req_id, tick(LAST), quote.last, quote.last_size, 0), 1)
+            sent["last"], sent["last_size"] = quote.last, quote.last_size
+        elif traded or sent.get("last_size") != quote.last_size:
+            write(enc.size(req_id, tick(LAST_SIZE), quote.last_size), 2)
+            sent["last_size"] = quote.last_size
+        if traded:
+            write(enc.size(req_id, tick(VOLUME), quote.volume), 2)
+            sent["volume"] = quote.volume
+    for key, tick_type, value in (("high", HIGH, book.high), ("low", LOW, book.low),
+                                  ("close", CLOSE, book.close), ("open", OPEN, book.open)):
+        if sent.get(key) != value:
+            write(enc.price(req_id, tick(tick_type), value, 0, 0), 1)
+            sent[key] = value
+    if line.trades and sent.get("time") != book.last_time:
+        write(enc.string(req_id, tick(LAST_TIMESTAMP), str(int(book.last_time))), 46)
+        sent["time"] = book.last_time
+    if sent.get("halted") != book.halted:
+        write(enc.generic(req_id, HALTED, 1.0 if book.halted else 0.0), 45)
+        sent["halted"] = book.halted
+
+
+# ----- tick-by-tick -----------------------------------------------------------------------------
+
+
+def req_tick_by_tick(session: Session, request: Request) -> None:
+    req_id = request["reqId"]
+    kind = TICK_BY_TICK_TYPES.get(request["tickType"])
+    if kind is None:
+        session.send_error(req_id, 321, f"Error validating request.-'bK' : cause - Invalid tick type: {request['tickType']}")
+        return
+    contract = resolve(session, req_id, request["contract"])
+    if contract is None:
+        return
+    line = TickByTickLine(req_id, contract.con_id, kind, request["ignoreSize"])
+    session.subscribe(TICK_BY_TICK, req_id, line)
+    market = market_of(session)
+    if kind in (3, 4):
+        _send_tick_by_tick(session, line, market.quote(contract.con_id), encoders(session.version))
+    else:
+        line.sent = (market.quote(contract.con_id).volume,)
+    watch(session, contract.con_id)
+
+
+def cancel_tick_by_tick(session: Session, request: Request) -> None:
+    line = session.unsubscribe(TICK_BY_TICK, request["reqId"])
+    if line is not None:
+        unwatch_if_unused(session, line.con_id)
+
+
+def _send_tick_by_tick(session: Session, line: TickByTickLine, quote: Quote, enc: Encoders) -> None:
+    when = int(quote.time)
+    if line.kind == 3:
+        key: tuple[Any, ...] = (quote.bid, quote.ask) if line.ignore_size else (quote.bid, quote.ask, quote.bid_size, quote.ask_size)
+        if key != line.sent:
+            session.write(enc.bid_ask(line.req_id, 3, when, quote.bid, quote.ask, quote.bid_size, quote.ask_size, 0), 99)
+    elif line.kind == 4:
+        key = (quote.mid,)
+        if key != line.sent:
+            session.write(enc.mid(line.req_id, 4, when, round(quote.mid, 10)), 99)
+    else:
+        key = (quote.volume,)
+        if line.sent and quote.volume > line.sent[0]:
+            exchange = session.brokerage.catalog.by_con_id(line.con_id)
+            venue = str(exchange.details.get("primaryExchange") or exchange.details.get("exchange", "")) if exchange else ""
+            session.write(enc.last(line.req_id, line.kind, when, quote.last, quote.last_size, 0, venue, ""), 99)
+    line.sent = key
+
+
+# ----- contract search --------------------------------------------------------------------------
+
+
+def req_matching_symbols(session: Session, request: Request) -> None:
+    """symbolSamples: catalog contracts whose symbol starts with (or long name contains) the pattern."""
+    found = session.brokerage.catalog.search(request["pattern"]) if request["pattern"].strip() else []
+    descriptions = [{
+        "conId": c.con_id, "symbol": c.symbol, "secType": c.sec_type,
+        "primaryExchange": c.details.get("primaryExchange") or c.details.get("exchange", ""),
+        "currency": c.details.get("currency", ""), "derivativeSecTypes": DERIVATIVES.get(c.sec_type, []),
+        "description": c.details.get("longName", ""), "issuerId": "",
+    } for c in found[:MAX_MATCHING_SYMBOLS]]
+    session.send(SYMBOL_SAMPLES, reqId=request["reqId"], contractDescriptions=descriptions)
+
+
+# ----- streaming --------------------------------------------------------------------------------
+
+
+def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
+    """A quote changed: every line of this client on that contract gets what changed."""
+    lines = session.subscriptions.get(MKT_DATA)
+    by_tick = session.subscriptions.get(TICK_BY_TICK)
+    if not lines and not by_tick:
+        return
+    quote: Quote = payload["quote"]
+    con_id = quote.con_id
+    enc = encoders(session.version)
+    if lines:
+        book = session.brokerage.market.book(con_id)
+        for line in tuple(lines.values()):
+            if line.con_id == con_id:
+                _send_changes(session, line, quote, book, enc)
+    if by_tick:
+        for tbt in tuple(by_tick.values()):
+            if tbt.con_id == con_id:
+                _send_tick_by_tick(session, tbt, quote, enc)
+
+
+HANDLERS = {
+    in_market.REQ_MKT_DATA.msg_id: req_mkt_data,
+    in_market.CANCEL_MKT_DATA.msg_id: cancel_mkt_data,
+    in_market.REQ_MARKET_DATA_TYPE.msg_id: req_market_data_type,
+    in_market.REQ_TICK_BY_TICK_DATA.msg_id: req_tick_by_tick,
+    in_market.CANCEL_TICK_BY_TICK_DATA.msg_id: cancel_tick_by_tick,
+    in_market.REQ_MATCHING_SYMBOLS.msg_id: req_matching_symbols,
+}
+
+EVENT_HANDLERS = {"price_marked": [on_price_marked]}
