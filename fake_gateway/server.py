@@ -39,6 +39,7 @@ class FakeGateway:
             self.config = GatewayConfig.model_validate(self.config.model_dump())
         self.brokerage = brokerage or Brokerage(self.config)
         self.clock = clock
+        self.brokerage.use_clock(clock)
         self.faults = FaultSet()
         self.handlers = dict(HANDLERS)
         self.event_handlers = {event: list(listeners) for event, listeners in EVENT_HANDLERS.items()}

@@ -30,7 +30,6 @@ from ..wire.out_market import (
     TICK_SIZE,
     TICK_SNAPSHOT_END,
     TICK_STRING,
-    fast_encoder,
 )
 from ..wire.reading import Request
 from .session import Session
@@ -68,7 +67,7 @@ class Encoders:
 
 @lru_cache(maxsize=None)
 def encoders(version: int) -> Encoders:
-    return Encoders(*(fast_encoder(spec, version) for spec in (
+    return Encoders(*(spec.positional(version) for spec in (
         TICK_PRICE, TICK_SIZE, TICK_STRING, TICK_GENERIC,
         TICK_BY_TICK_BID_ASK, TICK_BY_TICK_LAST, TICK_BY_TICK_MID_POINT)))
 
@@ -116,10 +115,8 @@ def client_state(session: Session) -> ClientMarketState:
 
 
 def market_of(session: Session) -> Market:
-    """The brokerage's market, on the clock of the gateway serving it (tests may fake the clock)."""
-    market = session.brokerage.market
-    market.clock = session.gateway.clock
-    return market
+    """The brokerage's market (on the gateway's clock, see ``Brokerage.use_clock``)."""
+    return session.brokerage.market
 
 
 def watch(session: Session, con_id: int) -> None:

@@ -8,7 +8,7 @@ nothing is lost when a client drops, exactly as with the real IB back end.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, Callable
 
 from ..config import AccountConfig, GatewayConfig
 from .accounts import Account
@@ -43,6 +43,11 @@ class Brokerage:
             volatility=self.config.volatility,
         )
         self.history = History(self.market, self.config.seed, self.config.timezone, self.config.history_files)
+
+    def use_clock(self, clock: Callable[[], float]) -> None:
+        """Run the market and the order book on the gateway's clock (tests may fake it)."""
+        self.market.clock = clock
+        self.orders.clock = clock
 
     def add_account(self, account_config: AccountConfig) -> Account:
         account = Account(

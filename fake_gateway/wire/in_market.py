@@ -17,6 +17,7 @@ from typing import Any
 
 from .fields import I, S
 from .reading import BadRequest, FieldReader, RequestSpec
+from .reading import read_contract as read_block
 
 SYNT_REALTIME_BARS = 124  # reqHistoricalData stops sending its version field
 
@@ -27,20 +28,7 @@ def read_contract(reader: FieldReader, include_expired: bool = False) -> dict[st
     ``include_expired`` reads the flag that reqHistoricalData and reqHeadTimeStamp send right
     after tradingClass; elsewhere the key is present and False so callers see one shape.
     """
-    contract: dict[str, Any] = {
-        "conId": reader.int("conId"),
-        "symbol": reader.str("symbol"),
-        "secType": reader.str("secType"),
-        "lastTradeDateOrContractMonth": reader.str("lastTradeDateOrContractMonth"),
-        "strike": reader.float("strike"),
-        "right": reader.str("right"),
-        "multiplier": reader.str("multiplier"),
-        "exchange": reader.str("exchange"),
-        "primaryExchange": reader.str("primaryExchange"),
-        "currency": reader.str("currency"),
-        "localSymbol": reader.str("localSymbol"),
-        "tradingClass": reader.str("tradingClass"),
-    }
+    contract = read_block(reader)
     contract["includeExpired"] = reader.bool("includeExpired") if include_expired else False
     contract["comboLegs"] = []
     contract["deltaNeutralContract"] = None

@@ -12,8 +12,6 @@ that IB printed sizes and volumes as integers and the WAP as a double, hence the
 
 from __future__ import annotations
 
-import operator
-import struct
 from typing import Any, Callable, Iterable, Mapping
 
 from .fields import C, D, Field, I, Q, S
@@ -26,7 +24,6 @@ FRACTIONAL_SIZE_SUPPORT = 163  # sizes, volumes and WAPs print as Decimal string
 BOND_ISSUERID = 176  # symbolSamples gains description and issuerId per contract
 HISTORICAL_DATA_END = 196  # start/end leave historicalData for a separate message 108
 
-_LENGTH = struct.Struct(">I")
 
 
 def _size(name: str, default: Any = 0) -> tuple[Field, Field]:
@@ -249,35 +246,6 @@ SYMBOL_SAMPLES = MessageSpec(79, "symbolSamples", (
 
 
 # --- the hot path ----------------------------------------------------------------------------
-
-
-def fast_encoder(spec: MessageSpec, version: int) -> Callable[..., bytes]:
-    """A positional frame encoder for flat specs (ticks, bars) that leaves out the constants.
-
-    Leading ``version`` slots are printed once into the frame's head, so callers pass only the
-    variable slots, in spec order: ``fast_encoder(TICK_PRICE, v)(reqId, tickType, price, size,
-    attrMask)``. ``MessageSpec.positional`` takes every compiled slot, the version included.
-    """
-    compiled = spec.compiled(version)
-    if any(sub is not None for _, _, _, sub in compiled):
-        raise ValueError(f"{spec.name} has repeat groups; use fields()")
-    head = [str(spec.msg_id)]
-    rest = list(compiled)
-    while rest and rest[0][0] == "version":
-        head.append(rest.pop(0)[1])
-    prefix = "\0".join(head) + "\0"
-    formatters = tuple(fmt for _, _, fmt, _ in rest)
-    count = len(formatters)
-    pack = _LENGTH.pack
-    call = operator.call
-
-    def encode(*values: Any) -> bytes:
-        if len(values) != count:
-            raise TypeError(f"{spec.name} takes {count} values at this version, got {len(values)}")
-        payload = (prefix + "\0".join(map(call, formatters, values)) + "\0").encode()
-        return pack(len(payload)) + payload
-
-    return encode
 
 
 SPECS: tuple[MessageSpec, ...] = (

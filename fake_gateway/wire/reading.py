@@ -137,7 +137,7 @@ CONTRACT_KEYS = (
 )
 
 
-def read_contract(reader: FieldReader, with_primary_exchange: bool = True) -> dict[str, Any]:
+def read_contract(reader: FieldReader) -> dict[str, Any]:
     """Read the 12-field contract block every client sends in the same order.
 
     Shared by all request decoders so that a contract is parsed one way everywhere.
@@ -152,7 +152,7 @@ def read_contract(reader: FieldReader, with_primary_exchange: bool = True) -> di
         "multiplier": reader.str("multiplier"),
         "exchange": reader.str("exchange"),
     }
-    contract["primaryExchange"] = reader.str("primaryExchange") if with_primary_exchange else ""
+    contract["primaryExchange"] = reader.str("primaryExchange")
     contract["currency"] = reader.str("currency")
     contract["localSymbol"] = reader.str("localSymbol")
     contract["tradingClass"] = reader.str("tradingClass")

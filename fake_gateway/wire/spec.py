@@ -114,9 +114,13 @@ class MessageSpec:
             return lambda: frame
         template = "\0".join("%s" if part is None else part.replace("%", "%%") for part in parts) + "\0"
         fmts = tuple(formatters)
+        count = len(fmts)
         pack = _LENGTH.pack
+        name = self.name
 
         def encode(*values: Any) -> bytes:
+            if len(values) != count:
+                raise TypeError(f"{name} takes {count} values at version {version}, got {len(values)}")
             payload = (template % tuple(map(_apply, fmts, values))).encode()
             return pack(len(payload)) + payload
 

@@ -10,6 +10,7 @@ from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
 from fake_gateway.wire.spec import frame_payload
 from tests.conftest import served
+from tests.waiting import until
 
 
 async def _offender(gateway: FakeGateway, greet: bool) -> RawTwsClient:
@@ -55,7 +56,7 @@ async def test_truncated_frame_is_logged_when_the_peer_leaves(
     offender = await _offender(gateway, greet=True)
     offender.write((100).to_bytes(4, "big") + b"49\x00")
     await offender.close()
-    await _wait_for_sessions(gateway, 1)
+    await until(lambda: len(gateway.sessions) == 1, what="the offender's session to end")
     assert "in the middle of a frame (3 of 100 payload bytes received)" in caplog.text
     assert await served(raw_client)
 
@@ -82,12 +83,3 @@ async def test_short_request_names_the_missing_field(raw_client: RawTwsClient) -
     assert error[2] == "7" and error[3] == "320"
     assert "field 3 (groupName) is missing" in error[4]
 
-
-async def _wait_for_sessions(gateway: FakeGateway, count: int) -> None:
-    import asyncio
-
-    for _ in range(200):
-        if len(gateway.sessions) == count:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"expected {count} sessions, have {len(gateway.sessions)}")

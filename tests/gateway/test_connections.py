@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from fake_gateway import FakeGateway, GatewayConfig
 from fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
+from tests.waiting import until
 
 
 async def _greeted(gateway: FakeGateway, client_id: int, low: int = 157, high: int = 176) -> tuple[RawTwsClient, list[list[str]]]:
@@ -74,7 +75,7 @@ async def test_duplicate_client_id_gets_326_and_is_closed(gateway: FakeGateway) 
     assert await second.closed_by_server()
     assert await served(first)
     await first.close()
-    await _until(lambda: 7 not in gateway.client_ids)
+    await until(lambda: 7 not in gateway.client_ids, what="client id 7 released")
     third, frames = await _greeted(gateway, 7)
     assert frames[0][0] == "15"
     await third.close()
@@ -142,10 +143,3 @@ def test_invalid_settings_say_what_is_wrong(settings: dict, message: str) -> Non
     with pytest.raises(ValidationError, match=message):
         GatewayConfig(**settings)
 
-
-async def _until(condition, timeout: float = 2.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.01)

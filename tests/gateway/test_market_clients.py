@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import math
-import threading
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator
 
 import ib_async
 import pytest
@@ -21,19 +20,11 @@ from fake_gateway import FakeGateway
 from fake_gateway.config import AccountConfig, HistoricalPacingConfig
 from fake_gateway.raw_client import RawTwsClient
 from fake_gateway.wire.spec import frame_fields
+from tests.ibapi_app import RecordingApp, ibapi_contract
+from tests.waiting import until
 
 AAPL = 265598
 ACCOUNT = "DU1234567"
-
-
-async def until(predicate: Callable[[], Any], timeout: float = 2.0, what: str = "condition") -> None:
-    """Wait for a condition the test cannot await directly (client-side state), with a deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.002)
 
 
 @asynccontextmanager
@@ -312,54 +303,20 @@ async def test_ib_async_streams_ticks_and_fetches_bars() -> None:
 
 
 async def test_official_ibapi_ticks_and_bars() -> None:
-    from ibapi.client import EClient
-    from ibapi.contract import Contract
-    from ibapi.wrapper import EWrapper
-
-    class App(EWrapper, EClient):
-        def __init__(self) -> None:
-            EClient.__init__(self, self)
-            self.ready = threading.Event()
-            self.prices: list[tuple[int, int, float]] = []
-            self.bars: list[Any] = []
-            self.bars_done = threading.Event()
-            self.errors: list[tuple[int, int]] = []
-
-        def nextValidId(self, orderId: int) -> None:
-            self.ready.set()
-
-        def tickPrice(self, reqId: int, tickType: int, price: float, attrib: Any) -> None:
-            self.prices.append((reqId, tickType, price))
-
-        def historicalData(self, reqId: int, bar: Any) -> None:
-            self.bars.append(bar)
-
-        def historicalDataEnd(self, reqId: int, start: str, end: str) -> None:
-            self.bars_done.set()
-
-        def error(self, reqId: int, errorTime: int, errorCode: int, errorString: str, advancedOrderRejectJson: str = "") -> None:
-            self.errors.append((reqId, errorCode))
-
-    contract = Contract()
-    contract.symbol, contract.secType, contract.exchange, contract.currency = "AAPL", "STK", "SMART", "USD"
+    contract = ibapi_contract("AAPL")
     async with FakeGateway(market_ticker=False) as gw:
-        app = App()
-        await asyncio.to_thread(app.connect, gw.host, gw.port, 3)
-        thread = threading.Thread(target=app.run, daemon=True)
-        thread.start()
+        app = await asyncio.to_thread(RecordingApp().start, gw.host, gw.port, 3)
         try:
-            await until(app.ready.is_set, what="nextValidId")
             app.reqMktData(1001, contract, "", False, False, [])
-            await until(lambda: {1, 2, 4} <= {t for _, t, _ in app.prices}, what="bid/ask/last")
+            await until(lambda: {1, 2, 4} <= {c[1] for c in app.calls["tickPrice"]}, what="bid/ask/last")
             gw.brokerage.market.pin(AAPL, 188.0)
-            await until(lambda: (1001, 4, 188.0) in app.prices, what="the pinned last")
+            await until(lambda: any(c[:3] == (1001, 4, 188.0) for c in app.calls["tickPrice"]), what="the pinned last")
             app.reqHistoricalData(1002, contract, "", "1 D", "1 hour", "TRADES", 0, 1, False, [])
-            await until(app.bars_done.is_set, what="historicalDataEnd")
-            assert len(app.bars) == 24 and app.bars[-1].close == 188.0
-            assert " US/Eastern" in app.bars[0].date
+            await until(lambda: app.calls["historicalDataEnd"], what="historicalDataEnd")
+            bars = [c[1] for c in app.calls["historicalData"]]
+            assert len(bars) == 24 and bars[-1].close == 188.0
+            assert " US/Eastern" in bars[0].date
             app.cancelMktData(999)
-            await until(lambda: (999, 300) in app.errors, what="error 300")
+            await until(lambda: any(c[0] == 999 and c[2] == 300 for c in app.calls["error"]), what="error 300")
         finally:
-            app.disconnect()
-            await asyncio.to_thread(thread.join, 2)
-        assert not thread.is_alive()
+            await asyncio.to_thread(app.stop)

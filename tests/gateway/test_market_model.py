@@ -203,7 +203,6 @@ def test_bars_from_a_csv_file_are_served_and_aggregated(tmp_path: Path) -> None:
 
 
 def test_bars_from_a_parquet_file(tmp_path: Path) -> None:
-    pytest.importorskip("pyarrow")
     frame = pd.read_csv(_minute_bars(tmp_path / "bars.csv"))
     frame.to_parquet(tmp_path / "bars.parquet")
     broker = brokerage(history_files={"AAPL": str(tmp_path / "bars.parquet")})

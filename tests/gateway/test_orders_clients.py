@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import ib_async
 import ib_insync
@@ -19,19 +19,10 @@ from ibapi.order import Order as IbapiOrder
 
 from fake_gateway import FakeGateway
 from tests.ibapi_app import RecordingApp, ibapi_contract
+from tests.waiting import until
 
 AAPL = 265598
 CLIENTS = pytest.mark.parametrize("library", [ib_insync, ib_async], ids=["ib_insync", "ib_async"])
-
-
-async def until(predicate: Callable[[], Any], timeout: float = 1.5) -> None:
-    """Wait for a condition the client updates from the socket, failing after ``timeout``."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.005)
 
 
 async def connect(library: Any, gateway: FakeGateway, client_id: int) -> Any:

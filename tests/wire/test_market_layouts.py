@@ -62,20 +62,20 @@ def test_tick_by_tick_bid_ask_equals_capture(name: str) -> None:
     spec = out.tick_by_tick_spec(3)
     assert spec.fields(176, values) == captured
     assert spec.frame(176, values) == frame_fields(captured)
-    assert out.fast_encoder(spec, 176)(*values.values()) == frame_fields(captured)
+    assert spec.positional(176)(*values.values()) == frame_fields(captured)
     assert spec.fields(176, spec.parse(176, captured)) == captured
 
 
-def test_fast_encoder_matches_spec_for_ticks() -> None:
+def test_positional_encoder_matches_spec_for_ticks() -> None:
     for version in (157, 163, 176, 200):
-        price = out.fast_encoder(out.TICK_PRICE, version)
-        size = out.fast_encoder(out.TICK_SIZE, version)
+        price = out.TICK_PRICE.positional(version)
+        size = out.TICK_SIZE.positional(version)
         assert price(5, 2, 101.25, 300, 1) == out.TICK_PRICE.frame(
             version, reqId=5, tickType=2, price=101.25, size=300, attrMask=1)
         assert size(5, 8, 12345) == out.TICK_SIZE.frame(version, reqId=5, tickType=8, size=12345)
     with pytest.raises(TypeError):
-        out.fast_encoder(out.TICK_PRICE, 176)(5, 2, 101.25)
-    frame = out.fast_encoder(out.TICK_PRICE, 176)(1, 1, 1.5, 100, 0)
+        out.TICK_PRICE.positional(176)(5, 2, 101.25)
+    frame = out.TICK_PRICE.positional(176)(1, 1, 1.5, 100, 0)
     assert split_frame(frame) == ["1", "6", "1", "1", "1.5", "100", "0"]
 
 
