@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
+from .fast_encode import build_encoder
 from .fields import Field, Formatter, fmt_bool, fmt_decimal, fmt_double, fmt_int, fmt_str
 
 _LENGTH = struct.Struct(">I")
@@ -100,31 +101,7 @@ class MessageSpec:
         present = [slot for slot in self.slots if slot.present_at(version)]
         if any(isinstance(slot, Repeat) for slot in present):
             raise ValueError(f"{self.name} has repeat groups; use fields()")
-        parts: list[Any] = [str(self.msg_id)]
-        formatters: list[Formatter] = []
-        for slot in present:
-            if slot.constant:  # type: ignore[union-attr]
-                parts.append(slot.default)  # type: ignore[union-attr]
-            else:
-                parts.append(None)
-                formatters.append(slot.formatter)  # type: ignore[union-attr]
-        if all(part is not None for part in parts[1:]):
-            payload = ("\0".join(parts) + "\0").encode()
-            frame = _LENGTH.pack(len(payload)) + payload
-            return lambda: frame
-        template = "\0".join("%s" if part is None else part.replace("%", "%%") for part in parts) + "\0"
-        fmts = tuple(formatters)
-        count = len(fmts)
-        pack = _LENGTH.pack
-        name = self.name
-
-        def encode(*values: Any) -> bytes:
-            if len(values) != count:
-                raise TypeError(f"{name} takes {count} values at version {version}, got {len(values)}")
-            payload = (template % tuple(map(_apply, fmts, values))).encode()
-            return pack(len(payload)) + payload
-
-        return encode
+        return build_encoder(self.name, self.msg_id, present)  # type: ignore[arg-type]
 
 
 def _typed(formatter: Formatter, text: str) -> Any:
@@ -139,10 +116,6 @@ def _typed(formatter: Formatter, text: str) -> Any:
     except ValueError:
         return text
     return text
-
-
-def _apply(formatter: Formatter, value: Any) -> str:
-    return formatter(value)
 
 
 @lru_cache(maxsize=None)
