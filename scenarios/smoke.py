@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from ib_insync import IB, Forex, Stock
+from ib_insync import IB, Forex, LimitOrder, Stock
 
 from fake_gateway import FakeGateway, GatewayConfig
 
@@ -75,9 +75,50 @@ async def run_smoke(config: GatewayConfig | None = None, client_id: int = 1) -> 
             await _step(report, "reqAccountSummary", ib.accountSummaryAsync,
                         lambda rows: f"{len(rows)} rows, NetLiquidation "
                                      f"{next((r.value for r in rows if r.tag == 'NetLiquidation'), '?')}")
+            aapl = contracts[0]
+            await _step(report, "reqMktData snapshot", lambda: ib.reqTickersAsync(aapl),
+                        lambda found: f"AAPL bid {found[0].bid} ask {found[0].ask} last {found[0].last}")
+            await _step(report, "reqHistoricalData", lambda: ib.reqHistoricalDataAsync(
+                aapl, "", "1 D", "1 hour", "TRADES", False),
+                lambda bars: f"{len(bars)} hourly bars, last close {bars[-1].close}" if bars else _raise("no bars"))
+            await _step(report, "limit order fills on a cross", lambda: _fill_limit_order(ib, gateway, aapl),
+                        lambda trade: f"BUY 10 AAPL LMT {trade.order.lmtPrice}: {trade.orderStatus.status} at "
+                                      f"{trade.orderStatus.avgFillPrice}, commission "
+                                      f"{sum(f.commissionReport.commission for f in trade.fills):.2f}")
+            await _step(report, "restart + reconnect", lambda: _reconnect_across_restart(ib, gateway, client_id),
+                        lambda fills: f"gateway restarted; after reconnecting {len(fills)} fill(s) and "
+                                      f"{ib.positions()[0].position:g} AAPL are still there"
+                        if fills and ib.positions() else _raise("state lost across the restart"))
         finally:
             ib.disconnect()
     return report
+
+
+async def _fill_limit_order(ib: IB, gateway: FakeGateway, contract: Stock) -> Any:
+    """Rest a buy limit below the market, then move the market through it."""
+    market = gateway.brokerage.market
+    price = market.quote(contract.conId).ask
+    limit = round(price - 1.0, 2)
+    trade = ib.placeOrder(contract, LimitOrder("BUY", 10, limit))
+    await _wait(lambda: trade.orderStatus.status == "Submitted", "order to be working")
+    market.pin(contract.conId, round(limit - 0.05, 2), spread=0.02)
+    await _wait(lambda: trade.isDone() and trade.fills and trade.fills[-1].commissionReport.execId, "the fill")
+    return trade
+
+
+async def _reconnect_across_restart(ib: IB, gateway: FakeGateway, client_id: int) -> Any:
+    ib.disconnect()
+    await gateway.restart()
+    await ib.connectAsync(gateway.host, gateway.port, clientId=client_id, timeout=5)
+    return ib.fills()
+
+
+async def _wait(condition: Callable[[], Any], what: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.005)
 
 
 def _raise(message: str) -> str:
@@ -93,6 +134,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING)
-    report = asyncio.run(run_smoke(GatewayConfig(max_version=args.max_version), args.client_id))
+    config = GatewayConfig(max_version=args.max_version, market_ticker=False)
+    report = asyncio.run(run_smoke(config, args.client_id))
     print(report.render())
     return 0 if report.ok else 1
