@@ -37,12 +37,20 @@ def fmt_bool(value: Any) -> str:
     return "1" if value else "0"
 
 
-def fmt_double(value: Any) -> str:
-    """Print a double like Java's ``Double.toString`` for the ranges IB uses."""
+def _given_text(value: Any) -> str | None:
+    """Empty for None/"", the text itself for a str (already formatted), else None: format it."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         return value
+    return None
+
+
+def fmt_double(value: Any) -> str:
+    """Print a double like Java's ``Double.toString`` for the ranges IB uses."""
+    text = _given_text(value)
+    if text is not None:
+        return text
     number = float(value)
     if number == UNSET_DOUBLE:
         return "1.7976931348623157E308"
@@ -72,10 +80,9 @@ def _java_scientific(number: float) -> str:
 
 def fmt_decimal(value: Any) -> str:
     """Sizes and quantities: Java ``BigDecimal.stripTrailingZeros().toPlainString()``."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        return value
+    text = _given_text(value)
+    if text is not None:
+        return text
     number = float(value)
     if number == UNSET_DOUBLE:
         return UNSET_DECIMAL_TEXT

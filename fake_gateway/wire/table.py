@@ -7,6 +7,7 @@ and refuses duplicates, so each message id has exactly one source of truth.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any, Callable
 
 from . import (
     in_basic,
@@ -28,25 +29,16 @@ _OUT_MODULES: tuple[ModuleType, ...] = (
 _IN_MODULES: tuple[ModuleType, ...] = (in_basic, in_market, in_orders)
 
 
-def _gather_outgoing() -> dict[str, MessageSpec]:
-    table: dict[str, MessageSpec] = {}
-    for module in _OUT_MODULES:
-        for spec in module.SPECS:
-            if spec.name in table:
-                raise RuntimeError(f"message layout {spec.name} is defined twice")
-            table[spec.name] = spec
+def _gather(modules: tuple[ModuleType, ...], attribute: str, key: Callable[[Any], Any]) -> dict[Any, Any]:
+    """Merge the layouts the modules export, refusing a second layout for the same key."""
+    table: dict[Any, Any] = {}
+    for module in modules:
+        for spec in getattr(module, attribute):
+            if key(spec) in table:
+                raise RuntimeError(f"{spec.name} ({key(spec)}) is defined twice ({module.__name__})")
+            table[key(spec)] = spec
     return table
 
 
-def _gather_incoming() -> dict[int, RequestSpec]:
-    table: dict[int, RequestSpec] = {}
-    for module in _IN_MODULES:
-        for spec in module.REQUESTS:
-            if spec.msg_id in table:
-                raise RuntimeError(f"request id {spec.msg_id} ({spec.name}) is defined twice")
-            table[spec.msg_id] = spec
-    return table
-
-
-OUTGOING: dict[str, MessageSpec] = _gather_outgoing()
-INCOMING: dict[int, RequestSpec] = _gather_incoming()
+OUTGOING: dict[str, MessageSpec] = _gather(_OUT_MODULES, "SPECS", lambda spec: spec.name)
+INCOMING: dict[int, RequestSpec] = _gather(_IN_MODULES, "REQUESTS", lambda spec: spec.msg_id)
