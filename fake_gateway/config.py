@@ -58,6 +58,9 @@ class GatewayConfig(BaseModel):
     timezone: str = "US/Eastern"
     next_order_id: int = Field(1, ge=1)
     farm_notices: bool = True
+    master_client_id: int | None = Field(None, description="TWS's 'Master API client ID': sees every client's orders")
+    fill_ratio: float = Field(1.0, gt=0, le=1, description="share of an order's size filled per quote (partial fills)")
+    max_fill_size: float | None = Field(None, gt=0, description="largest fill per quote and order")
     market_ticker: bool = Field(True, description="step subscribed contracts in the background")
     market_tick_interval: float = Field(0.25, gt=0, le=60, description="seconds between market steps")
     volatility: dict[str, float] = Field(default_factory=dict, description="symbol -> volatility (sd of log return per second); overrides the catalog")

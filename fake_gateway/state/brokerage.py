@@ -37,6 +37,9 @@ class Brokerage:
         self._next_perm_id = 1_000_000_000 + self.random.randrange(100_000_000)
         self._quotes: dict[int, Quote] = {}
         self.orders = OrderBook(self)
+        self.orders.master_client_id = self.config.master_client_id
+        self.orders.fill_ratio = self.config.fill_ratio
+        self.orders.max_fill_size = self.config.max_fill_size
         self.market = Market(
             self.catalog, lambda quote: self.price_changed(quote), seed=self.config.seed,
             tick_interval=self.config.market_tick_interval, ticker=self.config.market_ticker,
