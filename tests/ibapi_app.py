@@ -33,7 +33,7 @@ class RecordingApp(EWrapper, EClient):
 
     def __getattribute__(self, name: str) -> Any:
         attribute = object.__getattribute__(self, name)
-        if name in _RECORDED:
+        if name in EWRAPPER_CALLBACKS:
             def recorder(*args: Any) -> None:
                 object.__getattribute__(self, "_record")(name, *args)
             return recorder
@@ -66,13 +66,17 @@ class RecordingApp(EWrapper, EClient):
             assert not self._thread.is_alive(), "ibapi reader thread did not stop"
 
 
-_RECORDED = {
-    name for name in dir(EWrapper)
-    if not name.startswith("_") and callable(getattr(EWrapper, name)) and name not in {"logAnswer"}
-}
+EWRAPPER_CALLBACKS = frozenset(
+    name for name, member in vars(EWrapper).items()
+    if callable(member) and not name.startswith("_") and name != "logAnswer"
+)
 
 
-def ibapi_contract(symbol: str, sec_type: str = "STK", exchange: str = "SMART", currency: str = "USD") -> Contract:
+def ibapi_contract(symbol: str = "", secType: str = "STK", exchange: str = "SMART", currency: str = "USD",
+                   **fields: Any) -> Contract:
+    """An ibapi Contract; extra keywords set any other attribute by its IB name."""
     contract = Contract()
-    contract.symbol, contract.secType, contract.exchange, contract.currency = symbol, sec_type, exchange, currency
+    contract.symbol, contract.secType, contract.exchange, contract.currency = symbol, secType, exchange, currency
+    for key, value in fields.items():
+        setattr(contract, key, value)
     return contract

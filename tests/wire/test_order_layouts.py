@@ -7,14 +7,12 @@ every version it supports (ibapi's decoder is also checked to consume every fiel
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
-from datetime import timezone
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -25,6 +23,8 @@ from fake_gateway.wire.out_orders import (
     COMPLETED_ORDER, COMPLETED_ORDERS_END, OPEN_ORDER, OPEN_ORDER_END, ORDER_STATUS,
 )
 from fake_gateway.wire.reading import FieldReader
+from tests.ibapi_app import ibapi_contract
+from tests.wire.client_wire import client_cases, feed, record_ibapi, record_insync
 
 CAPTURES = Path(__file__).resolve().parents[1] / "conformance" / "captures"
 SESSION = json.loads((CAPTURES / "encertai_v176_session.json").read_text())
@@ -34,10 +34,10 @@ EURUSD = dict(conId=12087792, symbol="EUR", secType="CASH", exchange="IDEALPRO",
               localSymbol="EUR.USD", tradingClass="EUR.USD")
 SPY = dict(conId=756733, symbol="SPY", secType="STK", exchange="SMART", currency="USD",
            localSymbol="SPY", tradingClass="SPY")
-CLIENT_MAX = {"ib_insync": 176, "ib_async": 178, "ibapi": 200}
 # Every server version where an order layout changes, for requests and for responses.
 VERSIONS = (157, 158, 159, 160, 162, 170, 176, 177, 178, 183, 184, 185, 189, 193, 195, 198, 199, 200)
 REQUEST_VERSIONS = (157, 158, 160, 162, 166, 169, 170, 176, 177, 178, 183, 184, 187, 189, 190, 192, 199, 200)
+CLIENT_CASES = client_cases(VERSIONS)
 
 
 def _session(msg_id: str) -> list[list[str]]:
@@ -115,63 +115,31 @@ def test_captured_place_orders_decode(index: int, symbol: str, exchange: str) ->
     assert values["openClose"] == "O" and values["transmit"] and values["whatIf"]
 
 
-def _insync_like_sender(package: str, version: int) -> tuple[Any, list[list[str]], Any]:
-    """An ib_insync/ib_async Client that records the fields its real send() would write."""
-    module = importlib.import_module(package)
-    client = module.client.Client(_Recorder())
-    client._serverVersion = version
-    client.connState = client.CONNECTED
-    sent: list[list[str]] = []
-    client.sendMsg = lambda msg: sent.append(msg[:-1].split("\0"))
-    return client, sent, module
-
-
-def _ibapi_sender(version: int) -> tuple[Any, list[list[str]], list[Any]]:
-    """An ibapi EClient whose connection records the frames it writes."""
-    from ibapi.client import EClient
-
-    wrapper = _ibapi_recorder()
-    client = EClient(wrapper)
-    client.serverVersion_ = version
-    client.connState = EClient.CONNECTED
-    sent: list[list[str]] = []
-    client.conn = SimpleNamespace(isConnected=lambda: True,
-                                  sendMsg=lambda data: sent.append(data[4:-1].decode().split("\0")))
-    return client, sent, wrapper.calls
-
-
 def _client_orders(client_name: str, version: int) -> list[list[str]]:
     """A LMT order and a MKT order with orderRef, placed through the real client."""
     if client_name == "ibapi":
-        from ibapi.contract import Contract
         from ibapi.order import Order
 
-        client, sent, errors = _ibapi_sender(version)
-        contract = Contract()
-        for key, value in dict(SPY, primaryExchange="ARCA").items():
-            setattr(contract, key, value)
-        for order_id, action, order_type, qty, price, tif, ref in (
-                (11, "BUY", "LMT", 100, 187.25, "GTC", ""), (12, "SELL", "MKT", 5, None, "DAY", "my-ref")):
-            order = Order()
-            order.action, order.orderType, order.totalQuantity = action, order_type, Decimal(qty)
-            order.tif, order.orderRef, order.account = tif, ref, "DU0000001"
-            if price is not None:
-                order.lmtPrice = price
-            client.placeOrder(order_id, contract, order)
-        assert not errors
-        return sent
-    client, sent, ib = _insync_like_sender(client_name, version)
-    contract = ib.Stock("SPY", "SMART", "USD", conId=756733, primaryExchange="ARCA")
-    client.placeOrder(11, contract, ib.LimitOrder("BUY", 100, 187.25, tif="GTC", account="DU0000001"))
-    client.placeOrder(12, contract, ib.MarketOrder("SELL", 5, orderRef="my-ref", account="DU0000001"))
-    return sent
+        def place_ibapi(client: Any) -> None:
+            contract = ibapi_contract(**dict(SPY, primaryExchange="ARCA"))
+            for order_id, action, order_type, qty, price, tif, ref in (
+                    (11, "BUY", "LMT", 100, 187.25, "GTC", ""), (12, "SELL", "MKT", 5, None, "DAY", "my-ref")):
+                order = Order()
+                order.action, order.orderType, order.totalQuantity = action, order_type, Decimal(qty)
+                order.tif, order.orderRef, order.account = tif, ref, "DU0000001"
+                if price is not None:
+                    order.lmtPrice = price
+                client.placeOrder(order_id, contract, order)
+        return record_ibapi(version, place_ibapi)
+
+    def place(ib: Any, m: Any) -> None:
+        contract = m.Stock("SPY", "SMART", "USD", conId=756733, primaryExchange="ARCA")
+        ib.client.placeOrder(11, contract, m.LimitOrder("BUY", 100, 187.25, tif="GTC", account="DU0000001"))
+        ib.client.placeOrder(12, contract, m.MarketOrder("SELL", 5, orderRef="my-ref", account="DU0000001"))
+    return record_insync(client_name, version, place)
 
 
-def _client_versions(*clients: str) -> list[tuple[str, int]]:
-    return [(c, v) for c in clients for v in REQUEST_VERSIONS if v <= CLIENT_MAX[c]]
-
-
-@pytest.mark.parametrize("client_name,version", _client_versions("ib_insync", "ib_async", "ibapi"))
+@pytest.mark.parametrize("client_name,version", client_cases(REQUEST_VERSIONS))
 def test_client_place_orders_decode(client_name: str, version: int) -> None:
     lmt, mkt = (_decode_all(fields, version) for fields in _client_orders(client_name, version))
     for values in (lmt, mkt):
@@ -188,7 +156,7 @@ def test_client_place_orders_decode(client_name: str, version: int) -> None:
     assert mkt["lmtPrice"] == UNSET_DOUBLE and mkt["orderRef"] == "my-ref"
 
 
-@pytest.mark.parametrize("client_name,version", _client_versions("ib_async", "ibapi"))
+@pytest.mark.parametrize("client_name,version", client_cases(REQUEST_VERSIONS, ("ib_async", "ibapi")))
 def test_client_complex_order_decodes(client_name: str, version: int) -> None:
     """Every conditional section at once: combo legs, delta neutral, scale, hedge, algo,
     conditions and the PEG BEST tail with IBKRATS, so no branch of the decoder goes untried."""
@@ -208,23 +176,30 @@ def test_client_complex_order_decodes(client_name: str, version: int) -> None:
 
 
 def _complex_order(client_name: str, version: int) -> list[str]:
+    """The order ``_build_complex`` makes from the client's own classes, as the client sends it."""
     if client_name == "ibapi":
-        from ibapi import contract as ibapi_contract, order as ibapi_order, tag_value
+        from ibapi import contract as contracts, order as orders, tag_value
         from ibapi.order_condition import PriceCondition, TimeCondition
 
-        client, sent, errors = _ibapi_sender(version)
-        ns = SimpleNamespace(Contract=ibapi_contract.Contract, ComboLeg=ibapi_contract.ComboLeg,
-                             Order=ibapi_order.Order, OrderComboLeg=ibapi_order.OrderComboLeg,
-                             TagValue=tag_value.TagValue)
-        hedge_contract = ibapi_contract.DeltaNeutralContract()
+        ns = SimpleNamespace(Contract=contracts.Contract, ComboLeg=contracts.ComboLeg, Order=orders.Order,
+                             OrderComboLeg=orders.OrderComboLeg, TagValue=tag_value.TagValue)
+        hedge_contract = contracts.DeltaNeutralContract()
         hedge_contract.conId, hedge_contract.delta, hedge_contract.price = 8, 0.5, 1.0
         conditions = [PriceCondition(0, 5, "SMART", True, 10.0), TimeCondition(True, "20250101 09:30:00")]
+        sent = record_ibapi(version, lambda client: client.placeOrder(
+            77, *_build_complex(ns, hedge_contract, conditions, version)))
     else:
-        client, sent, ns = _insync_like_sender(client_name, version)
-        errors: list[Any] = []
-        hedge_contract = ns.DeltaNeutralContract(8, 0.5, 1.0)
-        conditions = [ns.PriceCondition(price=10.0, conId=5, exch="SMART"),
-                      ns.TimeCondition(time="20250101 09:30:00")]
+        def place(ib: Any, m: Any) -> None:
+            conditions = [m.PriceCondition(price=10.0, conId=5, exch="SMART"),
+                          m.TimeCondition(time="20250101 09:30:00")]
+            ib.client.placeOrder(77, *_build_complex(m, m.DeltaNeutralContract(8, 0.5, 1.0), conditions, version))
+        sent = record_insync(client_name, version, place)
+    assert len(sent) == 1
+    return sent[0]
+
+
+def _build_complex(ns: Any, hedge_contract: Any, conditions: list[Any], version: int) -> tuple[Any, Any]:
+    """(contract, order) from either client's classes: ``ns`` holds Contract, ComboLeg, Order, ..."""
     contract = ns.Contract()
     contract.symbol, contract.secType, contract.exchange, contract.currency = "SPY", "BAG", "IBKRATS", "USD"
     legs = []
@@ -247,9 +222,7 @@ def _complex_order(client_name: str, version: int) -> list[str]:
     if version >= 170:
         order.minTradeQty, order.minCompeteSize, order.competeAgainstBestOffset = 3, 2, math.inf
         order.midOffsetAtWhole, order.midOffsetAtHalf = 0.5, 0.25
-    client.placeOrder(77, contract, order)
-    assert not errors and len(sent) == 1
-    return sent[0]
+    return contract, order
 
 
 @pytest.mark.parametrize("version", [157, 169, 176, 187, 190, 192, 200])
@@ -257,15 +230,18 @@ def test_cancel_execution_and_global_cancel_requests(version: int) -> None:
     from ibapi.execution import ExecutionFilter
     from ibapi.order_cancel import OrderCancel
 
-    client, sent, errors = _ibapi_sender(version)
     cancel = OrderCancel()
     cancel.manualOrderCancelTime = "20240101 10:00:00" if version >= 169 else ""
-    client.cancelOrder(55, cancel)
-    client.reqGlobalCancel(OrderCancel())
     exec_filter = ExecutionFilter()
     exec_filter.acctCode, exec_filter.symbol = "DU0000001", "SPY"
-    client.reqExecutions(9, exec_filter)
-    assert not errors and [f[0] for f in sent] == ["4", "58", "7"]
+
+    def send(client: Any) -> None:
+        client.cancelOrder(55, cancel)
+        client.reqGlobalCancel(OrderCancel())
+        client.reqExecutions(9, exec_filter)
+
+    sent = record_ibapi(version, send)
+    assert [f[0] for f in sent] == ["4", "58", "7"]
     cancel_values = CANCEL_ORDER.decode(sent[0], version)
     assert cancel_values["orderId"] == 55
     assert cancel_values.get("manualOrderCancelTime", "") == cancel.manualOrderCancelTime
@@ -283,31 +259,6 @@ def test_cancel_execution_and_global_cancel_requests(version: int) -> None:
 
 # ---- each client's real decoder reads our frames ------------------------------------------
 
-class _Recorder:
-    """A stand-in ib_insync/ib_async wrapper that records every callback."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple]] = []
-        self.ib = SimpleNamespace(TimezoneTWS=None)
-        self.defaultTimezone = timezone.utc
-
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return lambda *args: self.calls.append((name, args))
-
-
-def _ibapi_recorder() -> Any:
-    from ibapi.wrapper import EWrapper
-
-    names = ("openOrder", "orderStatus", "execDetails", "commissionAndFeesReport", "completedOrder",
-             "openOrderEnd", "execDetailsEnd", "completedOrdersEnd", "error")
-    methods = {n: (lambda n: lambda self, *args: self.calls.append((n, args)))(n) for n in names}
-    wrapper = type("IbapiRecorder", (EWrapper,), methods)()
-    wrapper.calls = []
-    return wrapper
-
-
 OPEN_VALUES = dict(orderId=42, **SPY, action="SELL", totalQuantity=250, orderType="LMT",
                    lmtPrice=101.25, tif="GTC", account="DU0000001", orderRef="ref-42", clientId=7,
                    permId=123456789, status="Submitted", commission=1.25, warningText="careful",
@@ -322,36 +273,10 @@ OPEN_VALUES = dict(orderId=42, **SPY, action="SELL", totalQuantity=250, orderTyp
                                           allowedAllocQty=250, isMonetary=False)])
 
 
-def _decode_with(client_name: str, version: int, fields: list[str]) -> list[tuple[str, tuple]]:
-    """Feed one frame to the client's own decoder; for ibapi also require every field consumed."""
-    if client_name == "ibapi":
-        from ibapi.decoder import Decoder
-
-        wrapper = _ibapi_recorder()
-        decoder = Decoder(wrapper, version)
-        raw = tuple(f.encode() for f in fields[1:])
-        info = decoder.msgId2handleInfo[int(fields[0])]
-        if info.processMeth is None:
-            decoder.interpret(raw, int(fields[0]))
-        else:
-            remaining = iter(raw)
-            info.processMeth(decoder, remaining)
-            assert next(remaining, None) is None, "ibapi left fields unread"
-        return wrapper.calls
-    module = importlib.import_module(f"{client_name}.decoder")
-    recorder = _Recorder()
-    module.Decoder(recorder, version).interpret(fields)
-    return recorder.calls
-
-
-def _client_cases() -> list[tuple[str, int]]:
-    return [(c, v) for c in ("ib_insync", "ib_async", "ibapi") for v in VERSIONS if v <= CLIENT_MAX[c]]
-
-
-@pytest.mark.parametrize("client_name,version", _client_cases())
+@pytest.mark.parametrize("client_name,version", CLIENT_CASES)
 def test_client_decodes_open_order(client_name: str, version: int) -> None:
-    fields = OPEN_ORDER.fields(version, OPEN_VALUES)
-    [(name, (order_id, contract, order, state))] = _decode_with(client_name, version, fields)
+    frame = OPEN_ORDER.frame(version, OPEN_VALUES)
+    [(name, (order_id, contract, order, state))] = feed(client_name, version, [frame])
     assert name == "openOrder" and order_id == 42 and order.orderId == 42
     assert (contract.conId, contract.symbol, order.action, order.orderType) == (756733, "SPY", "SELL", "LMT")
     assert float(order.totalQuantity) == 250 and order.lmtPrice == 101.25 and order.permId == 123456789
@@ -371,10 +296,10 @@ def test_client_decodes_open_order(client_name: str, version: int) -> None:
         assert float(state.commission) == 1.25
 
 
-@pytest.mark.parametrize("client_name,version", _client_cases())
+@pytest.mark.parametrize("client_name,version", CLIENT_CASES)
 def test_client_decodes_completed_order(client_name: str, version: int) -> None:
-    fields = COMPLETED_ORDER.fields(version, OPEN_VALUES)
-    [(name, (contract, order, state))] = _decode_with(client_name, version, fields)
+    frame = COMPLETED_ORDER.frame(version, OPEN_VALUES)
+    [(name, (contract, order, state))] = feed(client_name, version, [frame])
     assert name == "completedOrder" and contract.symbol == "SPY" and order.lmtPrice == 101.25
     assert order.permId == 123456789 and state.completedStatus == "Filled"
     assert float(order.filledQuantity) == 250 and order.orderRef == "ref-42"
@@ -384,25 +309,25 @@ def test_client_decodes_completed_order(client_name: str, version: int) -> None:
         assert order.submitter == ("me" if version >= 198 else "")
 
 
-@pytest.mark.parametrize("client_name,version", _client_cases())
+@pytest.mark.parametrize("client_name,version", CLIENT_CASES)
 def test_client_decodes_status_executions_and_ends(client_name: str, version: int) -> None:
     status = dict(orderId=42, status="Filled", filled=250, remaining=0, avgFillPrice=101.25,
                   permId=123456789, clientId=7)
-    [(name, args)] = _decode_with(client_name, version, ORDER_STATUS.fields(version, status))
+    [(name, args)] = feed(client_name, version, [ORDER_STATUS.frame(version, status)])
     assert name == "orderStatus" and args[:2] == (42, "Filled") and float(args[2]) == 250
     assert args[4] == 101.25 and args[5] == 123456789
     if not (client_name == "ib_insync" and version > 176):  # ib_insync unpacks exactly 31 fields
-        [(name, (req_id, contract, execution))] = _decode_with(
-            client_name, version, EXEC_DETAILS.fields(version, EXEC_VALUES, reqId=3, submitter="me"))
+        [(name, (req_id, contract, execution))] = feed(
+            client_name, version, [EXEC_DETAILS.frame(version, EXEC_VALUES, reqId=3, submitter="me")])
         assert name == "execDetails" and req_id == 3 and contract.symbol == "EUR"
         assert execution.execId == "0000e215.656d0000.01.01" and float(execution.shares) == 1000
         assert execution.price == 1.08735 and execution.orderId == 215
         if client_name == "ibapi":
             assert execution.submitter == ("me" if version >= 198 else "")
-    report = COMMISSION_REPORT.fields(version, execId="x1", commission=2.5)
-    [(name, (commission,))] = _decode_with(client_name, version, report)
+    report = COMMISSION_REPORT.frame(version, execId="x1", commission=2.5)
+    [(name, (commission,))] = feed(client_name, version, [report])
     assert commission.execId == "x1"
-    ends = [OPEN_ORDER_END.fields(version), EXEC_DETAILS_END.fields(version, reqId=3),
-            COMPLETED_ORDERS_END.fields(version)]
-    seen = [call for fields in ends for call in _decode_with(client_name, version, fields)]
+    ends = [OPEN_ORDER_END.frame(version), EXEC_DETAILS_END.frame(version, reqId=3),
+            COMPLETED_ORDERS_END.frame(version)]
+    seen = feed(client_name, version, ends)
     assert seen == [("openOrderEnd", ()), ("execDetailsEnd", (3,)), ("completedOrdersEnd", ())]

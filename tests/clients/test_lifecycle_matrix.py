@@ -1,0 +1,447 @@
+"""One trading lifecycle, step by step, through each real client over real TCP.
+
+ib_insync 0.9.86, ib_async 2.1.0 and the official ibapi each: fill a limit order when the market
+crosses it, cancel a resting order, modify one (new price and size) and see it fill at the new
+limit, ask a what-if, stream 10,000 ticks, fetch bars (and ib_insync's Watchdog probe), and find
+a fill that happened while they were away across a gateway restart. Every test is parametrized
+over the three clients (the id names the client), runs against its own port-0 gateway with the
+market pinned by hand, and checks that no error arrived beyond the farm notices and the codes
+that step expects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from contextlib import asynccontextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, AsyncIterator, Callable, Iterable
+from zoneinfo import ZoneInfo
+
+import ib_async
+import ib_insync
+import pytest
+from ibapi.execution import ExecutionFilter as IbapiExecutionFilter
+from ibapi.order import Order as IbapiOrder
+from ibapi.order_cancel import OrderCancel
+
+from fake_gateway import FakeGateway
+from tests.ibapi_app import RecordingApp, ibapi_contract
+from tests.waiting import until
+
+AAPL = 265598
+EURUSD = 12087792
+FARM_NOTICES = frozenset({2104, 2106, 2158})
+ORDER_CANCELED = 202  # IB's "Order Canceled - reason:" that accompanies a cancel
+
+LIBRARIES = {"ib_insync": ib_insync, "ib_async": ib_async}
+CLIENTS = pytest.mark.parametrize("client", ["ib_insync", "ib_async", "ibapi"])
+
+TICKS = 10_000
+STEPS = 3_400  # each scripted step moves bid, ask and last: three tickPrice messages (plus volume, time)
+
+
+# ----- sessions -------------------------------------------------------------------------------
+
+
+def _only_expected(errors: Iterable[tuple[int, int, str]], expected: Iterable[int]) -> None:
+    allowed = FARM_NOTICES | set(expected)
+    unexpected = [e for e in errors if e[1] not in allowed]
+    assert not unexpected, f"unexpected error callbacks: {unexpected}"
+
+
+@asynccontextmanager
+async def asyncio_client(library: Any, gateway: FakeGateway, client_id: int,
+                         expected: Iterable[int] = ()) -> AsyncIterator[tuple[Any, list[tuple[int, int, str]]]]:
+    """ib_insync / ib_async connected with the full startup sync; errors are checked on a clean exit."""
+    ib = library.IB()
+    errors: list[tuple[int, int, str]] = []
+    ib.errorEvent += lambda req_id, code, text, *rest: errors.append((req_id, code, text))
+    try:
+        await ib.connectAsync(gateway.host, gateway.port, clientId=client_id, timeout=2)
+        yield ib, errors
+        _only_expected(errors, expected)
+    finally:
+        ib.disconnect()
+
+
+@asynccontextmanager
+async def ibapi_client(gateway: FakeGateway, client_id: int, expected: Iterable[int] = ()) -> AsyncIterator[RecordingApp]:
+    """The official client on its own thread; always disconnected and its thread joined."""
+    app = RecordingApp()
+    try:
+        await asyncio.to_thread(app.start, gateway.host, gateway.port, client_id)
+        yield app
+        _only_expected(((c[0], c[2], c[3]) for c in app.calls["error"]), expected)
+    finally:
+        await asyncio.to_thread(app.stop)
+
+
+async def wait(app: RecordingApp, name: str, count: int = 1, timeout: float = 2.0,
+               where: Callable[[tuple[Any, ...]], bool] | None = None) -> list[tuple[Any, ...]]:
+    """RecordingApp.wait_for off the event loop, so the gateway keeps serving meanwhile."""
+    return await asyncio.to_thread(app.wait_for, name, count, timeout, where)
+
+
+def first_order_id(app: RecordingApp) -> int:
+    return app.calls["nextValidId"][0][0]
+
+
+def ibapi_order(action: str, quantity: float, order_type: str = "LMT", limit: float = 0.0,
+                what_if: bool = False) -> IbapiOrder:
+    order = IbapiOrder()
+    order.action, order.totalQuantity, order.orderType = action, Decimal(str(quantity)), order_type
+    if order_type == "LMT":
+        order.lmtPrice = limit
+    order.whatIf = what_if
+    return order
+
+
+def own_gateway() -> FakeGateway:
+    """A gateway of its own (port 0) whose market moves only when the test moves it."""
+    return FakeGateway(market_ticker=False)
+
+
+# ----- 1. a limit order away from the market fills when the market crosses it ----------------
+
+
+@CLIENTS
+async def test_limit_order_fills_when_the_market_crosses_it(client: str) -> None:
+    async with own_gateway() as gateway:
+        broker = gateway.brokerage
+        broker.set_quote(AAPL, 190.0, 190.02)
+        if client == "ibapi":
+            async with ibapi_client(gateway, 1) as app:
+                app.reqPositions()
+                await wait(app, "positionEnd")
+                assert not app.calls["position"]
+                order_id = first_order_id(app)
+                app.placeOrder(order_id, ibapi_contract("AAPL"), ibapi_order("BUY", 10, limit=189.0))
+                await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Submitted")
+                assert broker.orders.get(order_id).status == "Submitted"  # resting: 189 is below the ask
+
+                broker.set_quote(AAPL, 188.5, 188.9)
+                filled = await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Filled")
+                assert (filled[-1][2], filled[-1][3], filled[-1][4]) == (Decimal(10), Decimal(0), 188.9)
+                (req_id, contract, execution), = await wait(app, "execDetails")
+                assert (req_id, contract.conId, execution.orderId) == (-1, AAPL, order_id)
+                assert (execution.side, execution.shares, execution.price) == ("BOT", Decimal(10), 188.9)
+                (report,), = await wait(app, "commissionAndFeesReport")
+                assert report.execId == execution.execId
+                assert (report.commissionAndFees, report.currency) == (1.0, "USD")
+                position = await wait(app, "position", where=lambda c: c[1].conId == AAPL)
+                assert position[-1][2] == Decimal(10)
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 1) as (ib, _):
+                assert ib.positions() == []
+                trade = ib.placeOrder(library.Stock("AAPL", "SMART", "USD"), library.LimitOrder("BUY", 10, 189.0))
+                await until(lambda: trade.orderStatus.status == "Submitted", what="Submitted")
+                assert not trade.fills
+
+                broker.set_quote(AAPL, 188.5, 188.9)
+                await until(lambda: trade.isDone() and trade.fills and trade.fills[0].commissionReport.execId,
+                            what="the fill and its commission")
+                status = trade.orderStatus
+                assert (status.status, status.filled, status.remaining, status.avgFillPrice) == ("Filled", 10, 0, 188.9)
+                [fill] = trade.fills
+                assert (fill.execution.side, fill.execution.shares, fill.execution.price) == ("BOT", 10, 188.9)
+                assert fill.commissionReport.execId == fill.execution.execId
+                assert (fill.commissionReport.commission, fill.commissionReport.currency) == (1.0, "USD")
+                assert [f.execution.execId for f in ib.fills()] == [fill.execution.execId]
+                await until(lambda: [(p.contract.conId, p.position) for p in ib.positions()] == [(AAPL, 10)],
+                            what="the position")
+        assert broker.snapshot()["DU1234567"]["positions"] == {"AAPL": 10}
+
+
+# ----- 2. cancel a resting order ---------------------------------------------------------------
+
+
+@CLIENTS
+async def test_resting_order_is_cancelled(client: str) -> None:
+    async with own_gateway() as gateway:
+        broker = gateway.brokerage
+        broker.set_quote(AAPL, 190.0, 190.02)
+        if client == "ibapi":
+            async with ibapi_client(gateway, 2, expected=[ORDER_CANCELED]) as app:
+                order_id = first_order_id(app)
+                app.placeOrder(order_id, ibapi_contract("AAPL"), ibapi_order("BUY", 10, limit=150.0))
+                await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Submitted")
+                app.cancelOrder(order_id, OrderCancel())
+                await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Cancelled")
+                await wait(app, "error", where=lambda c: c[0] == order_id and c[2] == ORDER_CANCELED)
+                assert not app.calls["execDetails"]
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 2, expected=[ORDER_CANCELED]) as (ib, _):
+                trade = ib.placeOrder(library.Stock("AAPL", "SMART", "USD"), library.LimitOrder("BUY", 10, 150.0))
+                await until(lambda: trade.orderStatus.status == "Submitted", what="Submitted")
+                order_id = trade.order.orderId
+                ib.cancelOrder(trade.order)
+                await until(lambda: trade.orderStatus.status == "Cancelled", what="Cancelled")
+                assert trade.isDone() and not trade.fills and ib.openTrades() == []
+        assert broker.orders.get(order_id).status == "Cancelled"
+        assert broker.orders.open_orders() == []
+
+
+# ----- 3. modify a resting order: new limit and size, then it fills at the new limit -----------
+
+
+@CLIENTS
+async def test_modified_order_shows_new_terms_and_fills_at_the_new_limit(client: str) -> None:
+    async with own_gateway() as gateway:
+        broker = gateway.brokerage
+        broker.set_quote(AAPL, 190.0, 190.02)
+        if client == "ibapi":
+            async with ibapi_client(gateway, 3) as app:
+                order_id = first_order_id(app)
+                contract = ibapi_contract("AAPL")
+                app.placeOrder(order_id, contract, ibapi_order("SELL", 5, limit=200.0))
+                await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Submitted")
+                app.placeOrder(order_id, contract, ibapi_order("SELL", 8, limit=195.0))
+                shown = await wait(app, "openOrder", where=lambda c: c[0] == order_id and c[2].lmtPrice == 195.0)
+                assert shown[-1][2].totalQuantity == Decimal(8) and shown[-1][3].status == "Submitted"
+                book = broker.orders.get(order_id)
+                assert (book.lmt_price, book.total_quantity, book.status) == (195.0, 8, "Submitted")
+
+                broker.set_quote(AAPL, 196.0, 196.02)  # through 195, still short of the old 200
+                filled = await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Filled")
+                assert (filled[-1][2], filled[-1][4]) == (Decimal(8), 196.0)
+                (_, _, execution), = await wait(app, "execDetails")
+                assert (execution.side, execution.shares, execution.price) == ("SLD", Decimal(8), 196.0)
+                await wait(app, "commissionAndFeesReport")
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 3) as (ib, _):
+                seen: list[tuple[float, float]] = []
+                ib.openOrderEvent += lambda t: seen.append((t.order.lmtPrice, t.order.totalQuantity))
+                stock = library.Stock("AAPL", "SMART", "USD")
+                trade = ib.placeOrder(stock, library.LimitOrder("SELL", 5, 200.0))
+                await until(lambda: trade.orderStatus.status == "Submitted", what="Submitted")
+                change = copy.copy(trade.order)  # the trade's own order changes only through openOrder
+                change.lmtPrice, change.totalQuantity = 195.0, 8
+                ib.placeOrder(stock, change)
+                await until(lambda: (195.0, 8) in seen, what="openOrder with the new terms")
+                assert (trade.order.lmtPrice, trade.order.totalQuantity) == (195.0, 8)
+                assert seen[0] == (200.0, 5)
+                book = broker.orders.get(trade.order.orderId)
+                assert (book.lmt_price, book.total_quantity, book.status) == (195.0, 8, "Submitted")
+
+                broker.set_quote(AAPL, 196.0, 196.02)  # through 195, still short of the old 200
+                await until(lambda: trade.isDone() and trade.fills and trade.fills[-1].commissionReport.execId,
+                            what="the fill")
+                assert (trade.orderStatus.status, trade.orderStatus.filled, trade.orderStatus.avgFillPrice) == (
+                    "Filled", 8, 196.0)
+                [fill] = trade.fills
+                assert (fill.execution.side, fill.execution.shares, fill.execution.price) == ("SLD", 8, 196.0)
+        assert broker.snapshot()["DU1234567"]["positions"] == {"AAPL": -8}
+
+
+# ----- 4. a what-if order: margins and commission, nothing booked ------------------------------
+
+
+@CLIENTS
+async def test_what_if_returns_margins_and_books_nothing(client: str) -> None:
+    async with own_gateway() as gateway:
+        broker = gateway.brokerage
+        broker.set_quote(AAPL, 190.0, 190.02)
+        margin_change = 100 * 190.02 * 0.30  # a market buy of 100 at the ask, 30 % initial margin
+        if client == "ibapi":
+            async with ibapi_client(gateway, 4) as app:
+                order_id = first_order_id(app)
+                app.placeOrder(order_id, ibapi_contract("AAPL"), ibapi_order("BUY", 100, "MKT", what_if=True))
+                (_, contract, order, state), = await wait(app, "openOrder", where=lambda c: c[0] == order_id)
+                assert contract.conId == AAPL and order.whatIf
+                assert float(state.initMarginChange) == pytest.approx(margin_change, abs=0.01)
+                assert float(state.initMarginAfter) == pytest.approx(float(state.initMarginBefore) + margin_change, abs=0.01)
+                assert float(state.maintMarginChange) > 0 and float(state.equityWithLoanBefore) > 0
+                assert (state.commissionAndFees, state.commissionAndFeesCurrency) == (1.0, "USD")
+                shown = len(app.calls["openOrder"])
+                app.reqOpenOrders()
+                await wait(app, "openOrderEnd")
+                assert len(app.calls["openOrder"]) == shown  # no open order to report
+                assert not app.calls["orderStatus"] and not app.calls["execDetails"]
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 4) as (ib, _):
+                stock = library.Stock("AAPL", "SMART", "USD")
+                state = await asyncio.wait_for(ib.whatIfOrderAsync(stock, library.MarketOrder("BUY", 100)), 2)
+                assert float(state.initMarginChange) == pytest.approx(margin_change, abs=0.01)
+                assert float(state.initMarginAfter) == pytest.approx(float(state.initMarginBefore) + margin_change, abs=0.01)
+                assert float(state.maintMarginChange) > 0 and float(state.equityWithLoanBefore) > 0
+                assert (state.commission, state.commissionCurrency) == (1.0, "USD")
+                assert ib.openTrades() == [] and ib.trades() == []
+                assert await asyncio.wait_for(ib.reqOpenOrdersAsync(), 2) == []
+        assert broker.orders.orders == {} and broker.orders.open_orders() == []
+        assert broker.orders.executions == []
+        assert broker.snapshot()["DU1234567"]["positions"] == {}
+
+
+# ----- 5. 10,000 ticks ---------------------------------------------------------------------------
+
+
+def _script(gateway: FakeGateway) -> float:
+    """Bid, ask and last move on every step; the path ends on a price seen nowhere before."""
+    final = 191.0
+    gateway.brokerage.market.set_path(AAPL, [190.0 + 0.01 * (i % 2) for i in range(STEPS)] + [final], spread=0.02)
+    return final
+
+
+async def _drive(gateway: FakeGateway) -> None:
+    market = gateway.brokerage.market
+    for _ in range(0, STEPS + 1, 100):
+        market.step(AAPL, 100)
+        await asyncio.sleep(0)  # let the gateway write (and in-loop clients read) between batches
+
+
+@CLIENTS
+async def test_ten_thousand_ticks_reach_the_client(client: str) -> None:
+    async with own_gateway() as gateway:
+        market = gateway.brokerage.market
+        market.set_quote(AAPL, 189.99, 190.01, last=190.0)
+        if client == "ibapi":
+            async with ibapi_client(gateway, 5) as app:
+                app.reqMktData(1001, ibapi_contract("AAPL"), "", False, False, [])
+                await until(lambda: {1, 2, 4} <= {c[1] for c in app.calls["tickPrice"]}, what="bid/ask/last")
+                prices, sizes = len(app.calls["tickPrice"]), len(app.calls["tickSize"])
+                final = _script(gateway)
+                await _drive(gateway)
+                quote = market.quote(AAPL)
+                assert quote.last == final
+                await until(lambda: any(c[:3] == (1001, 4, final) for c in app.calls["tickPrice"][-10:])
+                            and any(c[:3] == (1001, 8, Decimal(str(quote.volume))) for c in app.calls["tickSize"][-10:]),
+                            timeout=3, what=f"the final ticks (saw {len(app.calls['tickPrice'])} tickPrice)")
+                new_prices = len(app.calls["tickPrice"]) - prices
+                new_sizes = len(app.calls["tickSize"]) - sizes
+                assert new_prices >= TICKS  # one tickPrice message each, so >= 10,000 messages
+                assert new_prices + new_sizes >= 2 * TICKS
+                assert {c[0] for c in app.calls["tickPrice"]} == {1001}
+                bids = [c[2] for c in app.calls["tickPrice"] if c[1] == 1]
+                assert bids[-1] == quote.bid == 190.99
+                app.cancelMktData(1001)
+                await until(lambda: not market.watched, what="the line to be released")
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 5) as (ib, _):
+                [stock] = await ib.qualifyContractsAsync(library.Stock("AAPL", "SMART", "USD"))  # ib_async needs a conId
+                ticker = ib.reqMktData(stock)
+                await until(lambda: ticker.last == 190.0 and ticker.bid == 189.99, what="first ticks")
+                seen = [0]
+                ib.pendingTickersEvent += lambda tickers: seen.__setitem__(0, seen[0] + sum(len(t.ticks) for t in tickers))
+                received = ib.client._numMsgRecv
+                final = _script(gateway)
+                await _drive(gateway)
+                quote = market.quote(AAPL)
+                await until(lambda: ticker.last == final and ticker.volume == quote.volume, timeout=3,
+                            what=f"the final ticks (saw {seen[0]})")
+                assert seen[0] >= TICKS
+                assert ib.client._numMsgRecv - received >= TICKS
+                assert (ticker.bid, ticker.ask, ticker.high) == (quote.bid, quote.ask, final)
+                ib.cancelMktData(ticker.contract)
+                await until(lambda: not market.watched, what="the line to be released")
+
+
+# ----- 6. bars and the Watchdog probe ---------------------------------------------------------
+
+
+def _ibapi_bar_time(text: str) -> float:
+    stamp, zone = text.rsplit(" ", 1)
+    return datetime.strptime(stamp, "%Y%m%d %H:%M:%S").replace(tzinfo=ZoneInfo(zone)).timestamp()
+
+
+@CLIENTS
+async def test_bars_and_the_watchdog_probe_end_at_the_market(client: str) -> None:
+    async with own_gateway() as gateway:
+        market = gateway.brokerage.market
+        market.pin(AAPL, 191.23, spread=0.02)
+        market.pin(EURUSD, 1.0875, spread=0.0001)
+        price, mid = market.last(AAPL), market.quote(EURUSD).mid
+        assert (price, mid) == (191.23, 1.0875)
+        asked = gateway.clock()  # the last bar is the one in progress when the request arrives
+        if client == "ibapi":
+            async with ibapi_client(gateway, 6) as app:
+                app.reqHistoricalData(61, ibapi_contract("AAPL"), "", "1 D", "5 mins", "TRADES", 0, 1, False, [])
+                app.reqHistoricalData(62, ibapi_contract("EUR", "CASH", "IDEALPRO"), "", "30 S", "5 secs",
+                                      "MIDPOINT", 0, 1, False, [])
+                await wait(app, "historicalDataEnd", 2)
+                bars = [c[1] for c in app.calls["historicalData"] if c[0] == 61]
+                probe = [c[1] for c in app.calls["historicalData"] if c[0] == 62]
+                now = gateway.clock()
+                assert len(bars) == 288 and bars[-1].close == price
+                assert asked - 300 < _ibapi_bar_time(bars[-1].date) <= now
+                assert all(b.low <= min(b.open, b.close) and b.high >= max(b.open, b.close) for b in bars)
+                assert len(probe) == 6 and probe[-1].close == mid
+                assert all(b.volume == Decimal(-1) for b in probe)
+                assert asked - 5 < _ibapi_bar_time(probe[-1].date) <= now
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 6) as (ib, _):
+                stock = library.Stock("AAPL", "SMART", "USD")
+                bars = await asyncio.wait_for(ib.reqHistoricalDataAsync(stock, "", "1 D", "5 mins", "TRADES", False), 2)
+                probe = await asyncio.wait_for(ib.reqHistoricalDataAsync(
+                    library.Watchdog.probeContract, "", "30 S", "5 secs", "MIDPOINT", False), 2)
+                now = gateway.clock()
+                assert len(bars) == 288 and bars[-1].close == price
+                assert asked - 300 < bars[-1].date.timestamp() <= now
+                assert all(b.low <= min(b.open, b.close) and b.high >= max(b.open, b.close) for b in bars)
+                assert len(probe) == 6 and probe[-1].close == mid
+                assert all(b.volume == -1 for b in probe)
+                assert asked - 5 < probe[-1].date.timestamp() <= now
+
+
+# ----- 7. a fill while the client is away and the gateway restarts -----------------------------
+
+
+@CLIENTS
+async def test_fill_while_disconnected_is_found_after_restart_and_reconnect(client: str) -> None:
+    async with own_gateway() as gateway:
+        broker = gateway.brokerage
+        broker.set_quote(AAPL, 190.0, 190.02)
+        if client == "ibapi":
+            async with ibapi_client(gateway, 7) as app:
+                order_id = first_order_id(app)
+                app.placeOrder(order_id, ibapi_contract("AAPL"), ibapi_order("BUY", 10, limit=189.0))
+                submitted = await wait(app, "orderStatus", where=lambda c: c[0] == order_id and c[1] == "Submitted")
+                perm_id = submitted[0][5]
+        else:
+            library = LIBRARIES[client]
+            async with asyncio_client(library, gateway, 7) as (ib, _):
+                trade = ib.placeOrder(library.Stock("AAPL", "SMART", "USD"), library.LimitOrder("BUY", 10, 189.0))
+                await until(lambda: trade.orderStatus.status == "Submitted", what="Submitted")
+                order_id, perm_id = trade.order.orderId, trade.order.permId
+        await until(lambda: not gateway.sessions, what="the client to be gone")
+
+        broker.set_quote(AAPL, 188.5, 188.9)  # nobody is connected: the order fills all the same
+        assert broker.orders.get(order_id).status == "Filled"
+        await gateway.restart()
+
+        if client == "ibapi":
+            async with ibapi_client(gateway, 7) as again:
+                assert first_order_id(again) > order_id
+                again.reqExecutions(71, IbapiExecutionFilter())
+                await wait(again, "execDetailsEnd", where=lambda c: c[0] == 71)
+                [(_, contract, execution)] = [c for c in again.calls["execDetails"] if c[0] == 71]
+                assert (contract.conId, execution.orderId, execution.permId) == (AAPL, order_id, perm_id)
+                assert (execution.side, execution.shares, execution.price) == ("BOT", Decimal(10), 188.9)
+                (report,), = await wait(again, "commissionAndFeesReport")
+                assert (report.execId, report.commissionAndFees) == (execution.execId, 1.0)
+                again.reqOpenOrders()
+                await wait(again, "openOrderEnd")
+                assert not again.calls["openOrder"] and not again.calls["orderStatus"]
+                again.reqCompletedOrders(False)
+                await wait(again, "completedOrdersEnd")
+                [(contract, order, state)] = again.calls["completedOrder"]
+                assert (contract.conId, order.permId, state.status) == (AAPL, perm_id, "Filled")
+                assert order.filledQuantity == Decimal(10)
+        else:
+            async with asyncio_client(library, gateway, 7) as (again, _):
+                assert again.client.getReqId() > order_id
+                [fill] = again.fills()
+                assert (fill.execution.orderId, fill.execution.permId) == (order_id, perm_id)
+                assert (fill.execution.side, fill.execution.shares, fill.execution.price) == ("BOT", 10, 188.9)
+                assert (fill.commissionReport.execId, fill.commissionReport.commission) == (fill.execution.execId, 1.0)
+                assert [e.execId for e in again.executions()] == [fill.execution.execId]
+                assert again.openTrades() == [] and again.openOrders() == []
+                assert {t.order.permId: t.orderStatus.status for t in again.trades()} == {perm_id: "Filled"}
+                assert [(p.contract.conId, p.position) for p in again.positions()] == [(AAPL, 10)]
