@@ -243,9 +243,10 @@ def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, 
         if sent.get(key) != value:
             write(enc.price(req_id, tick(tick_type), value, 0, 0), 1)
             sent[key] = value
-    if line.trades and sent.get("time") != book.last_time:
-        write(enc.string(req_id, tick(LAST_TIMESTAMP), str(int(book.last_time))), 46)
-        sent["time"] = book.last_time
+    stamp = str(int(book.last_time))  # IB stamps trades in whole seconds
+    if line.trades and sent.get("time") != stamp:
+        write(enc.string(req_id, tick(LAST_TIMESTAMP), stamp), 46)
+        sent["time"] = stamp
     if sent.get("halted") != book.halted:
         write(enc.generic(req_id, HALTED, 1.0 if book.halted else 0.0), 45)
         sent["halted"] = book.halted

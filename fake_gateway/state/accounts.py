@@ -42,14 +42,19 @@ class Position:
     def unrealized(self, mark: float) -> float:
         return self.market_value(mark) - self.quantity * self.avg_cost
 
-    def apply_fill(self, signed_quantity: float, price: float) -> float:
-        """Add a fill; return the PnL it realized (closing part only)."""
+    def apply_fill(self, signed_quantity: float, price: float, commission: float = 0.0) -> float:
+        """Add a fill; return the PnL it realized (closing part only).
+
+        Like IB, the average cost of what the fill opens includes its share of the commission,
+        and the PnL realized by what it closes is net of its share.
+        """
         unit_cost = price * self.multiplier
+        fee_per_unit = commission / abs(signed_quantity) if signed_quantity else 0.0
         realized = 0.0
         if self.quantity and (self.quantity > 0) != (signed_quantity > 0):
             closing = min(abs(signed_quantity), abs(self.quantity))
             direction = 1 if self.quantity > 0 else -1
-            realized = closing * direction * (unit_cost - self.avg_cost)
+            realized = closing * direction * (unit_cost - self.avg_cost) - closing * fee_per_unit
             remaining = signed_quantity + direction * closing
             self.quantity -= direction * closing
             if abs(self.quantity) < 1e-12:
@@ -57,10 +62,11 @@ class Position:
                 self.avg_cost = 0.0
             if remaining:
                 self.quantity = remaining
-                self.avg_cost = unit_cost
+                self.avg_cost = unit_cost + (fee_per_unit if remaining > 0 else -fee_per_unit)
         else:
             total = self.quantity + signed_quantity
-            self.avg_cost = (self.quantity * self.avg_cost + signed_quantity * unit_cost) / total
+            opened_cost = signed_quantity * unit_cost + abs(signed_quantity) * fee_per_unit
+            self.avg_cost = (self.quantity * self.avg_cost + opened_cost) / total
             self.quantity = total
         self.realized_pnl += realized
         return realized
@@ -89,7 +95,7 @@ class Account:
     def apply_fill(self, contract: dict[str, Any], signed_quantity: float, price: float, commission: float) -> float:
         """Book a fill: position, cash and realized PnL. Returns the realized PnL of the fill."""
         position = self.position(contract)
-        realized = position.apply_fill(signed_quantity, price)
+        realized = position.apply_fill(signed_quantity, price, commission)
         self.cash -= signed_quantity * price * position.multiplier + commission
         self.realized_pnl += realized
         self.commissions += commission

@@ -249,7 +249,7 @@ class OrderBook:
             cum_qty=order.filled, avg_price=order.avg_fill_price, exchange=_venue(order.contract),
             last_liquidity=liquidity, commission=commission,
             commission_currency=account.currency,
-            realized_pnl=round(realized - commission, 8) if realized else UNSET_DOUBLE,
+            realized_pnl=round(realized, 8) if realized else UNSET_DOUBLE,  # net of commissions, as IB reports it
         )
         order.executions.append(execution)
         self.executions.append(execution)

@@ -80,7 +80,9 @@ def test_market_order_fills_at_the_touch_and_books_the_account(brokerage: Broker
 
     sell = brokerage.orders.place(order(2, "SELL", 40), client_id=3)
     assert sell.executions[0].side == "SLD" and sell.avg_fill_price == 190.0
-    assert sell.executions[0].realized_pnl == pytest.approx(40 * (190.0 - 190.02) - 1.0)
+    # IB's average cost includes the opening commission; realized PnL is net of both commissions.
+    assert account.positions[AAPL].avg_cost == pytest.approx(190.02 + 1.0 / 100)
+    assert sell.executions[0].realized_pnl == pytest.approx(40 * (190.0 - 190.03) - 1.0)
     assert account.positions[AAPL].quantity == 60
     assert buy.perm_id != sell.perm_id and brokerage.next_order_id() == 3
 
@@ -336,3 +338,14 @@ def test_state_lives_in_the_brokerage_not_in_orders_of_one_session(brokerage: Br
     fresh = Brokerage()
     assert fresh.quote(AAPL).last == fresh.catalog.by_con_id(AAPL).price
     assert fresh.quote(12345) is None
+
+
+def test_average_cost_carries_the_commission_for_longs_and_shorts(brokerage: Brokerage) -> None:
+    account = brokerage.default_account
+    brokerage.orders.place(order(1, "SELL", 10), client_id=3)  # short 10 at the bid, 190.0, fee 1.0
+    assert account.positions[AAPL].quantity == -10
+    assert account.positions[AAPL].avg_cost == pytest.approx(190.0 - 0.1)
+    flip = brokerage.orders.place(order(2, "BUY", 30), client_id=3)  # cover 10 and go long 20 at 190.02
+    assert account.positions[AAPL].quantity == 20
+    assert account.positions[AAPL].avg_cost == pytest.approx(190.02 + 1.0 / 30)
+    assert flip.executions[0].realized_pnl == pytest.approx(10 * (189.9 - 190.02) - 10 * (1.0 / 30))
