@@ -16,7 +16,7 @@ from ..state.quote import Quote
 from ..wire import in_market
 from ..wire.out_market import HEAD_TIMESTAMP, HISTORICAL_DATA_UPDATE, historical_data_frames
 from ..wire.reading import Request
-from .handlers_market import HISTORICAL_UPDATES, market_of, resolve, unwatch_if_unused, watch
+from .handlers_market import HISTORICAL_UPDATES, resolve, unwatch_if_unused, watch
 from .pacing import PACING_VIOLATION, historical_pacing
 from .session import Session
 
@@ -50,7 +50,6 @@ def req_historical_data(session: Session, request: Request) -> None:
         session.send_error(req_id, 321, LIVE_UPDATES_WITH_END)
         return
     history = session.brokerage.history
-    market_of(session)
     format_date = request["formatDate"]
     try:
         bars, start, end, size = history.request(
