@@ -121,18 +121,12 @@ def market_of(session: Session) -> Market:
 
 def watch(session: Session, con_id: int) -> None:
     """Keep the market ticking this contract until the session ends (or unwatches)."""
-    market_of(session).watch(con_id, session)
+    market = market_of(session)
+    market.watch(con_id, session)
     state = client_state(session)
     if not state.releasing:
         state.releasing = True
-        session.spawn(_release_when_closed(session))
-
-
-async def _release_when_closed(session: Session) -> None:
-    try:
-        await session.closed.wait()
-    finally:
-        session.brokerage.market.release(session)
+        session.on_close(lambda: market.release(session))
 
 
 def unwatch_if_unused(session: Session, con_id: int) -> None:

@@ -55,6 +55,7 @@ class Session(asyncio.Protocol):
         self._writable = asyncio.Event()
         self._writable.set()
         self._outbox: list[bytes] = []
+        self._close_callbacks: list[Callable[[], None]] = []
         self._encoders: dict[MessageSpec, Callable[..., bytes]] = {}
         self._flush_scheduled = False
         self.subscriptions: dict[str, dict[int, Any]] = {}
@@ -83,6 +84,11 @@ class Session(asyncio.Protocol):
                             self.number, self.peer, self.parser.describe_pending())
         for task in tuple(self.tasks):
             task.cancel()
+        for callback in self._close_callbacks:
+            try:
+                callback()
+            except Exception:  # one failing clean-up must not skip the others
+                log.exception("session %d: close callback failed", self.number)
         self.brokerage.events.unsubscribe(self.on_brokerage_event)
         self.gateway.session_ended(self)
         self._writable.set()
@@ -283,6 +289,10 @@ class Session(asyncio.Protocol):
 
     def subscribed(self, kind: str) -> dict[int, Any]:
         return self.subscriptions.get(kind, {})
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when this connection ends (to release what the session held)."""
+        self._close_callbacks.append(callback)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run background work owned by this session; it is cancelled when the session ends."""

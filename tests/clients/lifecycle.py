@@ -1,4 +1,13 @@
-"""Shared pieces of the three-client lifecycle tests: gateways, clients, orders, error checks."""
+"""Shared pieces of the three-client lifecycle tests: gateways, clients, orders, error checks.
+
+ib_insync 0.9.86, ib_async 2.1.0 and the official ibapi each: fill a limit order when the market
+crosses it, cancel a resting order, modify one (new price and size) and see it fill at the new
+limit, ask a what-if, stream 10,000 ticks, fetch bars (and ib_insync's Watchdog probe), and find
+a fill that happened while they were away across a gateway restart. Every test is parametrized
+over the three clients (the id names the client), runs against its own port-0 gateway with the
+market pinned by hand, and checks that no error arrived beyond the farm notices and the codes
+that step expects.
+"""
 
 from __future__ import annotations
 

@@ -320,3 +320,13 @@ async def test_official_ibapi_ticks_and_bars() -> None:
             await until(lambda: any(c[0] == 999 and c[2] == 300 for c in app.calls["error"]), what="error 300")
         finally:
             await asyncio.to_thread(app.stop)
+
+
+async def test_a_disconnecting_client_releases_its_lines_and_the_ticker_stops() -> None:
+    async with FakeGateway(market_tick_interval=0.005) as gw:
+        async with insync(gw) as ib:
+            ticker = ib.reqMktData(aapl())
+            await until(lambda: not math.isnan(ticker.bid), what="first bid")
+            assert gw.brokerage.market.ticking
+        await until(lambda: not gw.brokerage.market.watched and not gw.brokerage.market.ticking,
+                    what="the closed session to release its line")
