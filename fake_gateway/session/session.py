@@ -56,7 +56,6 @@ class Session(asyncio.Protocol):
         self._writable.set()
         self._outbox: list[bytes] = []
         self._close_callbacks: list[Callable[[], None]] = []
-        self._encoders: dict[MessageSpec, Callable[..., bytes]] = {}
         self._flush_scheduled = False
         self.subscriptions: dict[str, dict[int, Any]] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -269,11 +268,8 @@ class Session(asyncio.Protocol):
             write(encode(*row), msg_id)
 
     def encoder(self, spec: MessageSpec) -> Callable[..., bytes]:
-        """The positional encoder of ``spec`` at this session's version, built once."""
-        encode = self._encoders.get(spec)
-        if encode is None:
-            encode = self._encoders[spec] = spec.positional(self.version)
-        return encode
+        """The positional encoder of ``spec`` at this session's version (built once per version)."""
+        return spec.positional(self.version)
 
     def send_error(self, req_id: int, code: int, message: str, advanced: str = "") -> None:
         self.send(ERROR, id=req_id, errorCode=code, errorString=message,

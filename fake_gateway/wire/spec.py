@@ -93,10 +93,12 @@ class MessageSpec:
             raise ValueError(f"{self.name}@{version}: layout has {position} fields, frame has {len(fields)}")
         return values
 
+    @lru_cache(maxsize=None)  # noqa: B019 - layouts are module constants that live forever
     def positional(self, version: int) -> Callable[..., bytes]:
         """A fast encoder taking the variable slots positionally (ticks and bars are the hot path).
 
-        Constant slots (the message's own version) are printed once, here, not per call.
+        Constant slots (the message's own version) are printed once, here, not per call, and the
+        generated function is built once per layout and version for every session.
         """
         present = [slot for slot in self.slots if slot.present_at(version)]
         if any(isinstance(slot, Repeat) for slot in present):
