@@ -10,32 +10,40 @@ import sys
 
 from pydantic import ValidationError
 
-from .config import GatewayConfig
+from .config import ConfigError, GatewayConfig
 from .server import FakeGateway
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    parser.add_argument("--port", type=int, default=4002, help="port to bind; 0 picks a free one (default 4002)")
-    parser.add_argument("--max-version", type=int, default=176, help="highest server version to negotiate (157..200)")
-    parser.add_argument("--min-version", type=int, default=157, help="lowest server version accepted")
-    parser.add_argument("--max-clients", type=int, default=32, help="concurrent API clients allowed (TWS: 32)")
+    parser.add_argument("--config", default=None,
+                        help="YAML file of gateway settings (any GatewayConfig field); flags below override it")
+    parser.add_argument("--host", default=None, help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=None, help="port to bind; 0 picks a free one (default 4002)")
+    parser.add_argument("--max-version", type=int, default=None, help="highest server version to negotiate (157..200; default 176)")
+    parser.add_argument("--min-version", type=int, default=None, help="lowest server version accepted (default 157)")
+    parser.add_argument("--max-clients", type=int, default=None, help="concurrent API clients allowed (TWS: 32)")
     parser.add_argument("--trusted-ips", default=None,
                         help="comma-separated IPs or networks allowed to connect; others are dropped")
     parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the market model")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
     parser.add_argument("--log-level", default="INFO", help="logging level")
     parser.set_defaults(run=run)
     return parser
 
 
+STANDALONE_PORT = 4002  # IB Gateway's paper-trading port
+
+
 def config_from_args(args: argparse.Namespace) -> GatewayConfig:
-    return GatewayConfig(
-        host=args.host, port=args.port, max_version=args.max_version, min_version=args.min_version,
-        max_clients=args.max_clients,
-        trusted_ips=[ip.strip() for ip in args.trusted_ips.split(",")] if args.trusted_ips else None,
-        catalog=args.catalog, seed=args.seed,
-    )
+    """The YAML file (if any), then every flag that was given on top of it."""
+    base = GatewayConfig.from_yaml(args.config) if args.config else GatewayConfig(port=STANDALONE_PORT)
+    flags = {
+        "host": args.host, "port": args.port, "max_version": args.max_version, "min_version": args.min_version,
+        "max_clients": args.max_clients, "catalog": args.catalog, "seed": args.seed,
+        "trusted_ips": [ip.strip() for ip in args.trusted_ips.split(",")] if args.trusted_ips else None,
+    }
+    given = {key: value for key, value in flags.items() if value is not None}
+    return GatewayConfig.model_validate({**base.model_dump(), **given})
 
 
 async def serve(config: GatewayConfig) -> None:
@@ -56,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
         config = config_from_args(args)
     except ValidationError as exc:
         print(f"invalid gateway settings:\n{exc}", file=sys.stderr)
+        return 2
+    except (ConfigError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
         return 2
     asyncio.run(serve(config))
     return 0

@@ -5,12 +5,17 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .wire.framing import DEFAULT_MAX_FRAME
 
 LOWEST_SUPPORTED_VERSION = 157
 HIGHEST_SUPPORTED_VERSION = 200
+
+
+class ConfigError(ValueError):
+    """Settings that cannot be used; the message names the file and the field."""
 
 
 class AccountConfig(BaseModel):
@@ -113,6 +118,29 @@ class GatewayConfig(BaseModel):
         if not self.accounts:
             raise ValueError("at least one account is required (managedAccounts may not be empty)")
         return self
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "GatewayConfig":
+        """Load settings from a YAML mapping of these fields; errors name the file, line and field."""
+        text = Path(path).read_text()
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+            raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected a mapping of gateway settings, got {type(data).__name__}")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc']) or '(top level)'}: {error['msg']}"
+                for error in exc.errors()
+            )
+            raise ConfigError(f"{path}: invalid gateway settings: {problems}") from None
 
     def is_trusted(self, peer_ip: str) -> bool:
         """TWS's 'Trusted IPs': with no list, every peer that reaches the socket is allowed."""
