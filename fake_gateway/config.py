@@ -57,6 +57,8 @@ class GatewayConfig(BaseModel):
     max_clients: int = Field(32, ge=1)
     trusted_ips: list[str] | None = None
     max_frame: int = Field(DEFAULT_MAX_FRAME, ge=16)
+    max_output_buffer: int = Field(64 * 1024 * 1024, ge=1024,
+                                   description="bytes queued for a client that is not reading before it is dropped")
     accounts: list[AccountConfig] = Field(default_factory=lambda: [AccountConfig()])
     catalog: str | None = Field(None, description="path of a contract catalog YAML; None = built-in")
     seed: int = 0

@@ -250,10 +250,17 @@ class Session(asyncio.Protocol):
     def flush(self) -> None:
         """Hand everything queued to the transport now."""
         self._flush_scheduled = False
-        if self._outbox and self.transport is not None and not self.transport.is_closing():
+        transport = self.transport
+        if self._outbox and transport is not None and not transport.is_closing():
             data = b"".join(self._outbox) if len(self._outbox) > 1 else self._outbox[0]
             self._outbox.clear()
-            self.transport.write(data)
+            transport.write(data)
+            waiting = transport.get_write_buffer_size()
+            if waiting > self.gateway.config.max_output_buffer:
+                log.warning("session %d (%s, client %s): client is not reading: %d bytes waiting to be sent "
+                            "(max_output_buffer=%d); dropping the connection",
+                            self.number, self.peer, self.client_id, waiting, self.gateway.config.max_output_buffer)
+                self.close("client not reading", abort=True)
         else:
             self._outbox.clear()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -83,3 +84,28 @@ async def test_short_request_names_the_missing_field(raw_client: RawTwsClient) -
     assert error[2] == "7" and error[3] == "320"
     assert "field 3 (groupName) is missing" in error[4]
 
+
+
+async def test_a_client_that_stops_reading_is_dropped_not_buffered_forever(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="fake_gateway")
+    async with FakeGateway(max_output_buffer=1024 * 1024, market_ticker=False) as gateway:
+        stalled = await RawTwsClient.connect(gateway.host, gateway.port)
+        await stalled.handshake()
+        await stalled.start_api(5)
+        reader = await RawTwsClient.connect(gateway.host, gateway.port)
+        await reader.handshake()
+        await reader.start_api(6)
+        await until(lambda: len(gateway.client_ids) == 2, what="both clients to be ready")
+        session = gateway.session_for(5)
+        frame = b"\0\0\0\x0449\0" * 10_000  # 80 kB of frames per turn, never read by client 5
+        for _ in range(2_000):
+            session.raw_write(frame)
+            await asyncio.sleep(0)
+            if session.phase == "closed" or gateway.session_for(5) is None:
+                break
+        await until(lambda: gateway.session_for(5) is None, what="the stalled client to be dropped")
+        assert "client is not reading" in caplog.text and "max_output_buffer=1048576" in caplog.text
+        reader.send(["49", "1"])
+        assert (await reader.read_until("49"))[-1][0] == "49"
+        await stalled.close()
+        await reader.close()
