@@ -10,6 +10,7 @@ import pytest
 
 from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
 from tests.ibapi_app import RecordingApp, ibapi_contract
+from tests.waiting import until
 
 WORLD = GatewayConfig(accounts=[AccountConfig(account_id="DU7654321", positions={"AAPL": 100, "EUR": 20000})])
 
@@ -83,3 +84,19 @@ async def test_official_ibapi_at_every_version_gate(max_version: int) -> None:
             assert {n[2] for n in notices} == {2104, 2106, 2158}
         finally:
             await asyncio.to_thread(app.stop)
+
+
+async def test_ib_async_at_its_highest_version_178_gets_fills() -> None:
+    """At 178 execDetails gains pendingPriceRevision; ib_async must still read every fill."""
+    async with FakeGateway(max_version=178, market_ticker=False) as gateway:
+        ib = ib_async.IB()
+        await ib.connectAsync(gateway.host, gateway.port, clientId=3, timeout=5)
+        try:
+            assert ib.client.serverVersion() == 178
+            [aapl] = await ib.qualifyContractsAsync(ib_async.Stock("AAPL", "SMART", "USD"))
+            trade = ib.placeOrder(aapl, ib_async.MarketOrder("BUY", 5))
+            await until(lambda: trade.isDone() and trade.fills and trade.fills[0].commissionReport.commission,
+                        what="the fill and its commission")
+            assert trade.orderStatus.status == "Filled" and trade.fills[0].execution.shares == 5
+        finally:
+            ib.disconnect()
