@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from ib_insync import IB, Forex, LimitOrder, Stock
+from ib_insync import IB, Contract, Forex, LimitOrder, Stock
 
 from fake_gateway import FakeGateway, GatewayConfig
 
@@ -94,7 +94,7 @@ async def run_smoke(config: GatewayConfig | None = None, client_id: int = 1) -> 
     return report
 
 
-async def _fill_limit_order(ib: IB, gateway: FakeGateway, contract: Stock) -> Any:
+async def _fill_limit_order(ib: IB, gateway: FakeGateway, contract: Contract) -> Any:
     """Rest a buy limit below the market, then move the market through it."""
     market = gateway.brokerage.market
     price = market.quote(contract.conId).ask

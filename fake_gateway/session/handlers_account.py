@@ -156,8 +156,8 @@ def cancel_account_summary(session: Session, request: Request) -> None:
 
 def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
     """A fill or a price move: refresh every account subscription this client holds."""
-    account_id = payload.get("account_id")
-    account = session.brokerage.accounts.get(account_id) if account_id else None
+    account_id: str = payload.get("account_id") or ""
+    account = session.brokerage.accounts.get(account_id)
     if account is None:
         return
     marks = session.brokerage.mark

@@ -202,8 +202,7 @@ class History:
             return end - span.count * 7 * 86400
         months = span.count * (12 if span.unit == "Y" else 1)
         year, month = divmod(local_end.year * 12 + local_end.month - 1 - months, 12)
-        day = min(local_end.day, 28)
-        return local_end.replace(year=year, month=month + 1, day=day).timestamp()
+        return local_end.replace(year=year, month=month + 1, day=min(local_end.day, 28)).timestamp()
 
     def bars(self, con_id: int, start: float, end: float, size: BarSize, what: str = "TRADES",
              use_rth: bool = False) -> list[Bar]:

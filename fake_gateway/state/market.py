@@ -356,7 +356,8 @@ class Market:
         if force or old is None or _moved(old, quote):
             book.quote = quote
             self.on_quote(quote)
-        return book.quote
+            return quote
+        return old
 
 
 def _moved(old: Quote, new: Quote) -> bool:

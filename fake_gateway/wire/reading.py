@@ -7,6 +7,8 @@ Requests with conditional sections (placeOrder) use a decode function over the s
 
 from __future__ import annotations
 
+import builtins
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Union
 
@@ -21,12 +23,12 @@ class BadRequest(Exception):
 class FieldReader:
     """Reads typed fields from a decoded frame, naming the field on any error."""
 
-    def __init__(self, fields: list[str], request: str, start: int = 1) -> None:
+    def __init__(self, fields: list[builtins.str], request: builtins.str, start: int = 1) -> None:
         self.fields = fields
         self.request = request
         self.index = start
 
-    def _next(self, name: str) -> str:
+    def _next(self, name: builtins.str) -> builtins.str:
         if self.index >= len(self.fields):
             raise BadRequest(
                 f"{self.request}: field {self.index} ({name}) is missing; frame has {len(self.fields)} fields"
@@ -35,10 +37,10 @@ class FieldReader:
         self.index += 1
         return value
 
-    def str(self, name: str = "") -> str:
+    def str(self, name: builtins.str = "") -> builtins.str:
         return self._next(name)
 
-    def int(self, name: str = "", default: int = 0) -> int:
+    def int(self, name: builtins.str = "", default: builtins.int = 0) -> builtins.int:
         text = self._next(name)
         if text == "":
             return default
@@ -47,7 +49,7 @@ class FieldReader:
         except ValueError:
             raise BadRequest(f"{self.request}: field {self.index - 1} ({name}) is not an integer: {text[:40]!r}") from None
 
-    def float(self, name: str = "", default: float = 0.0) -> float:
+    def float(self, name: builtins.str = "", default: builtins.float = 0.0) -> builtins.float:
         text = self._next(name)
         if text == "":
             return default
@@ -56,22 +58,22 @@ class FieldReader:
         except ValueError:
             raise BadRequest(f"{self.request}: field {self.index - 1} ({name}) is not a number: {text[:40]!r}") from None
 
-    def bool(self, name: str = "") -> bool:
+    def bool(self, name: builtins.str = "") -> builtins.bool:
         return self.int(name) != 0
 
-    def optional_float(self, name: str = "") -> float:
+    def optional_float(self, name: builtins.str = "") -> builtins.float:
         """A double that may be sent empty for 'unset' (IB's UNSET_DOUBLE)."""
         return self.float(name, UNSET_DOUBLE)
 
-    def optional_int(self, name: str = "") -> int:
+    def optional_int(self, name: builtins.str = "") -> builtins.int:
         return self.int(name, UNSET_INTEGER)
 
-    def skip(self, count: int, name: str = "") -> None:
+    def skip(self, count: builtins.int, name: builtins.str = "") -> None:
         for _ in range(count):
             self._next(name)
 
     @property
-    def remaining(self) -> int:
+    def remaining(self) -> builtins.int:
         return len(self.fields) - self.index
 
 

@@ -122,7 +122,7 @@ def _typed(formatter: Formatter, text: str) -> Any:
 
 @lru_cache(maxsize=None)
 def _compile(spec: MessageSpec, version: int) -> _Compiled:
-    compiled = []
+    compiled: list[tuple[str, Any, Formatter, Any]] = []
     for slot in spec.slots:
         if not slot.present_at(version):
             continue
