@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench gateway clean
+.PHONY: run test lint bench gateway clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/python -m pyflakes fake_gateway scenarios benchmarks tests ib_harness_cli.py
+	$(BIN)/python -m mypy fake_gateway scenarios benchmarks ib_harness_cli.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md

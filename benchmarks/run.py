@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import os
 import platform
-import statistics
 import subprocess
 import sys
 from datetime import datetime, timezone

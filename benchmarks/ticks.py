@@ -90,7 +90,9 @@ async def end_to_end(command: str = "ticks", count: int = 100_000) -> EndToEndFi
     logging.getLogger("ib_insync").setLevel(logging.CRITICAL)
     server = await asyncio.create_subprocess_exec(
         PYTHON, "-m", "benchmarks.tick_server", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-    port = int((await server.stdout.readline()).decode())
+    assert server.stdin is not None and server.stdout is not None
+    commands, replies = server.stdin, server.stdout
+    port = int((await replies.readline()).decode())
     ib = IB()
     await ib.connectAsync("127.0.0.1", port, clientId=5, timeout=10)
     try:
@@ -109,9 +111,9 @@ async def end_to_end(command: str = "ticks", count: int = 100_000) -> EndToEndFi
         ib.client.conn.hasData += recording
         before = ib.client._numMsgRecv
         started = time.perf_counter()
-        server.stdin.write(f"{command} {count}\n".encode())
-        await server.stdin.drain()
-        assert (await server.stdout.readline()).strip() == b"done"
+        commands.write(f"{command} {count}\n".encode())
+        await commands.drain()
+        assert (await replies.readline()).strip() == b"done"
         await ib.reqCurrentTimeAsync()
         elapsed = time.perf_counter() - started
         messages = ib.client._numMsgRecv - before - 1
@@ -123,8 +125,8 @@ async def end_to_end(command: str = "ticks", count: int = 100_000) -> EndToEndFi
         replay = time.perf_counter() - replay_started
     finally:
         ib.disconnect()
-        server.stdin.write(b"quit\n")
-        await server.stdin.drain()
+        commands.write(b"quit\n")
+        await commands.drain()
         await server.wait()
     sizes = [len(c) for c in chunks]
     return EndToEndFigures(command, messages, messages / elapsed, (messages + 1) / replay, len(chunks),
