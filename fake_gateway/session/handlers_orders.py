@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..state.matching import preview_warning
 from ..state.orders import Execution, ExecutionFilter, Order, OrderRejected
 from ..wire import in_orders
 from ..wire.out_basic import NEXT_VALID_ID
@@ -99,6 +100,12 @@ def place_order(session: Session, request: Request) -> None:
     try:
         if values.get("whatIf"):
             preview, figures = book.what_if(values, session.client_id or 0)
+            # With a precaution to show (the capture's IdealPro odd lot), TWS answers twice: first
+            # an openOrder carrying the warning with margins still unset, then the figures.
+            # ib_insync 0.9.86 takes the first as final (erdewit/ib_insync#380).
+            warning = preview_warning(preview.contract, preview.total_quantity)
+            if warning:
+                session.send(OPEN_ORDER, _order_values(preview), whatIf=True, warningText=warning)
             session.send(OPEN_ORDER, _order_values(preview), whatIf=True, **figures)
             return
         book.place(values, session.client_id or 0)

@@ -126,3 +126,22 @@ def what_if_figures(
         "maxCommission": commission,
         "commissionCurrency": account.currency,
     }
+
+
+IDEALPRO_MINIMUM = 20_000
+
+
+def preview_warning(contract: ContractDef, quantity: float) -> str:
+    """The precaution TWS attaches to a what-if before the margin figures arrive ('' for none).
+
+    IB's one that the capture shows: an IDEALPRO order below the 20,000 minimum in the base
+    currency is routed as an odd lot.
+    """
+    if contract.sec_type == "CASH" and abs(quantity) < IDEALPRO_MINIMUM:
+        return (
+            f"Important Note: Your order size is below the {contract.symbol} {IDEALPRO_MINIMUM} IdealPro minimum.\n"
+            "You may cancel and increase the order size if you wish to route to IdealPro\n"
+            "or select the Transmit button to route as an odd lot order.\n"
+            "Note that odd lot orders are not guaranteed executions at the IdealPro displayed quotes."
+        )
+    return ""

@@ -241,9 +241,11 @@ async def test_client_zero_binds_manual_tws_orders(library: Any) -> None:
 async def test_captured_place_order_frames_get_ibs_replies() -> None:
     """Replay the real placeOrder frames of the capture: a what-if FX order and a STK without exchange.
 
-    The what-if gets one openOrder as wide as IB's, with the margins filled in; sent again as a
-    real order (whatIf cleared, new id) it fills: openOrder, orderStatus, execDetails, openOrder,
-    orderStatus, commissionReport, each as wide as the captured frames.
+    The what-if (100 EUR, below the IdealPro minimum) gets two openOrders as wide as IB's, as in
+    the capture: first with the odd-lot warning and the margins unset, then with the margins
+    filled in. Sent again as a real order (whatIf cleared, new id) it fills: openOrder,
+    orderStatus, execDetails, openOrder, orderStatus, commissionReport, each as wide as the
+    captured frames.
     """
     from fake_gateway.raw_client import RawTwsClient
     from tests.captures import nautilus_messages, session_exchanges
@@ -263,11 +265,16 @@ async def test_captured_place_order_frames_get_ibs_replies() -> None:
         client.send(["49", "1"])
         frames = [f for f in (await client.read_until("49"))[:-1] if f[0] != "4" or f[2] != "-1"]
         await client.close()
-    assert [f[0] for f in frames] == ["5", "4", "5", "3", "11", "5", "3", "59"]
-    preview = frames[0]
+    assert [f[0] for f in frames] == ["5", "5", "4", "5", "3", "11", "5", "3", "59"]
+    captured_first = next(f for e in session_exchanges() for f in e["responses"] if f[0] == "5")
+    warned, preview = frames[0], frames[1]
+    assert len(warned) == len(captured_first) and warned[93:95] == ["1", "PreSubmitted"]
+    assert warned[95:104] == captured_first[95:104] == ["1.7976931348623157E308"] * 9  # margins unset
+    assert warned[108] == captured_first[108]  # IB's IdealPro odd-lot warning, word for word
     assert len(preview) == widths["5"] and preview[1] == "186" and preview[93:95] == ["1", "PreSubmitted"]
     assert float(preview[98]) > 0 and float(preview[101]) == pytest.approx(float(preview[95]) + float(preview[98]))  # initMargin*
-    assert frames[1][2:5] == ["187", "321", "Error validating request.-'bN' : cause - Missing order exchange."]
-    for frame in frames[2:]:
+    assert preview[108] == ""
+    assert frames[2][2:5] == ["187", "321", "Error validating request.-'bN' : cause - Missing order exchange."]
+    for frame in frames[3:]:
         assert len(frame) == widths[frame[0]], frame[0]
-    assert frames[5][13:16] == ["BUY", "100", "MKT"] and frames[6][1:3] == ["190", "Filled"]
+    assert frames[6][13:16] == ["BUY", "100", "MKT"] and frames[7][1:3] == ["190", "Filled"]
