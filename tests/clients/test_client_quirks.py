@@ -43,3 +43,21 @@ async def test_ib_async_waits_for_the_figures(quantity: float) -> None:
         state = await _what_if(ib_async, gateway, quantity)
     assert 0 < float(state.initMarginChange) < UNSET_DOUBLE
     assert state.warningText == ""
+
+
+@pytest.mark.parametrize("library", [ib_insync, ib_async], ids=["ib_insync", "ib_async"])
+async def test_client_id_in_use_surfaces_as_the_clients_know_it(library, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    """Error 326 then a closed socket: the client logs 326 and 'Peer closed connection', but its
+    connect only fails when its own timeout runs out, with no error to catch that names the cause
+    (erdewit/ib_insync#76, #339)."""
+    async with FakeGateway(market_ticker=False) as gateway:
+        first, second = library.IB(), library.IB()
+        await first.connectAsync(gateway.host, gateway.port, clientId=7, timeout=5)
+        try:
+            with pytest.raises(TimeoutError):
+                await second.connectAsync(gateway.host, gateway.port, clientId=7, timeout=0.5)
+            assert "326" in caplog.text and "already in use" in caplog.text
+            assert not second.isConnected() and first.isConnected()
+        finally:
+            second.disconnect()
+            first.disconnect()
