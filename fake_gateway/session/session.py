@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..server import FakeGateway
 
 log = logging.getLogger("fake_gateway.session")
+wire_log = logging.getLogger("fake_gateway.wire")  # every frame in and out at DEBUG
 
 Handler = Callable[["Session", Request], None]
 START_API_ID = 71
@@ -56,6 +57,7 @@ class Session(asyncio.Protocol):
         self._writable.set()
         self._outbox: list[bytes] = []
         self._close_callbacks: list[Callable[[], None]] = []
+        self._trace = wire_log.isEnabledFor(logging.DEBUG)  # checked once: the write path is hot
         self._flush_scheduled = False
         self.subscriptions: dict[str, dict[int, Any]] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -190,6 +192,8 @@ class Session(asyncio.Protocol):
     def handle_fields(self, fields: list[str]) -> None:
         """Decode and dispatch one request (also the entry point for injected requests)."""
         self.requests_seen += 1
+        if self._trace:
+            wire_log.debug("client %s -> %s", self.client_id, ",".join(fields))
         try:
             msg_id = int(fields[0])
         except (ValueError, IndexError):
@@ -228,6 +232,8 @@ class Session(asyncio.Protocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
+        if self._trace:
+            wire_log.debug("client %s <- %s", self.client_id, frame[4:].rstrip(b"\0").replace(b"\0", b",").decode(errors="replace"))
         faults = self.gateway.faults
         if faults.active:
             faults.outbound(self, msg_id, frame)

@@ -74,3 +74,20 @@ async def test_drop_sessions_with_fin_or_rst(gateway: FakeGateway, raw_client: R
     await gateway.drop_sessions(abort=abort)
     assert await raw_client.closed_by_server()
     assert gateway.listening and not gateway.sessions
+
+
+async def test_debug_logging_shows_every_frame_both_ways(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
+    async with FakeGateway() as gateway:
+        client = await RawTwsClient.connect(gateway.host, gateway.port)
+        await client.handshake()
+        await client.start_api(client_id=3)
+        await client.read_until("9")
+        client.send(["49", "1"])
+        await client.read_until("49")
+        await client.close()
+    assert "client None -> 71,2,3," in caplog.text
+    assert "client 3 <- 15,1,DU1234567" in caplog.text
+    assert "client 3 -> 49,1" in caplog.text and "client 3 <- 49,1," in caplog.text
