@@ -11,11 +11,12 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 
 from ib_insync import IB, Contract, Forex, LimitOrder, Stock
 
 from fake_gateway import FakeGateway, GatewayConfig
+from fake_gateway.faults.base import Fault
 
 
 @dataclass
@@ -56,8 +57,12 @@ async def _step(report: SmokeReport, name: str, action: Callable[[], Awaitable[A
     return result
 
 
-async def run_smoke(config: GatewayConfig | None = None, client_id: int = 1) -> SmokeReport:
+async def run_smoke(config: GatewayConfig | None = None, client_id: int = 1,
+                    faults: Iterable[Fault] = ()) -> SmokeReport:
+    """Run every step against a fresh in-process gateway, with ``faults`` active from the start."""
     async with FakeGateway(config) as gateway:
+        for fault in faults:
+            gateway.faults.add(fault)
         report = SmokeReport(gateway=f"{gateway.host}:{gateway.port}")
         ib = IB()
         try:
