@@ -76,7 +76,7 @@ async def collect() -> str:
         "  startup sync when they are fed to it with no socket (`client_decode_floor`). That client-side cost",
         f"  alone is {floor_ms / figures.minimal_median_ms:.2f}x the whole minimal connect, so no gateway that sends a",
         f"  realistic account can reach 1.5x. What is left for the fake itself is about {gateway_share:.2f} ms",
-        "  (encoding ~336 frames and computing the account).",
+        f"  (encoding those {floor_frames} frames and computing the account).",
         "",
         "## Ticks",
         "",
