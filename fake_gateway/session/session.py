@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("fake_gateway.session")
 wire_log = logging.getLogger("fake_gateway.wire")  # every frame in and out at DEBUG
 
-Handler = Callable[["Session", Request], None]
 START_API_ID = 71
 
 
@@ -60,9 +59,7 @@ class Session(asyncio.Protocol):
         self._trace = wire_log.isEnabledFor(logging.DEBUG)  # checked once: the write path is hot
         self._flush_scheduled = False
         self.subscriptions: dict[str, dict[int, Any]] = {}
-        self.tasks: set[asyncio.Task[Any]] = set()
         self.closed = asyncio.Event()
-        self.requests_seen = 0
         self.close_reason = ""
 
     # ----- connection lifecycle -------------------------------------------------------------
@@ -83,8 +80,6 @@ class Session(asyncio.Protocol):
             if self.parser.pending and not self.close_reason:
                 log.warning("session %d (%s): peer closed in the middle of a frame (%s received)",
                             self.number, self.peer, self.parser.describe_pending())
-        for task in tuple(self.tasks):
-            task.cancel()
         for callback in self._close_callbacks:
             try:
                 callback()
@@ -191,7 +186,6 @@ class Session(asyncio.Protocol):
 
     def handle_fields(self, fields: list[str]) -> None:
         """Decode and dispatch one request (also the entry point for injected requests)."""
-        self.requests_seen += 1
         if self._trace:
             wire_log.debug("client %s -> %s", self.client_id, ",".join(fields))
         try:
@@ -303,26 +297,11 @@ class Session(asyncio.Protocol):
         """Run ``callback`` when this connection ends (to release what the session held)."""
         self._close_callbacks.append(callback)
 
-    def spawn(self, coro: Any) -> asyncio.Task[Any]:
-        """Run background work owned by this session; it is cancelled when the session ends."""
-        task = asyncio.get_running_loop().create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self.tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("session %d: background task failed", self.number, exc_info=task.exception())
-
     def on_brokerage_event(self, event: str, payload: dict[str, Any]) -> None:
         """Brokerage events reach the session's handlers through the gateway's event table."""
         for listener in self.gateway.event_handlers.get(event, ()):
             listener(self, payload)
 
-    @property
-    def ready(self) -> bool:
-        return self.phase == "ready"
 
 
 class BadRequestFrame(ProtocolError):

@@ -83,7 +83,6 @@ class Account:
     account_type: str = "INDIVIDUAL"
     positions: dict[int, Position] = field(default_factory=dict)
     realized_pnl: float = 0.0
-    commissions: float = 0.0
     previous_equity: float | None = None
 
     def position(self, contract: dict[str, Any]) -> Position:
@@ -98,7 +97,6 @@ class Account:
         realized = position.apply_fill(signed_quantity, price, commission)
         self.cash -= signed_quantity * price * position.multiplier + commission
         self.realized_pnl += realized
-        self.commissions += commission
         return realized
 
     def open_positions(self) -> list[Position]:

@@ -8,7 +8,7 @@ all below 157, and ibapi switches these requests to protobuf only at 206/208/210
 
 Requests with a contract or a conditional section (BAG combo legs, delta-neutral contract) use
 decode functions over :class:`FieldReader`; they read exactly what the clients send, so a test can
-check ``reader.remaining == 0``. :func:`decode_strict` does the same check for any spec here.
+check ``reader.remaining == 0``; ``RequestSpec.decode(..., exact=True)`` does that for any spec.
 """
 
 from __future__ import annotations
@@ -163,16 +163,3 @@ REQUESTS: tuple[RequestSpec, ...] = (
     CANCEL_TICK_BY_TICK_DATA,
 )
 
-
-def decode_strict(spec: RequestSpec, fields: list[str], version: int) -> dict[str, Any]:
-    """Decode like ``spec.decode`` but reject a frame with fields left over (a layout mismatch)."""
-    if spec.custom is not None:
-        reader = FieldReader(fields, spec.name)
-        values = spec.custom(reader, version)
-        left = reader.remaining
-    else:
-        values = spec.decode(fields, version)
-        left = len(fields) - 1 - sum(1 for slot in spec.slots if slot.present_at(version))
-    if left:
-        raise BadRequest(f"{spec.name}: {left} unread field(s) at the end of a {len(fields)}-field frame")
-    return values

@@ -96,12 +96,17 @@ class RequestSpec:
     name: str
     slots: tuple[Union[Field, Repeat], ...] = field(default_factory=tuple)
     custom: Decoder | None = None
-    strict_tail: bool = False
 
-    def decode(self, fields: list[str], version: int) -> dict[str, Any]:
+    def decode(self, fields: list[str], version: int, exact: bool = False) -> dict[str, Any]:
+        """Read the request's fields; with ``exact``, fields left unread are an error (tests use
+        this to prove a layout reads exactly what a real client sends)."""
         reader = FieldReader(fields, self.name)
-        if self.custom is not None:
-            return self.custom(reader, version)
+        values = self.custom(reader, version) if self.custom is not None else self._read_slots(reader, version)
+        if exact and reader.remaining:
+            raise BadRequest(f"{self.name}: {reader.remaining} unread field(s) at the end of a {len(fields)}-field frame")
+        return values
+
+    def _read_slots(self, reader: FieldReader, version: int) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for slot in self.slots:
             if not slot.present_at(version):

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pytest
 
 from fake_gateway.wire import in_market as req
-from fake_gateway.wire.reading import BadRequest, FieldReader
+from fake_gateway.wire.reading import BadRequest
 
 from tests.ibapi_app import ibapi_contract
 from tests.wire.client_wire import record_ibapi, record_insync
@@ -103,12 +103,7 @@ def record(pkg: str, version: int, scenario: str) -> list[list[str]]:
 
 def decode_exact(fields: list[str], version: int) -> dict[str, Any]:
     """Decode with the spec for the frame's id, insisting that every field is consumed."""
-    spec = BY_ID[int(fields[0])]
-    if spec.custom is not None:
-        reader = FieldReader(fields, spec.name)
-        spec.custom(reader, version)
-        assert reader.remaining == 0
-    return req.decode_strict(spec, fields, version)
+    return BY_ID[int(fields[0])].decode(fields, version, exact=True)
 
 
 def contract(**kw: Any) -> dict[str, Any]:
@@ -185,6 +180,6 @@ def test_bag_and_delta_neutral_sections() -> None:
     assert decoded["contract"]["comboLegs"] == [dict(conId=5, ratio=1, action="BUY", exchange="SMART")]
     assert (decoded["keepUpToDate"], decoded["chartOptions"]) == (False, "XYZ=1;")
     with pytest.raises(BadRequest):
-        req.decode_strict(req.REQ_PNL, ["92", "1", "DU1", "", "extra"], 176)
+        req.REQ_PNL.decode(["92", "1", "DU1", "", "extra"], 176, exact=True)
     with pytest.raises(BadRequest):
-        req.decode_strict(req.REQ_MKT_DATA, [*mkt, "extra"], 176)
+        req.REQ_MKT_DATA.decode([*mkt, "extra"], 176, exact=True)

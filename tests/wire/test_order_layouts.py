@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 
 from fake_gateway.wire.fields import UNSET_DOUBLE, UNSET_INTEGER
-from fake_gateway.wire.in_orders import CANCEL_ORDER, REQ_EXECUTIONS, REQ_GLOBAL_CANCEL, decode_place_order
+from fake_gateway.wire.in_orders import CANCEL_ORDER, REQ_EXECUTIONS, REQ_GLOBAL_CANCEL, PLACE_ORDER
 from fake_gateway.wire.out_executions import COMMISSION_REPORT, EXEC_DETAILS, EXEC_DETAILS_END
 from fake_gateway.wire.out_orders import (
     COMPLETED_ORDER, COMPLETED_ORDERS_END, OPEN_ORDER, OPEN_ORDER_END, ORDER_STATUS,
 )
-from fake_gateway.wire.reading import FieldReader
 from tests.ibapi_app import ibapi_contract
 from tests.wire.client_wire import client_cases, feed, record_ibapi, record_insync
 
@@ -98,10 +97,7 @@ def test_end_markers_reproduce_captures() -> None:
 # ---- placeOrder: captured requests and what each client really sends -----------------------
 
 def _decode_all(fields: list[str], version: int) -> dict[str, Any]:
-    reader = FieldReader(fields, "placeOrder")
-    values = decode_place_order(reader, version)
-    assert reader.remaining == 0, f"{reader.remaining} fields left over at v{version}"
-    return values
+    return PLACE_ORDER.decode(fields, version, exact=True)
 
 
 @pytest.mark.parametrize("index,symbol,exchange", [(4, "EUR", "IDEALPRO"), (5, "XXX", "")])
