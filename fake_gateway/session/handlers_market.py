@@ -15,7 +15,7 @@ from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
 from ..state.contracts import ContractDef
-from ..state.market import Book, Market
+from ..state.market import Book
 from ..state.quote import Quote
 from ..wire import in_market
 from ..wire.out_market import (
@@ -114,14 +114,9 @@ def client_state(session: Session) -> ClientMarketState:
     return state
 
 
-def market_of(session: Session) -> Market:
-    """The brokerage's market (on the gateway's clock, see ``Brokerage.use_clock``)."""
-    return session.brokerage.market
-
-
 def watch(session: Session, con_id: int) -> None:
     """Keep the market ticking this contract until the session ends (or unwatches)."""
-    market = market_of(session)
+    market = session.brokerage.market
     market.watch(con_id, session)
     state = client_state(session)
     if not state.releasing:
@@ -166,7 +161,7 @@ def req_mkt_data(session: Session, request: Request) -> None:
             return
         delayed = True
         session.send_error(req_id, 10167, DISPLAYING_DELAYED)
-    market = market_of(session)
+    market = session.brokerage.market
     book = market.book(contract.con_id)
     line = MarketLine(req_id, contract.con_id, book.trades, delayed)
     session.send(TICK_REQ_PARAMS, reqId=req_id, minTick=contract.min_tick,
@@ -260,7 +255,7 @@ def req_tick_by_tick(session: Session, request: Request) -> None:
         return
     line = TickByTickLine(req_id, contract.con_id, kind, request["ignoreSize"])
     session.subscribe(TICK_BY_TICK, req_id, line)
-    market = market_of(session)
+    market = session.brokerage.market
     if kind in (3, 4):
         _send_tick_by_tick(session, line, market.quote(contract.con_id), encoders(session.version))
     else:
