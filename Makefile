@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean
+.PHONY: run test lint bench gateway clean chromium compare
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ib-harness smoke
 
-test: $(STAMP)
+# The HTML report test opens the page in real headless Chromium (Debian's package). As root on a
+# Debian-like machine this installs it once; otherwise it says what to install.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	  else echo "chromium is missing: install Debian's 'chromium' package (the HTML report test needs it)"; fi; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: $(STAMP)

@@ -1,0 +1,217 @@
+"""Judge a replay: each expectation is measured from the trace and says by how much it missed.
+
+Pure functions of recorded data (no gateway, no broker), so they are tested on hand-made traces
+and a report can be re-judged without replaying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .model import Scenario
+from .model_expect import (
+    Anchor,
+    Detection,
+    ErrorCodes,
+    Expectation,
+    FailFast,
+    Fresh,
+    Orders,
+    OrderStatusIs,
+    Range,
+    StateWithin,
+)
+from .trace import ExpectationResult, TraceEvent
+
+UNAVAILABLE = "BrokerUnavailable"
+
+
+@dataclass
+class Evidence:
+    """What the runner recorded: the trace, fault windows by step id, the order audit, leaks."""
+
+    events: list[TraceEvent]
+    faults: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id -> {start, end, kind}
+    audit: dict[str, Any] = field(default_factory=dict)  # lost, duplicated, details, statuses
+    leaks: dict[str, Any] = field(default_factory=dict)  # tasks/sockets before and after
+    initial_state: str = "ready"
+
+    def states(self) -> list[tuple[float, str]]:
+        """(time, state) for every broker state change, starting with the state at t=0."""
+        changes = [(e.at, str(e.data.get("to"))) for e in self.events
+                   if e.source == "broker" and e.kind == "state" and e.at >= 0]
+        return [(0.0, self.state_at(0.0))] + changes
+
+    def state_at(self, moment: float) -> str:
+        state = self.initial_state
+        for event in self.events:
+            if event.source == "broker" and event.kind == "state" and event.at <= moment:
+                state = str(event.data.get("to"))
+        return state
+
+    def calls(self, method: str | None = None) -> list[TraceEvent]:
+        return [e for e in self.events if e.source == "client" and e.kind == "call"
+                and e.at >= 0 and (method is None or e.data.get("method") == method)]
+
+    def anchor(self, anchor: Anchor) -> float | None:
+        window = self.faults.get(anchor.fault, {})
+        return window.get("start") if anchor.fault_start else window.get("end")
+
+
+def evaluate(scenario: Scenario, evidence: Evidence) -> list[ExpectationResult]:
+    return [_judge(expectation, evidence) for expectation in scenario.expect]
+
+
+def _judge(expectation: Expectation, evidence: Evidence) -> ExpectationResult:
+    judge: Callable[[Any, Evidence], tuple[bool, str, float | None, float | None]] = JUDGES[expectation.kind]
+    ok, detail, measured, limit = judge(expectation.body, evidence)
+    return ExpectationResult(expectation=expectation.describe(), ok=ok, detail=detail, measured=measured, limit=limit)
+
+
+def _anchor_name(anchor: Anchor) -> str:
+    return f"fault_start {anchor.fault}" if anchor.fault_start else f"fault_end {anchor.fault}"
+
+
+def _state_within(body: StateWithin, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    ref = ev.anchor(body.of)
+    if ref is None:
+        return False, f"{_anchor_name(body.of)} never happened", None, body.within
+    wanted = set(body.states)
+    reached = None
+    if ev.state_at(ref) in wanted:
+        reached = ref
+    else:
+        reached = next((at for at, state in ev.states() if at >= ref and state in wanted), None)
+    if reached is None:
+        return False, f"never in {sorted(wanted)} after {_anchor_name(body.of)} (last state {ev.state_at(1e9)})", \
+            None, body.within
+    took = reached - ref
+    if took <= body.within:
+        return True, f"in {ev.state_at(reached)} {took:.2f} s after {_anchor_name(body.of)}", took, body.within
+    return False, f"{took:.2f} s after {_anchor_name(body.of)}: {took - body.within:.2f} s late", took, body.within
+
+
+def _reconnects(body: Range, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    count = sum(1 for e in ev.events if e.source == "broker" and e.kind == "reconnected" and e.at >= 0)
+    wanted = f"{body.min}..{'' if body.max is None else body.max}"
+    ok = count >= body.min and (body.max is None or count <= body.max)
+    return ok, f"{count} reconnect(s), wanted {wanted}", float(count), float(body.max if body.max is not None else body.min)
+
+
+def _detection(body: Detection, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    start = ev.faults.get(body.fault, {}).get("start")
+    if start is None:
+        return False, f"fault {body.fault} never started", None, body.max
+    left = detection_after(ev, start)
+    if left is None:
+        return False, f"the broker never left ready after fault {body.fault} started", None, body.max
+    ok = left <= body.max
+    return ok, f"left ready {left:.2f} s after fault {body.fault}" + ("" if ok else f": {left - body.max:.2f} s too slow"), \
+        left, body.max
+
+
+def detection_after(ev: Evidence, start: float) -> float | None:
+    """Seconds from ``start`` until the broker first leaves ``ready``."""
+    for event in ev.events:
+        if event.source == "broker" and event.kind == "state" and event.at >= start \
+                and event.data.get("from") == "ready" and event.data.get("to") != "ready":
+            return event.at - start
+    return None
+
+
+def recovery_after(ev: Evidence, end: float) -> float | None:
+    """Seconds from ``end`` until the broker is ready again (0 if it already is)."""
+    if ev.state_at(end) == "ready":
+        return 0.0
+    for at, state in ev.states():
+        if at >= end and state == "ready":
+            return at - end
+    return None
+
+
+def _orders(body: Orders, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    if not ev.audit:
+        return False, "no order audit was recorded", None, None
+    lost, duplicated = int(ev.audit.get("lost", 0)), int(ev.audit.get("duplicated", 0))
+    ok = lost <= body.lost and duplicated <= body.duplicated
+    detail = f"lost {lost} (max {body.lost}), duplicated {duplicated} (max {body.duplicated}); " \
+             f"{ev.audit.get('fills', 0)} gateway fill(s) checked"
+    if ev.audit.get("details"):
+        detail += ": " + "; ".join(ev.audit["details"])
+    return ok, detail, float(lost + duplicated), float(body.lost + body.duplicated)
+
+
+def _fresh(method: str) -> Callable[[Fresh, Evidence], tuple[bool, str, float | None, float | None]]:
+    def judge(body: Fresh, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+        ref = ev.anchor(body.of)
+        if ref is None:
+            return False, f"{_anchor_name(body.of)} never happened", None, body.within
+        for call in ev.calls(method):
+            if call.data.get("ok") and call.at >= ref and (body.symbol is None or call.data.get("symbol") == body.symbol):
+                took = call.at + float(call.data.get("latency", 0.0)) - ref
+                ok = took <= body.within
+                return ok, f"{method} answered {took:.2f} s after {_anchor_name(body.of)}" + (
+                    "" if ok else f": {took - body.within:.2f} s late"), took, body.within
+        return False, f"no successful {method} after {_anchor_name(body.of)}", None, body.within
+    return judge
+
+
+def _error_codes(body: ErrorCodes, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    seen = sorted({int(e.data["code"]) for e in ev.events
+                   if e.source == "broker" and e.kind == "ib_error" and "code" in e.data})
+    missing = [c for c in body.include if c not in seen]
+    unwanted = [c for c in body.exclude if c in seen]
+    ok = not missing and not unwanted
+    detail = f"seen {seen}"
+    if missing:
+        detail += f"; missing {missing}"
+    if unwanted:
+        detail += f"; must not see {unwanted}"
+    return ok, detail, float(len(missing) + len(unwanted)), 0.0
+
+
+def _fail_fast(body: FailFast, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    refused = [c for c in ev.calls() if c.data.get("error_type") == UNAVAILABLE]
+    if len(refused) < body.min_calls:
+        return False, f"{len(refused)} call(s) refused while not ready, wanted at least {body.min_calls}", \
+            None, body.max_latency
+    worst = max((float(c.data.get("latency", 0.0)) for c in refused), default=0.0)
+    ok = worst <= body.max_latency
+    detail = f"{len(refused)} call(s) refused, slowest in {worst * 1000:.1f} ms"
+    if not ok:
+        detail += f": {(worst - body.max_latency) * 1000:.1f} ms over {body.max_latency * 1000:.0f} ms"
+    return ok, detail, worst, body.max_latency
+
+
+def _no_leaks(body: bool, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    if not ev.leaks:
+        return False, "leak counts were not recorded", None, None
+    tasks = ev.leaks["tasks_after"] - ev.leaks["tasks_before"]
+    sockets = ev.leaks["sockets_after"] - ev.leaks["sockets_before"]
+    ok = tasks <= 0 and sockets <= 0
+    detail = f"tasks {ev.leaks['tasks_before']} -> {ev.leaks['tasks_after']}, " \
+             f"sockets {ev.leaks['sockets_before']} -> {ev.leaks['sockets_after']}"
+    if ev.leaks.get("leaked_tasks"):
+        detail += f"; left running: {ev.leaks['leaked_tasks']}"
+    return ok == body, detail, float(max(tasks, 0) + max(sockets, 0)), 0.0
+
+
+def _order_status(body: OrderStatusIs, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    status = (ev.audit.get("statuses") or {}).get(body.order)
+    ok = status in body.status
+    return ok, f"order {body.order} is {status or 'unknown to the journal'}, wanted {body.status}", None, None
+
+
+JUDGES: dict[str, Callable[[Any, Evidence], tuple[bool, str, float | None, float | None]]] = {
+    "broker_state": _state_within,
+    "reconnects": _reconnects,
+    "detection": _detection,
+    "orders": _orders,
+    "account_fresh": _fresh("get_account"),
+    "market_data": _fresh("get_market_price"),
+    "error_codes": _error_codes,
+    "fail_fast": _fail_fast,
+    "no_leaks": _no_leaks,
+    "order_status": _order_status,
+}

@@ -1,0 +1,114 @@
+"""Replay one scenario: a real FakeGateway, the real broker, the timeline on one event loop.
+
+The runner builds the world, connects the broker, starts the clock, runs every step at its time
+or on its trigger, records everything into a :class:`~.trace.Trace`, tears down, audits orders
+and leaks, and judges the expectations. It never decides a verdict by itself: every verdict comes
+from an expectation measured on the trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from broker import IBKRInsyncBroker
+from fake_gateway import FakeGateway
+
+from . import leaks
+from .client_calls import ClientActions
+from .expectations import Evidence, detection_after, evaluate, recovery_after
+from .loader import ScenarioFile
+from .model import Scenario
+from .order_audit import audit_orders
+from .timeline import Timeline
+from .trace import ScenarioResult, Trace
+from .watchdog_controller import GatewayController
+from .world import apply_world
+
+log = logging.getLogger("scenarios.runner")
+
+CONNECT_TIMEOUT = 10.0
+
+
+async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None) -> ScenarioResult:
+    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict."""
+    scenario = item.scenario
+    seed = scenario.seed if seed is None else seed
+    supervisor = supervisor or scenario.broker.supervisor
+    wall_start = time.perf_counter()
+    base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
+                supervisor=supervisor, seed=seed, duration=scenario.duration)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
+            result = await _replay(scenario, seed, supervisor, Path(workdir))
+    except Exception as exc:  # the report must say what broke, and the run goes on
+        log.exception("scenario %s broke the runner", scenario.name)
+        return ScenarioResult(**base, verdict="error", error=f"{type(exc).__name__}: {exc}",
+                              wall=time.perf_counter() - wall_start)
+    result.update(base)
+    result["wall"] = time.perf_counter() - wall_start
+    return ScenarioResult(**result)
+
+
+async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
+    before = leaks.census()
+    trace = Trace()
+    gateway = FakeGateway(scenario.gateway.config(seed))
+    await gateway.start()
+    unsubscribe_gateway = gateway.events.subscribe(
+        lambda event: trace.add("gateway", event.kind, {**event.data, "client_id": event.client_id},
+                                at=trace.relative(event.at)))
+    apply_world(gateway, scenario.gateway)
+    settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
+                                **scenario.broker.settings}
+    settings.setdefault("backoff_seed", seed)
+    if supervisor == "watchdog":
+        settings["controller"] = GatewayController(gateway)
+    broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
+    unsubscribe_broker = broker.events.subscribe(
+        lambda event: trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at)))
+    actions = ClientActions(broker, trace)
+    timeline = Timeline(scenario, seed, gateway, actions, trace)
+    try:
+        await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
+        trace.restart_clock()
+        trace.add("runner", "timeline_started", {"state": str(getattr(broker.state, "value", broker.state))})
+        await timeline.run()
+        trace.add("runner", "timeline_ended", {})
+        audit = _audit(broker, gateway, actions, trace)
+    finally:
+        await timeline.close()
+        gateway.faults.stop_all()
+        await broker.disconnect()
+        unsubscribe_broker()
+        await gateway.close()
+        unsubscribe_gateway()
+    after = await leaks.settle(before)
+    leak_counts = {"tasks_before": before.tasks, "tasks_after": after.tasks,
+                   "sockets_before": before.sockets, "sockets_after": after.sockets,
+                   "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
+    evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
+                        initial_state="ready")
+    expectations = evaluate(scenario, evidence)
+    first = timeline.first_fault_window()
+    return {
+        "verdict": "pass" if all(e.ok for e in expectations) else "fail",
+        "expectations": expectations,
+        "detection": detection_after(evidence, first["start"]) if first and first.get("start") is not None else None,
+        "recovery": recovery_after(evidence, first["end"]) if first and first.get("end") is not None else None,
+        "injected": timeline.injected,
+        "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
+        "events": trace.events,
+    }
+
+
+def _audit(broker: IBKRInsyncBroker, gateway: FakeGateway, actions: ClientActions, trace: Trace) -> dict[str, Any]:
+    accepted = {c.data["key"] for c in trace.select("client", "call")
+                if c.data.get("method") == "place_order" and c.data.get("ok")}
+    book = gateway.brokerage.orders
+    return audit_orders(broker.journal.orders(), broker.journal.fills(), book.orders.values(), book.executions,
+                        {step_id: order.key for step_id, order in actions.orders.items()}, accepted)

@@ -1,0 +1,123 @@
+"""The recorded trace of one replay and the result built from it.
+
+Everything the runner sees lands here as a ``TraceEvent`` on one clock: seconds since the
+timeline started (negative during connect). Expectations are pure functions of the trace, and the
+reports (console, JSON, JUnit, HTML) only read results, so one replay can be judged and shown
+many ways without running it again.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, Field
+
+Source = Literal["fault", "gateway", "broker", "client", "market", "runner"]
+
+
+class TraceEvent(BaseModel):
+    at: float = Field(description="seconds since the timeline started")
+    source: Source
+    kind: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Trace:
+    """An append-only list of events, with listeners for step triggers."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.start = clock()
+        self.events: list[TraceEvent] = []
+        self._listeners: list[Callable[[TraceEvent], None]] = []
+
+    def restart_clock(self) -> None:
+        """The timeline starts now; events recorded so far keep their (negative) offsets."""
+        now = self.clock()
+        shift = now - self.start
+        for event in self.events:
+            event.at -= shift
+        self.start = now
+
+    def relative(self, absolute: float) -> float:
+        return absolute - self.start
+
+    def now(self) -> float:
+        return self.clock() - self.start
+
+    def add(self, source: Source, kind: str, data: dict[str, Any] | None = None,
+            at: float | None = None) -> TraceEvent:
+        event = TraceEvent(at=self.now() if at is None else at, source=source, kind=kind,
+                           data=_plain(data or {}))
+        self.events.append(event)
+        for listener in tuple(self._listeners):
+            listener(event)
+        return event
+
+    def listen(self, listener: Callable[[TraceEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    def select(self, source: Source, kind: str | None = None) -> list[TraceEvent]:
+        return [e for e in self.events if e.source == source and (kind is None or e.kind == kind)]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready data: enums by value, unknown objects by str()."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, str) and hasattr(value, "value"):
+            return str(value.value)
+        return value
+    if hasattr(value, "value") and isinstance(value.value, (str, int)):
+        return value.value
+    if isinstance(value, BaseModel):
+        return _plain(value.model_dump())
+    return str(value)
+
+
+class ExpectationResult(BaseModel):
+    expectation: str
+    ok: bool
+    detail: str = Field(description="what was measured, and by how much it missed")
+    measured: float | None = None
+    limit: float | None = None
+
+
+class ScenarioResult(BaseModel):
+    name: str
+    file: str
+    description: str = ""
+    supervisor: str
+    seed: int
+    verdict: Literal["pass", "fail", "error"]
+    error: str | None = None
+    duration: float = Field(description="the scenario's timeline, seconds")
+    wall: float = Field(description="wall seconds for the whole replay, setup and teardown included")
+    detection: float | None = Field(None, description="first fault start -> broker leaves ready, seconds")
+    recovery: float | None = Field(None, description="first fault end -> broker ready again, seconds")
+    expectations: list[ExpectationResult] = Field(default_factory=list)
+    injected: list[dict[str, Any]] = Field(default_factory=list, description="the injected timeline (seeded)")
+    faults: list[dict[str, Any]] = Field(default_factory=list, description="fault windows: step, kind, start, end")
+    events: list[TraceEvent] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "pass"
+
+    @property
+    def overhead(self) -> float:
+        return max(self.wall - self.duration, 0.0)
+
+
+class RunResult(BaseModel):
+    started: float
+    wall: float
+    results: list[ScenarioResult]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and all(r.ok for r in self.results)
