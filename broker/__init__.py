@@ -1,1 +1,21 @@
-"""Placeholder package; built in later issues."""
+"""The broker under test: an async IB broker on ib_insync that survives the gateway's faults.
+
+It never imports fake_gateway; it talks to any TWS API endpoint (the fake gateway in tests).
+"""
+
+from .base import BaseBroker
+from .errors import (BrokerError, BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderNotSent,
+                     OrderRejected, RequestFailed, UnknownOrder)
+from .events import BrokerEvent, EventBus
+from .ib_broker import IBKRInsyncBroker
+from .models import Account, Bar, Order, OrderSide, OrderStatus, OrderType, Position
+from .risk import RiskVerdict
+from .settings import BrokerSettings, BrokerSettingsError
+from .supervision import BrokerState
+
+__all__ = [
+    "Account", "Bar", "BaseBroker", "BrokerError", "BrokerEvent", "BrokerSettings", "BrokerSettingsError",
+    "BrokerState", "BrokerTimeout", "BrokerUnavailable", "EventBus", "IBKRInsyncBroker", "MarketDataUnavailable",
+    "Order", "OrderNotSent", "OrderRejected", "OrderSide", "OrderStatus", "OrderType", "Position", "RequestFailed",
+    "RiskVerdict", "UnknownOrder",
+]

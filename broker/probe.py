@@ -1,0 +1,96 @@
+"""Silent-stall detection: any inbound byte proves the link; silence for probe_interval sends a
+reqCurrentTime probe, an answer overdue degrades, no byte within probe_timeout declares it dead.
+
+It watches ib_insync's socket directly (Connection.hasData), so it works whether the gateway is
+silent with the socket open or the peer vanished and the socket is half-open: both look the same
+from here, nothing arrives. Sending never blocks on a dead peer (the kernel buffers it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Callable
+
+from ib_insync import IB
+
+from .events import EventBus
+
+log = logging.getLogger("broker.probe")
+
+
+class Keepalive:
+    def __init__(self, ib: IB, events: EventBus, interval: float, timeout: float, overdue: float,
+                 on_overdue: Callable[[], None], on_answered: Callable[[], None],
+                 on_dead: Callable[[float], None]) -> None:
+        self.ib = ib
+        self.events = events
+        self.interval = interval
+        self.timeout = timeout
+        self.overdue = min(overdue, timeout)
+        self.on_overdue = on_overdue
+        self.on_answered = on_answered
+        self.on_dead = on_dead
+        self.last_rx = 0.0
+        self._arrived = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        ib.client.conn.hasData += self._on_data
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _on_data(self, data: bytes) -> None:
+        self.last_rx = self._now()
+        self._arrived.set()
+
+    def start(self) -> None:
+        self.stop()
+        self.last_rx = self._now()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="broker-keepalive")
+
+    def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def close(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        self.ib.client.conn.hasData -= self._on_data
+
+    async def _answered_within(self, seconds: float) -> bool:
+        if seconds <= 0:
+            return False
+        try:
+            await asyncio.wait_for(self._arrived.wait(), seconds)
+            return True
+        except asyncio.TimeoutError:
+            return False
+
+    async def _run(self) -> None:
+        while True:
+            idle = self._now() - self.last_rx
+            if idle < self.interval:
+                await asyncio.sleep(self.interval - idle)
+                continue
+            self._arrived.clear()
+            sent_at = self._now()
+            try:
+                self.ib.client.reqCurrentTime()
+            except ConnectionError:
+                self._task = None
+                self.on_dead(self._now() - self.last_rx)
+                return
+            self.events.publish("probe_sent", idle=round(idle, 3))
+            if not await self._answered_within(self.overdue):
+                self.on_overdue()
+                remaining = self.timeout - (self._now() - sent_at)
+                if not await self._answered_within(remaining):
+                    silence = self._now() - self.last_rx
+                    self.events.publish("probe_timeout", silence=round(silence, 3))
+                    self._task = None
+                    self.on_dead(silence)
+                    return
+            self.on_answered()

@@ -1,0 +1,60 @@
+"""Reconcile the journal with what the gateway reports after a (re)connect: open orders, completed
+orders and executions (ib_insync's startup sync has just loaded them), matched by orderRef and
+permId. Runs at startup and after every reconnect; the counts go to events and metrics."""
+
+from __future__ import annotations
+
+from ib_insync import IB, Trade
+
+from .journal import Journal, OrderRecord
+from .models import OrderStatus
+from .orders import UNACKED, OrderBook, status_of
+
+OPEN_STATUSES = [s.value for s in OrderStatus if not s.is_terminal]
+
+
+def _match(record: OrderRecord, trades: list[Trade]) -> Trade | None:
+    for trade in trades:
+        if trade.order.orderRef == record.key:
+            return trade
+    if record.perm_id:
+        for trade in trades:
+            if trade.order.permId == record.perm_id:
+                return trade
+    return None
+
+
+def reconcile(ib: IB, journal: Journal, book: OrderBook) -> dict[str, int]:
+    """Bring every unfinished journal order and every fill up to the gateway's truth.
+
+    - found at the gateway: adopt its ids, status and fill (an interrupted send is found, never resent)
+    - never acknowledged and not found: NOT_SENT (recorded, never dropped silently)
+    - acknowledged before but not found: left as is and counted ``missing`` for an operator
+    - every execution not yet journaled: recorded (fills while the broker was away)
+    """
+    results = {"matched": 0, "not_sent": 0, "missing": 0, "fills_recorded": 0}
+    keys_by_perm = {r.perm_id: r.key for r in journal.orders() if r.perm_id}
+    for fill in ib.fills():
+        ex = fill.execution
+        key = ex.orderRef or keys_by_perm.get(ex.permId)
+        if book.record_fill(fill, key):
+            results["fills_recorded"] += 1
+    trades = [t for t in ib.trades() if t.orderStatus.status not in UNACKED]
+    for record in journal.orders(OPEN_STATUSES):
+        trade = _match(record, trades)
+        if trade is not None:
+            status = status_of(trade)
+            journal.update_order(record.key, status.value, detail="reconcile",
+                                 order_id=trade.order.orderId or None, perm_id=trade.order.permId or None,
+                                 filled=max(trade.orderStatus.filled,
+                                            sum(f.quantity for f in journal.fills(record.key))),
+                                 acknowledged=True,
+                                 avg_fill_price=trade.orderStatus.avgFillPrice or None)
+            results["matched"] += 1
+        elif not record.acknowledged:
+            journal.update_order(record.key, OrderStatus.NOT_SENT.value,
+                                 detail="reconcile: unknown to the gateway, never acknowledged")
+            results["not_sent"] += 1
+        else:
+            results["missing"] += 1
+    return results
