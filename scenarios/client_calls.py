@@ -66,7 +66,7 @@ class ClientActions:
         assert spec is not None
         order = self.orders[spec.order]
         changes = spec.model_dump(exclude={"order"}, exclude_none=True)
-        modified = await self._record(step, "modify_order", lambda: self.broker.modify_order(order, **changes),
+        modified = await self._record(step, "modify_order", lambda: self.broker.modify_order(order.key, **changes),
                                       _order_outcome, key=order.key, order=spec.order)
         if isinstance(modified, Order):
             self.orders[spec.order] = modified
@@ -75,8 +75,8 @@ class ClientActions:
         spec = step.cancel_order
         assert spec is not None
         order = self.orders[spec.order]
-        await self._record(step, "cancel_order", lambda: self.broker.cancel_order(order),
-                           lambda result: {}, key=order.key, order=spec.order)
+        await self._record(step, "cancel_order", lambda: self.broker.cancel_order(order.key),
+                           _order_outcome, key=order.key, order=spec.order)
 
     async def _get_market_price(self, step: Step) -> None:
         spec = step.get_market_price

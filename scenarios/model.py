@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from broker import BrokerSettings
 
 from fake_gateway import AccountConfig, GatewayConfig
 
@@ -67,6 +69,19 @@ class BrokerSection(Strict):
     supervisor: Literal["builtin", "watchdog"] = "builtin"
     client_id: int = Field(1, ge=0)
     settings: dict[str, Any] = Field(default_factory=dict, description="BrokerSettings fields")
+
+    @field_validator("settings")
+    @classmethod
+    def _known_broker_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
+        reserved = {"journal_path", "supervisor"} & set(value)
+        if reserved:
+            raise ValueError(f"{sorted(reserved)} are set by the runner (a temp journal per replay; broker.supervisor)")
+        try:
+            BrokerSettings.model_validate(value)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            raise ValueError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        return value
 
 
 class Trigger(Strict):

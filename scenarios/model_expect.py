@@ -147,4 +147,4 @@ class Expectation(Strict):
         body = self.body
         if isinstance(body, bool):
             return self.kind
-        return f"{self.kind} {body.model_dump(exclude_defaults=True)}"
+        return f"{self.kind} {body.model_dump(exclude_none=True)}"

@@ -61,7 +61,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     await gateway.start()
     unsubscribe_gateway = gateway.events.subscribe(
         lambda event: trace.add("gateway", event.kind, {**event.data, "client_id": event.client_id},
-                                at=trace.relative(event.at)))
+                                at=trace.relative(event.at))) if hasattr(gateway, "events") else (lambda: None)
     apply_world(gateway, scenario.gateway)
     settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
                                 **scenario.broker.settings}
@@ -82,7 +82,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         audit = _audit(broker, gateway, actions, trace)
     finally:
         await timeline.close()
-        gateway.faults.stop_all()
+        if hasattr(gateway.faults, "stop_all"):
+            gateway.faults.stop_all()
         await broker.disconnect()
         unsubscribe_broker()
         await gateway.close()

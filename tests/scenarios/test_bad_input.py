@@ -1,0 +1,106 @@
+"""Bad scenario files: each gets ``file:line: field: problem`` and exit code 2, and nothing runs."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ib_harness_cli import main
+from scenarios.loader import load_scenario
+from scenarios.yaml_lines import ScenarioError
+
+GOOD = """\
+name: quiet-day
+description: A day with no incident at all, used as the base of the bad variants below.
+seed: 3
+duration: 2
+steps:
+  - id: buy
+    at: 0.5
+    place_order: {symbol: AAPL, side: BUY, quantity: 5, type: LIMIT, limit_price: 100}
+  - at: 1.0
+    cancel_order: {order: buy}
+expect:
+  - order_status: {order: buy, status: [CANCELLED]}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def error_of(path: Path) -> ScenarioError:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    return caught.value
+
+
+def test_the_base_file_is_valid(tmp_path: Path) -> None:
+    loaded = load_scenario(write(tmp_path, GOOD))
+    assert loaded.scenario.name == "quiet-day"
+    assert [step.action for step in loaded.scenario.steps] == ["place_order", "cancel_order"]
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("  - at: 1.0\n", "  - at: [1.0\n"))
+    error = error_of(path)
+    assert error.path == str(path) and error.line is not None and 9 <= error.line <= 11
+    assert "not valid YAML" in str(error)
+
+
+def test_duplicate_key_names_its_line(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("seed: 3\n", "seed: 3\nseed: 4\n")))
+    assert (error.line, "duplicate key 'seed'") == (4, error.message)
+
+
+def test_unknown_key_names_file_line_and_field(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("    at: 0.5\n", "    at: 0.5\n    colour: red\n")))
+    assert error.line == 8
+    assert "steps.0.colour" in error.message and "Extra inputs are not permitted" in error.message
+
+
+def test_negative_time_is_refused_at_its_line(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("at: 1.0", "at: -1.0")))
+    assert error.line == 9 and "steps.1.at" in error.message and "greater than or equal to 0" in error.message
+
+
+def test_time_after_the_timeline_end_is_impossible(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("at: 1.0", "at: 7.5")))
+    assert error.line == 9 and "steps.1.at" in error.message and "after the end of the timeline" in error.message
+
+
+def test_expectation_naming_an_unknown_order(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("order_status: {order: buy", "order_status: {order: sell")))
+    assert error.line == 12 and "expect.0.order_status" in error.message and "'sell'" in error.message
+
+
+def test_step_referring_to_an_unknown_order(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("cancel_order: {order: buy}", "cancel_order: {order: nope}")))
+    assert error.line == 10 and "steps.1.cancel_order" in error.message and "'nope'" in error.message
+
+
+def test_a_step_with_two_actions(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, GOOD.replace("    cancel_order: {order: buy}\n",
+                                                  "    cancel_order: {order: buy}\n    get_account: {}\n")))
+    assert error.line == 9 and "exactly one action" in error.message
+
+
+def test_validate_exits_2_and_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(tmp_path, GOOD, "good.yaml")
+    bad = write(tmp_path, GOOD.replace("seed: 3", "seed: three"), "bad.yaml")
+    assert main(["validate", str(good)]) == 0
+    assert main(["validate", str(good), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3: seed: Input should be a valid integer" in err
+
+
+def test_replay_of_a_bad_file_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path, GOOD.replace("duration: 2", "duration: 0"), "bad.yaml")
+    assert main(["replay", str(bad), "--report", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert f"{bad}:4: duration" in captured.err
+    assert "replaying" not in captured.out and not (tmp_path / "out").exists()

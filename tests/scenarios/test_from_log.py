@@ -1,0 +1,71 @@
+"""from-log: a real-format ib_insync log becomes a draft with the same codes at the same times."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ib_harness_cli import main
+from scenarios.from_log import draft_scenario, read_log
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_reads_errors_and_disconnects_at_their_relative_times() -> None:
+    events = read_log(DATA / "nightly_reset_ib_insync.log")
+    assert [(e.kind, e.data.get("code")) for e in events] == [
+        ("ib_error", 2104), ("ib_error", 2106), ("connected", None), ("ib_error", 1100), ("ib_error", 2103),
+        ("ib_error", 2104), ("ib_error", 1102), ("peer_closed", None)]
+    assert events[0].at == pytest.approx(0.039)   # from the log's first line, 23:44:58.112
+    assert events[3].at == pytest.approx(3.391)   # 23:45:01.503
+    assert events[6].data["text"].startswith("Connectivity between IB and Trader Workstation has been restored")
+
+
+def test_draft_keeps_codes_and_times() -> None:
+    draft = draft_scenario(DATA / "nightly_reset_ib_insync.log")
+    faults = [(s["at"], s["fault"]["kind"], s["fault"].get("code")) for s in draft["steps"]]
+    assert faults == [(1.039, "ib_error", 2104), (1.04, "ib_error", 2106), (4.391, "ib_error", 1100),
+                      (4.392, "ib_error", 2103), (12.765, "ib_error", 2104), (19.308, "ib_error", 1102),
+                      (22.138, "crash", None)]
+    assert draft["expect"][0] == {"error_codes": {"include": [1100, 1102, 2103, 2104, 2106]}}
+
+
+def test_long_incidents_are_scaled_and_say_so(tmp_path: Path) -> None:
+    log = tmp_path / "long.log"
+    log.write_text("2026-01-01 00:00:00,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n"
+                   "2026-01-01 10:00:00,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n")
+    draft = draft_scenario(log, max_duration=20)
+    assert [s["at"] for s in draft["steps"]] == [1.0, 21.0]
+    assert "scaled by 0.0005556" in draft["description"]
+
+
+@pytest.mark.parametrize("content, where, problem", [
+    (None, "missing.log", "no such file"),
+    (b"hello\nworld\n", "plain.log", "no ib_insync or ib_async log lines"),
+    (b"2026-01-01 00:00:00,000 ib_insync.client INFO Connected\n", "quiet.log", "no IB error lines"),
+    (b"2026-01-01 00:00:05,000 ib_insync.client INFO Connected\n"
+     b"2026-01-01 00:00:01,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n", "backwards.log:2",
+     "time goes backwards"),
+])
+def test_unreadable_logs_exit_2_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   content: bytes | None, where: str, problem: str) -> None:
+    path = tmp_path / where.split(":")[0]
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["scenario", "from-log", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / where}" in err and problem in err
+
+
+def test_binary_garbage_names_its_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenario", "from-log", str(DATA / "truncated_binary.log")]) == 2
+    assert f"{DATA / 'truncated_binary.log'}:3: cannot read the log: not UTF-8" in capsys.readouterr().err
+
+
+def test_cli_writes_a_draft_that_validates(tmp_path: Path) -> None:
+    out = tmp_path / "draft.yaml"
+    assert main(["scenario", "from-log", str(DATA / "nightly_reset_ib_insync.log"), "--out", str(out)]) == 0
+    assert yaml.safe_load(out.read_text())["name"] == "from-log-nightly_reset_ib_insync"
+    assert main(["validate", str(out)]) == 0

@@ -1,0 +1,52 @@
+"""The HTML report renders its timelines in real headless Chromium with no console errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+from scenarios.reports import write_reports
+from tests.scenarios.chromium import open_page
+from tests.scenarios.sample_results import sample_run
+
+
+def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    written = write_reports(sample_run(), tmp_path)
+    page_text = written["html"].read_text()
+    assert "http://" not in page_text.replace("http://www.w3.org/2000/svg", "")  # nothing fetched
+    assert "https://" not in page_text and "<link" not in page_text and "src=" not in page_text
+
+    page = open_page(written["html"])
+
+    assert page.console == []
+    assert re.search(r'<body[^>]*data-rendered="2"', page.dom), "both timelines drawn by the page's JS"
+    assert '<div id="js-errors"></div>' in page.dom
+    for supervisor in ("builtin", "watchdog"):
+        svg = re.search(rf'<svg class="timeline"[^>]*data-supervisor="{supervisor}".*?</svg>', page.dom, re.S)
+        assert svg is not None
+        drawn = svg.group(0)
+        assert drawn.count('class="state-segment"') == 5   # connecting, ready, degraded, backing_off, ready
+        assert drawn.count('class="fault-window"') == 1
+        assert drawn.count('class="latency-point"') == 3
+        assert drawn.count('class="error-mark"') == 2 and ">1100<" in drawn and ">1102<" in drawn
+    assert "a silent stall &lt;/script&gt;" in page.dom  # text from the data, escaped, not markup
+
+
+def test_comparison_table_lists_both_supervisors(tmp_path: Path) -> None:
+    page = open_page(write_reports(sample_run(), tmp_path)["html"])
+    table = re.search(r'<table id="comparison">.*?</table>', page.dom, re.S)
+    assert table is not None
+    assert "builtin: verdict" in table.group(0) and "watchdog: verdict" in table.group(0)
+    assert '<span class="badge pass">pass</span>' in table.group(0)
+    assert '<span class="badge fail">fail</span>' in table.group(0)
+
+
+def test_junit_and_json(tmp_path: Path) -> None:
+    written = write_reports(sample_run(), tmp_path)
+    suites = ElementTree.parse(written["junit"]).getroot()
+    watchdog = suites.find("testsuite[@name='scenarios[watchdog]']")
+    assert watchdog is not None and watchdog.get("failures") == "1"
+    failure = watchdog.find("testcase/failure")
+    assert failure is not None and "left ready 0.60 s" in (failure.get("message") or "")
+    assert '"verdict": "pass"' in written["json"].read_text().replace('":"', '": "')
