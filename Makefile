@@ -13,8 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# Replay the scenario library against the real broker; the HTML report goes to reports/.
 run: $(STAMP)
-	$(BIN)/ib-harness smoke
+	$(BIN)/ib-harness replay scenarios/library --quiet --report reports
+
+# Replay the library under both supervisors (builtin and ib_insync's Watchdog) and print the table.
+compare: $(STAMP)
+	$(BIN)/ib-harness compare scenarios/library --report reports/compare
 
 # The HTML report test opens the page in real headless Chromium (Debian's package). As root on a
 # Debian-like machine this installs it once; otherwise it says what to install.

@@ -13,7 +13,7 @@ import math
 import time
 from typing import Any, Awaitable, Callable
 
-from broker import BaseBroker, Order, OrderSide, OrderType
+from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 
 from .model import Step
 from .trace import Trace
@@ -24,7 +24,7 @@ CALL_TIMEOUT = 5.0  # a broker call that outlives this is recorded as hung (the 
 class ClientActions:
     """Runs the client steps of one replay against one broker."""
 
-    def __init__(self, broker: BaseBroker, trace: Trace) -> None:
+    def __init__(self, broker: IBKRInsyncBroker, trace: Trace) -> None:
         self.broker = broker
         self.trace = trace
         self.orders: dict[str, Order] = {}  # place_order step id -> the order as placed (key, id)
@@ -90,6 +90,19 @@ class ClientActions:
         await self._record(step, "get_historical_bars", lambda: self.broker.get_historical_bars(
             spec.symbol, spec.duration, spec.bar_size, spec.what_to_show),
             lambda bars: {"bars": len(bars)}, symbol=spec.symbol)
+
+    async def _stream_bars(self, step: Step) -> None:
+        """Subscribe; every later update of the stream lands in the trace as a bar_update."""
+        spec = step.stream_bars
+        assert spec is not None
+        stream = await self._record(step, "stream_bars", lambda: self.broker.stream_bars(
+            spec.symbol, spec.duration, spec.bar_size, spec.what_to_show),
+            lambda bars: {"bars": len(bars.bars)}, symbol=spec.symbol)
+        if stream is not None:
+            def on_update(bars: Any, has_new_bar: bool) -> None:
+                self.trace.add("client", "bar_update", {"method": "stream_bars", "symbol": spec.symbol, "ok": True,
+                                                        "bars": len(bars), "new_bar": has_new_bar})
+            stream.listeners.append(on_update)
 
     async def _get_positions(self, step: Step) -> None:
         await self._record(step, "get_positions", self.broker.get_positions,

@@ -38,6 +38,11 @@ def _timeline_lines(events: Iterable[TraceEvent]) -> list[str]:
         first = run[0]
         if len(run) == 1:
             lines.append(_line(first))
+        elif first.source != "client":
+            lines.append(f"{_line(first)} (x{len(run)} until {run[-1].at:.2f} s)")
+        elif first.kind == "bar_update":
+            lines.append(f"{first.at:7.2f}  client   stream_bars({first.data.get('symbol')}) "
+                         f"{len(run)} bar updates until {run[-1].at:.2f} s")
         else:
             latencies = [float(e.data.get("latency", 0.0)) * 1000 for e in run]
             lines.append(f"{first.at:7.2f}  client   {_call_name(first)} x{len(run)} until {run[-1].at:.2f} s: "
@@ -47,21 +52,23 @@ def _timeline_lines(events: Iterable[TraceEvent]) -> list[str]:
     for event in sorted(events, key=lambda e: e.at):
         if (event.source, event.kind) in QUIET:
             continue
-        if event.source == "client" and run and _same_call(run[-1], event):
+        if run and _same(run[-1], event):
             run.append(event)
             continue
         flush()
-        if event.source == "client":
-            run.append(event)
-        else:
-            lines.append(_line(event))
+        run.append(event)
     flush()
     return lines
 
 
-def _same_call(a: TraceEvent, b: TraceEvent) -> bool:
-    return (_call_name(a), a.data.get("ok"), a.data.get("error_type")) == \
-        (_call_name(b), b.data.get("ok"), b.data.get("error_type"))
+def _same(a: TraceEvent, b: TraceEvent) -> bool:
+    """Events that read as one line: the same call with the same outcome, the same IB code."""
+    if (a.source, a.kind) != (b.source, b.kind):
+        return False
+    if a.source == "client":
+        return (_call_name(a), a.data.get("ok"), a.data.get("error_type")) == \
+            (_call_name(b), b.data.get("ok"), b.data.get("error_type"))
+    return a.source == "broker" and a.kind == "ib_error" and a.data.get("code") == b.data.get("code")
 
 
 def _call_name(event: TraceEvent) -> str:
@@ -79,7 +86,9 @@ def _call_outcome(event: TraceEvent) -> str:
 
 def _line(event: TraceEvent) -> str:
     data = event.data
-    if event.source == "client":
+    if event.source == "client" and event.kind == "bar_update":
+        text = f"stream_bars({data.get('symbol')}) bar update ({data.get('bars')} bars)"
+    elif event.source == "client":
         text = f"{_call_name(event)} -> {_call_outcome(event)} in {float(data.get('latency', 0)) * 1000:.1f} ms"
     elif event.source == "broker" and event.kind == "state":
         text = f"state {data.get('from')} -> {data.get('to')}" + (f" ({data['cause']})" if data.get("cause") else "")

@@ -142,18 +142,25 @@ def _orders(body: Orders, ev: Evidence) -> tuple[bool, str, float | None, float 
     return ok, detail, float(lost + duplicated), float(body.lost + body.duplicated)
 
 
-def _fresh(method: str) -> Callable[[Fresh, Evidence], tuple[bool, str, float | None, float | None]]:
+def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple[bool, str, float | None, float | None]]:
+    """The first successful ``method`` call (or bar update) that ends after the anchor."""
     def judge(body: Fresh, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
         ref = ev.anchor(body.of)
         if ref is None:
             return False, f"{_anchor_name(body.of)} never happened", None, body.within
-        for call in ev.calls(method):
-            if call.data.get("ok") and call.at >= ref and (body.symbol is None or call.data.get("symbol") == body.symbol):
-                took = call.at + float(call.data.get("latency", 0.0)) - ref
+        what = "a bar update" if kind == "bar_update" else f"{method} answered"
+        for event in ev.events:
+            if event.source != "client" or event.kind != kind or event.data.get("method") != method:
+                continue
+            if body.symbol is not None and event.data.get("symbol") != body.symbol:
+                continue
+            done = event.at + float(event.data.get("latency", 0.0))
+            if event.data.get("ok") and event.at >= ref:
+                took = done - ref
                 ok = took <= body.within
-                return ok, f"{method} answered {took:.2f} s after {_anchor_name(body.of)}" + (
+                return ok, f"{what} {took:.2f} s after {_anchor_name(body.of)}" + (
                     "" if ok else f": {took - body.within:.2f} s late"), took, body.within
-        return False, f"no successful {method} after {_anchor_name(body.of)}", None, body.within
+        return False, f"no {what} after {_anchor_name(body.of)}", None, body.within
     return judge
 
 
@@ -210,6 +217,7 @@ JUDGES: dict[str, Callable[[Any, Evidence], tuple[bool, str, float | None, float
     "orders": _orders,
     "account_fresh": _fresh("get_account"),
     "market_data": _fresh("get_market_price"),
+    "bars_flowing": _fresh("stream_bars", kind="bar_update"),
     "error_codes": _error_codes,
     "fail_fast": _fail_fast,
     "no_leaks": _no_leaks,

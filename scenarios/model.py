@@ -25,6 +25,7 @@ from .model_actions import (
     NoArguments,
     PlaceOrder,
     Restart,
+    StreamBars,
 )
 from .model_base import NAME_PATTERN, BrokerStateName, Strict
 from .model_expect import Expectation
@@ -106,9 +107,10 @@ class Trigger(Strict):
 
 
 ACTIONS = ("fault", "stop_fault", "place_order", "modify_order", "cancel_order", "get_market_price",
-           "get_historical_bars", "get_positions", "get_account", "get_orders", "market", "restart")
+           "get_historical_bars", "stream_bars", "get_positions", "get_account", "get_orders", "market", "restart",
+           "start_gateway")
 CLIENT_ACTIONS = ("place_order", "modify_order", "cancel_order", "get_market_price",
-                  "get_historical_bars", "get_positions", "get_account", "get_orders")
+                  "get_historical_bars", "stream_bars", "get_positions", "get_account", "get_orders")
 
 
 class Step(Strict):
@@ -126,11 +128,13 @@ class Step(Strict):
     cancel_order: CancelOrder | None = None
     get_market_price: GetMarketPrice | None = None
     get_historical_bars: GetBars | None = None
+    stream_bars: StreamBars | None = None
     get_positions: NoArguments | None = None
     get_account: NoArguments | None = None
     get_orders: NoArguments | None = None
     market: MarketMove | None = None
     restart: Restart | None = None
+    start_gateway: NoArguments | None = Field(None, description="start a gateway that a fault left down (token expiry)")
 
     @field_validator("fault")
     @classmethod
@@ -200,7 +204,12 @@ class Scenario(Strict):
                 for ref, kind in ((step.on.order, "place_order"), (step.on.fault_fired, "fault")):
                     if ref is not None and (ref not in ids or ids[ref].action != kind):
                         raise _at(("steps", index, "on"), f"trigger refers to unknown {kind} step {ref!r}")
+        needs_call = {"account_fresh": "get_account", "market_data": "get_market_price", "bars_flowing": "stream_bars"}
         for index, expectation in enumerate(self.expect):
+            action = needs_call.get(expectation.kind)
+            if action is not None and not any(step.action == action for step in self.steps):
+                raise _at(("expect", index, expectation.kind),
+                          f"is measured from {action} calls, but no step makes one")
             for ref, kind in expectation.references():
                 if ref not in ids or ids[ref].action != kind:
                     raise _at(("expect", index, expectation.kind),

@@ -50,6 +50,15 @@ class GetBars(Strict):
     what_to_show: str = "TRADES"
 
 
+class StreamBars(Strict):
+    """A keepUpToDate bar subscription (broker.stream_bars); each update is recorded."""
+
+    symbol: str
+    duration: str = "1800 S"
+    bar_size: str = "5 secs"
+    what_to_show: str = "MIDPOINT"
+
+
 class NoArguments(Strict):
     """get_positions / get_account / get_orders take nothing: write ``get_account: {}``."""
 

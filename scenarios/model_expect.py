@@ -93,7 +93,7 @@ class OrderStatusIs(Strict):
     status: list[str] = Field(min_length=1)
 
 
-KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "market_data",
+KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "market_data", "bars_flowing",
          "error_codes", "fail_fast", "no_leaks", "order_status")
 
 
@@ -104,6 +104,7 @@ class Expectation(Strict):
     orders: Orders | None = None
     account_fresh: Fresh | None = None
     market_data: Fresh | None = None
+    bars_flowing: Fresh | None = None
     error_codes: ErrorCodes | None = None
     fail_fast: FailFast | None = None
     no_leaks: bool | None = None

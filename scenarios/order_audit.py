@@ -30,7 +30,8 @@ def audit_orders(journal_orders: Iterable[Any], journal_fills: Iterable[Any], ga
                  accepted: Iterable[str]) -> dict[str, Any]:
     """Compare; ``placed`` maps place_order step id -> key, ``accepted`` are keys the broker took."""
     journal_orders = list(journal_orders)
-    keys = set(placed.values()) | {text(field(r, "key")) for r in journal_orders}
+    accepted_keys = set(accepted)
+    keys = set(placed.values()) | accepted_keys | {text(field(r, "key")) for r in journal_orders}
     details: list[str] = []
     ours = [o for o in gateway_orders if o.order_ref in keys]
     executions = [e for e in gateway_executions if e.order.order_ref in keys]
@@ -49,10 +50,10 @@ def audit_orders(journal_orders: Iterable[Any], journal_fills: Iterable[Any], ga
             lost += 1
             details.append(f"order {key} is {status} in the journal but unknown at the gateway")
     journal_keys = {text(field(r, "key")) for r in journal_orders}
-    for step_id, key in placed.items():
-        if key in set(accepted) and key not in journal_keys:
-            lost += 1
-            details.append(f"order {step_id} ({key}) was accepted by the broker but is not in the journal")
+    steps_by_key = {key: step_id for step_id, key in placed.items()}
+    for key in sorted(accepted_keys - journal_keys):
+        lost += 1
+        details.append(f"order {steps_by_key.get(key, '?')} ({key}) was accepted by the broker but is not in the journal")
 
     duplicated = 0
     for exec_id, count in journal_exec_ids.items():

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from broker import IBKRInsyncBroker
+from broker import BrokerEvent, BrokerSettings, IBKRInsyncBroker
 from fake_gateway import FakeGateway
 
 from . import leaks
@@ -32,6 +32,21 @@ from .world import apply_world
 log = logging.getLogger("scenarios.runner")
 
 CONNECT_TIMEOUT = 10.0
+# Watchdog at equal settings: its idle timeout is the probe interval, its probe timeout the probe
+# timeout, its retry delay the first backoff step; the app (the in-process gateway) starts at once.
+WATCHDOG_EQUIVALENTS = {"watchdog_app_timeout": "probe_interval", "watchdog_probe_timeout": "probe_timeout",
+                        "watchdog_retry_delay": "backoff_initial"}
+WATCHDOG_APP_STARTUP = 0.1
+
+
+def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's settings with Watchdog's timings set equal to the builtin supervisor's."""
+    defaults = BrokerSettings.model_validate({})
+    result = dict(settings)
+    for watchdog_field, builtin_field in WATCHDOG_EQUIVALENTS.items():
+        result.setdefault(watchdog_field, settings.get(builtin_field, getattr(defaults, builtin_field)))
+    result.setdefault("watchdog_app_startup_time", WATCHDOG_APP_STARTUP)
+    return result
 
 
 async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None) -> ScenarioResult:
@@ -67,10 +82,14 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
                                 **scenario.broker.settings}
     settings.setdefault("backoff_seed", seed)
     if supervisor == "watchdog":
+        settings = watchdog_settings(settings)
         settings["controller"] = GatewayController(gateway)
     broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
-    unsubscribe_broker = broker.events.subscribe(
-        lambda event: trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at)))
+
+    def on_broker_event(event: BrokerEvent) -> None:
+        trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at))
+
+    unsubscribe_broker = broker.events.subscribe(on_broker_event)
     actions = ClientActions(broker, trace)
     timeline = Timeline(scenario, seed, gateway, actions, trace)
     try:

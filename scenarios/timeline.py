@@ -114,6 +114,9 @@ class Timeline:
             await self.gateway.close()
             await asyncio.sleep(step.restart.down_seconds)
             await self.gateway.start()
+        elif step.action == "start_gateway":
+            self.trace.add("runner", "start_gateway", {})
+            await self.gateway.start()
 
     async def _client(self, step: Step) -> None:
         """One call, or one every ``every`` seconds until ``until``, each on its own task."""
