@@ -40,6 +40,13 @@ class Controller(Protocol):
     async def terminateAsync(self) -> Any: ...
 
 
+def close_ib(ib: IB) -> None:
+    """Disconnect and fail every request future still pending in ib_insync (IB.disconnect alone
+    leaves them waiting forever)."""
+    ib.disconnect()
+    ib.wrapper.connectionClosed()
+
+
 def abort_socket(ib: IB) -> bool:
     """Drop the socket at once (RST, no flush): a dead peer cannot hold us in close()."""
     transport = ib.client.conn.transport
@@ -80,7 +87,7 @@ class BuiltinSupervisor:
         await self.keepalive.close()
         self.ib.disconnectedEvent -= self._on_disconnected
         was_live, self._live = self._live, False
-        self.ib.disconnect()
+        close_ib(self.ib)
         if was_live:
             self.hooks.on_session_down("broker stopped")
 
@@ -226,6 +233,7 @@ class WatchdogSupervisor:
                 await asyncio.gather(task, return_exceptions=True)
         self.ib.connectedEvent -= self._on_connected
         self.ib.disconnectedEvent -= self._on_disconnected
+        close_ib(self.ib)
         if self._live:
             self._live = False
             self.hooks.on_session_down("broker stopped")

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from ib_insync import IB, BarDataList, Contract, Stock, Ticker
+from ib_insync import IB, BarDataList, Contract, RequestError, Stock, Ticker
 
 from .errors import MarketDataUnavailable
 from .events import EventBus
@@ -163,7 +163,7 @@ class MarketData:
         try:
             bars = await asyncio.wait_for(self.ib.reqHistoricalDataAsync(stream.contract, **stream.params),
                                           self.stream_check_timeout * 5)
-        except (asyncio.TimeoutError, ConnectionError) as exc:
+        except (asyncio.TimeoutError, ConnectionError, RequestError) as exc:
             self.events.publish("resubscribe_failed", symbol=stream.symbol, stream="bars", error=repr(exc))
             return
         stream.bars = bars
