@@ -8,6 +8,7 @@ so more workers than cores is fine.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import time
@@ -24,6 +25,9 @@ DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
 def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
     from .runner import replay  # imported in the worker: the parent only validates
 
+    # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
+    logging.getLogger().setLevel(logging.CRITICAL)
+    logging.getLogger("scenarios").setLevel(logging.WARNING)
     result = asyncio.run(replay(load_scenario(Path(path)), seed=seed, supervisor=supervisor))
     return result.model_dump_json()
 

@@ -68,7 +68,8 @@ def _same(a: TraceEvent, b: TraceEvent) -> bool:
     if a.source == "client":
         return (_call_name(a), a.data.get("ok"), a.data.get("error_type")) == \
             (_call_name(b), b.data.get("ok"), b.data.get("error_type"))
-    return a.source == "broker" and a.kind == "ib_error" and a.data.get("code") == b.data.get("code")
+    return (a.source, a.kind) in (("broker", "ib_error"), ("gateway", "error_sent")) \
+        and a.data.get("code") == b.data.get("code")
 
 
 def _call_name(event: TraceEvent) -> str:

@@ -60,11 +60,12 @@ def load_yaml_with_lines(text: str, path: str | Path) -> tuple[Any, LineMap]:
 def _build(node: yaml.Node, location: Location, lines: LineMap, path: str | Path) -> Any:
     lines.lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, path)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise ScenarioError(path, key_node.start_mark.line + 1, f"mapping key {key!r} must be a name")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError(path, key_node.start_mark.line + 1, "a mapping key must be a plain name")
+            # keys are names: YAML 1.1 would read `on:` (a step trigger) as the boolean True
+            key = key_node.value
             if key in result:
                 raise ScenarioError(path, key_node.start_mark.line + 1, f"duplicate key {key!r}")
             child = (*location, key)
@@ -77,8 +78,6 @@ def _build(node: yaml.Node, location: Location, lines: LineMap, path: str | Path
 
 
 def _scalar(node: yaml.Node, path: str | Path) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        raise ScenarioError(path, node.start_mark.line + 1, "a mapping key must be a plain value")
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
