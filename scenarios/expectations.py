@@ -36,17 +36,18 @@ class Evidence:
     audit: dict[str, Any] = field(default_factory=dict)  # lost, duplicated, details, statuses
     leaks: dict[str, Any] = field(default_factory=dict)  # tasks/sockets before and after
     initial_state: str = "ready"
+    end: float = float("inf")  # the timeline's end: the teardown's own state changes do not count
 
     def states(self) -> list[tuple[float, str]]:
-        """(time, state) for every broker state change, starting with the state at t=0."""
+        """(time, state) for every broker state change on the timeline, starting with the state at t=0."""
         changes = [(e.at, str(e.data.get("to"))) for e in self.events
-                   if e.source == "broker" and e.kind == "state" and e.at >= 0]
+                   if e.source == "broker" and e.kind == "state" and 0 <= e.at <= self.end]
         return [(0.0, self.state_at(0.0))] + changes
 
     def state_at(self, moment: float) -> str:
         state = self.initial_state
         for event in self.events:
-            if event.source == "broker" and event.kind == "state" and event.at <= moment:
+            if event.source == "broker" and event.kind == "state" and event.at <= min(moment, self.end):
                 state = str(event.data.get("to"))
         return state
 
@@ -74,22 +75,26 @@ def _anchor_name(anchor: Anchor) -> str:
 
 
 def _state_within(body: StateWithin, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
+    """The first change into one of ``states`` after the anchor, within ``within`` seconds; or, with
+    no change at all in the window, already being in one of them (it held)."""
     ref = ev.anchor(body.of)
     if ref is None:
         return False, f"{_anchor_name(body.of)} never happened", None, body.within
     wanted = set(body.states)
-    reached = None
-    if ev.state_at(ref) in wanted:
-        reached = ref
-    else:
-        reached = next((at for at, state in ev.states() if at >= ref and state in wanted), None)
+    changes = [(at, state) for at, state in ev.states()[1:] if at >= ref]
+    reached = next((at for at, state in changes if state in wanted), None)
     if reached is None:
-        return False, f"never in {sorted(wanted)} after {_anchor_name(body.of)} (last state {ev.state_at(1e9)})", \
+        held = ev.state_at(ref) in wanted and not any(at <= ref + body.within for at, _ in changes)
+        if held:
+            return True, f"stayed {ev.state_at(ref)} through {body.within:g} s after {_anchor_name(body.of)}", \
+                0.0, body.within
+        return False, f"never in {sorted(wanted)} after {_anchor_name(body.of)} (last state {ev.state_at(ev.end)})", \
             None, body.within
     took = reached - ref
     if took <= body.within:
-        return True, f"in {ev.state_at(reached)} {took:.2f} s after {_anchor_name(body.of)}", took, body.within
-    return False, f"{took:.2f} s after {_anchor_name(body.of)}: {took - body.within:.2f} s late", took, body.within
+        return True, f"{ev.state_at(reached)} {took:.2f} s after {_anchor_name(body.of)}", took, body.within
+    return False, f"{ev.state_at(reached)} {took:.2f} s after {_anchor_name(body.of)}: {took - body.within:.2f} s late", \
+        took, body.within
 
 
 def _reconnects(body: Range, ev: Evidence) -> tuple[bool, str, float | None, float | None]:

@@ -112,7 +112,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
     evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
-                        initial_state="ready")
+                        initial_state="ready", end=scenario.duration)
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()
     return {
