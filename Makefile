@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean chromium compare
+.PHONY: run test lint bench gateway clean chromium compare bench-scenarios
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -38,6 +38,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
+
+# The scenario figures for BENCHMARKS.md: library wall time, runner overhead, determinism soak, comparison.
+bench-scenarios: $(STAMP)
+	$(BIN)/python -m benchmarks.scenarios_bench --out reports/scenarios-bench.md
 
 gateway: $(STAMP)
 	$(BIN)/ib-harness gateway --port 4002
