@@ -50,6 +50,7 @@ async def test_latency_with_jitter_keeps_frames_in_order(gateway: FakeGateway) -
 
 async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
     client = await raw_ready(gateway, 1)
+    other = await raw_ready(gateway, 2)
     loop = asyncio.get_running_loop()
     gateway.faults.inject({"kind": "bandwidth", "client_id": 1, "bytes_per_s": 20_000})
     started = loop.time()
@@ -58,7 +59,9 @@ async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
     elapsed = loop.time() - started
     size = sum(len("\0".join(f)) + 5 for f in frames)
     assert size > 5_000 and elapsed >= 0.8 * size / 20_000
+    assert await served(other)
     await client.close()
+    await other.close()
 
 
 async def test_slicer_splits_frames_and_clients_still_decode(caplog: pytest.LogCaptureFixture) -> None:
