@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from ib_insync import LimitOrder, Stock
 
 from fake_gateway import FakeGateway
@@ -140,6 +141,19 @@ async def test_event_log_records_sessions_errors_listening_and_refusals() -> Non
     assert notices[0].data["req_id"] == -1 and "farm" in notices[0].data["text"]
     json.dumps(gateway.events.as_dicts())
     assert all(a.at <= b.at for a, b in zip(list(gateway.events), list(gateway.events)[1:]))
+
+
+async def test_wait_for_an_event_past_or_future(gateway: FakeGateway) -> None:
+    listening = await gateway.events.wait_for("listening")
+    assert listening.data["port"] == gateway.port
+    waiting = asyncio.ensure_future(gateway.events.wait_for("fault_started", lambda e: e.data["kind"] == "crash"))
+    gateway.faults.inject({"kind": "garbage", "bytes": 1})
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    handle = gateway.faults.inject({"kind": "crash"})
+    assert (await asyncio.wait_for(waiting, 1)).data["id"] == handle.id
+    with pytest.raises(asyncio.TimeoutError):
+        await gateway.events.wait_for("restart", timeout=0.05)
 
 
 async def raw_ready_or_closed(gateway: FakeGateway):  # type: ignore[no-untyped-def]
