@@ -77,6 +77,7 @@ async def test_1101_drops_every_market_data_line_until_requested_again() -> None
         assert (-1, 1101, "Connectivity between IB and Trader Workstation has been restored - data lost.") in me.errors
         session = session_of(gw, 1)
         assert not session.subscribed("mkt_data") and not session.subscribed("account_updates")
+        assert 1102 not in me.codes() and not gw.faults.handles()  # the loss ended with the 1101 only
 
         market.set_quote(AAPL, 191.10, 191.12, last=191.11)
         await barrier(gw, me, 1)

@@ -27,6 +27,18 @@ async def test_ib_error_reaches_one_client_or_all_with_its_request_id() -> None:
         assert [e.data["code"] for e in gw.events if e.kind == "error_sent" and e.client_id == 2].count(2108) == 1
 
 
+async def test_a_notice_triggered_by_a_connect_follows_that_clients_greeting() -> None:
+    async with FakeGateway() as gw:
+        handle = gw.faults.inject({"kind": "ib_error", "client_id": 6, "code": 2110, "text": "after connect",
+                                   "after": {"connect": True}})
+        async with connected(gw, 7) as other, connected(gw, 6) as me:
+            await until(lambda: 2110 in me.codes(), what="the notice after the connect")
+            assert me.codes().index(2104) < me.codes().index(2110)  # after the greeting's farm notices
+            await until(lambda: not handle.active, what="the one-shot to end")
+            await barrier(gw, other, 7)
+            assert 2110 not in other.codes()
+
+
 async def test_account_unsubscribed_stops_portfolio_updates_until_requested_again() -> None:
     accounts = [AccountConfig(account_id=ACCOUNT, positions={"AAPL": 100})]
     async with FakeGateway(market_ticker=False, accounts=accounts) as gw, connected(gw, 1) as me, connected(gw, 2) as you:

@@ -17,13 +17,15 @@ FAST = {"recover_after": 0.3, "repeat_every": 0.1, "flap_seconds": 0.02, "farms_
 
 async def run_reset(spec: dict[str, Any], seed: int = 7) -> tuple[list[int], dict[str, Any], bool]:
     """Codes the client saw, the seeded choices, and whether its market line survived."""
-    async with FakeGateway(market_ticker=False, seed=seed) as gw, connected(gw, 1) as me:
+    async with FakeGateway(market_ticker=False, seed=seed) as gw, connected(gw, 1) as me, connected(gw, 2) as you:
         ticker = me.ib.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid), what="first ticks")
         greeting = len(me.errors)
-        handle = gw.faults.inject({"kind": "nightly_reset", **FAST, **spec})
+        handle = gw.faults.inject({"kind": "nightly_reset", "client_id": 1, **FAST, **spec})
         await until(lambda: not handle.active, timeout=5, what="the reset to end by itself")
         await barrier(gw, me, 1)  # everything sent before the end has arrived
+        await barrier(gw, you, 2)
+        assert not {1100, 1101, 1102, 2103, 2105, 2157} & set(you.codes())  # the other client saw nothing
         [chosen] = [e.data for e in gw.events if e.kind == "nightly_reset"]
         seen = [code for code in me.codes()[greeting:] if code != MARKER_CODE]
         return seen, chosen, bool(session_of(gw, 1).subscribed("mkt_data"))
