@@ -97,6 +97,22 @@ async def test_restart_drops_sessions_and_keeps_the_port_with_an_optional_down_w
             assert again.ib.isConnected() and gw.port == port
 
 
+async def test_after_a_token_expiry_the_control_api_starts_the_gateway_again() -> None:
+    async with FakeGateway() as gw, ControlServer(gw) as control, connected(gw, 1) as me:
+        async with httpx.AsyncClient(base_url=control.url) as http:
+            created = await http.post("/faults", json={"kind": "token_expiry"})
+            assert created.status_code == 201
+            await asyncio.wait_for(me.disconnected.wait(), 2)
+            assert (await http.get("/health")).json()["listening"] is False
+            with pytest.raises(ConnectionRefusedError):
+                await RawTwsClient.connect(gw.host, gw.port)
+            assert (await http.post("/restart")).status_code == 200
+            assert (await http.get("/health")).json()["listening"] is True
+            assert (await http.get("/faults")).json() == []  # listening again ended the fault
+        async with connected(gw, 1) as again:
+            assert again.ib.isConnected()
+
+
 async def test_the_control_server_closes_twice_and_frees_its_port() -> None:
     async with FakeGateway() as gw:
         control = await ControlServer(gw).start()
