@@ -35,7 +35,9 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
     async with world() as gw, connected(gw, 1) as me, connected(gw, 2) as you:
         market, ib, other = gw.brokerage.market, me.ib, you.ib
         ticker, other_ticker = ib.reqMktData(aapl()), other.reqMktData(aapl())
+        pnl, other_pnl = ib.reqPnLSingle(ACCOUNT, "", AAPL), other.reqPnLSingle(ACCOUNT, "", AAPL)
         await until(lambda: not math.isnan(ticker.bid) and not math.isnan(other_ticker.bid), what="first ticks")
+        await until(lambda: pnl.value == other_pnl.value == 100 * market.last(AAPL), what="first PnL")
 
         lost = gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
         await until(lambda: 1100 in me.codes(), what="1100")
@@ -45,8 +47,10 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
 
         market.set_quote(AAPL, 190.10, 190.12, last=190.11)
         await until(lambda: other_ticker.bid == 190.10 and market_price(other) == 190.11, what="the other client's tick")
+        await until(lambda: other_pnl.value == 100 * 190.11, what="the other client's PnL")
         await barrier(gw, me, 1)
         assert ticker.bid != 190.10 and market_price(ib) != 190.11  # ticks and portfolio stopped
+        assert pnl.value != 100 * 190.11
 
         held = asyncio.ensure_future(ib.reqCurrentTimeAsync())
         with pytest.raises(asyncio.TimeoutError):
@@ -61,6 +65,7 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
         assert {2104, 2106, 2158} <= set(me.codes()[me.codes().index(1102):])
         market.set_quote(AAPL, 190.20, 190.22, last=190.21)
         await until(lambda: ticker.bid == 190.20 and market_price(ib) == 190.21, what="live ticks and portfolio")
+        await until(lambda: pnl.value == 100 * 190.21, what="live PnL")
         assert not lost.active  # connectivity_restored ended the connectivity_lost fault
         assert not {1100, 1101, 1102} & set(you.codes())
 
