@@ -67,6 +67,9 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
         await until(lambda: ticker.bid == 190.20 and market_price(ib) == 190.21, what="live ticks and portfolio")
         await until(lambda: pnl.value == 100 * 190.21, what="live PnL")
         assert not lost.active  # connectivity_restored ended the connectivity_lost fault
+        mine = [e for e in gw.events if e.client_id == 1 and e.kind in ("request_held", "held_requests_answered")]
+        assert [(e.kind, e.data) for e in mine] == [("request_held", {"msg_id": "49"}),
+                                                   ("held_requests_answered", {"count": 1})]
         assert not {1100, 1101, 1102} & set(you.codes())
 
 
@@ -75,6 +78,7 @@ async def test_1101_drops_every_market_data_line_until_requested_again() -> None
         market, ib = gw.brokerage.market, me.ib
         ticker = ib.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid), what="first ticks")
+        [ticker_req_id] = session_of(gw, 1).subscribed("mkt_data")
         gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
         await until(lambda: 1100 in me.codes(), what="1100")
         gw.faults.inject({"kind": "connectivity_restored", "data_lost": True})
@@ -83,6 +87,8 @@ async def test_1101_drops_every_market_data_line_until_requested_again() -> None
         session = session_of(gw, 1)
         assert not session.subscribed("mkt_data") and not session.subscribed("account_updates")
         assert 1102 not in me.codes() and not gw.faults.handles()  # the loss ended with the 1101 only
+        [dropped] = gw.events.of_kind("subscriptions_dropped")
+        assert dropped.data == {"reason": "data lost", "req_ids": [ticker_req_id], "account": True}
 
         market.set_quote(AAPL, 191.10, 191.12, last=191.11)
         await barrier(gw, me, 1)
