@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -12,6 +13,17 @@ from pydantic import ValidationError
 
 from .config import ConfigError, GatewayConfig
 from .server import FakeGateway
+
+
+def port_number(text: str) -> int:
+    """A TCP port (0 picks a free one); argparse names the option when this raises."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0..65535")
+    return port
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -26,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="comma-separated IPs or networks allowed to connect; others are dropped")
     parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
+    parser.add_argument("--control-port", type=port_number, default=None,
+                        help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one")
+    parser.add_argument("--control-host", default="127.0.0.1", help="address of the control API (default: loopback only)")
     parser.add_argument("--log-level", default="INFO", help="logging level")
     parser.set_defaults(run=run)
     return parser
@@ -46,13 +61,18 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
     return GatewayConfig.model_validate({**base.model_dump(), **given})
 
 
-async def serve(config: GatewayConfig) -> None:
+async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_port: int | None = None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with FakeGateway(config) as gateway:
+    async with FakeGateway(config) as gateway, contextlib.AsyncExitStack() as stack:
         print(f"fake gateway listening on {gateway.host}:{gateway.port}", flush=True)
+        if control_port is not None:
+            from .control import ControlServer  # FastAPI is loaded only when the API is asked for
+
+            control = await stack.enter_async_context(ControlServer(gateway, control_host, control_port))
+            print(f"control api listening on {control.host}:{control.port}", flush=True)
         await stop.wait()
         logging.getLogger("fake_gateway").info("shutting down: %d session(s) open", len(gateway.sessions))
     print("fake gateway stopped", flush=True)
@@ -68,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, OSError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    asyncio.run(serve(config))
+    try:
+        asyncio.run(serve(config, args.control_host, args.control_port))
+    except OSError as exc:  # a port in use, an address that is not ours
+        print(f"cannot listen: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -27,6 +27,7 @@ from ..wire.out_account import (
     POSITION_MULTI_END,
 )
 from ..wire.reading import Request
+from .client_state import account_flowing
 from .session import Session
 
 MAX_ACCOUNT_SUMMARY_SUBSCRIPTIONS = 2
@@ -158,7 +159,7 @@ def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
     """A fill or a price move: refresh every account subscription this client holds."""
     account_id: str = payload.get("account_id") or ""
     account = session.brokerage.accounts.get(account_id)
-    if account is None:
+    if account is None or not account_flowing(session):
         return
     marks = session.brokerage.mark
     if session.subscribed(ACCOUNT_UPDATES).get(0) == account_id:
@@ -179,7 +180,7 @@ def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
 def on_portfolio_marked(session: Session, payload: dict[str, Any]) -> None:
     """A price move: IB pushes portfolio rows for the subscribed account's holdings in that contract."""
     account_id = session.subscribed(ACCOUNT_UPDATES).get(0)
-    if account_id is None:
+    if account_id is None or not account_flowing(session):
         return
     account = session.brokerage.accounts[account_id]
     con_id = payload["con_id"]
@@ -188,6 +189,16 @@ def on_portfolio_marked(session: Session, payload: dict[str, Any]) -> None:
     for row in account.portfolio_rows(session.brokerage.mark):
         if row["conId"] == con_id:
             session.send(PORTFOLIO_VALUE, row)
+
+
+def drop_account_subscriptions(session: Session, kinds: tuple[str, ...] = (ACCOUNT_UPDATES,)) -> bool:
+    """IB stops this client's account updates (2100, or 1101 with everything); True if it had any."""
+    had = False
+    for kind in kinds:
+        for req_id in list(session.subscribed(kind)):
+            session.unsubscribe(kind, req_id)
+            had = True
+    return had
 
 
 HANDLERS = {

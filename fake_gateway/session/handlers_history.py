@@ -17,7 +17,8 @@ from ..wire import in_market
 from ..wire.out_market import HEAD_TIMESTAMP, HISTORICAL_DATA_UPDATE, historical_data_frames
 from ..wire.reading import Request
 from .handlers_market import HISTORICAL_UPDATES, resolve, unwatch_if_unused, watch
-from .pacing import PACING_VIOLATION, historical_pacing
+from .client_state import market_flowing
+from .pacing import PACING_VIOLATION, admit_historical
 from .session import Session
 
 LIVE_UPDATES_WITH_END = "Error validating request.-'bK' : cause - End date not supported with live updates"
@@ -62,7 +63,7 @@ def req_historical_data(session: Session, request: Request) -> None:
     identity = (contract.con_id, request["endDateTime"], request["durationStr"], request["barSizeSetting"],
                 what, request["useRTH"], format_date, keep_up)
     family = (contract.con_id, request["contract"].get("exchange", ""), what)
-    if not historical_pacing(session).admit(session.gateway.clock(), identity, family, size.seconds if not size.daily else None):
+    if not admit_historical(session, identity, family, size.seconds if not size.daily else None):
         session.send_error(req_id, 162, PACING_VIOLATION)
         return
     values = {
@@ -113,7 +114,7 @@ def cancel_head_timestamp(session: Session, request: Request) -> None:
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     """Fold the quote into every keepUpToDate bar of this client on that contract."""
     streams = session.subscriptions.get(HISTORICAL_UPDATES)
-    if not streams:
+    if not streams or not market_flowing(session):
         return
     quote: Quote = payload["quote"]
     history = session.brokerage.history
@@ -124,6 +125,16 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
         if bar is not None:
             date = history.format_time(bar.time, stream.live.size.daily, stream.format_date)
             session.send(HISTORICAL_DATA_UPDATE, _bar_values(bar, date), reqId=stream.req_id)
+
+
+def end_live_bars(session: Session, code: int, message: str) -> list[int]:
+    """Every keepUpToDate subscription of this client ends with an error (10182 when HMDS drops)."""
+    ended = list(session.subscribed(HISTORICAL_UPDATES).items())
+    for req_id, stream in ended:
+        session.unsubscribe(HISTORICAL_UPDATES, req_id)
+        unwatch_if_unused(session, stream.con_id)
+        session.send_error(req_id, code, message)
+    return [req_id for req_id, _ in ended]
 
 
 HANDLERS = {

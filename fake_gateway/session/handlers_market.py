@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
-from weakref import WeakKeyDictionary
 
 from ..state.contracts import ContractDef
 from ..state.market import Book
@@ -32,6 +31,7 @@ from ..wire.out_market import (
     TICK_STRING,
 )
 from ..wire.reading import Request
+from .client_state import MARKET, MarketSettings, client_state, market_flowing
 from .session import Session
 
 MKT_DATA = "mkt_data"
@@ -42,6 +42,8 @@ MAX_TICKERS = "Max number of tickers has been reached"
 NOT_SUBSCRIBED = "Requested market data is not subscribed. Delayed market data is available."
 DISPLAYING_DELAYED = "Requested market data is not subscribed. Displaying delayed market data."
 MAX_MATCHING_SYMBOLS = 16
+COMPETING_SESSION = "competing_session"  # the pause reason of a competing live session (10197)
+NO_DATA_COMPETING = "No market data during competing live session"
 
 # IB tick types (https://interactivebrokers.github.io/tws-api/tick_types.html) and delayed twins.
 BID_SIZE, BID, ASK, ASK_SIZE, LAST, LAST_SIZE, HIGH, LOW, VOLUME, CLOSE, OPEN = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 14
@@ -95,30 +97,11 @@ class TickByTickLine:
     sent: tuple[Any, ...] = ()
 
 
-@dataclass
-class ClientMarketState:
-    """Per-connection market settings that are not subscriptions."""
-
-    data_type: int = 1
-    explicit_type: bool = False
-    releasing: bool = False
-
-
-_states: WeakKeyDictionary[Session, ClientMarketState] = WeakKeyDictionary()
-
-
-def client_state(session: Session) -> ClientMarketState:
-    state = _states.get(session)
-    if state is None:
-        state = _states[session] = ClientMarketState()
-    return state
-
-
 def watch(session: Session, con_id: int) -> None:
     """Keep the market ticking this contract until the session ends (or unwatches)."""
     market = session.brokerage.market
     market.watch(con_id, session)
-    state = client_state(session)
+    state = client_state(session).market
     if not state.releasing:
         state.releasing = True
         session.on_close(lambda: market.release(session))
@@ -149,7 +132,7 @@ def req_mkt_data(session: Session, request: Request) -> None:
     contract = resolve(session, req_id, request["contract"])
     if contract is None:
         return
-    config, state = session.gateway.config, client_state(session)
+    config, state = session.gateway.config, client_state(session).market
     lines = session.subscribed(MKT_DATA)
     if not snapshot and req_id not in lines and len(lines) >= config.max_tickers:
         session.send_error(req_id, 101, MAX_TICKERS)
@@ -168,7 +151,10 @@ def req_mkt_data(session: Session, request: Request) -> None:
                  bboExchange=contract.details.get("bboExchange", "9c0001"), snapshotPermissions=3)
     if state.explicit_type or delayed:
         session.send(MARKET_DATA_TYPE, reqId=req_id, marketDataType=_reported_type(state, line))
-    _send_changes(session, line, market.quote(contract.con_id), book, encoders(session.version))
+    if market_flowing(session):
+        _send_changes(session, line, market.quote(contract.con_id), book, encoders(session.version))
+    elif COMPETING_SESSION in client_state(session).pauses[MARKET]:
+        session.send_error(req_id, 10197, NO_DATA_COMPETING)
     if snapshot:
         session.send(TICK_SNAPSHOT_END, reqId=req_id)
         return
@@ -191,13 +177,13 @@ def cancel_mkt_data(session: Session, request: Request) -> None:
 
 def req_market_data_type(session: Session, request: Request) -> None:
     """Remember the type; IB then reports it (marketDataType) for every open subscription."""
-    state = client_state(session)
+    state = client_state(session).market
     state.data_type, state.explicit_type = request["marketDataType"], True
     for line in session.subscribed(MKT_DATA).values():
         session.send(MARKET_DATA_TYPE, reqId=line.req_id, marketDataType=_reported_type(state, line))
 
 
-def _reported_type(state: ClientMarketState, line: MarketLine) -> int:
+def _reported_type(state: MarketSettings, line: MarketLine) -> int:
     if line.delayed:
         return 4 if state.data_type in (2, 4) else 3
     return 2 if state.data_type == 2 else 1
@@ -256,7 +242,7 @@ def req_tick_by_tick(session: Session, request: Request) -> None:
     line = TickByTickLine(req_id, contract.con_id, kind, request["ignoreSize"])
     session.subscribe(TICK_BY_TICK, req_id, line)
     market = session.brokerage.market
-    if kind in (3, 4):
+    if kind in (3, 4) and market_flowing(session):
         _send_tick_by_tick(session, line, market.quote(contract.con_id), encoders(session.version))
     else:
         line.sent = (market.quote(contract.con_id).volume,)
@@ -307,10 +293,15 @@ def req_matching_symbols(session: Session, request: Request) -> None:
 
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
-    """A quote changed: every line of this client on that contract gets what changed."""
+    """A quote changed: every line of this client on that contract gets what changed.
+
+    Nothing is sent while the client's market data is paused (a farm down, connectivity lost, a
+    competing session); the lines keep what their client last saw, so the first update after the
+    pause carries every value that changed meanwhile.
+    """
     lines = session.subscriptions.get(MKT_DATA)
     by_tick = session.subscriptions.get(TICK_BY_TICK)
-    if not lines and not by_tick:
+    if (not lines and not by_tick) or not market_flowing(session):
         return
     quote: Quote = payload["quote"]
     con_id = quote.con_id
@@ -324,6 +315,25 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
         for tbt in tuple(by_tick.values()):
             if tbt.con_id == con_id:
                 _send_tick_by_tick(session, tbt, quote, enc)
+
+
+def push_current(session: Session) -> None:
+    """Market data resumes: every line gets at once what changed while it was paused."""
+    market = session.brokerage.market
+    con_ids = {line.con_id for kind in (MKT_DATA, TICK_BY_TICK) for line in session.subscribed(kind).values()}
+    for con_id in con_ids:
+        on_price_marked(session, {"quote": market.quote(con_id)})
+
+
+def drop_market_subscriptions(session: Session) -> list[int]:
+    """IB forgets every market data line of this client (1101, data lost); returns their ids."""
+    dropped: list[int] = []
+    for kind in (MKT_DATA, TICK_BY_TICK, HISTORICAL_UPDATES):
+        for req_id, line in list(session.subscribed(kind).items()):
+            session.unsubscribe(kind, req_id)
+            unwatch_if_unused(session, line.con_id)
+            dropped.append(req_id)
+    return dropped
 
 
 HANDLERS = {

@@ -1,8 +1,9 @@
 """Request pacing like TWS: a message-rate limit on every request and IB's historical-data rules.
 
 Both are counted per client on the gateway clock, so a test with a fake clock (or small windows in
-the config) can hit and clear a limit without sleeping. The state hangs off the session through
-weak references: it dies with the connection, and the session class needs no new fields.
+the config) can hit and clear a limit without sleeping. The counters live in the session's
+:class:`ClientState`, so they die with the connection, and a pacing fault can tighten the limits
+of one client (``ClientState.limits``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections import deque
 from typing import TYPE_CHECKING, Hashable
-from weakref import WeakKeyDictionary
 
 from ..config import HistoricalPacingConfig
+from .client_state import client_state
 
 if TYPE_CHECKING:
     from .session import Session
@@ -49,9 +50,13 @@ class HistoricalPacing:
         self.config = config
         self.recent: deque[tuple[float, Hashable, Hashable]] = deque()
 
-    def admit(self, now: float, identity: Hashable, family: Hashable, bar_seconds: int | None) -> bool:
-        """Record and allow the request, or refuse it without recording it."""
-        config = self.config
+    def admit(self, now: float, identity: Hashable, family: Hashable, bar_seconds: int | None,
+              config: HistoricalPacingConfig | None = None) -> bool:
+        """Record and allow the request, or refuse it without recording it.
+
+        ``config`` replaces the rules for this one check (a pacing fault's tighter limits).
+        """
+        config = config or self.config
         if not config.enabled or (config.small_bars_only and bar_seconds is not None and bar_seconds > SMALL_BAR_SECONDS):
             return True
         horizon = max(config.window, config.identical_window, config.burst_window)
@@ -67,10 +72,6 @@ class HistoricalPacing:
         return True
 
 
-_message_rates: WeakKeyDictionary["Session", MessageRate] = WeakKeyDictionary()
-_historical: WeakKeyDictionary["Session", HistoricalPacing] = WeakKeyDictionary()
-
-
 def admit_request(session: "Session") -> bool:
     """Called first for every request: False means it was refused (error 100) and must be dropped.
 
@@ -78,9 +79,13 @@ def admit_request(session: "Session") -> bool:
     keeps flooding it.
     """
     config = session.gateway.config
-    rate = _message_rates.get(session)
+    state = client_state(session)
+    if state.replaying:
+        return True
+    rate = state.message_rate
     if rate is None:
-        rate = _message_rates[session] = MessageRate(config.max_messages_per_second)
+        rate = state.message_rate = MessageRate(config.max_messages_per_second)
+    rate.limit = state.limits.max_messages_per_second or config.max_messages_per_second
     received = rate.admit(session.gateway.clock())
     if received is None:
         return True
@@ -94,7 +99,22 @@ def admit_request(session: "Session") -> bool:
 
 def historical_pacing(session: "Session") -> HistoricalPacing:
     """This client's historical-data pacing state."""
-    pacing = _historical.get(session)
-    if pacing is None:
-        pacing = _historical[session] = HistoricalPacing(session.gateway.config.historical_pacing)
-    return pacing
+    state = client_state(session)
+    if state.historical is None:
+        state.historical = HistoricalPacing(session.gateway.config.historical_pacing)
+    return state.historical
+
+
+def historical_rules(session: "Session") -> HistoricalPacingConfig:
+    """The gateway's historical pacing rules, tightened by a pacing fault on this client."""
+    base = session.gateway.config.historical_pacing
+    limits = client_state(session).limits
+    tighter = {key: value for key, value in (("max_requests", limits.historical_max_requests),
+                                             ("window", limits.historical_window)) if value is not None}
+    return base.model_copy(update={**tighter, "enabled": True, "small_bars_only": False}) if tighter else base
+
+
+def admit_historical(session: "Session", identity: Hashable, family: Hashable, bar_seconds: int | None) -> bool:
+    """Record and allow one historical request under this client's current rules."""
+    rules = historical_rules(session)
+    return historical_pacing(session).admit(session.gateway.clock(), identity, family, bar_seconds, rules)

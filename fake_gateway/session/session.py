@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+import struct
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -29,6 +31,7 @@ from ..wire.table import INCOMING
 from .pacing import admit_request
 
 if TYPE_CHECKING:
+    from ..faults.link import SessionLink
     from ..server import FakeGateway
 
 log = logging.getLogger("fake_gateway.session")
@@ -61,6 +64,9 @@ class Session(asyncio.Protocol):
         self.subscriptions: dict[str, dict[int, Any]] = {}
         self.closed = asyncio.Event()
         self.close_reason = ""
+        self.aborted = False  # closed with RST rather than FIN
+        self.admitted = False
+        self.link: "SessionLink | None" = None  # set while a fault targets this session
 
     # ----- connection lifecycle -------------------------------------------------------------
 
@@ -73,6 +79,9 @@ class Session(asyncio.Protocol):
             self.gateway.refused_connections += 1
             self.phase = "closed"
             transport.close()
+            return
+        self.admitted = True
+        self.gateway.events.record("session_opened", None, self.number, peer=self.peer)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.phase != "closed":
@@ -87,6 +96,10 @@ class Session(asyncio.Protocol):
                 log.exception("session %d: close callback failed", self.number)
         self.brokerage.events.unsubscribe(self.on_brokerage_event)
         self.gateway.session_ended(self)
+        if self.admitted:
+            reason = self.close_reason or ("peer reset the connection" if exc is not None else "peer closed")
+            self.gateway.events.record("session_closed", self.client_id, self.number, reason=reason,
+                                       rst=self.aborted)
         self._writable.set()
         self.closed.set()
 
@@ -108,7 +121,12 @@ class Session(asyncio.Protocol):
         if self.transport is not None and not self.transport.is_closing():
             if abort:
                 self._outbox.clear()
-                self.transport.abort()
+                if self.link is not None:
+                    self.link.cancel()
+                reset(self.transport)
+                self.aborted = True
+            elif self.link is not None and self.link.defer_close(reason):
+                return  # frames still in the link stage go out first, then the FIN
             else:
                 self.flush()
                 self.transport.close()
@@ -122,13 +140,15 @@ class Session(asyncio.Protocol):
     # ----- reading ----------------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
+        if self.link is not None:
+            self.link.receive(data)
+            return
+        self.consume(data)
+
+    def consume(self, data: bytes) -> None:
+        """Bytes from the client (past the link stage): handshake, frames, requests."""
         if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
             return
-        faults = self.gateway.faults
-        if faults.active:
-            data = faults.inbound_bytes(self, data)
-            if not data:
-                return
         try:
             if self.phase == "prefix":
                 data = self._read_prefix(data)
@@ -160,10 +180,22 @@ class Session(asyncio.Protocol):
             self._negotiate(payload)
             return
         fields = split_fields(payload, self.parser.frames_seen)
-        faults = self.gateway.faults
-        if faults.active and not faults.inbound_request(self, fields):
+        if self.link is not None:
+            self.link.request(fields)
             return
         self.handle_fields(fields)
+
+    def dispatch(self, fields: list[str]) -> None:
+        """Handle a request outside the read path (a fault releasing a held or delayed request)."""
+        if self.phase == "closed" or self.transport is None or self.transport.is_closing():
+            return
+        try:
+            self.handle_fields(fields)
+        except ProtocolError as exc:
+            self.reject(str(exc))
+        except Exception:
+            log.exception("session %d: internal error while handling a request", self.number)
+            self.reject("internal error while handling a request (see the traceback above)")
 
     def _negotiate(self, payload: bytes) -> None:
         low, high, options = parse_version_range(payload)
@@ -222,16 +254,27 @@ class Session(asyncio.Protocol):
     # ----- writing ----------------------------------------------------------------------------
 
     def write(self, frame: bytes, msg_id: int | None) -> None:
-        """Every outgoing byte passes here, so faults can delay, drop or duplicate it."""
+        """Every outgoing frame passes here: straight out, or through the link stage of a fault."""
         transport = self.transport
         if transport is None or transport.is_closing():
             return
+        link = self.link
+        if link is not None:
+            link.send(frame, msg_id)  # logs what really goes out, after the faults
+            return
         if self._trace:
             wire_log.debug("client %s <- %s", self.client_id, frame[4:].rstrip(b"\0").replace(b"\0", b",").decode(errors="replace"))
-        faults = self.gateway.faults
-        if faults.active:
-            faults.outbound(self, msg_id, frame)
+        self.raw_write(frame)
+
+    def deliver(self, frame: bytes, msg_id: int | None) -> None:
+        """Send a frame past the content faults (a delayed or reordered frame released late)."""
+        if self.transport is None or self.transport.is_closing():
             return
+        if self.link is not None:
+            self.link.emit(frame, msg_id)
+            return
+        if self._trace:
+            wire_log.debug("client %s <- %s", self.client_id, frame[4:].rstrip(b"\0").replace(b"\0", b",").decode(errors="replace"))
         self.raw_write(frame)
 
     def raw_write(self, data: bytes) -> None:
@@ -279,6 +322,8 @@ class Session(asyncio.Protocol):
         return spec.positional(self.version)
 
     def send_error(self, req_id: int, code: int, message: str, advanced: str = "") -> None:
+        self.gateway.events.record("error_sent", self.client_id, self.number, code=code, req_id=req_id,
+                                   text=message)
         self.send(ERROR, id=req_id, errorCode=code, errorString=message,
                   advancedOrderRejectJson=advanced, errorTime=int(self.gateway.clock() * 1000))
 
@@ -302,6 +347,17 @@ class Session(asyncio.Protocol):
         for listener in self.gateway.event_handlers.get(event, ()):
             listener(self, payload)
 
+
+
+def reset(transport: asyncio.Transport) -> None:
+    """Close with RST rather than FIN: SO_LINGER 0, then drop the socket (what a crashed host does)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:  # already gone: there is nothing left to reset
+            pass
+    transport.abort()
 
 
 class BadRequestFrame(ProtocolError):

@@ -34,6 +34,7 @@ class Brokerage:
         for account_config in self.config.accounts:
             self.add_account(account_config)
         self._next_order_id = self.config.next_order_id
+        self._rolled_back_id: int | None = None
         self._next_perm_id = 1_000_000_000 + self.random.randrange(100_000_000)
         self._quotes: dict[int, Quote] = {}
         self.orders = OrderBook(self)
@@ -115,7 +116,15 @@ class Brokerage:
 
     def next_order_id(self) -> int:
         """The next order id the gateway hands out via nextValidId."""
+        if self._rolled_back_id is not None:
+            rolled_back, self._rolled_back_id = self._rolled_back_id, None
+            return rolled_back
         return self._next_order_id
+
+    def roll_back_order_ids(self, by: int) -> None:
+        """Make the next nextValidId ``by`` below the last id used, once: real gateways have been
+        seen to do this after a restart (clients that trust it reuse ids and get error 103)."""
+        self._rolled_back_id = max(1, self._next_order_id - 1 - by)
 
     def reserve_order_ids(self, up_to: int) -> None:
         """An id used by a client moves the shared counter past it, as on IB's servers."""

@@ -1,0 +1,100 @@
+"""The control API's routes: one FastAPI app over one gateway, in the gateway's event loop.
+
+Every route is ``async def`` on purpose: FastAPI runs plain ``def`` routes in a thread pool, and
+the gateway (its sessions, faults and brokerage) may only be touched from its own loop.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Body, FastAPI, HTTPException, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..faults.spec import FaultSpecError
+from ..session.client_state import client_state
+
+if TYPE_CHECKING:
+    from ..server import FakeGateway
+    from ..session.session import Session
+
+
+class RestartRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    down_seconds: float | None = Field(None, ge=0, le=3600, description="refuse connects this long before listening again")
+
+
+class PinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price: float = Field(gt=0, description="the price to hold the contract at")
+    spread: float = Field(0.0, ge=0, description="bid and ask this far apart around the price")
+
+
+def describe_session(session: "Session") -> dict[str, Any]:
+    """What a session holds, JSON-ready: who it is and what IB status faults did to it."""
+    state = client_state(session)
+    return {
+        "number": session.number, "client_id": session.client_id, "peer": session.peer,
+        "phase": session.phase, "version": session.version,
+        "subscriptions": {kind: sorted(lines) for kind, lines in session.subscriptions.items() if lines},
+        "paused": {stream: sorted(reasons) for stream, reasons in state.pauses.items() if reasons},
+        "held_requests": len(state.held_requests),
+        "farms_down": sorted(state.farms_down),
+    }
+
+
+def build_app(gateway: "FakeGateway") -> FastAPI:
+    """The routes of ``interfaces.md``: health, sessions, faults, restart, market, events."""
+    app = FastAPI(title="fake IB gateway control API", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "listening": gateway.listening, "host": gateway.host, "port": gateway.port,
+                "sessions": len(gateway.sessions)}
+
+    @app.get("/sessions")
+    async def sessions() -> list[dict[str, Any]]:
+        return [describe_session(s) for s in sorted(gateway.sessions, key=lambda s: s.number)]
+
+    @app.get("/faults")
+    async def faults() -> list[dict[str, Any]]:
+        return [handle.as_dict() for handle in gateway.faults.handles()]
+
+    @app.post("/faults", status_code=201)
+    async def inject(spec: Any = Body(...)) -> dict[str, Any]:
+        try:
+            handle = gateway.faults.inject(spec)
+        except FaultSpecError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+        return {"id": handle.id, "kind": handle.kind, "active": handle.active}
+
+    @app.delete("/faults/{fault_id}", status_code=204)
+    async def stop_fault(fault_id: str) -> Response:
+        handle = gateway.faults.get(fault_id)
+        if handle is None:
+            raise HTTPException(status_code=404, detail=f"no live fault {fault_id!r}")
+        handle.stop()
+        return Response(status_code=204)
+
+    @app.post("/restart")
+    async def restart(request: RestartRequest | None = Body(None)) -> dict[str, Any]:
+        down = request.down_seconds if request is not None else None
+        await gateway.restart(down_seconds=down or 0.0)
+        return {"restarted": True, "down_seconds": down, "host": gateway.host, "port": gateway.port}
+
+    @app.post("/market/{symbol}")
+    async def pin(symbol: str, request: PinRequest) -> dict[str, Any]:
+        market = gateway.brokerage.market
+        if gateway.brokerage.catalog.by_symbol(symbol) is None:
+            raise HTTPException(status_code=404, detail=f"no contract {symbol!r} in the catalog")
+        quote = market.pin(symbol, request.price, request.spread)
+        return {"symbol": symbol, "con_id": quote.con_id, "bid": quote.bid, "ask": quote.ask, "last": quote.last}
+
+    @app.get("/events")
+    async def events(since: int = 0) -> list[dict[str, Any]]:
+        """The gateway's event log; ``since`` skips the first entries (for polling)."""
+        return gateway.events.as_dicts()[max(since, 0):]
+
+    return app

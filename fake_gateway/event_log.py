@@ -1,0 +1,83 @@
+"""The gateway's event log: what happened to connections and faults, on the gateway clock.
+
+Scenario timelines, the control API (``GET /events``) and tests all read this one log, so every
+fault start and stop, session open and close, error code sent, restart and refused connect is
+recorded here, in order, with the time of the gateway clock (``time.time`` unless a test fakes it).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterator
+
+log = logging.getLogger("fake_gateway.events")
+
+# The kinds the gateway itself records (faults may add their own, e.g. "farm_notice").
+EVENT_KINDS = (
+    "fault_started", "fault_stopped", "session_opened", "session_closed", "error_sent",
+    "restart", "listening", "stopped_listening", "connect_refused",
+)
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """One entry of the log; ``data`` holds only JSON-ready values."""
+
+    at: float
+    kind: str
+    client_id: int | None = None
+    session: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Subscriber = Callable[[GatewayEvent], None]
+
+
+class EventLog:
+    """An append-only list of :class:`GatewayEvent` with subscribers (called synchronously)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._events: list[GatewayEvent] = []
+        self._subscribers: list[Subscriber] = []
+
+    def record(self, kind: str, client_id: int | None = None, session: int | None = None, /,
+               **data: Any) -> GatewayEvent:
+        """Append an event now (``data`` may itself have a ``kind``, e.g. the kind of a fault)."""
+        event = GatewayEvent(self.clock(), kind, client_id, session, data)
+        self._events.append(event)
+        for subscriber in tuple(self._subscribers):
+            try:
+                subscriber(event)
+            except Exception:  # a broken observer must not break the gateway
+                log.exception("event subscriber failed on %s", kind)
+        return event
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback`` with every new event; returns the function that unsubscribes."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def of_kind(self, *kinds: str) -> list[GatewayEvent]:
+        return [event for event in self._events if event.kind in kinds]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [event.as_dict() for event in self._events]
+
+    def clear(self) -> None:
+        self._events.clear()
+
+    def __iter__(self) -> Iterator[GatewayEvent]:
+        return iter(tuple(self._events))
+
+    def __len__(self) -> int:
+        return len(self._events)

@@ -1,0 +1,159 @@
+"""IB's status notices and what they really do to one client: the side effects behind the IB
+status faults (``faults/ib_status.py``).
+
+Each function sends IB's code and text and changes this session's :class:`ClientState` the way
+IB does: streams paused at their source (market data, account updates), requests held
+unanswered, subscriptions dropped (1101, 2100, 10182). Resuming resumes at the source too: the
+market lines push what changed meanwhile and held requests are answered in order.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .client_state import ACCOUNT, MARKET, REQUESTS, client_state
+from .handlers_account import ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS, ACCOUNT_UPDATES, drop_account_subscriptions
+from .handlers_history import end_live_bars
+from .handlers_market import COMPETING_SESSION, MKT_DATA, NO_DATA_COMPETING, drop_market_subscriptions, push_current
+from .session import Session
+
+Farm = Literal["market", "hmds", "secdef"]
+FARMS: tuple[Farm, ...] = ("market", "hmds", "secdef")
+
+# farm -> (code when broken, code when OK, the notice's wording, the farm IB names by default)
+FARM_NOTICES: dict[str, tuple[int, int, str, str]] = {
+    "market": (2103, 2104, "Market data farm connection is {}:{}", "usfarm"),
+    "hmds": (2105, 2106, "HMDS data farm connection is {}:{}", "ushmds"),
+    "secdef": (2157, 2158, "Sec-def data farm connection is {}:{}", "secdefil"),
+}
+CONNECTIVITY_LOST = "Connectivity between IB and Trader Workstation has been lost."
+RESTORED_DATA_LOST = "Connectivity between IB and Trader Workstation has been restored - data lost."
+RESTORED_DATA_MAINTAINED = "Connectivity between IB and Trader Workstation has been restored - data maintained."
+ACCOUNT_UNSUBSCRIBED = "API client has been unsubscribed from account data."
+LIVE_UPDATES_LOST = "Failed to request live updates (disconnected)."
+
+CONNECTIVITY = "connectivity"  # the pause reason of a lost connection between the gateway and IB
+
+
+def farm_reason(farm: str) -> str:
+    return f"farm:{farm}"
+
+
+def send_notice(session: Session, code: int, text: str, req_id: int = -1) -> None:
+    """An error frame to a ready session (IB sends nothing before the client is logged in)."""
+    if session.phase == "ready":
+        session.send_error(req_id, code, text)
+
+
+# ----- farms --------------------------------------------------------------------------------------
+
+
+def farm_down(session: Session, farm: str, name: str | None = None) -> None:
+    """2103/2105/2157. Market data pauses while the market farm is down; every keepUpToDate bar
+    subscription ends with 10182 when HMDS goes (IB does not resume them)."""
+    broken, _, wording, default_name = FARM_NOTICES[farm]
+    send_notice(session, broken, wording.format("broken", name or default_name))
+    state = client_state(session)
+    state.farms_down.add(farm)
+    if farm == "market":
+        state.pause(MARKET, farm_reason(farm))
+    elif farm == "hmds":
+        end_live_bars(session, 10182, LIVE_UPDATES_LOST)
+
+
+def farm_up(session: Session, farm: str, name: str | None = None, push: bool = True) -> None:
+    """2104/2106/2158; market data flows again (with what changed meanwhile) once nothing else holds it."""
+    _, ok, wording, default_name = FARM_NOTICES[farm]
+    send_notice(session, ok, wording.format("OK", name or default_name))
+    state = client_state(session)
+    state.farms_down.discard(farm)
+    if state.resume(MARKET, farm_reason(farm)) and push:
+        push_current(session)
+
+
+# ----- connectivity between the gateway and IB ----------------------------------------------------
+
+
+def connectivity_lost(session: Session) -> None:
+    """1100: the socket stays up, every farm reports broken, market data and account updates stop,
+    and requests are held unanswered until connectivity returns. Repeating it repeats the notice."""
+    send_notice(session, 1100, CONNECTIVITY_LOST)
+    state = client_state(session)
+    for stream in (MARKET, ACCOUNT, REQUESTS):
+        state.pause(stream, CONNECTIVITY)
+    for farm in FARMS:
+        if farm not in state.farms_down:
+            farm_down(session, farm)
+
+
+def is_disconnected(session: Session) -> bool:
+    return CONNECTIVITY in client_state(session).pauses[REQUESTS]
+
+
+def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[str, ...] = ()) -> bool:
+    """1101 (data lost: every market data and account subscription is gone and must be requested
+    again) or 1102 (data maintained: streams resume). The farms come back except ``keep_down``;
+    then held requests are answered in order. False when this client was not disconnected."""
+    if not is_disconnected(session):
+        return False
+    state = client_state(session)
+    send_notice(session, 1101 if data_lost else 1102, RESTORED_DATA_LOST if data_lost else RESTORED_DATA_MAINTAINED)
+    if data_lost:
+        drop_market_subscriptions(session)
+        drop_account_subscriptions(session, (ACCOUNT_UPDATES, ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS))
+    state.resume(ACCOUNT, CONNECTIVITY)
+    market_was_paused = not state.flowing(MARKET)
+    state.resume(MARKET, CONNECTIVITY)
+    for farm in FARMS:
+        if farm in state.farms_down and farm not in keep_down:
+            farm_up(session, farm, push=False)
+    if market_was_paused and state.flowing(MARKET):
+        push_current(session)
+    if state.resume(REQUESTS, CONNECTIVITY):
+        answer_held_requests(session)
+    return True
+
+
+def hold_request(session: Session, fields: list[str]) -> bool:
+    """True (and the request is queued) while this client's requests are held."""
+    state = client_state(session)
+    if state.flowing(REQUESTS):
+        return False
+    state.held_requests.append(fields)
+    return True
+
+
+def answer_held_requests(session: Session) -> None:
+    """Serve what was held, in arrival order, without counting it against the message rate again."""
+    state = client_state(session)
+    held, state.held_requests = state.held_requests, []
+    state.replaying = True
+    try:
+        for fields in held:
+            session.dispatch(fields)
+    finally:
+        state.replaying = False
+
+
+# ----- account data and competing sessions --------------------------------------------------------
+
+
+def account_unsubscribed(session: Session) -> None:
+    """2100: this client's reqAccountUpdates subscription ends until it sends the request again."""
+    send_notice(session, 2100, ACCOUNT_UNSUBSCRIBED)
+    drop_account_subscriptions(session, (ACCOUNT_UPDATES,))
+
+
+def competing_session_started(session: Session) -> None:
+    """10197 on every market data line; no market data until the competing session ends."""
+    state = client_state(session)
+    if COMPETING_SESSION in state.pauses[MARKET]:
+        return
+    state.pause(MARKET, COMPETING_SESSION)
+    for req_id in list(session.subscribed(MKT_DATA)):
+        send_notice(session, 10197, NO_DATA_COMPETING, req_id)
+
+
+def competing_session_ended(session: Session) -> None:
+    if client_state(session).resume(MARKET, COMPETING_SESSION):
+        push_current(session)

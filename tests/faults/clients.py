@@ -1,0 +1,62 @@
+"""Real clients for the fault tests: ib_insync / ib_async connected over TCP, with what they observe."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator
+
+import ib_async
+import ib_insync
+
+from fake_gateway import FakeGateway
+from fake_gateway.raw_client import RawTwsClient
+
+LIBRARIES = {"ib_insync": ib_insync, "ib_async": ib_async}
+
+
+@dataclass
+class Observed:
+    """What one client saw: error callbacks and disconnects."""
+
+    ib: Any
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    disconnected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def codes(self) -> list[int]:
+        return [code for _, code, _ in self.errors]
+
+
+@asynccontextmanager
+async def connected(gateway: FakeGateway, client_id: int, library: str = "ib_insync",
+                    timeout: float = 3.0) -> AsyncIterator[Observed]:
+    """A real client after the full startup sync; disconnected on exit."""
+    ib = LIBRARIES[library].IB()
+    seen = Observed(ib)
+    ib.errorEvent += lambda req_id, code, text, *rest: seen.errors.append((req_id, code, text))
+    ib.disconnectedEvent += seen.disconnected.set
+    try:
+        await ib.connectAsync(gateway.host, gateway.port, clientId=client_id, timeout=timeout)
+        yield seen
+    finally:
+        ib.disconnect()
+
+
+async def answers(ib: Any, timeout: float = 1.0) -> bool:
+    """True when reqCurrentTime is answered within ``timeout``."""
+    try:
+        await asyncio.wait_for(ib.reqCurrentTimeAsync(), timeout)
+        return True
+    except asyncio.TimeoutError:
+        return False
+
+
+async def raw_ready(gateway: FakeGateway, client_id: int) -> RawTwsClient:
+    """A raw connection past the greeting (managedAccounts, nextValidId and the 11 farm notices)."""
+    client = await RawTwsClient.connect(gateway.host, gateway.port)
+    await client.handshake()
+    await client.start_api(client_id)
+    for _ in range(13):
+        await client.read()
+    return client
