@@ -64,6 +64,18 @@ async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
     await other.close()
 
 
+async def test_bandwidth_seen_by_ib_insync(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as slow, connected(gateway, 2) as other:
+        gateway.faults.inject({"kind": "bandwidth", "client_id": 1, "bytes_per_s": 10_000})
+        loop = asyncio.get_running_loop()
+        before, started = slow.ib.client._numBytesRecv, loop.time()
+        summary = asyncio.ensure_future(slow.ib.accountSummaryAsync())
+        assert await answers(other.ib)
+        rows = await asyncio.wait_for(summary, 10)
+        received = slow.ib.client._numBytesRecv - before
+        assert rows and received > 3_000 and loop.time() - started >= 0.8 * received / 10_000
+
+
 async def test_slicer_splits_frames_and_clients_still_decode(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
     async with FakeGateway() as gateway:  # a new gateway so its sessions see the DEBUG level
