@@ -159,10 +159,11 @@ async def test_accept_then_close(gateway: FakeGateway, rst: bool, library: str) 
     assert [e.data["reason"] for e in gateway.events.of_kind("connect_refused")] == ["refused by a fault"] * 2
 
 
-async def test_no_handshake_leaves_the_connect_hanging(gateway: FakeGateway) -> None:
-    async with connected(gateway, 2) as other:
+@pytest.mark.parametrize("library", ["ib_insync", "ib_async"])
+async def test_no_handshake_leaves_the_connect_hanging(gateway: FakeGateway, library: str) -> None:
+    async with connected(gateway, 2, library) as other:
         handle = gateway.faults.inject({"kind": "no_handshake"})
-        ib = LIBRARIES["ib_insync"].IB()
+        ib = LIBRARIES[library].IB()
         with pytest.raises(asyncio.TimeoutError):
             await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=0.5)
         ib.disconnect()

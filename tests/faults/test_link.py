@@ -21,9 +21,10 @@ async def _timed_answer(ib, timeout: float = 2.0) -> float:  # type: ignore[no-u
     return loop.time() - started
 
 
-@pytest.mark.parametrize("direction", ["out", "in", "both"])
-async def test_latency_delays_one_client_only(gateway: FakeGateway, direction: str) -> None:
-    async with connected(gateway, 1) as slow, connected(gateway, 2) as other:
+@pytest.mark.parametrize("direction,library", [("out", "ib_insync"), ("in", "ib_insync"), ("both", "ib_insync"),
+                                               ("both", "ib_async")])
+async def test_latency_delays_one_client_only(gateway: FakeGateway, direction: str, library: str) -> None:
+    async with connected(gateway, 1, library) as slow, connected(gateway, 2, library) as other:
         gateway.faults.inject({"kind": "latency", "client_id": 1, "ms": 300, "direction": direction})
         pending = asyncio.ensure_future(_timed_answer(slow.ib))
         assert await answers(other.ib) and not pending.done()  # the other client is not delayed
