@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from ib_insync import Stock
 
 from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
-from tests.faults.clients import LIBRARIES, answers, closed_with, connected, raw_ready
+from tests.faults.clients import LIBRARIES, answers, closed_with, connected, raw_ready, streaming
 from tests.waiting import until
 
 
@@ -67,19 +66,11 @@ async def test_stop_reading_backs_up_the_client_writes(gateway: FakeGateway) -> 
 async def test_stop_reading_seen_by_ib_insync_ticks_flow_requests_wait(gateway: FakeGateway) -> None:
     """Unlike half_open, the gateway still sends: ticks keep coming while requests go unread."""
     async with connected(gateway, 1) as client:
-        [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
-        ticker = client.ib.reqMktData(aapl)
-        await until(lambda: ticker.last == ticker.last, what="the first tick")
+        ticks = await streaming(client)
         handle = gateway.faults.inject({"kind": "stop_reading", "client_id": 1})
         pending = asyncio.ensure_future(client.ib.reqCurrentTimeAsync())
-        updates = 0
-
-        def counted(_: object) -> None:
-            nonlocal updates
-            updates += 1
-
-        ticker.updateEvent += counted
-        await until(lambda: updates >= 2, what="ticks while the gateway is not reading")
+        before = ticks.updates
+        await until(lambda: ticks.updates >= before + 2, what="ticks while the gateway is not reading")
         assert not pending.done()
         handle.stop()
         await asyncio.wait_for(pending, 2)

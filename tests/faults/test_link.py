@@ -10,7 +10,7 @@ from ib_insync import Stock
 
 from fake_gateway import FakeGateway
 from tests.conftest import served
-from tests.faults.clients import answers, closed_with, connected, raw_ready
+from tests.faults.clients import answers, closed_with, connected, raw_ready, streaming
 from tests.waiting import until
 
 
@@ -134,24 +134,15 @@ async def test_truncate_seen_by_ib_insync(gateway: FakeGateway) -> None:
 
 async def test_ticks_stop_during_a_stall_and_come_back(gateway: FakeGateway) -> None:
     async with connected(gateway, 1) as client:
-        [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
-        ticker = client.ib.reqMktData(aapl)
-        updates = 0
-
-        def counted(_: object) -> None:
-            nonlocal updates
-            updates += 1
-
-        ticker.updateEvent += counted
-        await until(lambda: updates >= 2, what="ticks before the stall")
+        ticks = await streaming(client)
         handle = gateway.faults.inject({"kind": "stall", "client_id": 1, "release": "drop"})
         await asyncio.sleep(0.05)
-        before = updates
+        before = ticks.updates
         await asyncio.sleep(0.6)  # the market steps every 0.25 s: two or more steps are held
-        assert updates == before
+        assert ticks.updates == before
         assert gateway.session_for(1).link._out  # ticks were produced and are held
         handle.stop()
-        await until(lambda: updates > before, what="ticks after the stall")
+        await until(lambda: ticks.updates > before, what="ticks after the stall")
 
 
 async def test_wire_log_shows_what_went_out_after_the_faults(caplog: pytest.LogCaptureFixture) -> None:
