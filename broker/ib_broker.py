@@ -168,7 +168,8 @@ class IBKRInsyncBroker(BaseBroker):
     def _require_ready(self) -> asyncio.Future[str]:
         lost = self._session_lost
         if self.state != BrokerState.READY or lost is None or lost.done():
-            raise BrokerUnavailable(self.state.value, self.machine.last_error or self.machine.cause)
+            why = "; ".join(self._degraded.values()) if self.state == BrokerState.DEGRADED else ""
+            raise BrokerUnavailable(self.state.value, why or self.machine.last_error or self.machine.cause)
         return lost
 
     async def _request(self, method: str, make: Callable[[], Awaitable[T]], timeout: float | None = None) -> T:
