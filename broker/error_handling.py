@@ -124,7 +124,7 @@ class IbErrorHandler:
         """Slow down: halve ib_insync's own throttle for pacing_cooldown seconds."""
         client = self.broker.ib.client
         normal = self.broker.settings.max_requests_per_second
-        client.MaxRequests = max(1, min(client.MaxRequests, normal) // 2)
+        client.MaxRequests = max(1, normal // 2)  # not compounding: one 100 per burst is enough
         self.broker.events.publish("slow_down", max_requests_per_second=client.MaxRequests)
         if self._pacing is not None:
             self._pacing.cancel()
