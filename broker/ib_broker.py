@@ -228,6 +228,10 @@ class IBKRInsyncBroker(BaseBroker):
         return self.book.orders(status)
 
     async def get_market_price(self, symbol: str) -> float:
+        self._require_ready()
+        live = self.market.live_price(symbol)
+        if live is not None:  # the shared stream already has it: no request, no task
+            return live
         t = self.settings.request_timeout
         return await self._request("get_market_price", lambda: self.market.price(symbol, t))
 
