@@ -89,7 +89,8 @@ class OrderBook:
 
     def _on_status(self, trade: Trade) -> None:
         key = trade.order.orderRef
-        if not key or self.journal.order(key) is None:
+        record = self.journal.order(key) if key else None
+        if record is None:
             return
         status = status_of(trade)
         acked = trade.orderStatus.status not in UNACKED
@@ -98,7 +99,8 @@ class OrderBook:
             detail = f"IB {reason[1]}: {reason[0]}"
         else:
             detail = trade.orderStatus.status
-        self.journal.update_order(key, status.value, detail=detail, order_id=trade.order.orderId or None,
+        self.journal.update_order(key, status.value, detail=detail, current=record,
+                                  order_id=trade.order.orderId or None,
                                   perm_id=trade.order.permId or None, filled=trade.orderStatus.filled,
                                   avg_fill_price=trade.orderStatus.avgFillPrice or None,
                                   acknowledged=True if acked else None)
@@ -109,7 +111,10 @@ class OrderBook:
         key = trade.order.orderRef
         if key:
             self._echoes[key] = self._echoes.get(key, 0) + 1
-        self._on_status(trade)
+        if trade.orderStatus.status in UNACKED:
+            self._signal(key)  # its orderStatus follows and is journaled with the permId in one write
+        else:
+            self._on_status(trade)
 
     def _on_fill(self, trade: Trade, fill: Fill) -> None:
         self.record_fill(fill, trade.order.orderRef or None)
@@ -145,8 +150,9 @@ class OrderBook:
                     return False
                 event.clear()
                 try:
-                    await asyncio.wait_for(event.wait(), remaining)
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout(remaining):  # no helper task, unlike wait_for
+                        await event.wait()
+                except TimeoutError:
                     return bool(done())
             return True
         finally:
