@@ -33,6 +33,18 @@ GOOD: list[dict[str, Any]] = [
     {"kind": "reorder_message", "message": "error"},
     {"kind": "corrupt_field", "message": "tickPrice", "field": 4,
      "after": {"response": "orderStatus", "count": 3}},
+    # the IB status family (faults/ib_status.py, faults/nightly_reset.py)
+    {"kind": "ib_error", "code": 2110, "text": "Connectivity between Trader Workstation and server is broken.", "req_id": 4},
+    {"kind": "account_unsubscribed", "client_id": 2},
+    {"kind": "connectivity_lost", "duration": 3, "after": {"request": "placeOrder"}},
+    {"kind": "connectivity_restored", "data_lost": True},
+    {"kind": "farm_down", "farm": "hmds", "name": "euhmds"},
+    {"kind": "farm_up", "farm": "market"},
+    {"kind": "client_id_in_use", "client_id": 1, "count": 2},
+    {"kind": "competing_session", "until": {"delay": 2}},
+    {"kind": "pacing", "max_messages_per_second": 10, "historical_max_requests": 5, "historical_window": 60},
+    {"kind": "nightly_reset", "recover_after": 15, "repeat_every": 5, "outcome": "farms_down",
+     "farms_recover_after": 5, "flaps": 2, "flap_seconds": 0.5, "seed": 3},
 ]
 
 BAD: list[tuple[dict[str, Any], list[str]]] = [
