@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean chromium compare
+.PHONY: run test lint bench gateway clean chromium compare soak
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -35,6 +35,10 @@ test: $(STAMP) chromium
 lint: $(STAMP)
 	$(BIN)/python -m pyflakes fake_gateway broker scenarios benchmarks tests ib_harness_cli.py
 	$(BIN)/python -m mypy fake_gateway broker scenarios benchmarks ib_harness_cli.py
+
+# Replay the library 10 times under both supervisors; exit 1 if any verdict changed between runs.
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak --runs 10 --out reports/soak.md
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
