@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean chromium compare soak
+.PHONY: run test lint bench gateway clean chromium compare compare-legacy soak
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -20,6 +20,10 @@ run: $(STAMP)
 # Replay the library under both supervisors (builtin and ib_insync's Watchdog) and print the table.
 compare: $(STAMP)
 	$(BIN)/ib-harness compare scenarios/library --report reports/compare
+
+# The library against three designs: legacy (ibapi threads), Watchdog, builtin; the table goes to BENCHMARKS.md.
+compare-legacy: $(STAMP)
+	$(BIN)/python -m benchmarks.legacy_compare --out reports/compare-legacy.md
 
 # The HTML report test opens the page in real headless Chromium (Debian's package). As root on a
 # Debian-like machine this installs it once; otherwise it says what to install.
