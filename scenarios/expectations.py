@@ -82,12 +82,11 @@ def _state_within(body: StateWithin, ev: Evidence) -> tuple[bool, str, float | N
         return False, f"{_anchor_name(body.of)} never happened", None, body.within
     wanted = set(body.states)
     changes = [(at, state) for at, state in ev.states()[1:] if at >= ref]
+    if ev.state_at(ref) in wanted and not any(at <= ref + body.within for at, _ in changes):
+        return True, f"stayed {ev.state_at(ref)} through {body.within:g} s after {_anchor_name(body.of)}", \
+            0.0, body.within
     reached = next((at for at, state in changes if state in wanted), None)
     if reached is None:
-        held = ev.state_at(ref) in wanted and not any(at <= ref + body.within for at, _ in changes)
-        if held:
-            return True, f"stayed {ev.state_at(ref)} through {body.within:g} s after {_anchor_name(body.of)}", \
-                0.0, body.within
         return False, f"never in {sorted(wanted)} after {_anchor_name(body.of)} (last state {ev.state_at(ev.end)})", \
             None, body.within
     took = reached - ref
