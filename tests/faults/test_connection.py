@@ -29,7 +29,8 @@ async def test_stall_holds_answers_and_releases_or_drops_them(gateway: FakeGatew
         else:
             with pytest.raises(asyncio.TimeoutError):
                 await asyncio.wait_for(pending, 0.3)
-            assert [e.data["frames"] for e in gateway.events.of_kind("frames_dropped")] == [1]
+            [dropped] = gateway.events.of_kind("frames_dropped")
+            assert dropped.client_id == 1 and dropped.data["frames"] >= 1  # at least the held answer
         assert await answers(stalled.ib)
 
 
@@ -157,7 +158,7 @@ async def test_no_handshake_leaves_the_connect_hanging(gateway: FakeGateway) -> 
 async def test_linger_client_id_gets_326_until_it_ends(gateway: FakeGateway, library: str) -> None:
     async with connected(gateway, 2, library) as other:
         async with connected(gateway, 1, library):
-            handle = gateway.faults.inject({"kind": "linger_client_id", "client_id": 1, "duration": 0.5})
+            handle = gateway.faults.inject({"kind": "linger_client_id", "client_id": 1, "duration": 1.5})
         await until(lambda: gateway.session_for(1) is None, what="client 1's session to end")
         ib = LIBRARIES[library].IB()
         errors: list[int] = []
@@ -166,6 +167,6 @@ async def test_linger_client_id_gets_326_until_it_ends(gateway: FakeGateway, lib
             await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=0.5)
         ib.disconnect()
         assert 326 in errors and await answers(other.ib)
-        await asyncio.wait_for(handle.wait_stopped(), 2)
+        await asyncio.wait_for(handle.wait_stopped(), 4)
         async with connected(gateway, 1) as back:
             assert back.ib.isConnected()
