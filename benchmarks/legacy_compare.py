@@ -2,9 +2,10 @@
 the legacy ibapi design (broker/legacy), the broker under ib_insync's Watchdog, and the broker with
 its builtin supervisor. The table is the evidence for the redesign (BENCHMARKS.md).
 
-The scenario runner builds ``IBKRInsyncBroker``; :func:`install` swaps in a factory that builds a
-``LegacyBroker`` when the replay's supervisor is ``legacy`` (the runner is not changed). Worker
-processes are forked, so they inherit the swap.
+The scenario runner builds ``IBKRInsyncBroker``; :func:`installed` swaps in a factory that builds
+a ``LegacyBroker`` when the replay's supervisor is ``legacy`` (the runner is not changed). The batch
+workers come from a fork server and import the runner afresh, so the batch's worker function is
+swapped too, for one that installs the factory in the worker before replaying.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
+import scenarios.batch
 import scenarios.runner
 from broker import IBKRInsyncBroker
 from broker.legacy import LegacyBroker
@@ -32,15 +34,26 @@ def make_broker(host: str, port: int, client_id: int, **settings: Any) -> Any:
     return IBKRInsyncBroker(host, port, client_id, **settings)
 
 
+_replay_file = scenarios.batch._replay_file  # the worker function as imported here: never the swapped one
+
+
+def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None) -> str:
+    """The batch's worker function, run in the worker with the factory installed."""
+    with installed():
+        return _replay_file(path, seed, supervisor)
+
+
 @contextlib.contextmanager
 def installed() -> Iterator[None]:
-    """Within this block the scenario runner can replay with supervisor='legacy'."""
-    original = scenarios.runner.IBKRInsyncBroker
+    """Within this block the scenario runner (and run_batch's workers) can replay with supervisor='legacy'."""
+    original_broker, original_worker = scenarios.runner.IBKRInsyncBroker, scenarios.batch._replay_file
     scenarios.runner.IBKRInsyncBroker = make_broker  # type: ignore[misc,assignment]
+    scenarios.batch._replay_file = replay_file_with_legacy
     try:
         yield
     finally:
-        scenarios.runner.IBKRInsyncBroker = original  # type: ignore[misc]
+        scenarios.runner.IBKRInsyncBroker = original_broker  # type: ignore[misc]
+        scenarios.batch._replay_file = original_worker
 
 
 def main(argv: list[str] | None = None) -> int:
