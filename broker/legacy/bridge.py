@@ -311,12 +311,9 @@ class LegacyBroker:
     async def modify_order(self, ref: str | int, *, quantity: float | None = None,
                            limit_price: float | None = None, stop_price: float | None = None) -> Order:
         order = self._find(ref)
-        if quantity is not None:
-            order.quantity = quantity
-        if limit_price is not None:
-            order.limit_price = limit_price
-        if stop_price is not None:
-            order.stop_price = stop_price
+        for name, value in {"quantity": quantity, "limit_price": limit_price, "stop_price": stop_price}.items():
+            if value is not None:
+                setattr(order, name, value)  # validated: Order has validate_assignment
         acknowledged = asyncio.ensure_future(self._wait("order", order.order_id))
         self.app.placeOrder(order.order_id, stock(order.symbol), self._ib_order(order))
         await acknowledged

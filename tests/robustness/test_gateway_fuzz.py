@@ -109,7 +109,7 @@ def gateway_errors() -> Iterator[Errors]:
 
 
 def test_fuzzed_frames_never_break_the_gateway(gateway_errors: Errors) -> None:
-    frames = 0
+    frames = examples = 0
     with GatewayThread(market_ticker=False, max_messages_per_second=100_000) as gt:
         witness = BlockingClient(gt.address)
         witness.handshake(client_id=1)
@@ -117,7 +117,8 @@ def test_fuzzed_frames_never_break_the_gateway(gateway_errors: Errors) -> None:
         @settings(settings.get_profile(PROFILE))
         @given(session())
         def abuse(example: tuple[list[bytes], bool]) -> None:
-            nonlocal frames
+            nonlocal frames, examples
+            examples += 1
             writes, reset = example
             client = BlockingClient(gt.address)
             try:
@@ -135,6 +136,7 @@ def test_fuzzed_frames_never_break_the_gateway(gateway_errors: Errors) -> None:
         assert witness.served()
         sessions = gt.call(_session_count(gt))
         witness.close()
+    print(f"gateway fuzz [{PROFILE}]: {frames} frames on {examples} connections, witness served after each")
     assert frames >= MIN_FRAMES[PROFILE], f"only {frames} frames sent under profile {PROFILE}"
     assert sessions >= 1
 
