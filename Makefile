@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean chromium compare compare-legacy soak
+.PHONY: run test lint bench gateway clean chromium compare bench-scenarios compare-legacy soak
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -46,6 +46,10 @@ soak: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
+
+# The scenario figures for BENCHMARKS.md: library wall time, runner overhead, determinism soak, comparison.
+bench-scenarios: $(STAMP)
+	$(BIN)/python -m benchmarks.scenarios_bench --out reports/scenarios-bench.md
 
 gateway: $(STAMP)
 	$(BIN)/ib-harness gateway --port 4002

@@ -188,7 +188,7 @@ class IBKRInsyncBroker(BaseBroker):
             try:
                 return task.result()
             except ConnectionError as exc:
-                raise BrokerUnavailable(self.state.value, f"{method}: {exc}") from exc
+                raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({exc})") from exc
             except RequestError as exc:
                 raise RequestFailed(method, exc.code, exc.message) from exc
             except asyncio.TimeoutError:

@@ -283,14 +283,11 @@ class Session(asyncio.Protocol):
 
     def deliver(self, frame: bytes, msg_id: int | None) -> None:
         """Send a frame past the content faults (a delayed or reordered frame released late)."""
-        if self.transport is None or self.transport.is_closing():
-            return
         if self.link is not None:
-            self.link.emit(frame, msg_id)
-            return
-        if self._trace:
-            wire_log.debug("client %s <- %s", self.client_id, frame[4:].rstrip(b"\0").replace(b"\0", b",").decode(errors="replace"))
-        self.raw_write(frame)
+            if self.transport is not None and not self.transport.is_closing():
+                self.link.emit(frame, msg_id)
+        else:
+            Session.write(self, frame, msg_id)
 
     def raw_write(self, data: bytes) -> None:
         """Queue bytes past the fault layer; everything queued in one loop turn is one send.

@@ -22,12 +22,15 @@ async def test_concurrent_price_requests_share_one_subscription(gateway: FakeGat
     assert subscribed.count("9") == 1  # one contract lookup
 
 
-async def test_concurrent_orders_get_distinct_ids(gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
+async def test_concurrent_orders_get_distinct_ids(gateway: FakeGateway, make_broker: BrokerFactory) -> None:
     gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
-    orders = await asyncio.gather(*(broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=1,
-                                                             order_type=OrderType.LIMIT, limit_price=90.0))
-                                    for _ in range(40)))
-    ids = [o.order_id for o in orders]
+    broker = await make_broker(gateway, order_ack_timeout=5.0)
+    results = await asyncio.gather(*(broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=1,
+                                                              order_type=OrderType.LIMIT, limit_price=90.0))
+                                     for _ in range(40)), return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert failures == []
+    ids = [o.order_id for o in results if isinstance(o, Order)]
     assert len(set(ids)) == 40
     assert len(gateway.brokerage.orders.open_orders()) == 40
 

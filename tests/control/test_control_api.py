@@ -41,6 +41,7 @@ async def test_faults_are_injected_listed_and_stopped_over_http() -> None:
             await until(lambda: 2105 in me.codes(), what="2105 from a fault injected over HTTP")
             [listed] = (await http.get("/faults")).json()
             assert listed["id"] == fault_id and listed["active"] and listed["spec"]["farm"] == "hmds"
+            assert (await http.get(f"/faults/{fault_id}")).json() == listed
             [session] = (await http.get("/sessions")).json()
             assert session["farms_down"] == ["hmds"]
 
@@ -48,6 +49,7 @@ async def test_faults_are_injected_listed_and_stopped_over_http() -> None:
             await until(lambda: 2106 in me.codes()[greeting:], what="2106 after DELETE")
             assert (await http.get("/faults")).json() == []
             assert (await http.delete(f"/faults/{fault_id}")).status_code == 404
+            assert (await http.get(f"/faults/{fault_id}")).status_code == 404
             kinds = [e["kind"] for e in (await http.get("/events")).json()]
             assert "fault_started" in kinds and "fault_stopped" in kinds
 

@@ -84,6 +84,15 @@ async def test_garbage_breaks_the_client_stream_only(gateway: FakeGateway) -> No
     assert sent.client_id == 1 and sent.data["bytes"] == 64
 
 
+async def test_inbound_garbage_is_rejected_by_the_gateway(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as broken, connected(gateway, 2) as other:
+        gateway.faults.inject({"kind": "garbage", "client_id": 1, "bytes": 64, "direction": "in", "seed": 1})
+        await asyncio.wait_for(broken.disconnected.wait(), 2)  # the gateway dropped the connection
+        assert await answers(other.ib)
+    [closed] = [e for e in gateway.events.of_kind("session_closed") if e.client_id == 1]
+    assert "frame" in closed.data["reason"] and not closed.data["rst"]
+
+
 @pytest.mark.parametrize("rst", [False, True], ids=["FIN", "RST"])
 async def test_truncate_cuts_a_frame_then_closes(gateway: FakeGateway, rst: bool) -> None:
     client = await raw_ready(gateway, 1)

@@ -86,6 +86,7 @@ def test_judges(expectation: dict[str, Any], ok: bool, detail: str) -> None:
     assert judge(expectation) == (ok, detail)
 
 
-def test_recovery_time_counts_from_the_fault_end() -> None:
-    assert recovery_after(EVIDENCE, 2.0) == pytest.approx(1.1)
-    assert recovery_after(EVIDENCE, 0.5) == 0.0
+def test_recovery_counts_from_the_fault_end_or_from_leaving_ready() -> None:
+    assert recovery_after(EVIDENCE, 1.0, 2.0) == pytest.approx(1.1)   # left at 1.3, back at 3.1
+    assert recovery_after(EVIDENCE, 1.0, 1.0) == pytest.approx(1.8)   # an instant fault: from leaving ready
+    assert recovery_after(EVIDENCE, 3.5, 4.0) is None                 # never left ready after it (teardown ignored)
