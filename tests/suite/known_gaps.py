@@ -11,8 +11,6 @@ from __future__ import annotations
 BUILTIN: dict[str, str] = {
     "competing-session-10197": "broker defect: after 10197 ends, get_market_price stays unanswered "
                                "(no market data within 1.5 s of the competing session's end)",
-    "connectivity-lost-data-lost": "broker defect: the keepalive probe (reqCurrentTime) goes unanswered during "
-                                   "1100, so the broker reconnects before 1101 arrives (1 reconnect, wanted 0)",
     "garbage-on-the-wire": "broker defect: garbage on the socket does not make the broker reconnect "
                            "(0 reconnects, wanted 1..3)",
     "order-status-swallowed-during-1100": "broker defect: no reconciliation from executions after 1102, "
