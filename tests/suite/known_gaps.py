@@ -8,14 +8,7 @@ do at equal timings; they are the comparison's evidence.
 
 from __future__ import annotations
 
-BUILTIN: dict[str, str] = {
-    "competing-session-10197": "broker defect: after 10197 ends, get_market_price stays unanswered "
-                               "(no market data within 1.5 s of the competing session's end)",
-    "garbage-on-the-wire": "broker defect: garbage on the socket does not make the broker reconnect "
-                           "(0 reconnects, wanted 1..3)",
-    "order-status-swallowed-during-1100": "broker defect: no reconciliation from executions after 1102, "
-                                          "the order filled during 1100 stays SUBMITTED",
-}
+BUILTIN: dict[str, str] = {}
 
 WATCHDOG: dict[str, str] = {
     "accept-then-close-proxy": "Watchdog notices the dead socket only through its idle timeout "
