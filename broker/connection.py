@@ -15,6 +15,7 @@ from .events import EventBus
 from .metrics import BrokerMetrics
 from .probe import Keepalive
 from .settings import BrokerSettings
+from .stream_guard import StreamGuard
 from .supervision import BrokerState, StateMachine
 
 log = logging.getLogger("broker.connection")
@@ -81,6 +82,7 @@ class BuiltinSupervisor:
         self.keepalive = Keepalive(ib, events, settings.probe_interval, settings.probe_timeout,
                                    settings.probe_overdue, hooks.on_probe_overdue, hooks.on_probe_answered,
                                    self._on_probe_dead)
+        self.stream_guard = StreamGuard(ib, self._on_out_of_sync)
         self.client_id_in_use = False
         self._live = False
         self._lost = asyncio.Event()
@@ -98,6 +100,7 @@ class BuiltinSupervisor:
         task, self._task = self._task, None
         await cancel_for_sure(task, self._lost)
         await self.keepalive.close()
+        self.stream_guard.close()
         self.ib.disconnectedEvent -= self._on_disconnected
         was_live, self._live = self._live, False
         close_ib(self.ib)
@@ -121,6 +124,13 @@ class BuiltinSupervisor:
     def _on_probe_dead(self, silence: float) -> None:
         self.metrics.detection.observe(silence)
         self.drop(f"no data for {silence:.2f} s (probe unanswered within {self.settings.probe_timeout} s)")
+
+    def _on_out_of_sync(self, problem: str) -> None:
+        self.events.publish("stream_out_of_sync", problem=problem)
+        if self._live:
+            self.drop(f"inbound stream out of sync: {problem}")
+        else:  # during a connect: fail the attempt now (it is retried) instead of at its timeout
+            abort_socket(self.ib)
 
     async def _run(self) -> None:
         lost_at: float | None = None
@@ -164,6 +174,7 @@ class BuiltinSupervisor:
         """One connect attempt; the error text, or None when connected."""
         self._lost.clear()
         self._cause = ""
+        self.stream_guard.reset()
         try:
             await self._connect_or_closed()
         except asyncio.CancelledError:

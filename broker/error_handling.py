@@ -79,6 +79,7 @@ class IbErrorHandler:
     def _restored(self, code: int) -> None:
         self.session_down()
         self.broker.undegrade("1100", f"IB {code}: connectivity restored")
+        self.broker.reconcile_orders(f"IB {code}")
 
     def _on_restored_data_lost(self, req_id: int, code: int, message: str) -> None:
         self._restored(code)

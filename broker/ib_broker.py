@@ -17,7 +17,7 @@ import pandas as pd
 from ib_insync import IB, AccountValue, RequestError
 
 from .base import BaseBroker
-from .connection import BuiltinSupervisor, Controller, WatchdogSupervisor
+from .connection import BuiltinSupervisor, Controller, WatchdogSupervisor, cancel_for_sure
 from .error_handling import IbErrorHandler
 from .errors import BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderRejected, RequestFailed
 from .events import EventBus
@@ -60,6 +60,7 @@ class IBKRInsyncBroker(BaseBroker):
         self.account_stale = False
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None
+        self._reconciling: asyncio.Task[None] | None = None
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
@@ -95,6 +96,8 @@ class IBKRInsyncBroker(BaseBroker):
         self._closed = True
         await self.supervisor.stop()
         self.errors.close()
+        task, self._reconciling = self._reconciling, None
+        await cancel_for_sure(task)
         await self.market.close()
         self.book.close()
         self.ib.accountValueEvent -= self._on_account_value
@@ -126,16 +129,48 @@ class IBKRInsyncBroker(BaseBroker):
         self._session_lost = asyncio.get_running_loop().create_future()
         self._degraded.clear()
         self.book.session_started()
-        results = reconcile(self.ib, self.journal, self.book)
-        for name, count in results.items():
-            if count:
-                self.metrics.reconcile.labels(name).inc(count)
-        self.events.publish("reconcile", results=results)
+        self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
         self.account_stale = False
         if self.market.lines or self.market.bar_streams:
             self.market.resubscribe_all("reconnect")
 
+    def _reconciled(self, results: dict[str, int], cause: str) -> None:
+        for name, count in results.items():
+            if count:
+                self.metrics.reconcile.labels(name).inc(count)
+        self.events.publish("reconcile", results=results, cause=cause)
+
+    def reconcile_orders(self, cause: str) -> None:
+        """Reconcile on the live session (after 1101/1102): IB does not replay an orderStatus or
+        an execution it held or lost meanwhile, so ask for open orders, completed orders and
+        executions again. One at a time; a newer request replaces a running one."""
+        if self._reconciling is not None:
+            self._reconciling.cancel()
+        self._reconciling = asyncio.get_running_loop().create_task(self._reconcile_live(cause),
+                                                                   name="broker-reconcile")
+
+    async def _reconcile_live(self, cause: str) -> None:
+        try:
+            async with asyncio.timeout(self.settings.request_timeout):
+                open_trades = await self.ib.reqOpenOrdersAsync()
+                completed = await self.ib.reqCompletedOrdersAsync(False)
+                await self.ib.reqExecutionsAsync()  # after the orders, as ib_insync's own sync does
+        except (TimeoutError, ConnectionError, RequestError) as exc:
+            self.metrics.reconcile.labels("failed").inc()
+            self.events.publish("reconcile_failed", cause=cause, error=repr(exc))
+            return
+        finally:
+            if self._reconciling is asyncio.current_task():
+                self._reconciling = None
+        self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=[*completed, *open_trades]), cause)
+
+    def _stop_reconciling(self) -> None:
+        task, self._reconciling = self._reconciling, None
+        if task is not None:
+            task.cancel()
+
     def on_session_down(self, cause: str) -> None:
+        self._stop_reconciling()
         self.errors.session_down()
         self._degraded.clear()
         lost, self._session_lost = self._session_lost, None

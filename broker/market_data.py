@@ -3,6 +3,11 @@ reconnect or 1101, checked after 1102 and farm-OK notices, and degraded per farm
 
 A price is only answered from a stream that is live: a farm that is down, an IB refusal (10197,
 354) or a stream that never ticked raise MarketDataUnavailable instead of a stale number.
+
+IB never says when a pause such as 10197 (a competing live session) ends. What a client can see is
+ticks arriving again, so a line marked unavailable becomes available with its first tick decoded
+after the mark; meanwhile it is requested again every stream_check_timeout (IB answers 10197 again
+while the pause lasts, or streams the current quote once it is over).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from .events import EventBus
 
 log = logging.getLogger("broker.market_data")
 
+PAUSE_CODES = frozenset({10197})  # unavailable for a while, ended by IB without a notice
+
 
 @dataclass
 class MarketLine:
@@ -30,6 +37,11 @@ class MarketLine:
     updates: int = 0
     updated_at: float = 0.0
     unavailable: str | None = None
+    # where the mark fell in ib_insync's stream: the data chunk (wrapper.lastTime, a new object per
+    # chunk) and the ticks of this line already decoded in it, so a tick decoded before the mark in
+    # the same chunk does not count as the data coming back
+    marked_in: object = None
+    ticks_at_mark: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -138,9 +150,22 @@ class MarketData:
         now = asyncio.get_running_loop().time()
         for line in self.lines.values():
             if line.ticker in tickers:
+                if line.unavailable and self._ticked_since_mark(line):
+                    self._available_again(line)
                 line.updates += 1
                 line.updated_at = now
                 line.changed.set()
+
+    def _ticked_since_mark(self, line: MarketLine) -> bool:
+        if self.ib.wrapper.lastTime is not line.marked_in:
+            return True  # a later chunk: every tick of it came after the mark
+        return len(line.ticker.ticks) > line.ticks_at_mark
+
+    def _available_again(self, line: MarketLine) -> None:
+        log.info("market data for %s flows again after %s", line.symbol, line.unavailable)
+        self.events.publish("market_data_available", symbol=line.symbol, after=line.unavailable)
+        line.unavailable = None
+        line.marked_in = None
 
     # ----- bars -----------------------------------------------------------------------------------
 
@@ -193,18 +218,41 @@ class MarketData:
         for stream in self.bar_streams:
             self._rerequest_bars(stream, cause)
 
-    def _resubscribe(self, symbol: str, line: MarketLine, cause: str) -> None:
+    def _resubscribe(self, symbol: str, line: MarketLine, cause: str, still_unavailable: bool = False) -> None:
+        """Cancel and request the line again. ``still_unavailable`` keeps the old mark (the ticker
+        object is the same, with its last values) until a tick of the new request arrives."""
         if self.ib.isConnected() and line.ticker in self.ib.wrapper.ticker2ReqId["mktData"]:
             self.ib.cancelMktData(line.contract)
         self._subscribe(symbol, line.contract)
+        if still_unavailable:
+            self._mark(self.lines[symbol], line.unavailable or "requested again")
         self.events.publish("resubscribed", symbol=symbol, stream="market", cause=cause)
+
+    def _mark(self, line: MarketLine, reason: str) -> None:
+        ticker = line.ticker
+        line.unavailable = reason
+        line.marked_in = self.ib.wrapper.lastTime
+        line.ticks_at_mark = len(ticker.ticks) if ticker in self.ib.wrapper.pendingTickers else 0
+        line.changed.set()
 
     def mark_unavailable(self, req_id: int, code: int, message: str) -> None:
         for line in self.lines.values():
             if line.req_id == req_id:
-                line.unavailable = f"IB {code}: {message}"
-                line.changed.set()
+                paused = line.unavailable is not None
+                self._mark(line, f"IB {code}: {message}")
                 self.events.publish("market_data_unavailable", symbol=line.symbol, code=code, message=message)
+                if code in PAUSE_CODES and not paused:
+                    self._spawn(self._rerequest_while_unavailable(line.symbol, f"IB {code}"))
+
+    async def _rerequest_while_unavailable(self, symbol: str, cause: str) -> None:
+        """Bounded by the pause: ends when the data flows again, the line goes or the socket does."""
+        while True:
+            await asyncio.sleep(self.stream_check_timeout)
+            line = self.lines.get(symbol)
+            if line is None or not line.unavailable or not self.ib.isConnected():
+                return
+            self._resubscribe(symbol, line, f"{cause}: still unavailable after {self.stream_check_timeout} s",
+                              still_unavailable=True)
 
     def farm_down(self, farm: str) -> None:
         self.farms_down.add(farm)

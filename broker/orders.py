@@ -45,9 +45,31 @@ def ib_order_for(order: Order, order_id: int) -> IbOrder:
     return ib_order
 
 
+def filled_of(trade: Trade) -> float:
+    """IB's filled quantity, or the executions' when more arrived (their orderStatus was lost)."""
+    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills))
+
+
+def settled_status(status: OrderStatus, filled: float, quantity: float) -> OrderStatus:
+    """A status corrected by the executions, which are the truth when a status message was lost:
+    executions covering the quantity mean FILLED, some mean at least PARTIALLY_FILLED."""
+    if quantity > 0 and filled >= quantity:
+        return OrderStatus.FILLED
+    if filled > 0 and not status.is_terminal:
+        return OrderStatus.PARTIALLY_FILLED
+    return status
+
+
 def status_of(trade: Trade) -> OrderStatus:
-    s = trade.orderStatus
-    return OrderStatus.from_ib(s.status, s.filled, s.remaining)
+    s, filled = trade.orderStatus, filled_of(trade)
+    return settled_status(OrderStatus.from_ib(s.status, filled, s.remaining), filled, trade.order.totalQuantity)
+
+
+def avg_price_of(trade: Trade) -> float | None:
+    if trade.orderStatus.avgFillPrice:
+        return trade.orderStatus.avgFillPrice
+    shares = sum(f.execution.shares for f in trade.fills)
+    return sum(f.execution.shares * f.execution.price for f in trade.fills) / shares if shares else None
 
 
 def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
@@ -93,7 +115,7 @@ class OrderBook:
         if record is None:
             return
         status = status_of(trade)
-        acked = trade.orderStatus.status not in UNACKED
+        acked = trade.orderStatus.status not in UNACKED or bool(trade.fills)
         if status == OrderStatus.CANCELLED and (reason := rejection_of(trade)) and not trade.fills:
             status = OrderStatus.REJECTED
             detail = f"IB {reason[1]}: {reason[0]}"
@@ -101,9 +123,8 @@ class OrderBook:
             detail = trade.orderStatus.status
         self.journal.update_order(key, status.value, detail=detail, current=record,
                                   order_id=trade.order.orderId or None,
-                                  perm_id=trade.order.permId or None, filled=trade.orderStatus.filled,
-                                  avg_fill_price=trade.orderStatus.avgFillPrice or None,
-                                  acknowledged=True if acked else None)
+                                  perm_id=trade.order.permId or None, filled=filled_of(trade),
+                                  avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None)
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
 
@@ -119,7 +140,7 @@ class OrderBook:
     def _on_fill(self, trade: Trade, fill: Fill) -> None:
         self.record_fill(fill, trade.order.orderRef or None)
         if trade.order.orderRef:
-            self._signal(trade.order.orderRef)
+            self._on_status(trade)  # the executions may settle a status whose message was lost
 
     def record_fill(self, fill: Fill, key: str | None) -> bool:
         ex = fill.execution

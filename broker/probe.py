@@ -1,9 +1,11 @@
-"""Silent-stall detection: any inbound byte proves the link; silence for probe_interval sends a
-reqCurrentTime probe, an answer overdue degrades, no byte within probe_timeout declares it dead.
+"""Silent-stall detection: any inbound message proves the link; silence for probe_interval sends a
+reqCurrentTime probe, an answer overdue degrades, no message within probe_timeout declares it dead.
 
-It watches ib_insync's socket directly (Connection.hasData), so it works whether the gateway is
-silent with the socket open or the peer vanished and the socket is half-open: both look the same
-from here, nothing arrives. Sending never blocks on a dead peer (the kernel buffers it).
+It watches ib_insync's socket directly (Connection.hasData, after ib_insync has decoded the
+chunk), so it works whether the gateway is silent with the socket open or the peer vanished and
+the socket is half-open: both look the same from here, nothing arrives. Progress is counted in
+decoded messages, not bytes: bytes that never complete a frame (a stream out of sync) are silence.
+Sending never blocks on a dead peer (the kernel buffers it).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Keepalive:
         self.on_answered = on_answered
         self.on_dead = on_dead
         self.last_rx = 0.0
+        self._decoded = 0
         self.suspended = False  # during IB 1100 silence is expected; the grace timer escalates instead
         self._arrived = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -44,8 +47,11 @@ class Keepalive:
         return asyncio.get_running_loop().time()
 
     def _on_data(self, data: bytes) -> None:
-        self.last_rx = self._now()
-        self._arrived.set()
+        decoded = self.ib.client._numMsgRecv  # ib_insync's count of decoded messages (reset per connect)
+        if decoded != self._decoded:
+            self._decoded = decoded
+            self.last_rx = self._now()
+            self._arrived.set()
 
     def start(self) -> None:
         self.stop()

@@ -1,14 +1,17 @@
-"""Reconcile the journal with what the gateway reports after a (re)connect: open orders, completed
-orders and executions (ib_insync's startup sync has just loaded them), matched by orderRef and
-permId. Runs at startup and after every reconnect; the counts go to events and metrics."""
+"""Reconcile the journal with what the gateway reports: open orders, completed orders and
+executions, matched by orderRef and permId. Runs after every (re)connect (ib_insync's startup
+sync has just loaded them) and after 1101/1102 on a live session (the broker asks for them again:
+a status held or lost while IB was away is not replayed); the counts go to events and metrics."""
 
 from __future__ import annotations
+
+from typing import Iterable
 
 from ib_insync import IB, Trade
 
 from .journal import Journal, OrderRecord
 from .models import OrderStatus
-from .orders import UNACKED, OrderBook, status_of
+from .orders import UNACKED, OrderBook, avg_price_of, filled_of, settled_status, status_of
 
 OPEN_STATUSES = [s.value for s in OrderStatus if not s.is_terminal]
 
@@ -24,10 +27,14 @@ def _match(record: OrderRecord, trades: list[Trade]) -> Trade | None:
     return None
 
 
-def reconcile(ib: IB, journal: Journal, book: OrderBook) -> dict[str, int]:
+def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] = ()) -> dict[str, int]:
     """Bring every unfinished journal order and every fill up to the gateway's truth.
 
+    ``fresh``: trades just answered by the gateway (completed orders first), preferred to
+    ib_insync's cache, which keeps a live order's last status when a completed order arrives.
+
     - found at the gateway: adopt its ids, status and fill (an interrupted send is found, never resent)
+    - executions covering the quantity: FILLED, even when no status said so (a status was lost)
     - never acknowledged and not found: NOT_SENT (recorded, never dropped silently)
     - acknowledged before but not found: left as is and counted ``missing`` for an operator
     - every execution not yet journaled: recorded (fills while the broker was away)
@@ -39,17 +46,20 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook) -> dict[str, int]:
         key = ex.orderRef or keys_by_perm.get(ex.permId)
         if book.record_fill(fill, key):
             results["fills_recorded"] += 1
-    trades = [t for t in ib.trades() if t.orderStatus.status not in UNACKED]
+    trades = [t for t in [*fresh, *ib.trades()] if t.orderStatus.status not in UNACKED]
     for record in journal.orders(OPEN_STATUSES):
         trade = _match(record, trades)
+        journaled = sum(f.quantity for f in journal.fills(record.key))
         if trade is not None:
-            status = status_of(trade)
+            filled = max(filled_of(trade), journaled)
+            status = settled_status(status_of(trade), filled, record.quantity)
             journal.update_order(record.key, status.value, detail="reconcile",
                                  order_id=trade.order.orderId or None, perm_id=trade.order.permId or None,
-                                 filled=max(trade.orderStatus.filled,
-                                            sum(f.quantity for f in journal.fills(record.key))),
-                                 acknowledged=True,
-                                 avg_fill_price=trade.orderStatus.avgFillPrice or None)
+                                 filled=filled, acknowledged=True, avg_fill_price=avg_price_of(trade))
+            results["matched"] += 1
+        elif journaled >= record.quantity:
+            journal.update_order(record.key, OrderStatus.FILLED.value, filled=journaled, acknowledged=True,
+                                 detail="reconcile: executions cover the quantity")
             results["matched"] += 1
         elif not record.acknowledged:
             journal.update_order(record.key, OrderStatus.NOT_SENT.value,
