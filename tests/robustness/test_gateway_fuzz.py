@@ -26,7 +26,7 @@ from .gateway_thread import BlockingClient, GatewayThread
 
 settings.register_profile("fuzz-ci", max_examples=120, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("fuzz-full", max_examples=1200, deadline=None,
+settings.register_profile("fuzz-full", max_examples=1600, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 PROFILE = os.environ.get("IB_HARNESS_FUZZ_PROFILE", "fuzz-ci")
 MIN_FRAMES = {"fuzz-ci": 1_000, "fuzz-full": 10_000}
