@@ -60,6 +60,11 @@ class Timing:
     watchdog_s: list[float]
 
 
+def settle(future: "asyncio.Future[Any]", value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
 def median_us(samples: list[float]) -> float:
     return statistics.median(samples) * 1e6
 
@@ -154,8 +159,8 @@ async def _watchdog_detection(kind: str, app_timeout: float, probe_timeout: floa
         loop = asyncio.get_running_loop()
         connected: asyncio.Future[None] = loop.create_future()
         hard: asyncio.Future[float] = loop.create_future()
-        watchdog.startedEvent += lambda _w: connected.done() or connected.set_result(None)
-        watchdog.hardTimeoutEvent += lambda _w: hard.done() or hard.set_result(time.perf_counter())
+        watchdog.startedEvent += lambda _w: settle(connected, None)
+        watchdog.hardTimeoutEvent += lambda _w: settle(hard, time.perf_counter())
         runner = watchdog.start()
         await asyncio.wait_for(connected, 10)
         await asyncio.sleep(0.2)
@@ -186,8 +191,7 @@ async def outage_recovery(repeats: int = 3) -> list[tuple[float, float]]:
             await asyncio.sleep(OUTAGE_S)
             loop = asyncio.get_running_loop()
             ready: asyncio.Future[float] = loop.create_future()
-            broker.events.subscribe(lambda e: e.kind == "reconnected" and not ready.done()
-                                    and ready.set_result(time.perf_counter()))
+            broker.events.subscribe(lambda e: settle(ready, time.perf_counter()) if e.kind == "reconnected" else None)
             step = broker.supervisor.backoff.ceiling()  # type: ignore[union-attr]
             back = time.perf_counter()
             down.stop()
@@ -232,10 +236,13 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
     order = next(c for c in costs if c.name.startswith("place_order"))
     lines += [
         "",
-        f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x). The",
-        "  broker's round trip also commits the journal intent (SQLite WAL) before the send, runs the risk",
-        "  checks and records the acknowledgement.",
-        "- The two cached reads are microseconds either way; the broker's cost there is the ready check",
+        f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x,"
+        f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip",
+        "  also commits the intent to the SQLite journal before the send and the acknowledgement after it",
+        "  (two WAL commits, about 50 us each here), runs the risk checks, and answers a typed Order read",
+        "  back from the journal; the gateway runs in the same process and loop, so its work is in both",
+        "  columns. This target is not met: the journal writes alone exceed 0.2x of the raw round trip.",
+        "- The two cached reads cost microseconds either way; the broker's cost there is the ready check",
         "  and building typed models (positions) on top of ib_insync's own cache read.",
         "",
         f"### Detection of a dead link (probe_interval {PROBE_INTERVAL:g} s, probe_timeout {PROBE_TIMEOUT:g} s)",
