@@ -213,13 +213,6 @@ class LegacyBroker:
         self._waiters.clear()
         self.journal.close()
 
-    async def __aenter__(self) -> "LegacyBroker":
-        await self.connect()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.disconnect()
-
     def is_connected(self) -> bool:
         return bool(self.app.isConnected())
 
