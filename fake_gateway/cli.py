@@ -12,8 +12,18 @@ import sys
 from pydantic import ValidationError
 
 from .config import ConfigError, GatewayConfig
-from .control import ControlServer
 from .server import FakeGateway
+
+
+def port_number(text: str) -> int:
+    """A TCP port (0 picks a free one); argparse names the option when this raises."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0..65535")
+    return port
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -28,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="comma-separated IPs or networks allowed to connect; others are dropped")
     parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
-    parser.add_argument("--control-port", type=int, default=None,
+    parser.add_argument("--control-port", type=port_number, default=None,
                         help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one")
     parser.add_argument("--control-host", default="127.0.0.1", help="address of the control API (default: loopback only)")
     parser.add_argument("--log-level", default="INFO", help="logging level")
@@ -59,6 +69,8 @@ async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_
     async with FakeGateway(config) as gateway, contextlib.AsyncExitStack() as stack:
         print(f"fake gateway listening on {gateway.host}:{gateway.port}", flush=True)
         if control_port is not None:
+            from .control import ControlServer  # FastAPI is loaded only when the API is asked for
+
             control = await stack.enter_async_context(ControlServer(gateway, control_host, control_port))
             print(f"control api listening on {control.host}:{control.port}", flush=True)
         await stop.wait()

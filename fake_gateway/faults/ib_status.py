@@ -34,14 +34,18 @@ class StatusFault(Fault):
     managedAccounts and nextValidId first).
     """
 
+    waiting = 0  # applies deferred until a greeting has gone out
+
     def attach(self, session: "Session") -> None:
         if session.phase == "ready":
             self.apply(session)
         else:
+            self.waiting += 1
             asyncio.get_running_loop().call_soon(self._apply_when_ready, session)
 
     def _apply_when_ready(self, session: "Session") -> None:
-        if session.phase == "ready" and self.handle is not None and self.handle.active:
+        self.waiting -= 1
+        if session.phase == "ready" and self.handle is not None and self.handle.stopped_at is None:
             self.apply(session)
 
     def apply(self, session: "Session") -> None:
@@ -54,7 +58,10 @@ class OneShot(StatusFault):
 
     def start(self) -> None:
         if self.spec is None or self.spec.duration is None:
-            self.finish()
+            if self.waiting:  # fired by a client's connect: its notice follows the greeting first
+                asyncio.get_running_loop().call_soon(self.finish)
+            else:
+                self.finish()
 
     def stop_others(self, kinds: tuple[str, ...], farm: str | None = None) -> None:
         """End the active faults this one answers (same target or narrower): a farm_up ends the
@@ -137,6 +144,7 @@ class ConnectivityRestored(OneShot):
         status.connectivity_restored(session, self.spec.data_lost)
 
     def start(self) -> None:
+        # Already applied (attach runs before start), so the ended faults find nothing to restore.
         self.stop_others(("connectivity_lost",))
         super().start()
 
@@ -196,15 +204,13 @@ class ClientIdInUse(Fault):
     """The next connect of the client id (any id without ``client_id``) gets 326 and is closed."""
 
     spec: ClientIdInUseSpec
-
-    def start(self) -> None:
-        self.remaining = self.spec.count
+    refused = 0
 
     def on_claim(self, session: "Session", client_id: int) -> bool:
         if self.client_id is not None and client_id != self.client_id:
             return True
-        self.remaining -= 1
-        if self.remaining <= 0:
+        self.refused += 1
+        if self.refused >= self.spec.count:
             self.finish()
         return False
 

@@ -13,12 +13,13 @@ import pytest
 from fake_gateway import FakeGateway
 from fake_gateway.control import ControlServer
 from fake_gateway.raw_client import RawTwsClient
-from tests.faults.status_clients import AAPL, codes, errors_of, insync
+from tests.faults.clients import connected
+from tests.faults.status_clients import AAPL
 from tests.waiting import until
 
 
 async def test_health_sessions_and_events_describe_the_gateway() -> None:
-    async with FakeGateway() as gw, ControlServer(gw) as control, insync(gw, 3):
+    async with FakeGateway() as gw, ControlServer(gw) as control, connected(gw, 3):
         assert control.host == "127.0.0.1" and control.port > 0
         async with httpx.AsyncClient(base_url=control.url) as http:
             health = (await http.get("/health")).json()
@@ -32,20 +33,20 @@ async def test_health_sessions_and_events_describe_the_gateway() -> None:
 
 
 async def test_faults_are_injected_listed_and_stopped_over_http() -> None:
-    async with FakeGateway() as gw, ControlServer(gw) as control, insync(gw, 1) as ib:
-        errors = errors_of(ib)
+    async with FakeGateway() as gw, ControlServer(gw) as control, connected(gw, 1) as me:
+        greeting = len(me.errors)
         async with httpx.AsyncClient(base_url=control.url) as http:
             created = await http.post("/faults", json={"kind": "farm_down", "farm": "hmds", "client_id": 1})
             assert created.status_code == 201
             fault_id = created.json()["id"]
-            await until(lambda: 2105 in codes(errors), what="2105 from a fault injected over HTTP")
+            await until(lambda: 2105 in me.codes(), what="2105 from a fault injected over HTTP")
             [listed] = (await http.get("/faults")).json()
             assert listed["id"] == fault_id and listed["active"] and listed["spec"]["farm"] == "hmds"
             [session] = (await http.get("/sessions")).json()
             assert session["farms_down"] == ["hmds"]
 
             assert (await http.delete(f"/faults/{fault_id}")).status_code == 204
-            await until(lambda: 2106 in codes(errors), what="2106 after DELETE")
+            await until(lambda: 2106 in me.codes()[greeting:], what="2106 after DELETE")
             assert (await http.get("/faults")).json() == []
             assert (await http.delete(f"/faults/{fault_id}")).status_code == 404
             kinds = [e["kind"] for e in (await http.get("/events")).json()]
@@ -82,18 +83,34 @@ async def test_market_pins_a_price_and_rejects_unknown_symbols_and_bad_bodies() 
 
 
 async def test_restart_drops_sessions_and_keeps_the_port_with_an_optional_down_window() -> None:
-    async with FakeGateway() as gw, ControlServer(gw) as control, insync(gw, 1) as ib:
+    async with FakeGateway() as gw, ControlServer(gw) as control, connected(gw, 1) as me:
         port = gw.port
         async with httpx.AsyncClient(base_url=control.url) as http:
             answer = await http.post("/restart", json={"down_seconds": 0.1})
             assert answer.status_code == 200 and answer.json()["port"] == port
-            await until(lambda: not ib.isConnected(), what="the client to see the restart")
+            await asyncio.wait_for(me.disconnected.wait(), 2)  # the client saw the restart
             assert (await http.post("/restart")).status_code == 200
             assert (await http.post("/restart", json={"down_seconds": -1})).status_code == 422
             restarts = [e for e in (await http.get("/events")).json() if e["kind"] == "restart"]
             assert [e["data"]["down_seconds"] for e in restarts] == [0.1, 0.0]
-        async with insync(gw, 1) as again:
-            assert again.isConnected() and gw.port == port
+        async with connected(gw, 1) as again:
+            assert again.ib.isConnected() and gw.port == port
+
+
+async def test_after_a_token_expiry_the_control_api_starts_the_gateway_again() -> None:
+    async with FakeGateway() as gw, ControlServer(gw) as control, connected(gw, 1) as me:
+        async with httpx.AsyncClient(base_url=control.url) as http:
+            created = await http.post("/faults", json={"kind": "token_expiry"})
+            assert created.status_code == 201
+            await asyncio.wait_for(me.disconnected.wait(), 2)
+            assert (await http.get("/health")).json()["listening"] is False
+            with pytest.raises(ConnectionRefusedError):
+                await RawTwsClient.connect(gw.host, gw.port)
+            assert (await http.post("/restart")).status_code == 200
+            assert (await http.get("/health")).json()["listening"] is True
+            assert (await http.get("/faults")).json() == []  # listening again ended the fault
+        async with connected(gw, 1) as again:
+            assert again.ib.isConnected()
 
 
 async def test_the_control_server_closes_twice_and_frees_its_port() -> None:
@@ -144,3 +161,17 @@ async def test_standalone_gateway_prints_both_lines_and_serves_the_control_api()
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--control-port", "70000"], "argument --control-port: port 70000 is outside 0..65535"),
+    (["--control-port", "http"], "argument --control-port: not a port number: 'http'"),
+    (["--control-host", "192.0.2.1"], "cannot listen"),  # an address that is not this machine's
+])
+async def test_a_control_api_that_cannot_listen_exits_2_with_the_reason(args: list[str], message: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fake_gateway", "--port", "0", "--control-port", "0", *args, "--log-level", "WARNING",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 2 and message in err.decode()

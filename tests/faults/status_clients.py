@@ -1,4 +1,4 @@
-"""Real ib_insync clients for the IB status fault tests, and a barrier that proves a negative.
+"""Helpers of the IB status fault tests, and a barrier that proves a negative.
 
 To show that a tick did NOT reach a client, the test sends that client a marker notice (an
 ``ib_error`` fault) after the price change: the gateway writes frames in order on one socket, so
@@ -8,50 +8,29 @@ once the marker has arrived, any tick sent before it would have arrived too.
 from __future__ import annotations
 
 import itertools
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
-from ib_insync import IB, Stock
+from ib_insync import Stock
 
 from fake_gateway import FakeGateway
+from tests.faults.clients import Observed
 from tests.waiting import until
 
 AAPL = 265598
 ACCOUNT = "DU1234567"
-MARKER_CODE = 2107  # a harmless farm-status warning; ib_insync only logs it
+MARKER_CODE = 2107  # a harmless farm-status warning; the clients only log it
 _markers = itertools.count(1)
-
-
-@asynccontextmanager
-async def insync(gateway: FakeGateway, client_id: int = 1) -> AsyncIterator[IB]:
-    ib = IB()
-    await ib.connectAsync(gateway.host, gateway.port, clientId=client_id, timeout=4)
-    try:
-        yield ib
-    finally:
-        ib.disconnect()
-
-
-def errors_of(ib: Any) -> list[tuple[int, int, str]]:
-    """Every (reqId, code, text) the client's errorEvent reports from now on."""
-    seen: list[tuple[int, int, str]] = []
-    ib.errorEvent += lambda req_id, code, text, *rest: seen.append((req_id, code, text))
-    return seen
-
-
-def codes(errors: list[tuple[int, int, str]]) -> list[int]:
-    return [code for _, code, _ in errors]
 
 
 def aapl() -> Stock:
     return Stock("AAPL", "SMART", "USD")
 
 
-async def barrier(gateway: FakeGateway, errors: list[tuple[int, int, str]], client_id: int) -> None:
+async def barrier(gateway: FakeGateway, client: Observed, client_id: int) -> None:
     """Return once everything the gateway wrote to ``client_id`` so far has reached the client."""
     text = f"barrier {next(_markers)}"
     gateway.faults.inject({"kind": "ib_error", "client_id": client_id, "code": MARKER_CODE, "text": text})
-    await until(lambda: (-1, MARKER_CODE, text) in errors, what=f"the marker {text!r}")
+    await until(lambda: (-1, MARKER_CODE, text) in client.errors, what=f"the marker {text!r}")
 
 
 def session_of(gateway: FakeGateway, client_id: int) -> Any:

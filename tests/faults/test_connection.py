@@ -129,7 +129,7 @@ async def test_accept_then_close(gateway: FakeGateway, rst: bool) -> None:
     await client.close()
     ib = LIBRARIES["ib_insync"].IB()
     with pytest.raises((ConnectionError, asyncio.TimeoutError)):
-        await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=1)
+        await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=0.5)
     ib.disconnect()
     handle.stop()
     async with connected(gateway, 1) as back:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import math
 
-import ib_async
 import pytest
 
 from fake_gateway import AccountConfig, FakeGateway
 from fake_gateway.session.client_state import client_state
-from tests.faults.status_clients import AAPL, ACCOUNT, aapl, barrier, codes, errors_of, insync, session_of
+from tests.faults.clients import connected
+from tests.faults.status_clients import AAPL, ACCOUNT, aapl, barrier, session_of
 from tests.waiting import until
 
 ACCOUNTS = [AccountConfig(account_id=ACCOUNT, positions={"AAPL": 100})]
@@ -32,21 +32,20 @@ def market_price(ib: object) -> float:
 
 
 async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes() -> None:
-    async with world() as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        market = gw.brokerage.market
-        errors, other_errors = errors_of(ib), errors_of(other)
+    async with world() as gw, connected(gw, 1) as me, connected(gw, 2) as you:
+        market, ib, other = gw.brokerage.market, me.ib, you.ib
         ticker, other_ticker = ib.reqMktData(aapl()), other.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid) and not math.isnan(other_ticker.bid), what="first ticks")
 
         lost = gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
-        await until(lambda: 1100 in codes(errors), what="1100")
-        assert (-1, 1100, "Connectivity between IB and Trader Workstation has been lost.") in errors
-        assert {2103, 2105, 2157} <= set(codes(errors))
-        assert ib.isConnected() and session_of(gw, 1).phase == "ready"  # the socket stays up
+        await until(lambda: 1100 in me.codes(), what="1100")
+        assert (-1, 1100, "Connectivity between IB and Trader Workstation has been lost.") in me.errors
+        assert {2103, 2105, 2157} <= set(me.codes())
+        assert ib.isConnected() and not me.disconnected.is_set()  # the socket stays up
 
         market.set_quote(AAPL, 190.10, 190.12, last=190.11)
         await until(lambda: other_ticker.bid == 190.10 and market_price(other) == 190.11, what="the other client's tick")
-        await barrier(gw, errors, 1)
+        await barrier(gw, me, 1)
         assert ticker.bid != 190.10 and market_price(ib) != 190.11  # ticks and portfolio stopped
 
         held = asyncio.ensure_future(ib.reqCurrentTimeAsync())
@@ -55,33 +54,33 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
         assert len(client_state(session_of(gw, 1)).held_requests) == 1
 
         gw.faults.inject({"kind": "connectivity_restored", "client_id": 1, "data_lost": False})
-        await until(lambda: 1102 in codes(errors), what="1102")
-        assert (-1, 1102, "Connectivity between IB and Trader Workstation has been restored - data maintained.") in errors
+        await until(lambda: 1102 in me.codes(), what="1102")
+        assert (-1, 1102, "Connectivity between IB and Trader Workstation has been restored - data maintained.") in me.errors
         assert (await asyncio.wait_for(held, 2)).year >= 2024  # the held request is answered
         await until(lambda: ticker.bid == 190.10, what="the stream to resume with what changed")
-        assert {2104, 2106, 2158} <= set(codes(errors[codes(errors).index(1102):]))
+        assert {2104, 2106, 2158} <= set(me.codes()[me.codes().index(1102):])
         market.set_quote(AAPL, 190.20, 190.22, last=190.21)
         await until(lambda: ticker.bid == 190.20 and market_price(ib) == 190.21, what="live ticks and portfolio")
         assert not lost.active  # connectivity_restored ended the connectivity_lost fault
-        assert not {1100, 1101, 1102} & set(codes(other_errors))
+        assert not {1100, 1101, 1102} & set(you.codes())
 
 
 async def test_1101_drops_every_market_data_line_until_requested_again() -> None:
-    async with world() as gw, insync(gw, 1) as ib:
-        market = gw.brokerage.market
-        errors = errors_of(ib)
+    async with world() as gw, connected(gw, 1) as me:
+        market, ib = gw.brokerage.market, me.ib
         ticker = ib.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid), what="first ticks")
         gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
-        await until(lambda: 1100 in codes(errors), what="1100")
+        await until(lambda: 1100 in me.codes(), what="1100")
         gw.faults.inject({"kind": "connectivity_restored", "data_lost": True})
-        await until(lambda: 1101 in codes(errors), what="1101")
-        assert (-1, 1101, "Connectivity between IB and Trader Workstation has been restored - data lost.") in errors
+        await until(lambda: 1101 in me.codes(), what="1101")
+        assert (-1, 1101, "Connectivity between IB and Trader Workstation has been restored - data lost.") in me.errors
         session = session_of(gw, 1)
         assert not session.subscribed("mkt_data") and not session.subscribed("account_updates")
+        assert 1102 not in me.codes() and not gw.faults.handles()  # the loss ended with the 1101 only
 
         market.set_quote(AAPL, 191.10, 191.12, last=191.11)
-        await barrier(gw, errors, 1)
+        await barrier(gw, me, 1)
         assert ticker.bid != 191.10 and market_price(ib) != 191.11  # nothing comes back by itself
 
         ib.cancelMktData(ticker.contract)
@@ -92,27 +91,21 @@ async def test_1101_drops_every_market_data_line_until_requested_again() -> None
 
 
 async def test_a_duration_ends_the_loss_with_1102() -> None:
-    async with world() as gw, insync(gw, 1) as ib:
-        errors = errors_of(ib)
+    async with world() as gw, connected(gw, 1) as me:
         handle = gw.faults.inject({"kind": "connectivity_lost", "duration": 0.2})
-        await until(lambda: 1102 in codes(errors), what="1102 when the duration ends")
-        assert codes(errors).index(1100) < codes(errors).index(1102) and not handle.active
-        assert (await ib.reqCurrentTimeAsync()).year >= 2024
+        await until(lambda: 1102 in me.codes(), what="1102 when the duration ends")
+        assert me.codes().index(1100) < me.codes().index(1102) and not handle.active
+        assert (await me.ib.reqCurrentTimeAsync()).year >= 2024
 
 
 async def test_ib_async_sees_the_same_loss_and_recovery_when_the_fault_is_stopped() -> None:
-    async with world() as gw:
-        ib = ib_async.IB()
-        errors = errors_of(ib)
-        await ib.connectAsync(gw.host, gw.port, clientId=3, timeout=4)
-        try:
-            handle = gw.faults.inject({"kind": "connectivity_lost", "client_id": 3})
-            await until(lambda: 1100 in codes(errors), what="1100 in ib_async")
-            held = asyncio.ensure_future(ib.reqCurrentTimeAsync())
-            with pytest.raises(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(held), 0.3)
-            handle.stop()
-            await until(lambda: 1102 in codes(errors), what="1102 when the fault is stopped")
-            assert (await asyncio.wait_for(held, 2)).year >= 2024 and ib.isConnected()
-        finally:
-            ib.disconnect()
+    async with world() as gw, connected(gw, 3, "ib_async") as me:
+        handle = gw.faults.inject({"kind": "connectivity_lost", "client_id": 3})
+        await until(lambda: 1100 in me.codes(), what="1100 in ib_async")
+        held = asyncio.ensure_future(me.ib.reqCurrentTimeAsync())
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(held), 0.3)
+        handle.stop()
+        await until(lambda: 1102 in me.codes(), what="1102 when the fault is stopped")
+        assert (await asyncio.wait_for(held, 2)).year >= 2024 and me.ib.isConnected()
+        assert not me.disconnected.is_set()

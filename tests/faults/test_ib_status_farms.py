@@ -14,91 +14,91 @@ from ib_insync import Stock
 
 from fake_gateway import FakeGateway
 from fake_gateway.faults import FaultSpecError, parse_fault_spec
-from tests.faults.status_clients import AAPL, aapl, barrier, codes, errors_of, insync, session_of
+from tests.faults.clients import connected
+from tests.faults.status_clients import AAPL, aapl, barrier, session_of
 from tests.waiting import until
 
 
 async def test_market_farm_down_pauses_ticks_and_farm_up_resumes_them() -> None:
-    async with FakeGateway(market_ticker=False) as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        market = gw.brokerage.market
-        errors, other_errors = errors_of(ib), errors_of(other)
+    async with FakeGateway(market_ticker=False) as gw, connected(gw, 1) as me, connected(gw, 2) as you:
+        market, ib, other = gw.brokerage.market, me.ib, you.ib
         ticker, other_ticker = ib.reqMktData(aapl()), other.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid) and not math.isnan(other_ticker.bid), what="first ticks")
+        greeting = len(me.errors)
         gw.faults.inject({"kind": "farm_down", "farm": "market", "client_id": 1})
-        await until(lambda: 2103 in codes(errors), what="2103")
-        assert (-1, 2103, "Market data farm connection is broken:usfarm") in errors
+        await until(lambda: 2103 in me.codes(), what="2103")
+        assert (-1, 2103, "Market data farm connection is broken:usfarm") in me.errors
 
         market.set_quote(AAPL, 190.10, 190.12, last=190.11)
         await until(lambda: other_ticker.bid == 190.10, what="the other client's tick")
-        await barrier(gw, errors, 1)
+        await barrier(gw, me, 1)
         assert ticker.bid != 190.10
 
         gw.faults.inject({"kind": "farm_up", "farm": "market", "client_id": 1})
         await until(lambda: ticker.bid == 190.10, what="ticks after 2104")
-        assert (-1, 2104, "Market data farm connection is OK:usfarm") in errors
+        assert (-1, 2104, "Market data farm connection is OK:usfarm") in me.errors[greeting:]
         assert not gw.faults.handles()  # farm_up ended the farm_down
         market.set_quote(AAPL, 190.20, 190.22)
         await until(lambda: ticker.bid == 190.20, what="live ticks")
-        assert not {2103, 2104} & set(codes(other_errors))
+        assert 2103 not in you.codes()
 
 
 async def test_hmds_down_ends_keep_up_to_date_bars_with_10182_for_good() -> None:
-    async with FakeGateway(market_ticker=False) as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        market = gw.brokerage.market
-        errors = errors_of(ib)
+    async with FakeGateway(market_ticker=False) as gw, connected(gw, 1) as me, connected(gw, 2) as you:
+        market, ib, other = gw.brokerage.market, me.ib, you.ib
         bars = await ib.reqHistoricalDataAsync(aapl(), "", "3600 S", "1 min", "MIDPOINT", False, keepUpToDate=True)
         other_bars = await other.reqHistoricalDataAsync(aapl(), "", "3600 S", "1 min", "MIDPOINT", False, keepUpToDate=True)
         market.pin(AAPL, 195.0)
         await until(lambda: bars[-1].close == 195.0 and other_bars[-1].close == 195.0, what="live bars")
 
         async with gw.fault({"kind": "farm_down", "farm": "hmds", "client_id": 1}):
-            await until(lambda: 10182 in codes(errors), what="10182")
-            assert (bars.reqId, 10182, "Failed to request live updates (disconnected).") in errors
-            assert (-1, 2105, "HMDS data farm connection is broken:ushmds") in errors
+            await until(lambda: 10182 in me.codes(), what="10182")
+            assert (bars.reqId, 10182, "Failed to request live updates (disconnected).") in me.errors
+            assert (-1, 2105, "HMDS data farm connection is broken:ushmds") in me.errors
             assert not session_of(gw, 1).subscribed("historical_updates")
-        await until(lambda: 2106 in codes(errors), what="2106 when the fault ends")
+            greeting_and_down = len(me.errors)
+        await until(lambda: 2106 in me.codes()[greeting_and_down:], what="2106 when the fault ends")
 
         market.pin(AAPL, 185.0)
         await until(lambda: other_bars[-1].close == 185.0, what="the other client's bars")
-        await barrier(gw, errors, 1)
+        await barrier(gw, me, 1)
         assert bars[-1].close == 195.0  # the stream is gone, even with HMDS back
 
 
 async def test_sec_def_farm_notices_name_the_farm() -> None:
-    async with FakeGateway() as gw, insync(gw, 1) as ib:
-        errors = errors_of(ib)
+    async with FakeGateway() as gw, connected(gw, 1) as me:
         handle = gw.faults.inject({"kind": "farm_down", "farm": "secdef", "name": "secdefnj"})
-        await until(lambda: 2157 in codes(errors), what="2157")
+        await until(lambda: 2157 in me.codes(), what="2157")
         handle.stop()
-        await until(lambda: 2158 in codes(errors), what="2158")
-        assert errors[-2:] == [(-1, 2157, "Sec-def data farm connection is broken:secdefnj"),
+        await until(lambda: me.codes()[-1] == 2158, what="2158")
+        assert me.errors[-2:] == [(-1, 2157, "Sec-def data farm connection is broken:secdefnj"),
                                (-1, 2158, "Sec-def data farm connection is OK:secdefnj")]
-        [details] = await ib.reqContractDetailsAsync(aapl())  # notices only: requests still served
+        [details] = await me.ib.reqContractDetailsAsync(aapl())  # notices only: requests still served
         assert details.contract.conId == AAPL
 
 
 async def test_competing_session_sends_10197_and_stops_market_data_until_it_ends() -> None:
-    async with FakeGateway(market_ticker=False) as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        market = gw.brokerage.market
-        errors = errors_of(ib)
+    async with FakeGateway(market_ticker=False) as gw, connected(gw, 1) as me, connected(gw, 2) as you:
+        market, ib, other = gw.brokerage.market, me.ib, you.ib
         ticker, other_ticker = ib.reqMktData(aapl()), other.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid) and not math.isnan(other_ticker.bid), what="first ticks")
         handle = gw.faults.inject({"kind": "competing_session", "client_id": 1})
         req_id = next(iter(session_of(gw, 1).subscribed("mkt_data")))
-        await until(lambda: 10197 in codes(errors), what="10197")
-        assert (req_id, 10197, "No market data during competing live session") in errors
+        await until(lambda: 10197 in me.codes(), what="10197")
+        assert (req_id, 10197, "No market data during competing live session") in me.errors
 
         market.set_quote(AAPL, 190.10, 190.12)
         await until(lambda: other_ticker.bid == 190.10, what="the other client's tick")
-        await barrier(gw, errors, 1)
+        await barrier(gw, me, 1)
         assert ticker.bid != 190.10
         msft = ib.reqMktData(Stock("MSFT", "SMART", "USD"))  # a new line during it: 10197 too
-        await until(lambda: codes(errors).count(10197) == 2, what="10197 for the new line")
-        await barrier(gw, errors, 1)
+        await until(lambda: me.codes().count(10197) == 2, what="10197 for the new line")
+        await barrier(gw, me, 1)
         assert math.isnan(msft.bid)
 
         handle.stop()
         await until(lambda: ticker.bid == 190.10 and not math.isnan(msft.bid), what="data after the competing session")
+        assert 10197 not in you.codes()
 
 
 @pytest.mark.parametrize("spec, named", [

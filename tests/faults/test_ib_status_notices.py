@@ -10,35 +10,47 @@ from ib_insync import IB
 from fake_gateway import AccountConfig, FakeGateway
 from fake_gateway.faults import FaultSpecError, parse_fault_spec
 from fake_gateway.session.client_state import client_state
-from tests.faults.status_clients import AAPL, ACCOUNT, aapl, barrier, codes, errors_of, insync, session_of
+from tests.faults.clients import connected
+from tests.faults.status_clients import AAPL, ACCOUNT, aapl, barrier, session_of
 from tests.waiting import until
 
 
 async def test_ib_error_reaches_one_client_or_all_with_its_request_id() -> None:
-    async with FakeGateway() as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        errors, other_errors = errors_of(ib), errors_of(other)
+    async with FakeGateway() as gw, connected(gw, 1) as me, connected(gw, 2) as you:
         handle = gw.faults.inject({"kind": "ib_error", "client_id": 1, "code": 2110, "req_id": 7,
                                    "text": "Connectivity between Trader Workstation and server is broken. It will be restored automatically."})
-        await until(lambda: 2110 in codes(errors), what="2110")
-        assert errors[-1][:2] == (7, 2110) and not handle.active  # a one-shot notice
+        await until(lambda: 2110 in me.codes(), what="2110")
+        assert me.errors[-1][:2] == (7, 2110) and not handle.active  # a one-shot notice
         gw.faults.inject({"kind": "ib_error", "code": 2108, "text": "Market data farm connection is inactive but should be available upon demand.:usfarm"})
-        await until(lambda: 2108 in codes(errors) and 2108 in codes(other_errors), what="2108 to everyone")
-        assert 2110 not in codes(other_errors)
+        await until(lambda: 2108 in me.codes() and 2108 in you.codes(), what="2108 to everyone")
+        assert 2110 not in you.codes()
         assert [e.data["code"] for e in gw.events if e.kind == "error_sent" and e.client_id == 2].count(2108) == 1
+
+
+async def test_a_notice_triggered_by_a_connect_follows_that_clients_greeting() -> None:
+    async with FakeGateway() as gw:
+        handle = gw.faults.inject({"kind": "ib_error", "client_id": 6, "code": 2110, "text": "after connect",
+                                   "after": {"connect": True}})
+        async with connected(gw, 7) as other, connected(gw, 6) as me:
+            await until(lambda: 2110 in me.codes(), what="the notice after the connect")
+            assert me.codes().index(2104) < me.codes().index(2110)  # after the greeting's farm notices
+            await until(lambda: not handle.active, what="the one-shot to end")
+            await barrier(gw, other, 7)
+            assert 2110 not in other.codes()
 
 
 async def test_account_unsubscribed_stops_portfolio_updates_until_requested_again() -> None:
     accounts = [AccountConfig(account_id=ACCOUNT, positions={"AAPL": 100})]
-    async with FakeGateway(market_ticker=False, accounts=accounts) as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        market = gw.brokerage.market
-        errors = errors_of(ib)
+    async with FakeGateway(market_ticker=False, accounts=accounts) as gw, connected(gw, 1) as me, connected(gw, 2) as you:
+        market, ib, other = gw.brokerage.market, me.ib, you.ib
         gw.faults.inject({"kind": "account_unsubscribed", "client_id": 1})
-        await until(lambda: 2100 in codes(errors), what="2100")
-        assert (-1, 2100, "API client has been unsubscribed from account data.") in errors
+        await until(lambda: 2100 in me.codes(), what="2100")
+        assert (-1, 2100, "API client has been unsubscribed from account data.") in me.errors
+        assert 2100 not in you.codes()
 
         market.pin(AAPL, 200.0)
         await until(lambda: other.portfolio()[0].marketPrice == 200.0, what="the other client's portfolio")
-        await barrier(gw, errors, 1)
+        await barrier(gw, me, 1)
         assert ib.portfolio()[0].marketPrice != 200.0
 
         await ib.reqAccountUpdatesAsync(ACCOUNT)
@@ -50,41 +62,42 @@ async def test_account_unsubscribed_stops_portfolio_updates_until_requested_agai
 async def test_client_id_in_use_refuses_the_next_connect_of_that_id_once() -> None:
     async with FakeGateway() as gw:
         handle = gw.faults.inject({"kind": "client_id_in_use", "client_id": 5})
-        async with insync(gw, 4):  # another id connects
-            pass
+        async with connected(gw, 4) as other:  # another id connects
+            assert other.ib.isConnected()
         ib = IB()
-        errors = errors_of(ib)
+        errors: list[tuple[int, int]] = []
+        ib.errorEvent += lambda req_id, code, *rest: errors.append((req_id, code))
         with pytest.raises((ConnectionError, asyncio.TimeoutError)):
             await ib.connectAsync(gw.host, gw.port, clientId=5, timeout=1)
         ib.disconnect()
-        assert (-1, 326, "Unable to connect as the client id is already in use. Retry with a unique client id.") in errors
-        assert not handle.active
-        async with insync(gw, 5) as again:  # refused once only
-            assert again.isConnected()
+        assert (-1, 326) in errors and not handle.active
+        refused = [e for e in gw.events if e.kind == "error_sent" and e.data["code"] == 326]
+        assert refused[0].data["text"] == "Unable to connect as the client id is already in use. Retry with a unique client id."
+        async with connected(gw, 5) as again:  # refused once only
+            assert again.ib.isConnected()
 
 
 async def test_pacing_tightens_the_message_rate_while_active() -> None:
-    async with FakeGateway() as gw, insync(gw, 1) as ib, insync(gw, 2) as other:
-        errors, other_errors = errors_of(ib), errors_of(other)
+    async with FakeGateway() as gw, connected(gw, 1) as me, connected(gw, 2) as you:
         handle = gw.faults.inject({"kind": "pacing", "client_id": 1, "max_messages_per_second": 3})
         for _ in range(6):
-            ib.client.reqCurrentTime()
-            other.client.reqCurrentTime()
-        await until(lambda: 100 in codes(errors), what="error 100")
-        assert "max=3" in next(text for _, code, text in errors if code == 100)
-        await barrier(gw, other_errors, 2)
-        assert 100 not in codes(other_errors)
+            me.ib.client.reqCurrentTime()
+            you.ib.client.reqCurrentTime()
+        await until(lambda: 100 in me.codes(), what="error 100")
+        assert "max=3" in next(text for _, code, text in me.errors if code == 100)
+        await barrier(gw, you, 2)
+        assert 100 not in you.codes()
         handle.stop()
         assert client_state(session_of(gw, 1)).limits.max_messages_per_second is None
 
 
 async def test_pacing_tightens_the_historical_limit_while_active() -> None:
-    async with FakeGateway() as gw, insync(gw, 1) as ib:
-        errors = errors_of(ib)
+    async with FakeGateway() as gw, connected(gw, 1) as me:
+        ib = me.ib
         handle = gw.faults.inject({"kind": "pacing", "client_id": 1, "historical_max_requests": 1})
         first = await ib.reqHistoricalDataAsync(aapl(), "", "1 D", "1 hour", "TRADES", True, timeout=5)
         second = await ib.reqHistoricalDataAsync(aapl(), "", "2 D", "1 hour", "TRADES", True, timeout=5)
-        assert len(first) > 0 and len(second) == 0 and 162 in codes(errors)
+        assert len(first) > 0 and len(second) == 0 and 162 in me.codes()
         handle.stop()
         third = await ib.reqHistoricalDataAsync(aapl(), "", "3 D", "1 hour", "TRADES", True, timeout=5)
         assert len(third) > 0

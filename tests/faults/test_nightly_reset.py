@@ -8,7 +8,8 @@ import math
 from typing import Any
 
 from fake_gateway import FakeGateway
-from tests.faults.status_clients import MARKER_CODE, aapl, barrier, codes, errors_of, insync, session_of
+from tests.faults.clients import connected
+from tests.faults.status_clients import MARKER_CODE, aapl, barrier, session_of
 from tests.waiting import until
 
 FAST = {"recover_after": 0.3, "repeat_every": 0.1, "flap_seconds": 0.02, "farms_recover_after": 0.1}
@@ -16,15 +17,17 @@ FAST = {"recover_after": 0.3, "repeat_every": 0.1, "flap_seconds": 0.02, "farms_
 
 async def run_reset(spec: dict[str, Any], seed: int = 7) -> tuple[list[int], dict[str, Any], bool]:
     """Codes the client saw, the seeded choices, and whether its market line survived."""
-    async with FakeGateway(market_ticker=False, seed=seed) as gw, insync(gw, 1) as ib:
-        ticker = ib.reqMktData(aapl())
+    async with FakeGateway(market_ticker=False, seed=seed) as gw, connected(gw, 1) as me, connected(gw, 2) as you:
+        ticker = me.ib.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid), what="first ticks")
-        errors = errors_of(ib)
-        handle = gw.faults.inject({"kind": "nightly_reset", **FAST, **spec})
+        greeting = len(me.errors)
+        handle = gw.faults.inject({"kind": "nightly_reset", "client_id": 1, **FAST, **spec})
         await until(lambda: not handle.active, timeout=5, what="the reset to end by itself")
-        await barrier(gw, errors, 1)  # everything sent before the end has arrived
+        await barrier(gw, me, 1)  # everything sent before the end has arrived
+        await barrier(gw, you, 2)
+        assert not {1100, 1101, 1102, 2103, 2105, 2157} & set(you.codes())  # the other client saw nothing
         [chosen] = [e.data for e in gw.events if e.kind == "nightly_reset"]
-        seen = [code for code in codes(errors) if code != MARKER_CODE]
+        seen = [code for code in me.codes()[greeting:] if code != MARKER_CODE]
         return seen, chosen, bool(session_of(gw, 1).subscribed("mkt_data"))
 
 

@@ -1,0 +1,156 @@
+"""Link faults (latency, bandwidth, slicer, garbage, truncate) as real clients see them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from ib_insync import Stock
+
+from fake_gateway import FakeGateway
+from fake_gateway.raw_client import RawTwsClient
+from tests.conftest import served
+from tests.faults.clients import answers, connected, raw_ready
+from tests.waiting import until
+
+
+async def _timed_answer(ib, timeout: float = 2.0) -> float:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.wait_for(ib.reqCurrentTimeAsync(), timeout)
+    return loop.time() - started
+
+
+@pytest.mark.parametrize("direction", ["out", "in", "both"])
+async def test_latency_delays_one_client_only(gateway: FakeGateway, direction: str) -> None:
+    async with connected(gateway, 1) as slow, connected(gateway, 2) as other:
+        gateway.faults.inject({"kind": "latency", "client_id": 1, "ms": 150, "direction": direction})
+        pending = asyncio.ensure_future(_timed_answer(slow.ib))
+        assert await answers(other.ib) and not pending.done()  # the other client is not delayed
+        assert await pending >= (0.29 if direction == "both" else 0.14)
+
+
+async def test_latency_with_jitter_keeps_frames_in_order(gateway: FakeGateway) -> None:
+    client = await raw_ready(gateway, 1)
+    requests = [["49", "1"], ["61", "1"], ["8", "1", "1"], ["49", "1"], ["99", "0"]]
+    expected = []
+    for request in requests:
+        client.send(request)
+        expected.append((await client.read())[0])
+        while expected[-1] == "61":  # positions are followed by positionEnd
+            expected.append((await client.read())[0])
+    gateway.faults.inject({"kind": "latency", "ms": 20, "jitter_ms": 15, "seed": 3})
+    for _ in range(5):
+        for request in requests:
+            client.send(request)
+        frames = [(await client.read())[0] for _ in range(len(expected))]
+        assert frames == expected
+    await client.close()
+
+
+async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
+    client = await raw_ready(gateway, 1)
+    loop = asyncio.get_running_loop()
+    gateway.faults.inject({"kind": "bandwidth", "client_id": 1, "bytes_per_s": 20_000})
+    started = loop.time()
+    client.send(["6", "2", "1", "DU1234567"])
+    frames = await client.read_until("54", timeout=5)
+    elapsed = loop.time() - started
+    size = sum(len("\0".join(f)) + 5 for f in frames)
+    assert size > 5_000 and elapsed >= 0.8 * size / 20_000
+    await client.close()
+
+
+async def test_slicer_splits_frames_and_clients_still_decode(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
+    async with FakeGateway() as gateway:  # a new gateway so its sessions see the DEBUG level
+        async with connected(gateway, 1) as client:
+            gateway.faults.inject({"kind": "slicer", "max_bytes": 7, "delay_ms": 1})
+            [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+            assert aapl.conId == 265598 and await answers(client.ib)
+    assert "client 1 <- bytes 0..7 of " in caplog.text and "client 1 <- bytes 7..14 of " in caplog.text
+
+
+async def test_garbage_breaks_the_client_stream_only(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as broken, connected(gateway, 2) as other:
+        handle = gateway.faults.inject({"kind": "garbage", "client_id": 1, "bytes": 64, "seed": 1})
+        assert not handle.active  # one-shot
+        assert not await answers(broken.ib, 0.5)  # the client's framing is lost: nothing decodes
+        assert await answers(other.ib)
+    [sent] = gateway.events.of_kind("garbage_sent")
+    assert sent.client_id == 1 and sent.data["bytes"] == 64
+
+
+@pytest.mark.parametrize("rst", [False, True], ids=["FIN", "RST"])
+async def test_truncate_cuts_a_frame_then_closes(gateway: FakeGateway, rst: bool) -> None:
+    client = await raw_ready(gateway, 1)
+    other = await raw_ready(gateway, 2)
+    gateway.faults.inject({"kind": "truncate", "client_id": 1, "message": "currentTime", "keep_bytes": 6, "rst": rst})
+    client.send(["49", "1"])
+    client.send(["49", "1"])
+    if rst:
+        with pytest.raises(ConnectionResetError):
+            await client.read()
+    else:
+        with pytest.raises(EOFError):
+            await client.read()
+        assert client.parser.pending == 6  # the length prefix and two payload bytes arrived
+    assert await served(other)
+    [cut] = gateway.events.of_kind("frame_truncated")
+    assert cut.data == {"msg_id": 49, "kept": 6, "length": cut.data["length"]}
+    await client.close()
+    await other.close()
+
+
+async def test_truncate_seen_by_ib_insync(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as cut:
+        gateway.faults.inject({"kind": "truncate", "seed": 5})
+        pending = asyncio.ensure_future(cut.ib.reqCurrentTimeAsync())
+        await asyncio.wait_for(cut.disconnected.wait(), 2)
+        assert not pending.done() or pending.cancelled() or pending.exception() is not None
+        pending.cancel()
+
+
+async def test_ticks_stop_during_a_stall_and_come_back(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as client:
+        [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+        ticker = client.ib.reqMktData(aapl)
+        updates = 0
+
+        def counted(_: object) -> None:
+            nonlocal updates
+            updates += 1
+
+        ticker.updateEvent += counted
+        await until(lambda: updates >= 2, what="ticks before the stall")
+        handle = gateway.faults.inject({"kind": "stall", "client_id": 1, "release": "drop"})
+        await asyncio.sleep(0.05)
+        before = updates
+        await asyncio.sleep(0.6)  # the market steps every 0.25 s: two or more steps are held
+        assert updates == before
+        assert gateway.session_for(1).link._out  # ticks were produced and are held
+        handle.stop()
+        await until(lambda: updates > before, what="ticks after the stall")
+
+
+async def test_wire_log_shows_what_went_out_after_the_faults(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
+    async with FakeGateway() as gateway:
+        client = await RawTwsClient.connect(gateway.host, gateway.port)
+        await client.handshake()
+        await client.start_api(client_id=3)
+        await client.read_until("9")
+        gateway.faults.inject({"kind": "drop_message", "message": "currentTime", "count": 1})
+        gateway.faults.inject({"kind": "duplicate_message", "message": "positionEnd", "count": 1})
+        client.send(["49", "1"])
+        client.send(["61", "1"])
+        await client.read_until("62")
+        assert (await client.read())[0] == "62"
+        client.send(["49", "1"])
+        await client.read_until("49")
+        await client.close()
+    lines = [r.getMessage() for r in caplog.records if r.name == "fake_gateway.wire"]
+    assert sum(line.startswith("client 3 <- 49,1,") for line in lines) == 1  # the dropped one is absent
+    assert lines.count("client 3 <- 62,1") == 2
+    assert sum(line == "client 3 -> 49,1" for line in lines) == 2
