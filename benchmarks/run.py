@@ -15,7 +15,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import connect, ticks
+from . import connect, faults, ticks
 
 COMMAND = "make bench"
 
@@ -112,6 +112,7 @@ async def collect() -> str:
         "  chunk sizes above are what ib_insync's socket actually delivered (asyncio reads at most 256 KiB).",
         "",
     ]
+    lines += await faults.collect()
     return "\n".join(lines)
 
 

@@ -60,21 +60,32 @@ async def _timed(gateway: FakeGateway, produce, batches: int) -> tuple[float, fl
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+async def start_drain_client(gateway: FakeGateway) -> asyncio.subprocess.Process:
+    """The frame-counting reader in its own process, subscribed to AAPL (client id 99)."""
+    reader = await asyncio.create_subprocess_exec(
+        PYTHON, "-m", "benchmarks.drain_client", str(gateway.port), stdout=asyncio.subprocess.PIPE)
+    while not any(s.subscriptions.get(MKT_DATA) for s in gateway.sessions):
+        await asyncio.sleep(0.01)
+    return reader
+
+
+async def stream_ticks(gateway: FakeGateway, messages: int, batch: int) -> tuple[float, float]:
+    """Write ``messages`` tickPrice frames through the one session's write path: (wall, cpu) seconds."""
+    [session] = list(gateway.sessions)
+    price = encoders(session.version).price
+    write = session.write
+
+    def ticks(session) -> None:  # type: ignore[no-untyped-def]
+        for number in range(batch):
+            write(price(1, 1 + (number & 1), 100.0 + number * 0.01, 100 + number, 0), 1)
+
+    return await _timed(gateway, ticks, messages // batch)
+
+
 async def gateway_alone(messages: int = 400_000, batch: int = 2_000) -> GatewayAloneFigures:
     async with FakeGateway(market_ticker=False) as gateway:
-        reader = await asyncio.create_subprocess_exec(
-            PYTHON, "-m", "benchmarks.drain_client", str(gateway.port), stdout=asyncio.subprocess.PIPE)
-        while not any(s.subscriptions.get(MKT_DATA) for s in gateway.sessions):
-            await asyncio.sleep(0.01)
-        [session] = list(gateway.sessions)
-        price = encoders(session.version).price
-        write = session.write
-
-        def ticks(session) -> None:  # type: ignore[no-untyped-def]
-            for number in range(batch):
-                write(price(1, 1 + (number & 1), 100.0 + number * 0.01, 100 + number, 0), 1)
-
-        wall, cpu = await _timed(gateway, ticks, messages // batch)
+        reader = await start_drain_client(gateway)
+        wall, cpu = await stream_ticks(gateway, messages, batch)
         market = gateway.brokerage.market
         steps = messages // 20
         market_wall, market_cpu = await _timed(gateway, lambda s: market.advance(100), steps // 100)

@@ -7,9 +7,10 @@ turns every validation problem into a :class:`FaultSpecError` that names the kin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+import re
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..wire.table import INCOMING, OUTGOING
 
@@ -56,38 +57,40 @@ class DelayTrigger(_Trigger):
     delay: float = Field(ge=0)
 
 
-class RequestTrigger(_Trigger):
+class _MessageTrigger(_Trigger):
+    """Fire on the Nth message named by the field ``FIELD`` in ``DIRECTION``."""
+
+    FIELD: ClassVar[str]
+    DIRECTION: ClassVar[Direction]
+    count: int = Field(1, ge=1)
+
+    @model_validator(mode="after")
+    def _known_message(self) -> "_MessageTrigger":
+        try:
+            message_id(getattr(self, self.FIELD), self.DIRECTION)
+        except ValueError as exc:
+            raise ValueError(f"field {self.FIELD!r}: {exc}") from None
+        return self
+
+    @property
+    def msg_id(self) -> int:
+        return message_id(getattr(self, self.FIELD), self.DIRECTION)
+
+
+class RequestTrigger(_MessageTrigger):
     """Fire on the Nth inbound request of a message (from a targeted session)."""
 
+    FIELD = "request"
+    DIRECTION = "in"
     request: str | int
-    count: int = Field(1, ge=1)
-
-    @field_validator("request")
-    @classmethod
-    def _known(cls, value: str | int) -> str | int:
-        message_id(value, "in")
-        return value
-
-    @property
-    def msg_id(self) -> int:
-        return message_id(self.request, "in")
 
 
-class ResponseTrigger(_Trigger):
+class ResponseTrigger(_MessageTrigger):
     """Fire on the Nth outbound frame of a message (to a targeted session)."""
 
+    FIELD = "response"
+    DIRECTION = "out"
     response: str | int
-    count: int = Field(1, ge=1)
-
-    @field_validator("response")
-    @classmethod
-    def _known(cls, value: str | int) -> str | int:
-        message_id(value, "out")
-        return value
-
-    @property
-    def msg_id(self) -> int:
-        return message_id(self.response, "out")
 
 
 class ConnectTrigger(_Trigger):
@@ -191,19 +194,28 @@ def parse_fault_spec(spec: "dict[str, Any] | FaultSpec") -> FaultSpec:
 
 
 def describe_errors(exc: ValidationError) -> str:
-    """Pydantic's errors as ``field 'a.b': problem (got value)``, joined with semicolons."""
+    """Pydantic's errors as ``field 'a.b': problem (got value)``, joined with semicolons.
+
+    A validator that checks one field of its model says ``field 'x': ...``; that name is joined
+    to the error's location, so the message always ends up naming the full path.
+    """
     parts = []
     for error in exc.errors():
         location = ".".join(str(part) for part in error["loc"] if not str(part).endswith("Trigger"))
-        got = error.get("input")
-        shown = "" if error["type"] in ("missing", "extra_forbidden") else f" (got {got!r})"
-        if not location:
-            parts.append(error["msg"].removeprefix("Value error, "))
-        elif error["type"] == "extra_forbidden":
-            parts.append(f"field {location!r}: unknown field for this kind")
-        else:
-            parts.append(f"field {location!r}: {error['msg'].removeprefix('Value error, ')}{shown}")
+        message = error["msg"].removeprefix("Value error, ")
+        named = _NAMED_FIELD.match(message)
+        if named:
+            location = f"{location}.{named[1]}" if location else named[1]
+            message = named[2]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field for this kind"
+        elif error["type"] != "missing" and not named:
+            message += f" (got {error.get('input')!r})"
+        parts.append(f"field {location!r}: {message}" if location else message)
     return "; ".join(parts)
+
+
+_NAMED_FIELD = re.compile(r"field '([^']+)': (.*)", re.S)
 
 
 def build_fault(spec: FaultSpec) -> "Fault":

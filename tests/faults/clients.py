@@ -60,3 +60,14 @@ async def raw_ready(gateway: FakeGateway, client_id: int) -> RawTwsClient:
     for _ in range(13):
         await client.read()
     return client
+
+
+async def closed_with(client: RawTwsClient, rst: bool) -> None:
+    """The server closed ``client``: a reset (ConnectionResetError) with ``rst``, else end of stream."""
+    try:
+        while True:
+            await client.read()
+    except ConnectionResetError:
+        assert rst, "the connection was reset, expected a clean close (FIN)"
+    except EOFError:
+        assert not rst, "the connection closed cleanly (FIN), expected a reset (RST)"

@@ -9,13 +9,14 @@ import pytest
 from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
-from tests.faults.clients import LIBRARIES, answers, connected, raw_ready
+from tests.faults.clients import LIBRARIES, answers, closed_with, connected, raw_ready
 from tests.waiting import until
 
 
+@pytest.mark.parametrize("library", ["ib_insync", "ib_async"])
 @pytest.mark.parametrize("release", ["flush", "drop"])
-async def test_stall_holds_answers_and_releases_or_drops_them(gateway: FakeGateway, release: str) -> None:
-    async with connected(gateway, 1) as stalled, connected(gateway, 2) as other:
+async def test_stall_holds_answers_and_releases_or_drops_them(gateway: FakeGateway, release: str, library: str) -> None:
+    async with connected(gateway, 1, library) as stalled, connected(gateway, 2, library) as other:
         handle = gateway.faults.inject({"kind": "stall", "client_id": 1, "release": release})
         pending = asyncio.ensure_future(stalled.ib.reqCurrentTimeAsync())
         assert await answers(other.ib)  # the other client is unaffected
@@ -120,12 +121,7 @@ async def test_accept_then_close(gateway: FakeGateway, rst: bool) -> None:
     handle = gateway.faults.inject({"kind": "accept_then_close", "rst": rst})
     client = await RawTwsClient.connect(gateway.host, gateway.port)
     client.write(b"API\0")
-    if rst:
-        with pytest.raises(ConnectionResetError):
-            await client.read()
-    else:
-        with pytest.raises(EOFError):
-            await client.read()
+    await closed_with(client, rst)
     await client.close()
     ib = LIBRARIES["ib_insync"].IB()
     with pytest.raises((ConnectionError, asyncio.TimeoutError)):

@@ -9,9 +9,8 @@ import pytest
 from ib_insync import Stock
 
 from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
-from tests.faults.clients import answers, connected, raw_ready
+from tests.faults.clients import answers, closed_with, connected, raw_ready
 from tests.waiting import until
 
 
@@ -89,12 +88,8 @@ async def test_truncate_cuts_a_frame_then_closes(gateway: FakeGateway, rst: bool
     gateway.faults.inject({"kind": "truncate", "client_id": 1, "message": "currentTime", "keep_bytes": 6, "rst": rst})
     client.send(["49", "1"])
     client.send(["49", "1"])
-    if rst:
-        with pytest.raises(ConnectionResetError):
-            await client.read()
-    else:
-        with pytest.raises(EOFError):
-            await client.read()
+    await closed_with(client, rst)
+    if not rst:
         assert client.parser.pending == 6  # the length prefix and two payload bytes arrived
     assert await served(other)
     [cut] = gateway.events.of_kind("frame_truncated")
@@ -137,10 +132,7 @@ async def test_ticks_stop_during_a_stall_and_come_back(gateway: FakeGateway) -> 
 async def test_wire_log_shows_what_went_out_after_the_faults(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
     async with FakeGateway() as gateway:
-        client = await RawTwsClient.connect(gateway.host, gateway.port)
-        await client.handshake()
-        await client.start_api(client_id=3)
-        await client.read_until("9")
+        client = await raw_ready(gateway, 3)
         gateway.faults.inject({"kind": "drop_message", "message": "currentTime", "count": 1})
         gateway.faults.inject({"kind": "duplicate_message", "message": "positionEnd", "count": 1})
         client.send(["49", "1"])
