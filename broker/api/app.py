@@ -27,8 +27,8 @@ from ..supervision import BrokerState
 from .errors import error_json, install_error_handlers
 from .health import health_of
 from .idempotency import KeyLocks
-from .schemas import (DURATION_PATTERN, BarSize, SYMBOL_PATTERN, Bars, ErrorBody, Health, OrderRequest, Price,
-                      RiskRejection)
+from .schemas import (DURATION_PATTERN, SYMBOL_PATTERN, BarSize, Bars, ErrorBody, Health, Journal, OrderRequest,
+                      Price, RiskRejection)
 from .settings import ApiSettings
 
 log = logging.getLogger("broker.api")
@@ -149,6 +149,11 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
                 responses={**NOT_READY, **UNAUTHORIZED, 404: {"model": ErrorBody}})
     async def cancel(ref: Annotated[str, Path(pattern=KEY_PATTERN, description="idempotency key or order id")]) -> Order:
         return await broker.cancel_order(int(ref) if ref.isdigit() else ref)
+
+    @app.get("/journal", response_model=Journal, dependencies=mutating, responses={**NOT_READY, **UNAUTHORIZED})
+    async def journal() -> Journal:
+        """Every journaled order and fill (token only: it lists every order ever placed)."""
+        return Journal(orders=broker.journal.orders(), fills=broker.journal.fills())
 
     @app.get("/prices/{symbol}", response_model=Price, dependencies=ready, responses={**NOT_READY, 404: {"model": ErrorBody}})
     async def price(symbol: Annotated[str, Path(pattern=SYMBOL_PATTERN)]) -> Price:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..journal import FillRecord, OrderRecord
 from ..models import Bar, Order, OrderSide, OrderType
 from ..supervision import BrokerState
 
@@ -99,3 +100,10 @@ class Bars(BaseModel):
     duration: str
     bar_size: str
     bars: list[Bar]
+
+
+class Journal(BaseModel):
+    """The broker's order journal as it stands: what an audit compares with the gateway's book."""
+
+    orders: list[OrderRecord]
+    fills: list[FillRecord]

@@ -150,3 +150,17 @@ async def test_openapi_document_has_typed_schemas_and_bearer_auth(stack: Stack) 
     assert post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/Order")
     assert doc["paths"]["/positions"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"][
         "$ref"].endswith("/Position")
+
+
+async def test_journal_lists_orders_and_fills_behind_the_token(stack: Stack) -> None:
+    body = {"symbol": "AAPL", "side": "BUY", "quantity": 1, "order_type": "MARKET"}
+    assert (await stack.http.post("/orders", json=body, headers={**AUTH, "Idempotency-Key": "j-1"})).status_code == 201
+    assert (await stack.http.get("/journal")).status_code == 401
+    for _ in range(100):
+        journal = (await stack.http.get("/journal", headers=AUTH)).json()
+        if journal["fills"]:
+            break
+        await asyncio.sleep(0.05)
+    assert [o["key"] for o in journal["orders"]] == ["j-1"]
+    [execution] = stack.gateway.brokerage.orders.executions
+    assert [(f["exec_id"], f["key"], f["quantity"]) for f in journal["fills"]] == [(execution.exec_id, "j-1", 1.0)]
