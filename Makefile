@@ -33,8 +33,8 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/python -m pyflakes fake_gateway broker scenarios benchmarks tests ib_harness_cli.py
-	$(BIN)/python -m mypy fake_gateway broker scenarios benchmarks ib_harness_cli.py
+	$(BIN)/python -m pyflakes fake_gateway broker scenarios load benchmarks tests ib_harness_cli.py
+	$(BIN)/python -m mypy fake_gateway broker scenarios load benchmarks ib_harness_cli.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
