@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pandas as pd
 
 from .audit import audit
 from .chaos import ChaosError, ChaosPlayer, load_chaos
-from .locust_procs import LocustRun, run_locust
+from .locust_procs import LocustRun, run_timed
 from .report import accepted_keys, chaos_report, failed_503_p99, fault_windows, read_requests, summary_table
 from .stack import LocalStack
 
@@ -86,17 +85,7 @@ def run(args: argparse.Namespace) -> int:
             options.append("--allow-orders")
         run_spec = LocustRun(api_url, args.users, args.spawn_rate, args.duration, args.workers, out, classes, options)
         player = ChaosPlayer(control_url, chaos) if chaos else None
-        clock = {"started": time.time()}
-
-        def load_started() -> None:  # the chaos clock starts with the load, not with Locust's imports
-            clock["started"] = time.time()
-            if player is not None:
-                player.start()
-
-        code = run_locust(run_spec, timeout=args.duration + 120, on_start=load_started)
-        if player is not None:
-            player.stop()
-        started, ended = clock["started"], time.time()
+        code, started, ended = run_timed(run_spec, args.duration + 120, player)
         result = analyse(args, out, api_url, token, control_url, player, started, ended)
     result["locust_exit_code"] = code
     (out / "summary.json").write_text(json.dumps(result, indent=2, default=str))

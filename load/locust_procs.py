@@ -11,9 +11,13 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from .chaos import ChaosPlayer
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
@@ -91,3 +95,21 @@ def run_locust(run: LocustRun, timeout: float, on_start: Callable[[], None] = la
                     process.wait()
             reader.join()
     return code
+
+
+def run_timed(run: LocustRun, timeout: float, player: "ChaosPlayer | None" = None) -> tuple[int, float, float]:
+    """Run Locust; start ``player`` (the chaos) when the load starts. Returns the exit code and
+    the wall-clock start (the "load started" line, not Locust's import time) and end."""
+    clock = {"started": time.time()}
+
+    def load_started() -> None:
+        clock["started"] = time.time()
+        if player is not None:
+            player.start()
+
+    try:
+        code = run_locust(run, timeout, on_start=load_started)
+    finally:
+        if player is not None:
+            player.stop()
+    return code, clock["started"], time.time()

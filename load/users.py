@@ -124,8 +124,6 @@ class DashboardReader(ApiUser):
 class PositionsReader(ApiUser):
     """Only GET /positions, at a fixed rate per user (the benchmark's measured route)."""
 
-    weight = 0
-
     def wait_time(self) -> float:  # type: ignore[override]
         return self.environment.parsed_options.pace
 
@@ -136,8 +134,6 @@ class PositionsReader(ApiUser):
 
 class BareReader(FastHttpUser):
     """The reference: a bare FastAPI endpoint served the same way, hit at the same rate."""
-
-    weight = 0
 
     def wait_time(self) -> float:  # type: ignore[override]
         return self.environment.parsed_options.pace
