@@ -101,7 +101,8 @@ def analyse(args: argparse.Namespace, out: Path, api_url: str, token: str, contr
         print(table.to_string())
     result: dict[str, Any] = {"requests": int(len(requests)), "failures": int((~requests["ok"]).sum()),
                               "seconds": round(ended - started, 1), "summary": table.reset_index().to_dict("records"),
-                              "p99_503_ms": failed_503_p99(requests)}
+                              "p99_503_ms": failed_503_p99(requests),
+                              "p99_503_fail_fast_ms": failed_503_p99(requests, fail_fast_only=True)}
     passed = not requests.empty
     if player is not None and control_url:
         import httpx

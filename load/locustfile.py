@@ -44,8 +44,11 @@ class RequestLog:
             self._file = open(self.path, "a", buffering=1)
         status = getattr(response, "status_code", None)
         key = (context or {}).get("key")
+        headers = getattr(response, "headers", None) or {}
+        fail_fast = headers.get("X-Fail-Fast") == "1" if status == 503 else None
         self._file.write(json.dumps({"t": start_time, "type": request_type, "name": name, "ms": response_time,
-                                     "ok": exception is None, "status": status, "key": key}) + "\n")
+                                     "ok": exception is None, "status": status, "key": key,
+                                     "fail_fast": fail_fast}) + "\n")
 
     def close(self, **_: Any) -> None:
         if self._file is not None:

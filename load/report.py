@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-COLUMNS = ["t", "type", "name", "ms", "ok", "status", "key"]
+COLUMNS = ["t", "type", "name", "ms", "ok", "status", "key", "fail_fast"]
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,12 @@ def chaos_report(requests: pd.DataFrame, faults: list[Window], grace: float) -> 
     }
 
 
-def failed_503_p99(requests: pd.DataFrame) -> float | None:
-    """p99 latency (ms) of the 503 answers: how fast the API refuses while not ready."""
+def failed_503_p99(requests: pd.DataFrame, fail_fast_only: bool = False) -> float | None:
+    """p99 latency (ms) of the 503 answers; ``fail_fast_only``: only those the readiness gate
+    refused before any work (not the requests in flight when the link died)."""
     refused = requests[requests["status"] == 503]
+    if fail_fast_only:
+        refused = refused[refused["fail_fast"] == True]  # noqa: E712 (a column with None in it)
     return None if refused.empty else float(refused["ms"].quantile(0.99))
 
 

@@ -17,7 +17,7 @@ import time
 import uuid
 from typing import Any, Callable
 
-from locust import User, between, task
+from locust import User, between, constant_throughput, task
 from locust.contrib.fasthttp import FastHttpUser
 
 from .tws_client import CLIENT_ID_IN_USE, ORDER_CANCELLED, TwsConnection, TwsError
@@ -121,11 +121,16 @@ class DashboardReader(ApiUser):
         self.client.get(f"/prices/{random.choice(READ_SYMBOLS)}", name="/prices/[symbol]")
 
 
+def paced(user: User) -> float:
+    """One request per ``--pace`` seconds per user, whatever the latency (Locust's constant_throughput)."""
+    return float(constant_throughput(1.0 / user.environment.parsed_options.pace)(user))
+
+
 class PositionsReader(ApiUser):
     """Only GET /positions, at a fixed rate per user (the benchmark's measured route)."""
 
     def wait_time(self) -> float:  # type: ignore[override]
-        return self.environment.parsed_options.pace
+        return paced(self)
 
     @task
     def positions(self) -> None:
@@ -136,7 +141,7 @@ class BareReader(FastHttpUser):
     """The reference: a bare FastAPI endpoint served the same way, hit at the same rate."""
 
     def wait_time(self) -> float:  # type: ignore[override]
-        return self.environment.parsed_options.pace
+        return paced(self)
 
     @task
     def bare(self) -> None:

@@ -24,7 +24,7 @@ from ..ib_broker import IBKRInsyncBroker
 from ..models import Account, Bar, Order, OrderStatus, Position
 from ..orders import model_of_record
 from ..supervision import BrokerState
-from .errors import error_json, install_error_handlers
+from .errors import NotReady, error_json, install_error_handlers
 from .health import health_of
 from .idempotency import KeyLocks
 from .schemas import (DURATION_PATTERN, SYMBOL_PATTERN, BarSize, Bars, ErrorBody, Health, Journal, OrderRequest,
@@ -68,12 +68,12 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
     install_error_handlers(app, settings.retry_after)
     bearer = HTTPBearer(auto_error=False, description="the token from IB_API_TOKEN / --token")
 
-    def require_ready() -> None:
+    async def require_ready() -> None:
         """Fail fast: a broker that is not ready answers 503 before any work is done."""
         if broker.state != BrokerState.READY:
-            raise BrokerUnavailable(broker.state.value, broker.machine.last_error or broker.machine.cause)
+            raise NotReady(broker.state.value, broker.machine.last_error or broker.machine.cause)
 
-    def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    async def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
         expected = settings.token.get_secret_value() if settings.token else None
         given = credentials.credentials if credentials else None
         if expected is None or given is None or not secrets.compare_digest(given.encode(), expected.encode()):

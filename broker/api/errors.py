@@ -22,8 +22,14 @@ def error_json(status: int, detail: str, headers: dict[str, str] | None = None, 
     return JSONResponse({"detail": detail, **more}, status_code=status, headers=headers)
 
 
-def unavailable(state: str, detail: str, retry_after: int) -> JSONResponse:
-    return error_json(503, detail, {"Retry-After": str(retry_after)}, state=state)
+class NotReady(BrokerUnavailable):
+    """Refused by the readiness gate before any work: the fail-fast 503 (X-Fail-Fast: 1), as
+    opposed to a request already in flight when the link died (it waits for the detection)."""
+
+
+def unavailable(state: str, detail: str, retry_after: int, fail_fast: bool) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after), "X-Fail-Fast": "1" if fail_fast else "0"}
+    return error_json(503, detail, headers, state=state)
 
 
 def field_name(location: tuple[Any, ...] | list[Any]) -> str:
@@ -42,7 +48,7 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
     @app.exception_handler(BrokerError)
     async def broker_error(_request: Request, exc: BrokerError) -> JSONResponse:
         if isinstance(exc, BrokerUnavailable):
-            return unavailable(exc.state, str(exc), retry_after)
+            return unavailable(exc.state, str(exc), retry_after, isinstance(exc, NotReady))
         if isinstance(exc, BrokerTimeout):
             return error_json(504, str(exc), {"Retry-After": str(retry_after)})
         if isinstance(exc, UnknownOrder):

@@ -30,7 +30,7 @@ async def assert_all_unavailable(http: httpx.AsyncClient) -> None:
     for method, path in GUARDED:
         response = await http.request(method, path, headers=AUTH)
         assert response.status_code == 503, (method, path, response.text)
-        assert response.headers["retry-after"] == "1"
+        assert response.headers["retry-after"] == "1" and response.headers["x-fail-fast"] == "1"
         assert response.json()["state"] != "ready"
     placed = await http.post("/orders", json={"symbol": "AAPL", "side": "BUY", "quantity": 1, "order_type": "MARKET"},
                              headers={**AUTH, "Idempotency-Key": "during-outage"})
@@ -49,6 +49,8 @@ async def test_stall_turns_routes_to_503_and_they_recover(stack: Stack) -> None:
     started = time.perf_counter()
     answer = await asyncio.wait_for(in_flight, 10)
     assert answer.status_code in (503, 504), answer.text  # failed, not hung for the full request timeout
+    if answer.status_code == 503:
+        assert answer.headers["x-fail-fast"] == "0"  # it was in flight when the link died
     assert time.perf_counter() - started < FAST["request_timeout"]
     handle.stop()
     await stack.broker.machine.wait_for(BrokerState.READY, timeout=10)

@@ -21,8 +21,9 @@ def log(tmp_path: Path, rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def row(t: float, name: str = "/positions", ok: bool = True, status: int | None = 200, ms: float = 2.0,
-        type_: str = "GET", key: str | None = None) -> dict[str, object]:
-    return {"t": t, "type": type_, "name": name, "ms": ms, "ok": ok, "status": status, "key": key}
+        type_: str = "GET", key: str | None = None, fail_fast: bool | None = None) -> dict[str, object]:
+    return {"t": t, "type": type_, "name": name, "ms": ms, "ok": ok, "status": status, "key": key,
+            "fail_fast": fail_fast}
 
 
 def test_summary_per_endpoint_and_overall(tmp_path: Path) -> None:
@@ -39,8 +40,9 @@ def test_summary_per_endpoint_and_overall(tmp_path: Path) -> None:
 
 def test_failures_inside_and_outside_fault_windows_and_recovery(tmp_path: Path) -> None:
     rows = [row(t / 10) for t in range(0, 100)]                                  # 0..9.9 s, all fine
-    rows += [row(3.05 + i * 0.1, ok=False, status=503, ms=1.0) for i in range(10)]  # 3.05..3.95: during the fault
-    rows += [row(4.25, ok=False, status=503)]                                     # after it, within the grace
+    rows += [row(3.05 + i * 0.1, ok=False, status=503, ms=1.0, fail_fast=True)  # 3.05..3.95: during the fault
+             for i in range(10)]
+    rows += [row(4.25, ok=False, status=503, fail_fast=False)]                    # after it, within the grace
     rows += [row(8.5, ok=False, status=500)]                                      # unrelated
     requests = log(tmp_path, rows)
     faults = [Window("stall", 3.0, 4.0)]
@@ -50,6 +52,7 @@ def test_failures_inside_and_outside_fault_windows_and_recovery(tmp_path: Path) 
     assert [round(r, 2) for r in report["recovery_seconds"]] == [0.3]  # first success after 4.25 is 4.3
     assert [(w["start"], w["end"]) for w in report["error_windows"]] == [(3.05, 4.25), (8.5, 8.5)]
     assert round(failed_503_p99(requests) or 0.0, 2) == 1.9  # ten 503s of 1 ms, one of 2 ms
+    assert failed_503_p99(requests, fail_fast_only=True) == 1.0  # the one in flight left out
 
 
 def test_error_windows_split_on_quiet_gaps(tmp_path: Path) -> None:
