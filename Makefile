@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean chromium compare
+.PHONY: run test lint bench bench-api gateway clean chromium compare
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -38,6 +38,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
+
+# Only the HTTP API and Locust load figures: replaces their section of BENCHMARKS.md.
+bench-api: $(STAMP)
+	$(BIN)/python -m benchmarks.api_load --update BENCHMARKS.md
 
 gateway: $(STAMP)
 	$(BIN)/ib-harness gateway --port 4002

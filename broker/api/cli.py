@@ -14,6 +14,8 @@ import logging
 import secrets
 import signal
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any, AsyncContextManager, Callable
 
 from ..ib_broker import IBKRInsyncBroker
@@ -41,27 +43,30 @@ def add_arguments(parser: argparse.ArgumentParser, local_gateway: LocalGateway |
     parser.add_argument("--token", default=None,
                         help="bearer token for POST/DELETE (default: IB_API_TOKEN, else a random one, printed)")
     parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field)")
-    parser.add_argument("--journal", default=None, help="order journal SQLite file (default: the broker's)")
+    parser.add_argument("--journal", default=None,
+                        help="order journal SQLite file (default: the broker's; a temporary one with the in-process gateway)")
     parser.add_argument("--log-level", default="WARNING", help="logging level")
     parser.set_defaults(run=lambda args: run(args, local_gateway))
     return parser
 
 
 async def serve(args: argparse.Namespace, local_gateway: LocalGateway | None) -> None:
-    overrides: dict[str, Any] = {"journal_path": args.journal} if args.journal else {}
-    broker_settings = BrokerSettings.load(args.broker_config, **overrides)
     api_values: dict[str, Any] = {k: v for k, v in (("host", args.host), ("token", args.token)) if v is not None}
     api_values["port"] = 0 if args.port is None else args.port
     settings = ApiSettings(**api_values)
     if settings.token is None:
-        settings = settings.model_copy(update={"token": secrets.token_urlsafe(16)})
-        assert settings.token is not None
-        print(f"api token (generated): {settings.token.get_secret_value()}", flush=True)
+        api_values["token"] = secrets.token_urlsafe(16)
+        settings = ApiSettings(**api_values)
+        print(f"api token (generated): {api_values['token']}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with contextlib.AsyncExitStack() as stack:
+        journal = args.journal
+        if journal is None and args.gateway is None:  # a fresh in-process gateway: a fresh journal too
+            journal = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ib-harness-api-"))) / "journal.sqlite3"
+        broker_settings = BrokerSettings.load(args.broker_config, **({"journal_path": journal} if journal else {}))
         if args.gateway is not None:
             host, port = args.gateway
         elif local_gateway is not None:
