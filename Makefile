@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-api gateway clean chromium compare
+.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -42,6 +42,10 @@ bench: $(STAMP)
 # Only the HTTP API and Locust load figures: replaces their section of BENCHMARKS.md.
 bench-api: $(STAMP)
 	$(BIN)/python -m benchmarks.api_load --update BENCHMARKS.md
+
+# The scenario figures for BENCHMARKS.md: library wall time, runner overhead, determinism soak, comparison.
+bench-scenarios: $(STAMP)
+	$(BIN)/python -m benchmarks.scenarios_bench --out reports/scenarios-bench.md
 
 gateway: $(STAMP)
 	$(BIN)/ib-harness gateway --port 4002

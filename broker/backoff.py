@@ -14,14 +14,14 @@ from typing import Callable
 class Backoff:
     def __init__(self, initial: float, maximum: float, multiplier: float = 2.0,
                  reset_after: float = 60.0, seed: int | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] | None = None) -> None:
         self.initial = initial
         self.maximum = maximum
         self.multiplier = multiplier
         self.reset_after = reset_after
         self.attempt = 0
         self._random = random.Random(seed)
-        self._clock = clock
+        self._clock = clock or (lambda: time.time())  # looked up per call: freezegun can move it
         self._connected_at: float | None = None
 
     def ceiling(self, attempt: int | None = None) -> float:
@@ -50,12 +50,12 @@ class Backoff:
 class CircuitBreaker:
     """closed -> (N consecutive failures) open -> (after a delay) half_open -> closed or open."""
 
-    def __init__(self, failures: int, half_open_after: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, failures: int, half_open_after: float, clock: Callable[[], float] | None = None) -> None:
         self.threshold = failures
         self.half_open_after = half_open_after
         self.failures = 0
         self.opened_at: float | None = None
-        self._clock = clock
+        self._clock = clock or (lambda: time.time())  # looked up per call: freezegun can move it
 
     @property
     def state(self) -> str:

@@ -47,6 +47,16 @@ def close_ib(ib: IB) -> None:
     ib.wrapper.connectionClosed()
 
 
+async def cancel_for_sure(task: "asyncio.Future[Any] | None", wake: asyncio.Event | None = None) -> None:
+    """Cancel and wait; repeat if the cancellation was swallowed (asyncio.wait_for in 3.11 can lose
+    one when the awaited call completes at the same moment, e.g. inside ib_insync's connectAsync)."""
+    while task is not None and not task.done():
+        task.cancel()
+        if wake is not None:
+            wake.set()
+        await asyncio.wait({task}, timeout=0.1)
+
+
 def abort_socket(ib: IB) -> bool:
     """Drop the socket at once (RST, no flush): a dead peer cannot hold us in close()."""
     transport = ib.client.conn.transport
@@ -73,6 +83,7 @@ class BuiltinSupervisor:
         self._lost = asyncio.Event()
         self._cause = ""
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         ib.disconnectedEvent += self._on_disconnected
 
     def start(self) -> None:
@@ -80,10 +91,9 @@ class BuiltinSupervisor:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="broker-supervisor")
 
     async def stop(self) -> None:
+        self._stopping = True
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        await cancel_for_sure(task, self._lost)
         await self.keepalive.close()
         self.ib.disconnectedEvent -= self._on_disconnected
         was_live, self._live = self._live, False
@@ -113,7 +123,7 @@ class BuiltinSupervisor:
         lost_at: float | None = None
         attempt = 0
         loop = asyncio.get_running_loop()
-        while True:
+        while not self._stopping:
             if self.circuit.state == "open":
                 self.machine.to(BrokerState.CIRCUIT_OPEN,
                                 f"{self.circuit.failures} connects failed in a row; half-open in "
@@ -152,8 +162,7 @@ class BuiltinSupervisor:
         self._lost.clear()
         self._cause = ""
         try:
-            await self.ib.connectAsync(self.host, self.port, self.client_id, timeout=self.settings.connect_timeout,
-                                       account=self.settings.account)
+            await self._connect_or_closed()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # refused, reset, timeout, closed during sync: all retried
@@ -168,6 +177,38 @@ class BuiltinSupervisor:
             return error
         self._live = True
         return None
+
+    async def _connect_or_closed(self) -> None:
+        """ib_insync's connect, failed at once when the peer closes the socket meanwhile (it would
+        otherwise wait out its timeout: accept-then-close, a refused client id)."""
+        loop = asyncio.get_running_loop()
+        closed: asyncio.Future[str] = loop.create_future()
+        stale = 1 if self.ib.client.conn.transport is not None else 0  # its close is not ours
+
+        def on_closed(message: str) -> None:
+            nonlocal stale
+            if stale:
+                stale -= 1
+            elif not closed.done():
+                closed.set_result(message or "the gateway closed the connection during connect")
+
+        conn = self.ib.client.conn
+        conn.disconnected += on_closed
+        connect = asyncio.ensure_future(self.ib.connectAsync(
+            self.host, self.port, self.client_id, timeout=self.settings.connect_timeout,
+            account=self.settings.account))
+        try:
+            done, _ = await asyncio.wait({connect, closed}, return_when=asyncio.FIRST_COMPLETED)
+            if connect not in done:
+                await cancel_for_sure(connect)
+                raise ConnectionError(closed.result())
+            connect.result()
+        except asyncio.CancelledError:
+            await cancel_for_sure(connect)
+            raise
+        finally:
+            conn.disconnected -= on_closed
+            closed.cancel()
 
     async def _sync(self) -> bool:
         self.machine.to(BrokerState.SYNCING, "connected; reconciling and restoring subscriptions")
@@ -228,9 +269,7 @@ class WatchdogSupervisor:
         runner, self._runner = self._runner, None
         self.watchdog.stop()
         for task in (runner, self._sync_task):
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+            await cancel_for_sure(task)
         self.ib.connectedEvent -= self._on_connected
         self.ib.disconnectedEvent -= self._on_disconnected
         close_ib(self.ib)

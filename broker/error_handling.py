@@ -36,6 +36,7 @@ class IbErrorHandler:
             self._pacing.cancel()
 
     def session_down(self) -> None:
+        self._keepalive_suspended(False)
         if self._grace is not None:
             self._grace.cancel()
             self._grace = None
@@ -55,6 +56,7 @@ class IbErrorHandler:
 
     def _on_connectivity_lost(self, req_id: int, code: int, message: str) -> None:
         self.broker.degrade("1100", f"IB 1100: {message}")
+        self._keepalive_suspended(True)
         if self._grace is None or self._grace.done():
             self._grace = asyncio.get_running_loop().create_task(self._escalate_after_grace())
 
@@ -64,6 +66,11 @@ class IbErrorHandler:
         self._grace = None
         self.broker.events.publish("escalation", code=1100, after=grace)
         self.broker.supervisor.drop(f"no 1101/1102 within {grace} s after IB 1100")
+
+    def _keepalive_suspended(self, suspended: bool) -> None:
+        supervisor = self.broker.supervisor
+        if isinstance(supervisor, BuiltinSupervisor):
+            supervisor.keepalive.suspended = suspended
 
     def _restored(self, code: int) -> None:
         self.session_down()

@@ -44,6 +44,8 @@ class IBKRInsyncBroker(BaseBroker):
                  **setting_values: Any) -> None:
         self.settings = settings.model_copy(update=setting_values) if settings else \
             BrokerSettings.load(**setting_values)
+        if self.settings.supervisor == "watchdog" and controller is None:
+            raise ValueError("supervisor='watchdog' needs a controller (startAsync/terminateAsync)")
         self.host, self.port, self.client_id = host, port, client_id
         self.ib = IB()
         self.ib.RaiseRequestErrors = True  # a failed query raises; it never reads as "no data"
@@ -59,9 +61,7 @@ class IBKRInsyncBroker(BaseBroker):
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
-        if self.settings.supervisor == "watchdog":
-            if controller is None:
-                raise ValueError("supervisor='watchdog' needs a controller (startAsync/terminateAsync)")
+        if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
                                                  host, port, client_id, self, controller)
         else:
@@ -188,7 +188,7 @@ class IBKRInsyncBroker(BaseBroker):
             try:
                 return task.result()
             except ConnectionError as exc:
-                raise BrokerUnavailable(self.state.value, f"{method}: {exc}") from exc
+                raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({exc})") from exc
             except RequestError as exc:
                 raise RequestFailed(method, exc.code, exc.message) from exc
             except asyncio.TimeoutError:

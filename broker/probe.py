@@ -32,6 +32,7 @@ class Keepalive:
         self.on_answered = on_answered
         self.on_dead = on_dead
         self.last_rx = 0.0
+        self.suspended = False  # during IB 1100 silence is expected; the grace timer escalates instead
         self._arrived = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         ib.client.conn.hasData += self._on_data
@@ -55,9 +56,9 @@ class Keepalive:
 
     async def close(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
+        while task is not None and not task.done():
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            await asyncio.wait({task}, timeout=0.1)
         self.ib.client.conn.hasData -= self._on_data
 
     async def _answered_within(self, seconds: float) -> bool:
@@ -72,6 +73,9 @@ class Keepalive:
     async def _run(self) -> None:
         while True:
             idle = self._now() - self.last_rx
+            if self.suspended:
+                await asyncio.sleep(self.interval)
+                continue
             if idle < self.interval:
                 await asyncio.sleep(self.interval - idle)
                 continue
@@ -85,9 +89,11 @@ class Keepalive:
                 return
             self.events.publish("probe_sent", idle=round(idle, 3))
             if not await self._answered_within(self.overdue):
+                if self.suspended:
+                    continue
                 self.on_overdue()
                 remaining = self.timeout - (self._now() - sent_at)
-                if not await self._answered_within(remaining):
+                if not await self._answered_within(remaining) and not self.suspended:
                     silence = self._now() - self.last_rx
                     self.events.publish("probe_timeout", silence=round(silence, 3))
                     self._task = None

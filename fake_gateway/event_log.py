@@ -7,6 +7,7 @@ recorded here, in order, with the time of the gateway clock (``time.time`` unles
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator
@@ -66,6 +67,28 @@ class EventLog:
                 self._subscribers.remove(callback)
 
         return unsubscribe
+
+    async def wait_for(self, kind: str, predicate: Callable[[GatewayEvent], bool] | None = None,
+                       timeout: float = 5.0) -> GatewayEvent:
+        """The first event of ``kind`` (matching ``predicate``), logged already or still to come;
+        asyncio.TimeoutError after ``timeout`` seconds."""
+        def wanted(event: GatewayEvent) -> bool:
+            return event.kind == kind and (predicate is None or predicate(event))
+
+        for event in self._events:
+            if wanted(event):
+                return event
+        found: asyncio.Future[GatewayEvent] = asyncio.get_running_loop().create_future()
+
+        def check(event: GatewayEvent) -> None:
+            if not found.done() and wanted(event):
+                found.set_result(event)
+
+        unsubscribe = self.subscribe(check)
+        try:
+            return await asyncio.wait_for(found, timeout)
+        finally:
+            unsubscribe()
 
     def of_kind(self, *kinds: str) -> list[GatewayEvent]:
         return [event for event in self._events if event.kind in kinds]

@@ -116,10 +116,6 @@ class FakeGateway:
 
     # ----- faults -------------------------------------------------------------------------------
 
-    def inject(self, spec: "dict[str, Any] | FaultSpec") -> FaultHandle:
-        """Shorthand for ``gw.faults.inject(spec)``."""
-        return self.faults.inject(spec)
-
     @asynccontextmanager
     async def fault(self, spec: "dict[str, Any] | FaultSpec") -> AsyncIterator[FaultHandle]:
         """``async with gw.fault({...}) as handle:`` the fault is stopped on exit."""

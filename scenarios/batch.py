@@ -8,6 +8,7 @@ so more workers than cores is fine.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ from .loader import ScenarioFile, load_scenario
 from .trace import RunResult, ScenarioResult
 
 DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
+HANG_MARGIN = 60.0  # seconds beyond a scenario's timeline before its worker is declared hung
 
 
 def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
@@ -28,8 +30,23 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
     # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
     logging.getLogger().setLevel(logging.CRITICAL)
     logging.getLogger("scenarios").setLevel(logging.WARNING)
-    result = asyncio.run(replay(load_scenario(Path(path)), seed=seed, supervisor=supervisor))
+    item = load_scenario(Path(path))
+    # a replay that wedges the worker is dumped (every thread's stack, to stderr) and ended, so
+    # the run reports it instead of hanging
+    faulthandler.dump_traceback_later(item.scenario.duration + HANG_MARGIN, exit=True)
+    try:
+        result = asyncio.run(replay(item, seed=seed, supervisor=supervisor))
+    finally:
+        faulthandler.cancel_dump_traceback_later()
     return result.model_dump_json()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers come from a clean fork server (not a fork of the caller, which may hold locks or
+    threads, e.g. under pytest), with the runner's imports done once in the server."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["scenarios.runner"])
+    return context
 
 
 def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: tuple[str | None, ...] = (None,),
@@ -40,8 +57,7 @@ def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: t
     wall = time.perf_counter()
     work = [(item, supervisor) for supervisor in supervisors for item in files]
     results: dict[int, ScenarioResult] = {}
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), mp_context=_context()) as pool:
         futures = {pool.submit(_replay_file, str(item.path), seed, supervisor): index
                    for index, (item, supervisor) in enumerate(work)}
         for done in as_completed(futures):

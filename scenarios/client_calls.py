@@ -64,19 +64,21 @@ class ClientActions:
     async def _modify_order(self, step: Step) -> None:
         spec = step.modify_order
         assert spec is not None
-        order = self.orders[spec.order]
         changes = spec.model_dump(exclude={"order"}, exclude_none=True)
-        modified = await self._record(step, "modify_order", lambda: self.broker.modify_order(order.key, **changes),
-                                      _order_outcome, key=order.key, order=spec.order)
-        if isinstance(modified, Order):
-            self.orders[spec.order] = modified
+        await self._on_placed(step, "modify_order", spec.order, lambda key: self.broker.modify_order(key, **changes))
 
     async def _cancel_order(self, step: Step) -> None:
         spec = step.cancel_order
         assert spec is not None
-        order = self.orders[spec.order]
-        await self._record(step, "cancel_order", lambda: self.broker.cancel_order(order.key),
-                           _order_outcome, key=order.key, order=spec.order)
+        await self._on_placed(step, "cancel_order", spec.order, self.broker.cancel_order)
+
+    async def _on_placed(self, step: Step, method: str, name: str,
+                         call: Callable[[str], Awaitable[Order]]) -> None:
+        """A call on an order an earlier step placed, by its idempotency key."""
+        order = self.orders[name]
+        result = await self._record(step, method, lambda: call(order.key), _order_outcome, key=order.key, order=name)
+        if isinstance(result, Order):
+            self.orders[name] = result
 
     async def _get_market_price(self, step: Step) -> None:
         spec = step.get_market_price

@@ -138,11 +138,20 @@ def render_comparison(run: RunResult) -> str:
             if result is None:
                 cells.append(" | | ")
                 continue
-            verdict = result.verdict if result.ok else f"**{result.verdict.upper()}**"
+            verdict = result.verdict if result.ok else f"**{result.verdict.upper()}** ({_why(result)})"
             cells.append(f"{verdict} | {_secs(result.detection)} | {_secs(result.recovery)}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
+def _why(result: ScenarioResult) -> str:
+    """Which expectations failed, by kind: where a supervisor fails, the table says how."""
+    if result.error:
+        return "error"
+    return ", ".join(dict.fromkeys(e.expectation.split(" ", 1)[0] for e in result.expectations if not e.ok))
+
+
 def _secs(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f} s"
+    if value is None:
+        return "–"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"

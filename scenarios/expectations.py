@@ -82,12 +82,11 @@ def _state_within(body: StateWithin, ev: Evidence) -> tuple[bool, str, float | N
         return False, f"{_anchor_name(body.of)} never happened", None, body.within
     wanted = set(body.states)
     changes = [(at, state) for at, state in ev.states()[1:] if at >= ref]
+    if ev.state_at(ref) in wanted and not any(at <= ref + body.within for at, _ in changes):
+        return True, f"stayed {ev.state_at(ref)} through {body.within:g} s after {_anchor_name(body.of)}", \
+            0.0, body.within
     reached = next((at for at, state in changes if state in wanted), None)
     if reached is None:
-        held = ev.state_at(ref) in wanted and not any(at <= ref + body.within for at, _ in changes)
-        if held:
-            return True, f"stayed {ev.state_at(ref)} through {body.within:g} s after {_anchor_name(body.of)}", \
-                0.0, body.within
         return False, f"never in {sorted(wanted)} after {_anchor_name(body.of)} (last state {ev.state_at(ev.end)})", \
             None, body.within
     took = reached - ref
@@ -117,22 +116,31 @@ def _detection(body: Detection, ev: Evidence) -> tuple[bool, str, float | None, 
 
 
 def detection_after(ev: Evidence, start: float) -> float | None:
-    """Seconds from ``start`` until the broker first leaves ``ready``."""
+    """Seconds from ``start`` until the broker first leaves ``ready`` (on the timeline)."""
+    left = _left_ready(ev, start)
+    return None if left is None else left - start
+
+
+def _left_ready(ev: Evidence, start: float) -> float | None:
     for event in ev.events:
-        if event.source == "broker" and event.kind == "state" and event.at >= start \
+        if event.source == "broker" and event.kind == "state" and start <= event.at <= ev.end \
                 and event.data.get("from") == "ready" and event.data.get("to") != "ready":
-            return event.at - start
+            return event.at
     return None
 
 
-def recovery_after(ev: Evidence, end: float) -> float | None:
-    """Seconds from ``end`` until the broker is ready again (0 if it already is)."""
-    if ev.state_at(end) == "ready":
-        return 0.0
-    for at, state in ev.states():
-        if at >= end and state == "ready":
-            return at - end
-    return None
+def recovery_after(ev: Evidence, start: float, end: float) -> float | None:
+    """Seconds from the fault's end (or from leaving ready, if later) until ready again.
+
+    None when the broker never left ready after the fault started (nothing to recover) or never
+    came back on the timeline.
+    """
+    left = _left_ready(ev, start)
+    if left is None:
+        return None
+    since = max(end, left)
+    back = next((at for at, state in ev.states() if at > left and state == "ready"), None)
+    return None if back is None else max(back - since, 0.0)
 
 
 def _orders(body: Orders, ev: Evidence) -> tuple[bool, str, float | None, float | None]:

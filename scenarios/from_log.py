@@ -131,9 +131,9 @@ def draft_scenario(path: str | Path, max_duration: float = 30.0, name: str | Non
         elif event.kind == "connected" and down_since is not None:
             steps[_last_down(steps)]["fault"]["duration"] = round(max(at - down_since, 0.1), 3)
             down_since = None
-    end = round(lead + span * scale + 3.0, 3)
+    end = round(lead + span * scale + 2.0, 3)
     if down_since is not None:
-        steps[_last_down(steps)]["fault"]["duration"] = round(max(end - 2.0 - down_since, 0.1), 3)
+        steps[_last_down(steps)]["fault"]["duration"] = round(max(end - 1.0 - down_since, 0.1), 3)
     scaled = "" if scale == 1.0 else f", times scaled by {scale:.4g} to fit {max_duration:g} s"
     expect: list[dict[str, Any]] = [{"orders": {"lost": 0, "duplicated": 0}}, {"no_leaks": True}]
     if codes:

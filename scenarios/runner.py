@@ -13,10 +13,11 @@ import logging
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable
 
 from broker import BrokerEvent, BrokerSettings, IBKRInsyncBroker
 from fake_gateway import FakeGateway
+from fake_gateway.event_log import GatewayEvent
 
 from . import leaks
 from .client_calls import ClientActions
@@ -32,6 +33,7 @@ from .world import apply_world
 log = logging.getLogger("scenarios.runner")
 
 CONNECT_TIMEOUT = 10.0
+TEARDOWN_TIMEOUT = 5.0
 # Watchdog at equal settings: its idle timeout is the probe interval, its probe timeout the probe
 # timeout, its retry delay the first backoff step; the app (the in-process gateway) starts at once.
 WATCHDOG_EQUIVALENTS = {"watchdog_app_timeout": "probe_interval", "watchdog_probe_timeout": "probe_timeout",
@@ -74,9 +76,11 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     trace = Trace()
     gateway = FakeGateway(scenario.gateway.config(seed))
     await gateway.start()
-    unsubscribe_gateway = gateway.events.subscribe(
-        lambda event: trace.add("gateway", event.kind, {**event.data, "client_id": event.client_id},
-                                at=trace.relative(event.at))) if hasattr(gateway, "events") else (lambda: None)
+
+    def on_gateway_event(event: GatewayEvent) -> None:
+        trace.add("gateway", event.kind, {**event.data, "client_id": event.client_id}, at=trace.relative(event.at))
+
+    unsubscribe_gateway = gateway.events.subscribe(on_gateway_event)
     apply_world(gateway, scenario.gateway)
     settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
                                 **scenario.broker.settings}
@@ -100,12 +104,11 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         trace.add("runner", "timeline_ended", {})
         audit = _audit(broker, gateway, actions, trace)
     finally:
-        await timeline.close()
-        if hasattr(gateway.faults, "stop_all"):
-            gateway.faults.stop_all()
-        await broker.disconnect()
+        await _bounded("timeline.close", timeline.close(), trace)
+        gateway.faults.stop_all()
+        await _bounded("broker.disconnect", broker.disconnect(), trace)
         unsubscribe_broker()
-        await gateway.close()
+        await _bounded("gateway.close", gateway.close(), trace)
         unsubscribe_gateway()
     after = await leaks.settle(before)
     leak_counts = {"tasks_before": before.tasks, "tasks_after": after.tasks,
@@ -119,11 +122,21 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         "verdict": "pass" if all(e.ok for e in expectations) else "fail",
         "expectations": expectations,
         "detection": detection_after(evidence, first["start"]) if first and first.get("start") is not None else None,
-        "recovery": recovery_after(evidence, first["end"]) if first and first.get("end") is not None else None,
+        "recovery": recovery_after(evidence, first["start"], first["end"])
+        if first and first.get("end") is not None else None,
         "injected": timeline.injected,
         "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
         "events": trace.events,
     }
+
+
+async def _bounded(what: str, step: Awaitable[None], trace: Trace) -> None:
+    """A teardown step that hangs must not hang the run: it is recorded and the next step runs."""
+    try:
+        await asyncio.wait_for(step, TEARDOWN_TIMEOUT)
+    except asyncio.TimeoutError:
+        trace.add("runner", "teardown_hung", {"step": what, "after": TEARDOWN_TIMEOUT})
+        log.error("teardown step %s did not finish within %s s", what, TEARDOWN_TIMEOUT)
 
 
 def _audit(broker: IBKRInsyncBroker, gateway: FakeGateway, actions: ClientActions, trace: Trace) -> dict[str, Any]:

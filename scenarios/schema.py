@@ -10,6 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic.json_schema import models_json_schema
+
+from fake_gateway.faults import KINDS
+
 from .model import Scenario
 
 SCHEMA_PATH = Path(__file__).parent / "scenario.schema.json"
@@ -19,7 +23,21 @@ def scenario_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://ib-harness.local/scenario.schema.json"
+    _inline_fault_kinds(schema)
     return schema
+
+
+def _inline_fault_kinds(schema: dict[str, Any]) -> None:
+    """A step's ``fault`` is one of the gateway's fault models (chosen by ``kind``), so an editor
+    completes kinds and parameters from the gateway's own registry."""
+    models = [KINDS[kind][0] for kind in sorted(KINDS)]
+    refs, fault_defs = models_json_schema([(model, "validation") for model in models],
+                                          ref_template="#/$defs/{model}")
+    schema["$defs"].update(fault_defs.get("$defs", {}))
+    choices = [refs[(model, "validation")] for model in models]
+    schema["$defs"]["Step"]["properties"]["fault"] = {
+        "anyOf": [{"oneOf": choices}, {"type": "null"}], "default": None,
+        "description": "a gateway fault spec: {kind: ..., params} (kinds: " + ", ".join(sorted(KINDS)) + ")"}
 
 
 def schema_text() -> str:

@@ -13,6 +13,7 @@ import asyncio
 from typing import Any
 
 from fake_gateway import FakeGateway
+from fake_gateway.faults import FaultHandle
 
 from .client_calls import ClientActions
 from .model import CLIENT_ACTIONS, Scenario, Step, Trigger
@@ -28,7 +29,7 @@ class Timeline:
         self.gateway = gateway
         self.actions = actions
         self.trace = trace
-        self.handles: dict[str, Any] = {}  # fault step id -> FaultHandle
+        self.handles: dict[str, FaultHandle] = {}  # fault step id -> its handle
         self.tasks: set[asyncio.Task[Any]] = set()
         self.injected = [self._planned(index, step) for index, step in enumerate(scenario.steps)]
         self._waiting: list[tuple[Step, Trigger, list[int]]] = []
@@ -102,10 +103,10 @@ class Timeline:
             self.handles[step.id or ""] = handle
             self.trace.add("fault", "injected", {"step": step.id, "id": handle.id, "kind": spec["kind"], "spec": spec})
         elif step.action == "stop_fault":
-            handle = self.handles.get(step.stop_fault or "")
-            self.trace.add("fault", "stop", {"step": step.stop_fault, "injected": handle is not None})
-            if handle is not None:
-                handle.stop()
+            stopping = self.handles.get(step.stop_fault or "")
+            self.trace.add("fault", "stop", {"step": step.stop_fault, "injected": stopping is not None})
+            if stopping is not None:
+                stopping.stop()
         elif step.action == "market" and step.market is not None:
             move_market(self.gateway, step.market)
             self.trace.add("market", "move", step.market.model_dump(exclude_none=True))

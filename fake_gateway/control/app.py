@@ -15,6 +15,7 @@ from ..faults.spec import FaultSpecError
 from ..session.client_state import client_state
 
 if TYPE_CHECKING:
+    from ..faults.handle import FaultHandle
     from ..server import FakeGateway
     from ..session.session import Session
     from ..state.order_model import Order
@@ -78,12 +79,19 @@ def build_app(gateway: "FakeGateway") -> FastAPI:
             raise HTTPException(status_code=422, detail=str(exc)) from None
         return {"id": handle.id, "kind": handle.kind, "active": handle.active}
 
-    @app.delete("/faults/{fault_id}", status_code=204)
-    async def stop_fault(fault_id: str) -> Response:
+    def live(fault_id: str) -> "FaultHandle":
         handle = gateway.faults.get(fault_id)
         if handle is None:
             raise HTTPException(status_code=404, detail=f"no live fault {fault_id!r}")
-        handle.stop()
+        return handle
+
+    @app.get("/faults/{fault_id}")
+    async def fault(fault_id: str) -> dict[str, Any]:
+        return live(fault_id).as_dict()
+
+    @app.delete("/faults/{fault_id}", status_code=204)
+    async def stop_fault(fault_id: str) -> Response:
+        live(fault_id).stop()
         return Response(status_code=204)
 
     @app.post("/restart")

@@ -27,6 +27,13 @@ it applies to (a client connecting later is attached when its startApi names its
 from the fault itself, e.g. a one-shot crash or an exhausted ``count``). Side effects that must
 await (closing sessions, stopping the listener) go through ``self.spawn(coro)``: tasks the
 gateway owns and cancels on close.
+
+Recipes: hold a targeted client's requests unanswered by returning ``[]`` from
+``on_inbound_request`` and keeping them, then replay each with ``session.dispatch(fields)``;
+pause a stream by returning ``[]`` from ``on_outbound`` for its message ids; send a frame to a
+session past every fault with ``session.deliver(frame, msg_id)``; tell the event log what the
+fault did with ``self.record("kind", session, **data)``; refuse a startApi's client id (326) from
+``on_claim``. ``self.random`` is the fault's seeded generator: use it for every random choice.
 """
 
 from __future__ import annotations

@@ -165,7 +165,7 @@ class FaultSet:
         if link is not None:
             link.cancel()
             link.update((), ())
-            session.link = None
+            session.use_link(None)
 
     def refresh(self, session: "Session") -> None:
         """Attach ``session`` to a link when some fault or trigger targets it, detach it otherwise."""
@@ -176,12 +176,13 @@ class FaultSet:
         link = session.link
         if faults or watches:
             if link is None:
-                link = session.link = SessionLink(session, self)
+                link = SessionLink(session, self)
+                session.use_link(link)
             link.update(faults, watches)
         elif link is not None:
             link.update((), ())
             if link.idle and session.link is link:
-                session.link = None
+                session.use_link(None)
 
     def refresh_all(self) -> None:
         if self.gateway is not None:

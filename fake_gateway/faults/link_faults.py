@@ -76,10 +76,12 @@ class Slicer(Fault):
 class GarbageSpec(FaultSpec):
     kind: Literal["garbage"]
     bytes: int = Field(ge=1, le=1_000_000)
+    direction: Literal["in", "out"] = Field("out", description="to the client, or into what the gateway reads")
 
 
 class Garbage(Fault):
-    """``bytes`` seeded random bytes are written into the stream of each targeted session.
+    """``bytes`` seeded random bytes go into the stream of each targeted session: to the client
+    (``out``), or into what the gateway reads (``in``: the gateway must reject them as IB does).
 
     One-shot without a duration; with one, targeted clients that connect meanwhile get them too.
     """
@@ -87,8 +89,11 @@ class Garbage(Fault):
     def attach(self, session: "Session") -> None:
         assert isinstance(self.spec, GarbageSpec) and session.link is not None
         noise = self.random.randbytes(self.spec.bytes)
-        self.record("garbage_sent", session, bytes=len(noise), head=noise[:16].hex())
-        session.link.emit(noise, None, whole=False)
+        self.record("garbage_sent", session, bytes=len(noise), head=noise[:16].hex(), direction=self.spec.direction)
+        if self.spec.direction == "out":
+            session.link.emit(noise, None, whole=False)
+        else:
+            session.link.receive(noise)
 
     def start(self) -> None:
         if self.spec is None or self.spec.duration is None:

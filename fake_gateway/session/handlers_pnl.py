@@ -13,6 +13,7 @@ from ..state.accounts import Account
 from ..wire import in_market
 from ..wire.out_market import PNL, PNL_SINGLE
 from ..wire.reading import Request
+from .client_state import account_flowing
 from .session import Session
 
 PNL_SUBS = "pnl"
@@ -97,7 +98,9 @@ def cancel_pnl_single(session: Session, request: Request) -> None:
 
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
-    """A price move changes the PnL of accounts holding that contract."""
+    """A price move changes the PnL of accounts holding that contract (not while account data is paused)."""
+    if not account_flowing(session):
+        return
     con_id = payload["con_id"]
     for line in tuple(session.subscriptions.get(PNL_SUBS, {}).values()):
         account = session.brokerage.accounts.get(line.account_id)
@@ -110,6 +113,8 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
 
 def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
     """A fill changes positions and realized PnL."""
+    if not account_flowing(session):
+        return
     account_id = payload.get("account_id")
     for kind in (PNL_SUBS, PNL_SINGLE_SUBS):
         for line in tuple(session.subscriptions.get(kind, {}).values()):

@@ -254,28 +254,40 @@ class Session(asyncio.Protocol):
     # ----- writing ----------------------------------------------------------------------------
 
     def write(self, frame: bytes, msg_id: int | None) -> None:
-        """Every outgoing frame passes here: straight out, or through the link stage of a fault."""
+        """Every outgoing frame passes here, straight out: the fast path, untouched by the fault
+        layer. While a fault targets this session, ``use_link`` routes writes through its link."""
         transport = self.transport
         if transport is None or transport.is_closing():
-            return
-        link = self.link
-        if link is not None:
-            link.send(frame, msg_id)  # logs what really goes out, after the faults
             return
         if self._trace:
             wire_log.debug("client %s <- %s", self.client_id, frame[4:].rstrip(b"\0").replace(b"\0", b",").decode(errors="replace"))
         self.raw_write(frame)
 
+    def _write_through_link(self, frame: bytes, msg_id: int | None) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing() or self.link is None:
+            return
+        self.link.send(frame, msg_id)  # the link logs what really goes out, after the faults
+
+    def use_link(self, link: "SessionLink | None") -> None:
+        """Route this session's frames through a fault's link stage, or (None) straight out again.
+
+        The choice is made here, once, rather than tested on every write: a session no fault
+        targets runs exactly the write path it would have without a fault layer.
+        """
+        self.link = link
+        if link is None:
+            self.__dict__.pop("write", None)  # back to the class's fast path
+        else:
+            self.write = self._write_through_link  # type: ignore[method-assign]
+
     def deliver(self, frame: bytes, msg_id: int | None) -> None:
         """Send a frame past the content faults (a delayed or reordered frame released late)."""
-        if self.transport is None or self.transport.is_closing():
-            return
         if self.link is not None:
-            self.link.emit(frame, msg_id)
-            return
-        if self._trace:
-            wire_log.debug("client %s <- %s", self.client_id, frame[4:].rstrip(b"\0").replace(b"\0", b",").decode(errors="replace"))
-        self.raw_write(frame)
+            if self.transport is not None and not self.transport.is_closing():
+                self.link.emit(frame, msg_id)
+        else:
+            Session.write(self, frame, msg_id)
 
     def raw_write(self, data: bytes) -> None:
         """Queue bytes past the fault layer; everything queued in one loop turn is one send.

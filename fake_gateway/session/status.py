@@ -39,6 +39,11 @@ def farm_reason(farm: str) -> str:
     return f"farm:{farm}"
 
 
+def record(session: Session, kind: str, **data: object) -> None:
+    """What a status fault did beyond its notice (held, answered, dropped), for the timelines."""
+    session.gateway.events.record(kind, session.client_id, session.number, **data)
+
+
 def send_notice(session: Session, code: int, text: str, req_id: int = -1) -> None:
     """An error frame to a ready session (IB sends nothing before the client is logged in)."""
     if session.phase == "ready":
@@ -58,7 +63,9 @@ def farm_down(session: Session, farm: str, name: str | None = None) -> None:
     if farm == "market":
         state.pause(MARKET, farm_reason(farm))
     elif farm == "hmds":
-        end_live_bars(session, 10182, LIVE_UPDATES_LOST)
+        ended = end_live_bars(session, 10182, LIVE_UPDATES_LOST)
+        if ended:
+            record(session, "subscriptions_dropped", reason="hmds farm down", req_ids=ended)
 
 
 def farm_up(session: Session, farm: str, name: str | None = None, push: bool = True) -> None:
@@ -99,8 +106,9 @@ def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[st
     state = client_state(session)
     send_notice(session, 1101 if data_lost else 1102, RESTORED_DATA_LOST if data_lost else RESTORED_DATA_MAINTAINED)
     if data_lost:
-        drop_market_subscriptions(session)
-        drop_account_subscriptions(session, (ACCOUNT_UPDATES, ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS))
+        dropped = drop_market_subscriptions(session)
+        account = drop_account_subscriptions(session, (ACCOUNT_UPDATES, ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS))
+        record(session, "subscriptions_dropped", reason="data lost", req_ids=dropped, account=account)
     state.resume(ACCOUNT, CONNECTIVITY)
     market_was_paused = not state.flowing(MARKET)
     state.resume(MARKET, CONNECTIVITY)
@@ -120,6 +128,7 @@ def hold_request(session: Session, fields: list[str]) -> bool:
     if state.flowing(REQUESTS):
         return False
     state.held_requests.append(fields)
+    record(session, "request_held", msg_id=fields[0] if fields else "")
     return True
 
 
@@ -127,6 +136,8 @@ def answer_held_requests(session: Session) -> None:
     """Serve what was held, in arrival order, without counting it against the message rate again."""
     state = client_state(session)
     held, state.held_requests = state.held_requests, []
+    if held:
+        record(session, "held_requests_answered", count=len(held))
     state.replaying = True
     try:
         for fields in held:
@@ -141,7 +152,8 @@ def answer_held_requests(session: Session) -> None:
 def account_unsubscribed(session: Session) -> None:
     """2100: this client's reqAccountUpdates subscription ends until it sends the request again."""
     send_notice(session, 2100, ACCOUNT_UNSUBSCRIBED)
-    drop_account_subscriptions(session, (ACCOUNT_UPDATES,))
+    if drop_account_subscriptions(session, (ACCOUNT_UPDATES,)):
+        record(session, "subscriptions_dropped", reason="account unsubscribed", account=True)
 
 
 def competing_session_started(session: Session) -> None:

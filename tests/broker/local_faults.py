@@ -75,6 +75,17 @@ class DropOutbound(Fault):
         return [frame]
 
 
+class RecordRequests(Fault):
+    """Pass-through that records the message id of every request."""
+
+    def __init__(self, seen: list[str]) -> None:
+        self.seen = seen
+
+    def on_request(self, session: Session, fields: list[str]) -> bool:
+        self.seen.append(fields[0])
+        return True
+
+
 def send_ib_error(gw: FakeGateway, client_id: int, code: int, message: str, req_id: int = -1) -> None:
     """Send an IB error frame to a client's session, as the gateway's layout table encodes it."""
     session = gw.session_for(client_id)

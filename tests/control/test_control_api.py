@@ -4,8 +4,6 @@ every route, its 404 and 422, in process and against a standalone gateway subpro
 from __future__ import annotations
 
 import asyncio
-import signal
-import sys
 
 import httpx
 import pytest
@@ -15,6 +13,7 @@ from fake_gateway.control import ControlServer
 from fake_gateway.raw_client import RawTwsClient
 from tests.faults.clients import connected
 from tests.faults.status_clients import AAPL
+from tests.standalone import read_line, run_to_end, standalone, stop_cleanly
 from tests.waiting import until
 
 
@@ -42,6 +41,7 @@ async def test_faults_are_injected_listed_and_stopped_over_http() -> None:
             await until(lambda: 2105 in me.codes(), what="2105 from a fault injected over HTTP")
             [listed] = (await http.get("/faults")).json()
             assert listed["id"] == fault_id and listed["active"] and listed["spec"]["farm"] == "hmds"
+            assert (await http.get(f"/faults/{fault_id}")).json() == listed
             [session] = (await http.get("/sessions")).json()
             assert session["farms_down"] == ["hmds"]
 
@@ -49,6 +49,7 @@ async def test_faults_are_injected_listed_and_stopped_over_http() -> None:
             await until(lambda: 2106 in me.codes()[greeting:], what="2106 after DELETE")
             assert (await http.get("/faults")).json() == []
             assert (await http.delete(f"/faults/{fault_id}")).status_code == 404
+            assert (await http.get(f"/faults/{fault_id}")).status_code == 404
             kinds = [e["kind"] for e in (await http.get("/events")).json()]
             assert "fault_started" in kinds and "fault_stopped" in kinds
 
@@ -125,14 +126,8 @@ async def test_the_control_server_closes_twice_and_frees_its_port() -> None:
 
 
 async def test_standalone_gateway_prints_both_lines_and_serves_the_control_api() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fake_gateway", "--port", "0", "--control-port", "0", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        gateway_line = (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
-        control_line = (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
+    async with standalone("--port", "0", "--control-port", "0", "--log-level", "WARNING") as process:
+        gateway_line, control_line = await read_line(process), await read_line(process)
         assert gateway_line.startswith("fake gateway listening on 127.0.0.1:")
         assert control_line.startswith("control api listening on 127.0.0.1:")
         gateway_port = int(gateway_line.rsplit(":", 1)[1])
@@ -153,14 +148,7 @@ async def test_standalone_gateway_prints_both_lines_and_serves_the_control_api()
             assert frame[2:5] == ["-1", "2110", "from http"]
             assert (await http.post("/faults", json={"kind": "farm_down"})).status_code == 422
         await client.close()
-        process.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(process.communicate(), 20)
-        assert process.returncode == 0, err.decode()
-        assert "fake gateway stopped" in out.decode()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop_cleanly(process)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -169,9 +157,5 @@ async def test_standalone_gateway_prints_both_lines_and_serves_the_control_api()
     (["--control-host", "192.0.2.1"], "cannot listen"),  # an address that is not this machine's
 ])
 async def test_a_control_api_that_cannot_listen_exits_2_with_the_reason(args: list[str], message: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fake_gateway", "--port", "0", "--control-port", "0", *args, "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(process.communicate(), 20)
-    assert process.returncode == 2 and message in err.decode()
+    code, _, err = await run_to_end("--port", "0", "--control-port", "0", *args, "--log-level", "WARNING")
+    assert code == 2 and message in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from ib_insync import LimitOrder, Stock
 
 from fake_gateway import FakeGateway
@@ -29,12 +30,12 @@ async def test_inject_is_active_at_once_and_stop_is_idempotent(gateway: FakeGate
 
 async def test_duration_ends_the_fault(gateway: FakeGateway) -> None:
     async with connected(gateway, 1) as client:
-        handle = gateway.faults.inject({"kind": "stall", "duration": 0.3})
+        handle = gateway.faults.inject({"kind": "stall", "duration": 0.5})
         assert not await answers(client.ib, 0.1)
-        await asyncio.wait_for(handle.wait_stopped(), 2)
+        await asyncio.wait_for(handle.wait_stopped(), 3)
         assert await answers(client.ib)
         assert handle.stopped_at is not None and handle.fired_at is not None
-        assert 0.25 <= handle.stopped_at - handle.fired_at < 1.5
+        assert 0.45 <= handle.stopped_at - handle.fired_at < 3
 
 
 async def test_async_with_stops_on_exit(gateway: FakeGateway) -> None:
@@ -140,6 +141,19 @@ async def test_event_log_records_sessions_errors_listening_and_refusals() -> Non
     assert notices[0].data["req_id"] == -1 and "farm" in notices[0].data["text"]
     json.dumps(gateway.events.as_dicts())
     assert all(a.at <= b.at for a, b in zip(list(gateway.events), list(gateway.events)[1:]))
+
+
+async def test_wait_for_an_event_past_or_future(gateway: FakeGateway) -> None:
+    listening = await gateway.events.wait_for("listening")
+    assert listening.data["port"] == gateway.port
+    waiting = asyncio.ensure_future(gateway.events.wait_for("fault_started", lambda e: e.data["kind"] == "crash"))
+    gateway.faults.inject({"kind": "garbage", "bytes": 1})
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    handle = gateway.faults.inject({"kind": "crash"})
+    assert (await asyncio.wait_for(waiting, 1)).data["id"] == handle.id
+    with pytest.raises(asyncio.TimeoutError):
+        await gateway.events.wait_for("restart", timeout=0.05)
 
 
 async def raw_ready_or_closed(gateway: FakeGateway):  # type: ignore[no-untyped-def]

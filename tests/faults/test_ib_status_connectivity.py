@@ -35,7 +35,9 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
     async with world() as gw, connected(gw, 1) as me, connected(gw, 2) as you:
         market, ib, other = gw.brokerage.market, me.ib, you.ib
         ticker, other_ticker = ib.reqMktData(aapl()), other.reqMktData(aapl())
+        pnl, other_pnl = ib.reqPnLSingle(ACCOUNT, "", AAPL), other.reqPnLSingle(ACCOUNT, "", AAPL)
         await until(lambda: not math.isnan(ticker.bid) and not math.isnan(other_ticker.bid), what="first ticks")
+        await until(lambda: pnl.value == other_pnl.value == 100 * market.last(AAPL), what="first PnL")
 
         lost = gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
         await until(lambda: 1100 in me.codes(), what="1100")
@@ -45,8 +47,10 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
 
         market.set_quote(AAPL, 190.10, 190.12, last=190.11)
         await until(lambda: other_ticker.bid == 190.10 and market_price(other) == 190.11, what="the other client's tick")
+        await until(lambda: other_pnl.value == 100 * 190.11, what="the other client's PnL")
         await barrier(gw, me, 1)
         assert ticker.bid != 190.10 and market_price(ib) != 190.11  # ticks and portfolio stopped
+        assert pnl.value != 100 * 190.11
 
         held = asyncio.ensure_future(ib.reqCurrentTimeAsync())
         with pytest.raises(asyncio.TimeoutError):
@@ -61,7 +65,11 @@ async def test_1100_holds_requests_and_stops_data_then_1102_answers_and_resumes(
         assert {2104, 2106, 2158} <= set(me.codes()[me.codes().index(1102):])
         market.set_quote(AAPL, 190.20, 190.22, last=190.21)
         await until(lambda: ticker.bid == 190.20 and market_price(ib) == 190.21, what="live ticks and portfolio")
+        await until(lambda: pnl.value == 100 * 190.21, what="live PnL")
         assert not lost.active  # connectivity_restored ended the connectivity_lost fault
+        mine = [e for e in gw.events if e.client_id == 1 and e.kind in ("request_held", "held_requests_answered")]
+        assert [(e.kind, e.data) for e in mine] == [("request_held", {"msg_id": "49"}),
+                                                   ("held_requests_answered", {"count": 1})]
         assert not {1100, 1101, 1102} & set(you.codes())
 
 
@@ -70,6 +78,7 @@ async def test_1101_drops_every_market_data_line_until_requested_again() -> None
         market, ib = gw.brokerage.market, me.ib
         ticker = ib.reqMktData(aapl())
         await until(lambda: not math.isnan(ticker.bid), what="first ticks")
+        [ticker_req_id] = session_of(gw, 1).subscribed("mkt_data")
         gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
         await until(lambda: 1100 in me.codes(), what="1100")
         gw.faults.inject({"kind": "connectivity_restored", "data_lost": True})
@@ -78,6 +87,8 @@ async def test_1101_drops_every_market_data_line_until_requested_again() -> None
         session = session_of(gw, 1)
         assert not session.subscribed("mkt_data") and not session.subscribed("account_updates")
         assert 1102 not in me.codes() and not gw.faults.handles()  # the loss ended with the 1101 only
+        [dropped] = gw.events.of_kind("subscriptions_dropped")
+        assert dropped.data == {"reason": "data lost", "req_ids": [ticker_req_id], "account": True}
 
         market.set_quote(AAPL, 191.10, 191.12, last=191.11)
         await barrier(gw, me, 1)

@@ -56,6 +56,8 @@ async def test_hmds_down_ends_keep_up_to_date_bars_with_10182_for_good() -> None
             assert (bars.reqId, 10182, "Failed to request live updates (disconnected).") in me.errors
             assert (-1, 2105, "HMDS data farm connection is broken:ushmds") in me.errors
             assert not session_of(gw, 1).subscribed("historical_updates")
+            [ended] = gw.events.of_kind("subscriptions_dropped")
+            assert (ended.client_id, ended.data["req_ids"]) == (1, [bars.reqId])
             greeting_and_down = len(me.errors)
         await until(lambda: 2106 in me.codes()[greeting_and_down:], what="2106 when the fault ends")
 
@@ -63,6 +65,19 @@ async def test_hmds_down_ends_keep_up_to_date_bars_with_10182_for_good() -> None
         await until(lambda: other_bars[-1].close == 185.0, what="the other client's bars")
         await barrier(gw, me, 1)
         assert bars[-1].close == 195.0  # the stream is gone, even with HMDS back
+
+
+async def test_a_farm_down_with_a_duration_comes_back_by_itself() -> None:
+    async with FakeGateway(market_ticker=False) as gw, connected(gw, 1) as me:
+        ticker = me.ib.reqMktData(aapl())
+        await until(lambda: not math.isnan(ticker.bid), what="first ticks")
+        greeting = len(me.errors)
+        gw.faults.inject({"kind": "farm_down", "farm": "market", "name": "cashfarm", "duration": 0.2})
+        await until(lambda: 2103 in me.codes(), what="2103")
+        gw.brokerage.market.set_quote(AAPL, 190.10, 190.12)
+        await until(lambda: ticker.bid == 190.10, timeout=3, what="ticks once the duration has passed")
+        assert me.errors[greeting:] == [(-1, 2103, "Market data farm connection is broken:cashfarm"),
+                                        (-1, 2104, "Market data farm connection is OK:cashfarm")]
 
 
 async def test_sec_def_farm_notices_name_the_farm() -> None:

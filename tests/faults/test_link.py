@@ -24,10 +24,10 @@ async def _timed_answer(ib, timeout: float = 2.0) -> float:  # type: ignore[no-u
 @pytest.mark.parametrize("direction", ["out", "in", "both"])
 async def test_latency_delays_one_client_only(gateway: FakeGateway, direction: str) -> None:
     async with connected(gateway, 1) as slow, connected(gateway, 2) as other:
-        gateway.faults.inject({"kind": "latency", "client_id": 1, "ms": 150, "direction": direction})
+        gateway.faults.inject({"kind": "latency", "client_id": 1, "ms": 300, "direction": direction})
         pending = asyncio.ensure_future(_timed_answer(slow.ib))
         assert await answers(other.ib) and not pending.done()  # the other client is not delayed
-        assert await pending >= (0.29 if direction == "both" else 0.14)
+        assert await pending >= (0.59 if direction == "both" else 0.29)
 
 
 async def test_latency_with_jitter_keeps_frames_in_order(gateway: FakeGateway) -> None:
@@ -50,6 +50,7 @@ async def test_latency_with_jitter_keeps_frames_in_order(gateway: FakeGateway) -
 
 async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
     client = await raw_ready(gateway, 1)
+    other = await raw_ready(gateway, 2)
     loop = asyncio.get_running_loop()
     gateway.faults.inject({"kind": "bandwidth", "client_id": 1, "bytes_per_s": 20_000})
     started = loop.time()
@@ -58,7 +59,9 @@ async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
     elapsed = loop.time() - started
     size = sum(len("\0".join(f)) + 5 for f in frames)
     assert size > 5_000 and elapsed >= 0.8 * size / 20_000
+    assert await served(other)
     await client.close()
+    await other.close()
 
 
 async def test_slicer_splits_frames_and_clients_still_decode(caplog: pytest.LogCaptureFixture) -> None:
@@ -79,6 +82,15 @@ async def test_garbage_breaks_the_client_stream_only(gateway: FakeGateway) -> No
         assert await answers(other.ib)
     [sent] = gateway.events.of_kind("garbage_sent")
     assert sent.client_id == 1 and sent.data["bytes"] == 64
+
+
+async def test_inbound_garbage_is_rejected_by_the_gateway(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as broken, connected(gateway, 2) as other:
+        gateway.faults.inject({"kind": "garbage", "client_id": 1, "bytes": 64, "direction": "in", "seed": 1})
+        await asyncio.wait_for(broken.disconnected.wait(), 2)  # the gateway dropped the connection
+        assert await answers(other.ib)
+    [closed] = [e for e in gateway.events.of_kind("session_closed") if e.client_id == 1]
+    assert "frame" in closed.data["reason"] and not closed.data["rst"]
 
 
 @pytest.mark.parametrize("rst", [False, True], ids=["FIN", "RST"])

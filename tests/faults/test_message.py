@@ -81,13 +81,13 @@ async def test_inbound_duplicate_place_order_is_one_order(pinned: FakeGateway) -
 
 async def test_delayed_order_status_is_overtaken(pinned: FakeGateway) -> None:
     async with connected(pinned, 1) as client:
-        handle = pinned.faults.inject({"kind": "delay_message", "message": "orderStatus", "delay_ms": 400})
+        handle = pinned.faults.inject({"kind": "delay_message", "message": "orderStatus", "delay_ms": 1000})
         [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
         trade = client.ib.placeOrder(aapl, LimitOrder("BUY", 1, 90.0))
         await until(lambda: trade.isActive() and trade.order.permId != 0, what="the openOrder")
         assert await answers(client.ib)  # currentTime overtakes the delayed status
         assert trade.orderStatus.status == "PendingSubmit"
-        await until(lambda: trade.orderStatus.status == "Submitted", what="the late orderStatus")
+        await until(lambda: trade.orderStatus.status == "Submitted", timeout=3, what="the late orderStatus")
         handle.stop()
 
 

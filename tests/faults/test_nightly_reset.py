@@ -4,10 +4,14 @@ flap; the same seed gives the same timeline."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Any
 
+import pytest
+
 from fake_gateway import FakeGateway
+from fake_gateway.session.client_state import client_state
 from tests.faults.clients import connected
 from tests.faults.status_clients import MARKER_CODE, aapl, barrier, session_of
 from tests.waiting import until
@@ -61,3 +65,16 @@ async def test_the_same_seed_gives_the_same_timeline() -> None:
     assert first == second
     others = [await run_reset({"flaps": 3}, seed=seed) for seed in (12, 13, 14)]
     assert any(other[1] != first[1] for other in others)  # the seed really drives the choices
+
+
+async def test_stopping_the_reset_early_restores_connectivity_and_answers_held_requests() -> None:
+    async with FakeGateway(market_ticker=False) as gw, connected(gw, 1) as me:
+        handle = gw.faults.inject({"kind": "nightly_reset", "recover_after": 30, "repeat_every": 10})
+        await until(lambda: 1100 in me.codes(), what="1100")
+        held = asyncio.ensure_future(me.ib.reqCurrentTimeAsync())
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(held), 0.3)
+        handle.stop()
+        assert (await asyncio.wait_for(held, 2)).year >= 2024
+        assert 1102 in me.codes() and 1101 not in me.codes()
+        assert not client_state(session_of(gw, 1)).farms_down

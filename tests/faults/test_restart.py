@@ -28,8 +28,8 @@ async def _connect_fails(gateway: FakeGateway, client_id: int) -> list[int]:
 async def test_daily_restart_resets_refuses_holds_ids_then_flaps_farms() -> None:
     async with FakeGateway(**WITH_POSITION) as gateway:
         async with connected(gateway, 1) as first, connected(gateway, 2) as second:
-            handle = gateway.faults.inject({"kind": "daily_restart", "down_seconds": 0.3, "hold_client_ids": 0.9,
-                                            "flap_seconds": 1.5, "seed": 2})
+            handle = gateway.faults.inject({"kind": "daily_restart", "down_seconds": 0.3, "hold_client_ids": 1.5,
+                                            "flap_seconds": 2.0, "seed": 2})
             await asyncio.wait_for(first.disconnected.wait(), 2)
             await asyncio.wait_for(second.disconnected.wait(), 2)
             assert not gateway.listening

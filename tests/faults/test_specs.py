@@ -25,7 +25,7 @@ GOOD: list[dict[str, Any]] = [
     {"kind": "latency", "ms": 50, "jitter_ms": 5, "direction": "out"},
     {"kind": "bandwidth", "bytes_per_s": 1000},
     {"kind": "slicer", "max_bytes": 3, "delay_ms": 1},
-    {"kind": "garbage", "bytes": 10},
+    {"kind": "garbage", "bytes": 10, "direction": "in"},
     {"kind": "truncate", "message": "orderStatus", "keep_bytes": 5},
     {"kind": "drop_message", "message": "placeOrder", "direction": "in", "count": 1},
     {"kind": "delay_message", "message": 3, "delay_ms": 100},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fake_gateway.raw_client import RawTwsClient
+from tests.standalone import read_line, run_to_end, standalone, stop_cleanly
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -20,12 +20,8 @@ VENV_BIN = Path(sys.executable).parent
 ])
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 async def test_standalone_gateway_serves_then_stops_cleanly(command: list[str], stop_signal: int) -> None:
-    process = await asyncio.create_subprocess_exec(
-        *command, "--port", "0", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        line = (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
+    async with standalone("--port", "0", "--log-level", "WARNING", command=command) as process:
+        line = await read_line(process)
         prefix = "fake gateway listening on "
         assert line.startswith(prefix), line
         host, port = line[len(prefix):].rsplit(":", 1)
@@ -33,33 +29,13 @@ async def test_standalone_gateway_serves_then_stops_cleanly(command: list[str], 
         client = await RawTwsClient.connect(host, int(port))
         assert (await client.handshake())[0] == "176"
         await client.close()
-        process.send_signal(stop_signal)
-        out, err = await asyncio.wait_for(process.communicate(), 20)
-        assert process.returncode == 0, err.decode()
-        assert "fake gateway stopped" in out.decode()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop_cleanly(process, stop_signal)
 
 
 async def test_invalid_option_exits_2_with_the_reason() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fake_gateway", "--max-version", "150",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(process.communicate(), 20)
-    assert process.returncode == 2
-    assert "outside the supported range 157..200" in err.decode()
-
-
-async def _run_gateway(*args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fake_gateway", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 20)
-    return process.returncode, out.decode(), err.decode()
+    code, _, err = await run_to_end("--max-version", "150")
+    assert code == 2
+    assert "outside the supported range 157..200" in err
 
 
 @pytest.mark.parametrize("text,message", [
@@ -72,7 +48,7 @@ async def _run_gateway(*args: str) -> tuple[int, str, str]:
 async def test_bad_settings_file_exits_2_naming_file_and_field(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "settings.yaml"
     path.write_text(text)
-    code, _, err = await _run_gateway("--config", str(path))
+    code, _, err = await run_to_end("--config", str(path))
     assert code == 2
     assert message in err
 
@@ -80,22 +56,11 @@ async def test_bad_settings_file_exits_2_naming_file_and_field(tmp_path: Path, t
 async def test_settings_file_with_flags_on_top(tmp_path: Path) -> None:
     path = tmp_path / "settings.yaml"
     path.write_text("max_version: 190\nmax_clients: 3\naccounts:\n  - {account_id: DU5550001}\n")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fake_gateway", "--config", str(path), "--port", "0", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        line = (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
-        port = int(line.rsplit(":", 1)[1])
+    async with standalone("--config", str(path), "--port", "0", "--log-level", "WARNING") as process:
+        port = int((await read_line(process)).rsplit(":", 1)[1])
         client = await RawTwsClient.connect("127.0.0.1", port)
         assert (await client.handshake(157, 200))[0] == "190"
         await client.start_api(1)
         assert await client.read() == ["15", "1", "DU5550001"]
         await client.close()
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), 20)
-        assert process.returncode == 0
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop_cleanly(process)

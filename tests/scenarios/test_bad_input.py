@@ -104,3 +104,48 @@ def test_replay_of_a_bad_file_runs_nothing(tmp_path: Path, capsys: pytest.Captur
     captured = capsys.readouterr()
     assert f"{bad}:4: duration" in captured.err
     assert "replaying" not in captured.out and not (tmp_path / "out").exists()
+
+
+WITH_FAULT = GOOD.replace("  - at: 1.0\n    cancel_order: {order: buy}\n",
+                          "  - at: 1.0\n    cancel_order: {order: buy}\n  - id: stall\n    at: 1.2\n"
+                          "    fault: {kind: stall, duration: 0.5}\n")
+
+
+def test_fault_steps_use_the_gateways_vocabulary(tmp_path: Path) -> None:
+    assert load_scenario(write(tmp_path, WITH_FAULT)).scenario.step("stall").fault == {"kind": "stall", "duration": 0.5}
+
+
+def test_unknown_fault_kind_names_file_line_and_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, WITH_FAULT.replace("kind: stall", "kind: meteor_strike"))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:13: steps.2.fault: unknown fault kind 'meteor_strike'" in err
+
+
+def test_bad_fault_parameter_names_the_field(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, WITH_FAULT.replace("duration: 0.5", "duration: -2")))
+    assert error.line == 13 and "steps.2.fault" in error.message and "duration" in error.message
+
+
+def test_expectation_naming_an_unknown_fault_step(tmp_path: Path) -> None:
+    path = write(tmp_path, WITH_FAULT + "  - detection: {fault: stal, max: 1}\n")
+    error = error_of(path)
+    assert error.line == 16 and "expect.1.detection" in error.message and "unknown fault step 'stal'" in error.message
+
+
+def test_stop_fault_naming_an_unknown_step(tmp_path: Path) -> None:
+    path = write(tmp_path, WITH_FAULT.replace("expect:\n", "  - at: 1.5\n    stop_fault: nothing\nexpect:\n"))
+    error = error_of(path)
+    assert error.line == 15 and "steps.3.stop_fault" in error.message and "'nothing'" in error.message
+
+
+def test_an_expectation_needing_calls_that_no_step_makes(tmp_path: Path) -> None:
+    path = write(tmp_path, WITH_FAULT + "  - market_data: {within: 1, of: {fault_end: stall}}\n")
+    error = error_of(path)
+    assert error.line == 16 and "no step makes one" in error.message
+
+
+def test_broker_settings_are_checked_against_the_broker(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("duration: 2\n", "duration: 2\nbroker:\n  settings: {probe_intervall: 1}\n"))
+    error = error_of(path)
+    assert error.line == 6 and "broker.settings" in error.message and "probe_intervall" in error.message

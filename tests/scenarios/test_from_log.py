@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ib_harness_cli import main
-from scenarios.from_log import draft_scenario, read_log
+from scenarios.from_log import draft_scenario, draft_yaml, read_log
 
 DATA = Path(__file__).parent / "data"
 
@@ -69,3 +69,10 @@ def test_cli_writes_a_draft_that_validates(tmp_path: Path) -> None:
     assert main(["scenario", "from-log", str(DATA / "nightly_reset_ib_insync.log"), "--out", str(out)]) == 0
     assert yaml.safe_load(out.read_text())["name"] == "from-log-nightly_reset_ib_insync"
     assert main(["validate", str(out)]) == 0
+
+
+def test_a_from_log_draft_replays(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = tmp_path / "incident.yaml"
+    draft.write_text(draft_yaml(draft_scenario(DATA / "nightly_reset_ib_insync.log", max_duration=2)))
+    assert main(["replay", str(draft), "--quiet"]) == 0
+    assert "PASS  from-log-nightly_reset_ib_insync [builtin]" in capsys.readouterr().out
