@@ -12,6 +12,7 @@ import ib_insync
 
 from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
+from tests.waiting import until
 
 LIBRARIES = {"ib_insync": ib_insync, "ib_async": ib_async}
 
@@ -21,6 +22,7 @@ class Observed:
     """What one client saw: error callbacks and disconnects."""
 
     ib: Any
+    library: str
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     disconnected: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -33,7 +35,7 @@ async def connected(gateway: FakeGateway, client_id: int, library: str = "ib_ins
                     timeout: float = 3.0) -> AsyncIterator[Observed]:
     """A real client after the full startup sync; disconnected on exit."""
     ib = LIBRARIES[library].IB()
-    seen = Observed(ib)
+    seen = Observed(ib, library)
     ib.errorEvent += lambda req_id, code, text, *rest: seen.errors.append((req_id, code, text))
     ib.disconnectedEvent += seen.disconnected.set
     try:
@@ -71,3 +73,24 @@ async def closed_with(client: RawTwsClient, rst: bool) -> None:
         assert rst, "the connection was reset, expected a clean close (FIN)"
     except EOFError:
         assert not rst, "the connection closed cleanly (FIN), expected a reset (RST)"
+
+
+class TickCounter:
+    """Counts a ticker's updates (ticks that stop and come back)."""
+
+    def __init__(self, ticker: Any) -> None:
+        self.updates = 0
+        ticker.updateEvent += self._counted
+
+    def _counted(self, _: object) -> None:
+        self.updates += 1
+
+
+async def streaming(client: Observed, symbol: str = "AAPL") -> TickCounter:
+    """Subscribe the client to a stock's market data; returns the counter once the first tick arrived."""
+    stock = LIBRARIES[client.library].Stock(symbol, "SMART", "USD")
+    [contract] = await client.ib.qualifyContractsAsync(stock)
+    ticker = client.ib.reqMktData(contract)
+    counter = TickCounter(ticker)
+    await until(lambda: counter.updates >= 1, what=f"the first {symbol} tick")
+    return counter

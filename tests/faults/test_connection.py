@@ -9,7 +9,7 @@ import pytest
 from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
-from tests.faults.clients import LIBRARIES, answers, closed_with, connected, raw_ready
+from tests.faults.clients import LIBRARIES, answers, closed_with, connected, raw_ready, streaming
 from tests.waiting import until
 
 
@@ -61,6 +61,19 @@ async def test_stop_reading_backs_up_the_client_writes(gateway: FakeGateway) -> 
     handle.stop()
     await client.close()
     await other.close()
+
+
+async def test_stop_reading_seen_by_ib_insync_ticks_flow_requests_wait(gateway: FakeGateway) -> None:
+    """Unlike half_open, the gateway still sends: ticks keep coming while requests go unread."""
+    async with connected(gateway, 1) as client:
+        ticks = await streaming(client)
+        handle = gateway.faults.inject({"kind": "stop_reading", "client_id": 1})
+        pending = asyncio.ensure_future(client.ib.reqCurrentTimeAsync())
+        before = ticks.updates
+        await until(lambda: ticks.updates >= before + 2, what="ticks while the gateway is not reading")
+        assert not pending.done()
+        handle.stop()
+        await asyncio.wait_for(pending, 2)
 
 
 async def test_half_close_is_an_end_of_stream_for_the_client(gateway: FakeGateway) -> None:
@@ -137,10 +150,11 @@ async def test_accept_then_close(gateway: FakeGateway, rst: bool, library: str) 
     assert [e.data["reason"] for e in gateway.events.of_kind("connect_refused")] == ["refused by a fault"] * 2
 
 
-async def test_no_handshake_leaves_the_connect_hanging(gateway: FakeGateway) -> None:
-    async with connected(gateway, 2) as other:
+@pytest.mark.parametrize("library", ["ib_insync", "ib_async"])
+async def test_no_handshake_leaves_the_connect_hanging(gateway: FakeGateway, library: str) -> None:
+    async with connected(gateway, 2, library) as other:
         handle = gateway.faults.inject({"kind": "no_handshake"})
-        ib = LIBRARIES["ib_insync"].IB()
+        ib = LIBRARIES[library].IB()
         with pytest.raises(asyncio.TimeoutError):
             await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=0.5)
         ib.disconnect()

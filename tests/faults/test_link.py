@@ -10,7 +10,7 @@ from ib_insync import Stock
 
 from fake_gateway import FakeGateway
 from tests.conftest import served
-from tests.faults.clients import answers, closed_with, connected, raw_ready
+from tests.faults.clients import answers, closed_with, connected, raw_ready, streaming
 from tests.waiting import until
 
 
@@ -21,9 +21,10 @@ async def _timed_answer(ib, timeout: float = 2.0) -> float:  # type: ignore[no-u
     return loop.time() - started
 
 
-@pytest.mark.parametrize("direction", ["out", "in", "both"])
-async def test_latency_delays_one_client_only(gateway: FakeGateway, direction: str) -> None:
-    async with connected(gateway, 1) as slow, connected(gateway, 2) as other:
+@pytest.mark.parametrize("direction,library", [("out", "ib_insync"), ("in", "ib_insync"), ("both", "ib_insync"),
+                                               ("both", "ib_async")])
+async def test_latency_delays_one_client_only(gateway: FakeGateway, direction: str, library: str) -> None:
+    async with connected(gateway, 1, library) as slow, connected(gateway, 2, library) as other:
         gateway.faults.inject({"kind": "latency", "client_id": 1, "ms": 300, "direction": direction})
         pending = asyncio.ensure_future(_timed_answer(slow.ib))
         assert await answers(other.ib) and not pending.done()  # the other client is not delayed
@@ -62,6 +63,18 @@ async def test_bandwidth_paces_the_output(gateway: FakeGateway) -> None:
     assert await served(other)
     await client.close()
     await other.close()
+
+
+async def test_bandwidth_seen_by_ib_insync(gateway: FakeGateway) -> None:
+    async with connected(gateway, 1) as slow, connected(gateway, 2) as other:
+        gateway.faults.inject({"kind": "bandwidth", "client_id": 1, "bytes_per_s": 10_000})
+        loop = asyncio.get_running_loop()
+        before, started = slow.ib.client._numBytesRecv, loop.time()
+        summary = asyncio.ensure_future(slow.ib.accountSummaryAsync())
+        assert await answers(other.ib)
+        rows = await asyncio.wait_for(summary, 10)
+        received = slow.ib.client._numBytesRecv - before
+        assert rows and received > 3_000 and loop.time() - started >= 0.8 * received / 10_000
 
 
 async def test_slicer_splits_frames_and_clients_still_decode(caplog: pytest.LogCaptureFixture) -> None:
@@ -121,24 +134,15 @@ async def test_truncate_seen_by_ib_insync(gateway: FakeGateway) -> None:
 
 async def test_ticks_stop_during_a_stall_and_come_back(gateway: FakeGateway) -> None:
     async with connected(gateway, 1) as client:
-        [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
-        ticker = client.ib.reqMktData(aapl)
-        updates = 0
-
-        def counted(_: object) -> None:
-            nonlocal updates
-            updates += 1
-
-        ticker.updateEvent += counted
-        await until(lambda: updates >= 2, what="ticks before the stall")
+        ticks = await streaming(client)
         handle = gateway.faults.inject({"kind": "stall", "client_id": 1, "release": "drop"})
         await asyncio.sleep(0.05)
-        before = updates
+        before = ticks.updates
         await asyncio.sleep(0.6)  # the market steps every 0.25 s: two or more steps are held
-        assert updates == before
+        assert ticks.updates == before
         assert gateway.session_for(1).link._out  # ticks were produced and are held
         handle.stop()
-        await until(lambda: updates > before, what="ticks after the stall")
+        await until(lambda: ticks.updates > before, what="ticks after the stall")
 
 
 async def test_wire_log_shows_what_went_out_after_the_faults(caplog: pytest.LogCaptureFixture) -> None:
