@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("broker.errors")
 
+# codes about the connection itself; data-level notices (farms, 2100, 10197) do not become last_error
+CONNECTION_ACTIONS = {Action.CONNECTIVITY_LOST, Action.RESTORED_DATA_LOST, Action.RESTORED_DATA_KEPT,
+                      Action.CLIENT_ID_IN_USE, Action.RECONNECT, Action.PACING}
+
 
 class IbErrorHandler:
     def __init__(self, broker: "IBKRInsyncBroker") -> None:
@@ -46,7 +50,7 @@ class IbErrorHandler:
         b.metrics.ib_errors.labels(str(code)).inc()
         action = action_for(code)
         b.events.publish("ib_error", code=code, req_id=req_id, message=message, action=action.value)
-        if action not in (Action.NONE, Action.FARM_OK):
+        if action in CONNECTION_ACTIONS:
             b.machine.last_error = f"IB {code}: {message}"
         handler = getattr(self, f"_on_{action.value}", None)
         if handler is not None:
@@ -120,7 +124,7 @@ class IbErrorHandler:
         """Slow down: halve ib_insync's own throttle for pacing_cooldown seconds."""
         client = self.broker.ib.client
         normal = self.broker.settings.max_requests_per_second
-        client.MaxRequests = max(1, min(client.MaxRequests, normal) // 2)
+        client.MaxRequests = max(1, normal // 2)  # not compounding: one 100 per burst is enough
         self.broker.events.publish("slow_down", max_requests_per_second=client.MaxRequests)
         if self._pacing is not None:
             self._pacing.cancel()

@@ -168,7 +168,8 @@ class IBKRInsyncBroker(BaseBroker):
     def _require_ready(self) -> asyncio.Future[str]:
         lost = self._session_lost
         if self.state != BrokerState.READY or lost is None or lost.done():
-            raise BrokerUnavailable(self.state.value, self.machine.last_error or self.machine.cause)
+            why = "; ".join(self._degraded.values()) if self.state == BrokerState.DEGRADED else ""
+            raise BrokerUnavailable(self.state.value, why or self.machine.last_error or self.machine.cause)
         return lost
 
     async def _request(self, method: str, make: Callable[[], Awaitable[T]], timeout: float | None = None) -> T:
@@ -227,6 +228,10 @@ class IBKRInsyncBroker(BaseBroker):
         return self.book.orders(status)
 
     async def get_market_price(self, symbol: str) -> float:
+        self._require_ready()
+        live = self.market.live_price(symbol)
+        if live is not None:  # the shared stream already has it: no request, no task
+            return live
         t = self.settings.request_timeout
         return await self._request("get_market_price", lambda: self.market.price(symbol, t))
 

@@ -119,6 +119,14 @@ class MarketData:
             except asyncio.TimeoutError:
                 pass
 
+    def live_price(self, symbol: str) -> float | None:
+        """The price of a healthy live stream, or None when it has to be waited for or refused."""
+        line = self.lines.get(symbol)
+        if line is None or line.unavailable or "market" in self.farms_down:
+            return None
+        value = line.ticker.marketPrice()
+        return float(value) if value == value and value > 0 else None  # NaN != NaN
+
     def last_price(self, symbol: str) -> float | None:
         line = self.lines.get(symbol)
         if line is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import struct
 from typing import Callable
 
 from ib_insync import IB
@@ -17,6 +18,8 @@ from ib_insync import IB
 from .events import EventBus
 
 log = logging.getLogger("broker.probe")
+
+PROBE = b"49\x001\x00"  # reqCurrentTime, version 1: the cheapest request IB answers
 
 
 class Keepalive:
@@ -61,6 +64,14 @@ class Keepalive:
             await asyncio.wait({task}, timeout=0.1)
         self.ib.client.conn.hasData -= self._on_data
 
+    def _send_probe(self) -> None:
+        """reqCurrentTime (49,1) written straight to the socket: queued behind ib_insync's request
+        throttle it could wait seconds and make a busy but healthy link look dead."""
+        conn = self.ib.client.conn
+        if not self.ib.client.isConnected() or conn.transport is None:
+            raise ConnectionError("Not connected")
+        conn.sendMsg(struct.pack(">I", len(PROBE)) + PROBE)
+
     async def _answered_within(self, seconds: float) -> bool:
         if seconds <= 0:
             return False
@@ -82,7 +93,7 @@ class Keepalive:
             self._arrived.clear()
             sent_at = self._now()
             try:
-                self.ib.client.reqCurrentTime()
+                self._send_probe()
             except ConnectionError:
                 self._task = None
                 self.on_dead(self._now() - self.last_rx)

@@ -10,7 +10,7 @@ from broker import BrokerError, IBKRInsyncBroker, Order, OrderSide, OrderType
 from fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, wait_event
-from .local_faults import RecordRequests
+from .recorder import RecordRequests
 
 
 async def test_concurrent_price_requests_share_one_subscription(gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:

@@ -14,7 +14,6 @@ from broker import (BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, Ord
 from fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, wait_event, wait_state
-from .local_faults import DropOutbound, DuplicateOutbound, SwallowRequests, send_ib_error
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +25,7 @@ def limit_buy(price: float = 90.0, quantity: float = 2, key: str | None = None) 
 
 
 async def test_swallowed_place_order_is_proved_not_sent(gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
-    gateway.faults.add(SwallowRequests(3))  # placeOrder never reaches the gateway
+    gateway.faults.inject({"kind": "drop_message", "message": "placeOrder", "direction": "in", "count": 1})
     order = limit_buy()
     with pytest.raises(OrderNotSent, match=order.key):
         await broker.place_order(order)
@@ -38,7 +37,8 @@ async def test_swallowed_place_order_is_proved_not_sent(gateway: FakeGateway, br
 
 async def test_lost_acknowledgement_is_recovered_from_the_gateway(gateway: FakeGateway,
                                                                   broker: IBKRInsyncBroker) -> None:
-    gateway.faults.add(DropOutbound({5, 3}, count=1))  # first openOrder and orderStatus lost
+    for message in ("openOrder", "orderStatus"):  # the acknowledgement is lost on the way back
+        gateway.faults.inject({"kind": "drop_message", "message": message, "count": 1})
     order = await broker.place_order(limit_buy())
     assert order.status == OrderStatus.SUBMITTED and order.perm_id
     assert broker.events.of_kind("order_unacknowledged")
@@ -50,12 +50,12 @@ async def test_fill_while_disconnected_is_recorded_after_reconnect(gateway: Fake
     gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
     order = await broker.place_order(limit_buy(price=95.0))
     mark = len(broker.events.history)
-    await gateway.stop_listening()
-    await gateway.drop_sessions()
+    down = gateway.faults.inject({"kind": "down"})
+    gateway.faults.inject({"kind": "crash"})
     await wait_state(broker, BrokerState.BACKING_OFF)
     gateway.brokerage.market.pin("AAPL", 94.0, spread=0.02)  # fills while the broker is away
     assert gateway.brokerage.orders.open_orders() == []
-    await gateway.start()
+    down.stop()
     reconcile = await wait_event(broker, "reconcile", since=mark)
     assert reconcile.data["results"]["fills_recorded"] == 1 and reconcile.data["results"]["matched"] == 1
     record = broker.journal.order(order.key)
@@ -64,7 +64,7 @@ async def test_fill_while_disconnected_is_recorded_after_reconnect(gateway: Fake
 
 
 async def test_duplicated_exec_details_are_recorded_once(gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
-    gateway.faults.add(DuplicateOutbound(11))
+    gateway.faults.inject({"kind": "duplicate_message", "message": "execDetails"})
     order = await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=4))
     await wait_event(broker, "order", lambda e: e.data["key"] == order.key and e.data["status"] == "FILLED")
     await broker.get_orders()
@@ -75,12 +75,11 @@ async def test_duplicated_exec_details_are_recorded_once(gateway: FakeGateway, b
 async def test_modify_during_1100_is_refused_and_never_leaves_two_live_orders(
         gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
     order = await broker.place_order(limit_buy())
-    send_ib_error(gateway, 1, 1100, "Connectivity between IB and Trader Workstation has been lost.")
+    gateway.faults.inject({"kind": "connectivity_lost", "client_id": 1})
     await wait_state(broker, BrokerState.DEGRADED)
     with pytest.raises(BrokerUnavailable, match="1100"):
         await broker.modify_order(order.key, limit_price=91.0)
-    send_ib_error(gateway, 1, 1102, "Connectivity between IB and Trader Workstation has been restored - "
-                                    "data maintained.")
+    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})
     await wait_state(broker, BrokerState.READY)
     await broker.modify_order(order.key, limit_price=92.0)
     [live] = gateway.brokerage.orders.open_orders()
@@ -90,12 +89,13 @@ async def test_modify_during_1100_is_refused_and_never_leaves_two_live_orders(
 async def test_order_ids_stay_above_the_high_water_mark_after_a_rollback(
         gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
     first = await broker.place_order(limit_buy())
-    await gateway.restart()
-    gateway.brokerage._next_order_id = 1  # the restarted gateway's nextValidId went backwards
+    restart = gateway.faults.inject({"kind": "daily_restart", "down_seconds": 0.3, "order_id_rollback": 50})
     await wait_event(broker, "reconnected")
+    await restart.wait_stopped()
     second = await broker.place_order(limit_buy())
     assert second.order_id is not None and first.order_id is not None and second.order_id > first.order_id
     assert len(gateway.brokerage.orders.open_orders()) == 2
+    assert [e for e in broker.events.of_kind("ib_error") if e.data["code"] == 103] == []  # no id reused
 
 
 async def test_a_new_broker_on_the_journal_keeps_the_high_water_mark(
@@ -103,7 +103,7 @@ async def test_a_new_broker_on_the_journal_keeps_the_high_water_mark(
     first = await make_broker(gateway)
     placed = await first.place_order(limit_buy())
     await first.disconnect()
-    gateway.brokerage._next_order_id = 1
+    gateway.brokerage.roll_back_order_ids(50)
     second = await make_broker(gateway)
     again = await second.place_order(limit_buy())
     assert placed.order_id is not None and again.order_id is not None and again.order_id > placed.order_id

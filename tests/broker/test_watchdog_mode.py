@@ -10,7 +10,6 @@ from fake_gateway import FakeGateway
 from scenarios.gateway_controller import InProcessGatewayController
 
 from .conftest import BrokerFactory, wait_event, wait_state
-from .local_faults import Silence
 
 WATCHDOG_FAST = dict(supervisor="watchdog", watchdog_app_startup_time=0.0, watchdog_app_timeout=0.3,
                      watchdog_retry_delay=0.05, watchdog_probe_timeout=0.3)
@@ -24,8 +23,9 @@ async def test_watchdog_mode_trades_and_restarts_the_app_after_a_stall(
     order = await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=1))
     await wait_event(broker, "fill", lambda e: e.data["key"] == order.key)
     mark = len(broker.events.history)
-    gateway.faults.add(Silence(gateway))
+    stall = gateway.faults.inject({"kind": "stall", "client_id": 1})
     await wait_event(broker, "probe_timeout", lambda e: e.data.get("source") == "watchdog", since=mark)
+    stall.stop()
     reconnected = await wait_event(broker, "reconnected", since=mark)
     assert reconnected.data["downtime"] > 0
     await wait_state(broker, BrokerState.READY)
