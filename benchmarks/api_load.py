@@ -14,6 +14,7 @@ section; ``make bench`` includes them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -94,13 +95,13 @@ def under_stall(root: Path, users: int = 12, duration: int = 15) -> Run:
                 "count_503_fast": int(((requests["status"] == 503) & (requests["fail_fast"] == True)).sum())})  # noqa: E712
 
 
-def tws_users(root: Path, users: int = 40, duration: int = 20) -> Run:
+def tws_users(root: Path, users: int = 70, think: float = 0.04, duration: int = 20) -> Run:
     out = root / "tws"
     with LocalStack(out) as stack:
         requests, started, ended = locust(stack, out, ["TwsUser"], users, duration, workers=1,
-                                          options=["--allow-orders"])
+                                          options=["--allow-orders", "--tws-think", str(think)])
     steady = requests[requests["t"] >= started + 3]
-    return Run("tws", summary_table(steady), steady, ended - started)
+    return Run("tws", summary_table(steady), steady, ended - started, {"users": users, "think": think})
 
 
 def _mark(ok: bool) -> str:
@@ -122,13 +123,19 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
     [recovery] = chaos["recovery_seconds"] or [None]
     p99_503, p99_fast = stall.extra["p99_503"], stall.extra["p99_503_fast"]
     tws_all = tws.row("", "all")
+    origin = float(stall.requests["t"].min())
+
+    def spans(windows: list[dict[str, Any]]) -> str:
+        return ", ".join(f"{w['start'] - origin:.2f}-{w['end'] - origin:.2f} s" for w in windows) or "none"
+
     lines = [
         HEADING, "",
         "Run with `python -m benchmarks.api_load --update BENCHMARKS.md` (only this section) or `make bench`.",
         "Every run boots the local stack as `ib-harness load` does (standalone fake gateway with its control",
         "API and the HTTP API, each in a subprocess) and drives it with Locust; latencies are Locust's",
         "client-side times from the per-request logs (`load/report.py`), so they include the load generator",
-        "on the same 2 cores.", "",
+        f"on the same 2 cores (load average {os.getloadavg()[0]:.1f} when this section was written: other",
+        "work shares the machine, so the bare endpoint measured alongside is the reference).", "",
         "### GET /positions at a fixed offered rate, next to a bare FastAPI endpoint",
         "",
         f"{positions.extra['offered']:.0f} req/s offered to each (PositionsReader and BareReader users in one Locust",
@@ -147,9 +154,8 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
         "",
         "### Under an injected stall (`load/chaos/stall.yaml`: every session silent for 1.5 s)", "",
         *_table(stall.table), "",
-        f"- Fault window {[(round(w['start'] - stall.requests['t'].min(), 2), round(w['end'] - stall.requests['t'].min(), 2)) for w in chaos['fault_windows']]}"
-        f" s, error windows {[(round(w['start'] - stall.requests['t'].min(), 2), round(w['end'] - stall.requests['t'].min(), 2)) for w in chaos['error_windows']]} s"
-        f" (from the first request); failures inside {chaos['failures_inside']}, outside {chaos['failures_outside']}.",
+        f"- Fault window {spans(chaos['fault_windows'])}, error windows {spans(chaos['error_windows'])} (from the first",
+        f"  request); failures inside the fault windows {chaos['failures_inside']}, outside {chaos['failures_outside']}.",
         f"- 503 p99 at or under 50 ms, for the {stall.extra['count_503_fast']} requests the readiness gate refused "
         f"(`X-Fail-Fast: 1`): **{_mark(p99_fast is not None and p99_fast <= 50)}** "
         f"({'n/a' if p99_fast is None else f'{p99_fast:.1f} ms'}).",
@@ -163,8 +169,11 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
         f"{stall_orders['duplicated']}: **{_mark(stall_orders['lost'] == 0 and stall_orders['duplicated'] == 0)}**.",
         "",
         "### TWS-protocol users against the fake gateway (one Locust worker)", "",
-        "TwsUser on gevent sockets with the gateway's wire table as codec, orders allowed (placeOrder until",
-        "Submitted, cancelOrder until Cancelled), one master and one worker process.", "",
+        f"{tws.extra['users']} TwsUsers (one connection each) on gevent sockets with the gateway's wire table as codec,",
+        f"{tws.extra['think'] * 1000:.0f} ms mean think time (each connection stays under IB's 50 messages per second: back",
+        "to back, the gateway answers error 100 as IB does), orders allowed (placeOrder until Submitted,",
+        "cancelOrder until Cancelled), one master and one worker process; the gateway runs in its own",
+        "process on the same 2 cores.", "",
         *_table(tws.table), "",
         f"- One worker sustained **{tws_all['req/s']:.0f} requests/s** (p50 {tws_all['p50 ms']:.1f} ms, "
         f"p99 {tws_all['p99 ms']:.1f} ms, {int(tws_all['failures'])} failures).", "",

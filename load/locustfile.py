@@ -29,6 +29,7 @@ def add_options(parser: Any) -> None:
     parser.add_argument("--allow-orders", action="store_true", help="let TwsUser place orders on a real gateway")
     parser.add_argument("--request-log", default="", help="directory for per-process JSON-lines request logs")
     parser.add_argument("--bare-url", default="", help="URL of the bare FastAPI reference endpoint (BareReader)")
+    parser.add_argument("--tws-think", type=float, default=0.125, help="mean seconds TwsUser waits between requests")
     parser.add_argument("--pace", type=float, default=0.1, help="seconds between requests of PositionsReader/BareReader")
 
 

@@ -158,7 +158,11 @@ class TwsUser(User):
     """A TWS API client on a plain socket: each request/response pair is one Locust sample."""
 
     weight = 1
-    wait_time = between(0.05, 0.2)
+
+    def wait_time(self) -> float:  # type: ignore[override]
+        """Think time around ``--tws-think`` seconds (0: back to back, to find what a worker sustains)."""
+        think = self.environment.parsed_options.tws_think
+        return random.uniform(0.5 * think, 1.5 * think)
 
     def on_start(self) -> None:
         self.connection: TwsConnection | None = None
