@@ -160,9 +160,9 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
         f"(`X-Fail-Fast: 1`): **{_mark(p99_fast is not None and p99_fast <= 50)}** "
         f"({'n/a' if p99_fast is None else f'{p99_fast:.1f} ms'}).",
         f"- Over all {stall.extra['count_503']} answers 503 the p99 is "
-        f"{'n/a' if p99_503 is None else f'{p99_503:.1f} ms'}: requests already in flight when the link went",
-        "  silent wait for the broker to detect it (probe, about 0.5-1 s here) and then fail with 503 too;",
-        "  no request waits for its full timeout.",
+        f"{'n/a' if p99_503 is None else f'{p99_503:.1f} ms'}: requests already waiting on the gateway when it went",
+        "  silent fail when the broker leaves ready (its keepalive probe overdue: idle probe_interval 0.3 s",
+        "  + probe_overdue 0.15 s here), the time a silent link takes to notice; none waits for its timeout.",
         f"- 200 again within 1 s of the gateway recovering: **{_mark(recovery is not None and recovery <= 1.0)}** "
         f"({'never' if recovery is None else f'{recovery:.2f} s'} after the fault ended).",
         f"- Orders: {stall_orders['journal_orders']} journaled, lost {stall_orders['lost']}, duplicated "

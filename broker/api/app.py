@@ -27,6 +27,7 @@ from ..supervision import BrokerState
 from .errors import NotReady, error_json, install_error_handlers
 from .health import health_of
 from .idempotency import KeyLocks
+from .outage import OutageGuard
 from .schemas import (DURATION_PATTERN, SYMBOL_PATTERN, BarSize, Bars, ErrorBody, Health, Journal, OrderRequest,
                       Price, RiskRejection)
 from .settings import ApiSettings
@@ -44,10 +45,12 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
     started_at = time.time()
     counters = {"reconnects": 0}
     locks = KeyLocks()
+    guard = OutageGuard(broker)
 
     def count(event: BrokerEvent) -> None:
         if event.kind == "reconnected":
             counters["reconnects"] += 1
+        guard.on_event(event)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -141,14 +144,14 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
             if not verdict.ok:
                 return error_json(422, "order rejected by risk checks: " + "; ".join(verdict.reasons),
                                   reasons=list(verdict.reasons), code=None)
-            placed = await broker.place_order(order)
+            placed = await guard.run(broker.place_order(order))
         response.headers["Location"] = f"/orders/{key}"
         return placed
 
     @app.delete("/orders/{ref}", response_model=Order, dependencies=mutating,
                 responses={**NOT_READY, **UNAUTHORIZED, 404: {"model": ErrorBody}})
     async def cancel(ref: Annotated[str, Path(pattern=KEY_PATTERN, description="idempotency key or order id")]) -> Order:
-        return await broker.cancel_order(int(ref) if ref.isdigit() else ref)
+        return await guard.run(broker.cancel_order(int(ref) if ref.isdigit() else ref))
 
     @app.get("/journal", response_model=Journal, dependencies=mutating, responses={**NOT_READY, **UNAUTHORIZED})
     async def journal() -> Journal:
@@ -157,13 +160,13 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
 
     @app.get("/prices/{symbol}", response_model=Price, dependencies=ready, responses={**NOT_READY, 404: {"model": ErrorBody}})
     async def price(symbol: Annotated[str, Path(pattern=SYMBOL_PATTERN)]) -> Price:
-        return Price(symbol=symbol, price=await broker.get_market_price(symbol), at=time.time())
+        return Price(symbol=symbol, price=await guard.run(broker.get_market_price(symbol)), at=time.time())
 
     @app.get("/bars/{symbol}", response_model=Bars, dependencies=ready, responses={**NOT_READY, 404: {"model": ErrorBody}})
     async def bars(symbol: Annotated[str, Path(pattern=SYMBOL_PATTERN)],
                    duration: Annotated[str, Query(pattern=DURATION_PATTERN, description="e.g. '1 D', '3600 S'")] = "1 D",
                    bar_size: Annotated[BarSize, Query(description="one of IB's bar sizes")] = "5 mins") -> Bars:
-        frame = await broker.get_historical_bars(symbol, duration, bar_size)
+        frame = await guard.run(broker.get_historical_bars(symbol, duration, bar_size))
         rows = [Bar(time=as_datetime(r.time), open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
                 for r in frame.itertuples(index=False)]
         return Bars(symbol=symbol, duration=duration, bar_size=bar_size, bars=rows)

@@ -81,3 +81,19 @@ async def test_server_binds_port_zero_and_closes_twice(tmp_path: Path, gateway: 
     await server.close()
     await server.close()
     assert broker.state == BrokerState.STOPPED
+
+
+async def test_a_request_in_flight_fails_when_the_broker_degrades_not_when_the_socket_drops(
+        gateway: FakeGateway, tmp_path: Path) -> None:
+    """probe_timeout is long, so the session would be dropped much later; the answer comes while
+    the broker is still only degraded."""
+    settings = {**FAST, "probe_interval": 1.0, "probe_overdue": 0.1, "probe_timeout": 8.0, "request_timeout": 8.0}
+    broker = IBKRInsyncBroker(gateway.host, gateway.port, 5, journal_path=tmp_path / "j.sqlite3", **settings)
+    async with ApiServer(build_api(broker, ApiSettings(token=TOKEN))) as server, \
+            httpx.AsyncClient(base_url=server.url, timeout=20) as http:
+        gateway.faults.inject({"kind": "stall"})
+        answer = await http.get("/prices/MSFT")  # MSFT has no stream yet: it must ask the gateway
+        assert answer.status_code == 503 and answer.headers["x-fail-fast"] == "0"
+        assert "in flight when the broker left ready" in answer.json()["detail"]
+        assert broker.state == BrokerState.DEGRADED  # the socket is still up: not failed by the drop
+        assert gateway.sessions, "the stalled session is still open"
