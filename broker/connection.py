@@ -43,7 +43,10 @@ class Controller(Protocol):
 def close_ib(ib: IB) -> None:
     """Disconnect and fail every request future still pending in ib_insync (IB.disconnect alone
     leaves them waiting forever)."""
-    ib.disconnect()
+    try:
+        ib.disconnect()
+    except OSError:  # the peer already reset the socket: write_eof fails
+        abort_socket(ib)
     ib.wrapper.connectionClosed()
 
 

@@ -47,7 +47,8 @@ class EventBus:
         if len(self.history) > self._max_history:
             del self.history[: len(self.history) - self._max_history]
         # structured log line: one event, its kind and data as key=value
-        log.info("broker event %s %s", kind, " ".join(f"{k}={v!r}" for k, v in data.items()))
+        if log.isEnabledFor(logging.INFO):
+            log.info("broker event %s %s", kind, " ".join(f"{k}={v!r}" for k, v in data.items()))
         for callback in list(self._subscribers):
             try:
                 callback(event)

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar, cast
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 import pandas as pd
 from ib_insync import IB, AccountValue, RequestError
@@ -174,31 +174,39 @@ class IBKRInsyncBroker(BaseBroker):
 
     async def _request(self, method: str, make: Callable[[], Awaitable[T]], timeout: float | None = None) -> T:
         """Run one request against the live session: fails fast when not ready, with
-        BrokerUnavailable if the session dies under it and BrokerTimeout after ``timeout``."""
+        BrokerUnavailable if the session dies under it and BrokerTimeout after ``timeout``.
+        Runs inline (no extra task): losing the session cancels the calling task."""
         lost = self._require_ready()
         timeout = timeout or self.settings.request_timeout
-        started = time.perf_counter()
-        task = asyncio.ensure_future(make())
-        try:
-            done, _ = await asyncio.wait(cast(Any, {task, lost}), timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:
+        task = asyncio.current_task()
+        assert task is not None
+        cancelled_by_loss = False
+
+        def on_lost(_: object) -> None:
+            nonlocal cancelled_by_loss
+            cancelled_by_loss = True
             task.cancel()
-            raise
-        if task in done:
-            self.metrics.latency.labels(method).observe(time.perf_counter() - started)
-            try:
-                return task.result()
-            except ConnectionError as exc:
-                raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({exc})") from exc
-            except RequestError as exc:
-                raise RequestFailed(method, exc.code, exc.message) from exc
-            except asyncio.TimeoutError:
-                raise BrokerTimeout(method, timeout) from None
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        if lost.done():
-            raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({lost.result()})")
-        raise BrokerTimeout(method, timeout)
+
+        lost.add_done_callback(on_lost)
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(timeout):
+                result = await make()
+        except asyncio.CancelledError:
+            if not cancelled_by_loss:
+                raise
+            task.uncancel()
+            raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({lost.result()})") from None
+        except TimeoutError:
+            raise BrokerTimeout(method, timeout) from None
+        except ConnectionError as exc:
+            raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({exc})") from exc
+        except RequestError as exc:
+            raise RequestFailed(method, exc.code, exc.message) from exc
+        finally:
+            lost.remove_done_callback(on_lost)
+        self.metrics.latency.labels(method).observe(time.perf_counter() - started)
+        return result
 
     # ----- queries --------------------------------------------------------------------------------
 

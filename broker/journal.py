@@ -122,7 +122,8 @@ class Journal:
                              (key, now, "PENDING", f"intent order_id={order_id}"))
             self._raise_high_water(order_id)
 
-    def update_order(self, key: str, status: str | None = None, detail: str = "", **fields: Any) -> bool:
+    def update_order(self, key: str, status: str | None = None, detail: str = "",
+                     current: OrderRecord | None = None, **fields: Any) -> bool:
         """Apply fields (order_id, perm_id, filled, avg_fill_price, acknowledged, quantity, prices);
         a status change is also appended to order_events. Returns False for an unknown key."""
         allowed = {"order_id", "perm_id", "filled", "avg_fill_price", "acknowledged", "quantity",
@@ -130,7 +131,7 @@ class Journal:
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"journal.update_order: unknown fields {sorted(bad)}")
-        current = self.order(key)
+        current = current or self.order(key)
         if current is None:
             return False
         now = time.time()

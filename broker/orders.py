@@ -23,6 +23,8 @@ from .models import Order, OrderStatus, OrderType
 log = logging.getLogger("broker.orders")
 
 UNACKED = ("PendingSubmit", "ApiPending", "")
+DUPLICATE_ORDER_ID = 103
+DUPLICATE_ID_RETRIES = 3
 
 
 def ib_order_for(order: Order, order_id: int) -> IbOrder:
@@ -87,7 +89,8 @@ class OrderBook:
 
     def _on_status(self, trade: Trade) -> None:
         key = trade.order.orderRef
-        if not key or self.journal.order(key) is None:
+        record = self.journal.order(key) if key else None
+        if record is None:
             return
         status = status_of(trade)
         acked = trade.orderStatus.status not in UNACKED
@@ -96,7 +99,8 @@ class OrderBook:
             detail = f"IB {reason[1]}: {reason[0]}"
         else:
             detail = trade.orderStatus.status
-        self.journal.update_order(key, status.value, detail=detail, order_id=trade.order.orderId or None,
+        self.journal.update_order(key, status.value, detail=detail, current=record,
+                                  order_id=trade.order.orderId or None,
                                   perm_id=trade.order.permId or None, filled=trade.orderStatus.filled,
                                   avg_fill_price=trade.orderStatus.avgFillPrice or None,
                                   acknowledged=True if acked else None)
@@ -107,7 +111,10 @@ class OrderBook:
         key = trade.order.orderRef
         if key:
             self._echoes[key] = self._echoes.get(key, 0) + 1
-        self._on_status(trade)
+        if trade.orderStatus.status in UNACKED:
+            self._signal(key)  # its orderStatus follows and is journaled with the permId in one write
+        else:
+            self._on_status(trade)
 
     def _on_fill(self, trade: Trade, fill: Fill) -> None:
         self.record_fill(fill, trade.order.orderRef or None)
@@ -143,8 +150,9 @@ class OrderBook:
                     return False
                 event.clear()
                 try:
-                    await asyncio.wait_for(event.wait(), remaining)
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout(remaining):  # no helper task, unlike wait_for
+                        await event.wait()
+                except TimeoutError:
                     return bool(done())
             return True
         finally:
@@ -158,17 +166,30 @@ class OrderBook:
         order_id = self.next_order_id()
         self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
                                    order.order_type.value, order.limit_price, order.stop_price)
-        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
-        self.events.publish("order", order_id=order_id, key=order.key, status="SENT")
-        acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
-        if not acked:
-            trade = await self._confirm_unacked(order.key, trade, query_timeout)
+        for attempt in range(1, DUPLICATE_ID_RETRIES + 2):
+            trade = await self._send(order, contract, order_id, ack_timeout, query_timeout)
+            reason = rejection_of(trade)
+            if not (reason and reason[1] == DUPLICATE_ORDER_ID and attempt <= DUPLICATE_ID_RETRIES):
+                break
+            # IB refused the id, so nothing was placed: the same key again under a fresh, higher id
+            order_id = self.next_order_id()
+            self.journal.update_order(order.key, OrderStatus.PENDING.value, order_id=order_id,
+                                      detail=f"IB 103 duplicate id: retry {attempt} with id {order_id}")
         reason = rejection_of(trade)
         if status_of(trade) == OrderStatus.CANCELLED and reason and not trade.fills:
             self.metrics.orders.labels("rejected").inc()
             raise OrderRejected(reason[0], reason[1])
         self.metrics.orders.labels("placed").inc()
         return self.to_model(order.key)
+
+    async def _send(self, order: Order, contract: Contract, order_id: int, ack_timeout: float,
+                    query_timeout: float) -> Trade:
+        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+        self.events.publish("order", order_id=order_id, key=order.key, status="SENT")
+        acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
+        if not acked:
+            trade = await self._confirm_unacked(order.key, trade, query_timeout)
+        return trade
 
     async def _confirm_unacked(self, key: str, trade: Trade, timeout: float) -> Trade:
         """No acknowledgement: ask the gateway. Found: adopt it. Absent: it never arrived."""

@@ -161,14 +161,15 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
         ref = ev.anchor(body.of)
         if ref is None:
             return False, f"{_anchor_name(body.of)} never happened", None, body.within
-        what = "a bar update" if kind == "bar_update" else f"{method} answered"
+        what = "a bar update" if kind == "bar_update" else f"{method} answered" + (
+            " with fresh data" if method == "get_account" else "")
         for event in ev.events:
             if event.source != "client" or event.kind != kind or event.data.get("method") != method:
                 continue
             if body.symbol is not None and event.data.get("symbol") != body.symbol:
                 continue
             done = event.at + float(event.data.get("latency", 0.0))
-            if event.data.get("ok") and event.at >= ref:
+            if event.data.get("ok") and not event.data.get("stale") and event.at >= ref:  # stale data is not fresh
                 took = done - ref
                 ok = took <= body.within
                 return ok, f"{what} {took:.2f} s after {_anchor_name(body.of)}" + (

@@ -87,8 +87,11 @@ class Timeline:
         if trigger.gateway_event is not None:
             return event.source == "gateway" and event.kind == trigger.gateway_event
         handle = self.handles.get(trigger.fault_fired or "")
-        return (handle is not None and event.source == "gateway" and event.kind == "fault_started"
-                and event.data.get("id") == handle.id)
+        if handle is None:
+            return False
+        if event.source == "fault" and event.kind == "injected":  # active at once: fired inside inject()
+            return event.data.get("id") == handle.id and handle.fired_at is not None
+        return event.source == "gateway" and event.kind == "fault_started" and event.data.get("id") == handle.id
 
     async def _after(self, delay: float, index: int, step: Step) -> None:
         await asyncio.sleep(delay)

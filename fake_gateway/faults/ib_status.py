@@ -51,6 +51,10 @@ class StatusFault(Fault):
     def apply(self, session: "Session") -> None:
         """Send the notice to ``session`` and change its state as IB does."""
 
+    def on_request(self, session: "Session", fields: list[str]) -> bool:
+        """Requests this client's state says must wait (connectivity lost, HMDS down) are held."""
+        return not status.hold_request(session, fields)
+
 
 class OneShot(StatusFault):
     """A notice sent once to every targeted session; it ends at once, unless a ``duration`` keeps
@@ -126,9 +130,6 @@ class ConnectivityLost(StatusFault):
     def detach(self, session: "Session") -> None:
         status.connectivity_restored(session, data_lost=False)
 
-    def on_request(self, session: "Session", fields: list[str]) -> bool:
-        return not status.hold_request(session, fields)
-
 
 class ConnectivityRestoredSpec(FaultSpec):
     kind: Literal["connectivity_restored"]
@@ -166,8 +167,8 @@ class FarmUpSpec(FarmSpec):
 
 
 class FarmDown(StatusFault):
-    """2103/2105/2157 while active (market data pauses; HMDS ends live bars with 10182); the
-    matching OK notice when it ends."""
+    """2103/2105/2157 while active (market data pauses; HMDS ends live bars with 10182 and holds
+    historical requests); the matching OK notice when it ends."""
 
     spec: FarmDownSpec
 

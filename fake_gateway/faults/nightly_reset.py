@@ -99,9 +99,6 @@ class NightlyReset(StatusFault):
             if farm in client_state(session).farms_down:
                 status.farm_up(session, farm)
 
-    def on_request(self, session: "Session", fields: list[str]) -> bool:
-        return not status.hold_request(session, fields)
-
     def stop(self) -> None:
         task = getattr(self, "task", None)
         if task is not None and task is not asyncio.current_task():

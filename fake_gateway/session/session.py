@@ -334,6 +334,8 @@ class Session(asyncio.Protocol):
         return spec.positional(self.version)
 
     def send_error(self, req_id: int, code: int, message: str, advanced: str = "") -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
         self.gateway.events.record("error_sent", self.client_id, self.number, code=code, req_id=req_id,
                                    text=message)
         self.send(ERROR, id=req_id, errorCode=code, errorString=message,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..wire import in_market
 from .client_state import ACCOUNT, MARKET, REQUESTS, client_state
 from .handlers_account import ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS, ACCOUNT_UPDATES, drop_account_subscriptions
 from .handlers_history import end_live_bars
@@ -31,6 +32,7 @@ RESTORED_DATA_LOST = "Connectivity between IB and Trader Workstation has been re
 RESTORED_DATA_MAINTAINED = "Connectivity between IB and Trader Workstation has been restored - data maintained."
 ACCOUNT_UNSUBSCRIBED = "API client has been unsubscribed from account data."
 LIVE_UPDATES_LOST = "Failed to request live updates (disconnected)."
+HMDS_REQUESTS = {str(in_market.REQ_HISTORICAL_DATA.msg_id), str(in_market.REQ_HEAD_TIMESTAMP.msg_id)}
 
 CONNECTIVITY = "connectivity"  # the pause reason of a lost connection between the gateway and IB
 
@@ -54,8 +56,9 @@ def send_notice(session: Session, code: int, text: str, req_id: int = -1) -> Non
 
 
 def farm_down(session: Session, farm: str, name: str | None = None) -> None:
-    """2103/2105/2157. Market data pauses while the market farm is down; every keepUpToDate bar
-    subscription ends with 10182 when HMDS goes (IB does not resume them)."""
+    """2103/2105/2157. Market data pauses while the market farm is down; when HMDS goes, every
+    keepUpToDate bar subscription ends with 10182 (IB does not resume them) and historical
+    requests wait (see :func:`must_wait`) until it is back."""
     broken, _, wording, default_name = FARM_NOTICES[farm]
     send_notice(session, broken, wording.format("broken", name or default_name))
     state = client_state(session)
@@ -76,6 +79,8 @@ def farm_up(session: Session, farm: str, name: str | None = None, push: bool = T
     state.farms_down.discard(farm)
     if state.resume(MARKET, farm_reason(farm)) and push:
         push_current(session)
+    if farm == "hmds":
+        answer_held_requests(session)  # historical requests that waited for HMDS
 
 
 # ----- connectivity between the gateway and IB ----------------------------------------------------
@@ -122,25 +127,36 @@ def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[st
     return True
 
 
-def hold_request(session: Session, fields: list[str]) -> bool:
-    """True (and the request is queued) while this client's requests are held."""
+def must_wait(session: Session, fields: list[str]) -> bool:
+    """Whether IB would leave this request unanswered for now: every request while connectivity
+    is lost; a historical data request (HMDS's) while the HMDS farm is down."""
     state = client_state(session)
-    if state.flowing(REQUESTS):
+    if not state.flowing(REQUESTS):
+        return True
+    return "hmds" in state.farms_down and bool(fields) and fields[0] in HMDS_REQUESTS
+
+
+def hold_request(session: Session, fields: list[str]) -> bool:
+    """True (and the request is queued) when it must wait."""
+    if not must_wait(session, fields):
         return False
-    state.held_requests.append(fields)
+    client_state(session).held_requests.append(fields)
     record(session, "request_held", msg_id=fields[0] if fields else "")
     return True
 
 
 def answer_held_requests(session: Session) -> None:
-    """Serve what was held, in arrival order, without counting it against the message rate again."""
+    """Serve, in arrival order, the held requests that need not wait any more (without counting
+    them against the message rate again); the others stay held."""
     state = client_state(session)
-    held, state.held_requests = state.held_requests, []
-    if held:
-        record(session, "held_requests_answered", count=len(held))
+    ready = [fields for fields in state.held_requests if not must_wait(session, fields)]
+    if not ready:
+        return
+    state.held_requests = [fields for fields in state.held_requests if must_wait(session, fields)]
+    record(session, "held_requests_answered", count=len(ready))
     state.replaying = True
     try:
-        for fields in held:
+        for fields in ready:
             session.dispatch(fields)
     finally:
         state.replaying = False

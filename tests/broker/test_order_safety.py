@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ib_insync import IB, LimitOrder, Stock
 
 from broker import (BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, OrderNotSent, OrderSide,
                     OrderStatus, OrderType)
@@ -140,3 +141,27 @@ async def test_broker_process_killed_mid_order_recovers_the_same_truth(
     assert len(live) == (1 if expected == "SUBMITTED" else 0)  # never sent twice
     if live:
         assert live[0].order_id == record.order_id
+
+
+async def test_an_order_id_refused_as_duplicate_is_retried_under_a_higher_id(
+        gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
+    other = IB()
+    await other.connectAsync(gateway.host, gateway.port, clientId=2)
+    try:
+        [aapl] = await other.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+        taken = broker.ib.client._reqIdSeq  # the id the broker will try first
+        other.client.updateReqId(taken)
+        for _ in range(4):  # the ids the broker is about to use are taken by another client
+            other.placeOrder(aapl, LimitOrder("BUY", 1, 80.0))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while len(gateway.brokerage.orders.open_orders()) < 4:
+            assert loop.time() < deadline
+            await asyncio.sleep(0.01)
+        order = await broker.place_order(limit_buy())
+        assert order.order_id is not None and order.order_id > taken and order.status == OrderStatus.SUBMITTED
+        details = [d for _, _, d in broker.journal.order_events(order.key)]
+        assert any("IB 103 duplicate id: retry 1" in d for d in details)
+        assert len(gateway.brokerage.orders.open_orders()) == 5
+    finally:
+        other.disconnect()

@@ -28,6 +28,32 @@ async def test_inject_is_active_at_once_and_stop_is_idempotent(gateway: FakeGate
     assert stopped.data["id"] == handle.id and stopped.data["fired"] is True and stopped.client_id == 7
 
 
+async def test_handle_as_dict_is_json_ready(gateway: FakeGateway) -> None:
+    handle = gateway.faults.inject({"kind": "latency", "ms": 5, "client_id": 2, "after": {"delay": 10}})
+    view = handle.as_dict()
+    assert view == {"id": handle.id, "kind": "latency", "active": False, "fired_at": None, "stopped_at": None,
+                    "spec": {"kind": "latency", "ms": 5.0, "client_id": 2, "after": {"delay": 10.0},
+                             "jitter_ms": 0.0, "direction": "both"}}
+    json.dumps(view)
+    handle.stop()
+    assert handle.as_dict()["stopped_at"] is not None and repr(handle).endswith("stopped>")
+
+
+async def test_restart_with_a_down_window(gateway: FakeGateway) -> None:
+    with pytest.raises(ValueError, match="down_seconds"):
+        await gateway.restart(down_seconds=-1)
+    async with connected(gateway, 1) as client:
+        restarting = asyncio.ensure_future(gateway.restart(down_seconds=0.3))
+        await asyncio.wait_for(client.disconnected.wait(), 2)
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.open_connection(gateway.host, gateway.port)
+        await asyncio.wait_for(restarting, 2)
+    async with connected(gateway, 1) as back:
+        assert back.ib.isConnected()
+    [restart] = gateway.events.of_kind("restart")
+    assert restart.data == {"down_seconds": 0.3, "rst": False}
+
+
 async def test_duration_ends_the_fault(gateway: FakeGateway) -> None:
     async with connected(gateway, 1) as client:
         handle = gateway.faults.inject({"kind": "stall", "duration": 0.5})

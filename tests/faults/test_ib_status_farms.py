@@ -7,6 +7,7 @@ ends every keepUpToDate bar subscription with 10182 for good; a competing live s
 
 from __future__ import annotations
 
+import asyncio
 import math
 
 import pytest
@@ -59,7 +60,12 @@ async def test_hmds_down_ends_keep_up_to_date_bars_with_10182_for_good() -> None
             [ended] = gw.events.of_kind("subscriptions_dropped")
             assert (ended.client_id, ended.data["req_ids"]) == (1, [bars.reqId])
             greeting_and_down = len(me.errors)
+            backfill = asyncio.ensure_future(ib.reqHistoricalDataAsync(aapl(), "", "1 D", "1 hour", "TRADES", True))
+            with pytest.raises(asyncio.TimeoutError):  # historical requests wait for HMDS
+                await asyncio.wait_for(asyncio.shield(backfill), 0.3)
+            assert (await ib.reqCurrentTimeAsync()).year >= 2024  # other requests are served
         await until(lambda: 2106 in me.codes()[greeting_and_down:], what="2106 when the fault ends")
+        assert len(await asyncio.wait_for(backfill, 2)) > 0  # answered once HMDS is back
 
         market.pin(AAPL, 185.0)
         await until(lambda: other_bars[-1].close == 185.0, what="the other client's bars")

@@ -76,3 +76,23 @@ def test_a_from_log_draft_replays(tmp_path: Path, capsys: pytest.CaptureFixture[
     draft.write_text(draft_yaml(draft_scenario(DATA / "nightly_reset_ib_insync.log", max_duration=2)))
     assert main(["replay", str(draft), "--quiet"]) == 0
     assert "PASS  from-log-nightly_reset_ib_insync [builtin]" in capsys.readouterr().out
+
+
+def test_ib_async_logs_and_refused_connects_become_a_down_window(tmp_path: Path) -> None:
+    log = tmp_path / "ib_async.log"
+    log.write_text(
+        "2026-03-11 09:30:00,000 ib_async.client INFO Connecting to 127.0.0.1:4002 with clientId 3...\n"
+        "2026-03-11 09:30:00,050 ib_async.client INFO API connection ready\n"
+        "2026-03-11 09:30:02,000 ib_async.wrapper ERROR Error 10197, reqId 4: No market data during competing live session\n"
+        "2026-03-11 09:30:03,000 ib_async.client ERROR Peer closed connection.\n"
+        "2026-03-11 09:30:03,500 ib_async.client ERROR API connection failed: ConnectionRefusedError(111, "
+        "\"Connect call failed ('127.0.0.1', 4002)\")\n"
+        "2026-03-11 09:30:04,500 ib_async.client ERROR API connection failed: ConnectionRefusedError(111, "
+        "\"Connect call failed ('127.0.0.1', 4002)\")\n"
+        "2026-03-11 09:30:05,000 ib_async.client INFO API connection ready\n")
+    draft = draft_scenario(log)
+    assert [(s["at"], s["fault"]) for s in draft["steps"]] == [
+        (3.0, {"kind": "ib_error", "code": 10197, "text": "No market data during competing live session", "req_id": 4}),
+        (4.0, {"kind": "crash"}),
+        (4.5, {"kind": "down", "duration": 1.5}),
+    ]
