@@ -57,7 +57,13 @@ class ChaosPlayer:
         self._thread.start()
         return self
 
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for every step to be played; True when it was."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def stop(self) -> None:
+        """Stop playing (steps not yet due are left out) and wait for the thread."""
         self._cancel.set()
         if self._thread.is_alive():
             self._thread.join()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from load.chaos import ChaosError, load_chaos
+from fake_gateway import FakeGateway
+from fake_gateway.control import ControlServer
+from load.chaos import ChaosError, ChaosPlayer, load_chaos
 
 HEAD = "name: c\ndescription: a chaos file for a load run test\nduration: 10\nexpect:\n  - orders: {lost: 0}\n"
 
@@ -45,3 +48,19 @@ def test_unplayable_files_are_refused_naming_the_step(tmp_path: Path, steps: str
 def test_a_bad_fault_kind_is_reported_with_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"chaos.yaml:\d+.*no_such"):
         load_chaos(write(tmp_path, "  - {id: s, at: 1, fault: {kind: no_such}}\n"))
+
+
+async def test_the_player_fires_each_step_through_the_control_api(tmp_path: Path) -> None:
+    steps = load_chaos(write(tmp_path, "  - {at: 0, market: {symbol: AAPL, price: 190, spread: 0.02}}\n"
+                                       "  - {id: s, at: 0.1, fault: {kind: stall}}\n"
+                                       "  - {at: 0.3, stop_fault: s}\n"
+                                       "  - {at: 0.4, restart: {down_seconds: 0.2}}\n"))
+    async with FakeGateway() as gw, ControlServer(gw) as control:
+        player = ChaosPlayer(control.url, steps).start()
+        assert await asyncio.to_thread(player.join, 30)
+        assert [(entry["action"], entry["status"]) for entry in player.log] == [
+            ("market", 200), ("fault", 201), ("stop_fault", 204), ("restart", 200)]
+        kinds = [event.kind for event in gw.events]
+        assert kinds.index("fault_started") < kinds.index("fault_stopped") < kinds.index("restart")
+        quote = gw.brokerage.quote(gw.brokerage.catalog.by_symbol("AAPL").con_id)
+        assert quote is not None and quote.last == 190
