@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 
 from load.audit import audit
@@ -83,8 +84,6 @@ def under_stall(root: Path, users: int = 12, duration: int = 15) -> Run:
     with LocalStack(out) as stack:
         player = ChaosPlayer(stack.control_url, load_chaos(CHAOS_FILE))
         requests, started, ended = locust(stack, out, ["Trader", "DashboardReader"], users, duration, player=player)
-        import httpx
-
         windows = fault_windows(httpx.get(f"{stack.control_url}/events", timeout=10).json(), ended)
         report = chaos_report(requests, windows, grace=5.0)
         orders = audit(stack.api_url, stack.token, stack.control_url, accepted_keys(requests))

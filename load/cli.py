@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 
 from .audit import audit
@@ -105,8 +106,6 @@ def analyse(args: argparse.Namespace, out: Path, api_url: str, token: str, contr
                               "p99_503_fail_fast_ms": failed_503_p99(requests, fail_fast_only=True)}
     passed = not requests.empty
     if player is not None and control_url:
-        import httpx
-
         events = httpx.get(f"{control_url}/events", timeout=10).json()
         windows = fault_windows(events, ended)
         report = chaos_report(requests, windows, args.recovery_limit)
