@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench gateway clean chromium compare bench-scenarios compare-legacy soak
+.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -37,8 +37,8 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/python -m pyflakes fake_gateway broker scenarios benchmarks tests ib_harness_cli.py
-	$(BIN)/python -m mypy fake_gateway broker scenarios benchmarks ib_harness_cli.py
+	$(BIN)/python -m pyflakes fake_gateway broker scenarios load benchmarks tests ib_harness_cli.py
+	$(BIN)/python -m mypy fake_gateway broker scenarios load benchmarks ib_harness_cli.py
 
 # Replay the library 10 times under both supervisors; exit 1 if any verdict changed between runs.
 soak: $(STAMP)
@@ -46,6 +46,10 @@ soak: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
+
+# Only the HTTP API and Locust load figures: replaces their section of BENCHMARKS.md.
+bench-api: $(STAMP)
+	$(BIN)/python -m benchmarks.api_load --update BENCHMARKS.md
 
 # The scenario figures for BENCHMARKS.md: library wall time, runner overhead, determinism soak, comparison.
 bench-scenarios: $(STAMP)

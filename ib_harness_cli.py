@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from broker.api import cli as api_cli
+from fake_gateway import FakeGateway
 from fake_gateway import cli as gateway_cli
+from load import cli as load_cli
 from scenarios import cli as scenario_cli
 from scenarios import smoke
 
@@ -20,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     gateway_cli.add_arguments(commands.add_parser("gateway", help="run the fake IB Gateway until SIGINT/SIGTERM"))
     smoke.add_arguments(commands.add_parser("smoke", help="connect real ib_insync to an in-process gateway and report"))
     scenario_cli.add_commands(commands)
+    api_cli.add_arguments(commands.add_parser("api", help="serve the broker over HTTP (in-process fake gateway by default)"),
+                          local_gateway=FakeGateway)
+    load_cli.add_arguments(commands.add_parser("load", help="Locust load run against the local stack or --target"))
     return parser
 
 

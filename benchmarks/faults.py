@@ -180,12 +180,12 @@ async def collect() -> list[str]:
     return section(await layer_cost(), await latency_added())
 
 
-def replace_section(document: str, lines: list[str]) -> str:
-    """``document`` with its fault-layer section replaced (or appended)."""
+def replace_section(document: str, lines: list[str], heading: str = HEADING) -> str:
+    """``document`` with its ``heading`` section (the fault layer's by default) replaced (or appended)."""
     text = "\n".join(lines)
-    if HEADING not in document:
+    if heading not in document:
         return document.rstrip("\n") + "\n\n" + text
-    head, rest = document.split(HEADING, 1)
+    head, rest = document.split(heading, 1)
     following = rest.find("\n## ")
     tail = rest[following + 1:] if following >= 0 else ""
     return head + text + ("\n" + tail if tail else "")

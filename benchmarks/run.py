@@ -15,7 +15,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import broker, connect, faults, ticks
+from . import api_load, broker, connect, faults, ticks
 
 COMMAND = "make bench"
 
@@ -114,6 +114,7 @@ async def collect() -> str:
     ]
     lines += await faults.collect()
     lines += ["", *await broker.collect()]
+    lines += [""] + await asyncio.to_thread(api_load.collect)  # subprocesses and Locust: off the loop
     return "\n".join(lines)
 
 

@@ -1,1 +1,1 @@
-"""Placeholder package; built in later issues."""
+"""Load tests: Locust users against the broker API and the gateway (``ib-harness load``)."""

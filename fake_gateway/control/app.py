@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..faults.handle import FaultHandle
     from ..server import FakeGateway
     from ..session.session import Session
+    from ..state.order_model import Order
 
 
 class RestartRequest(BaseModel):
@@ -44,6 +45,13 @@ def describe_session(session: "Session") -> dict[str, Any]:
         "held_requests": len(state.held_requests),
         "farms_down": sorted(state.farms_down),
     }
+
+
+def describe_order(order: "Order") -> dict[str, Any]:
+    return {"order_id": order.order_id, "perm_id": order.perm_id, "client_id": order.client_id,
+            "order_ref": order.order_ref, "symbol": order.contract.symbol, "action": order.action,
+            "quantity": order.total_quantity, "order_type": order.order_type, "status": order.status,
+            "filled": order.filled}
 
 
 def build_app(gateway: "FakeGateway") -> FastAPI:
@@ -99,6 +107,16 @@ def build_app(gateway: "FakeGateway") -> FastAPI:
             raise HTTPException(status_code=404, detail=f"no contract {symbol!r} in the catalog")
         quote = market.pin(symbol, request.price, request.spread)
         return {"symbol": symbol, "con_id": quote.con_id, "bid": quote.bid, "ask": quote.ask, "last": quote.last}
+
+    @app.get("/orders")
+    async def orders() -> dict[str, list[dict[str, Any]]]:
+        """The brokerage's order book (every client's orders and executions): the truth an
+        external audit compares a client's journal against."""
+        book = gateway.brokerage.orders
+        return {"orders": [describe_order(order) for order in book.orders.values()],
+                "executions": [{"exec_id": e.exec_id, "order_id": e.order.order_id, "order_ref": e.order.order_ref,
+                                "side": e.side, "shares": e.shares, "price": e.price, "time": e.time}
+                               for e in book.executions]}
 
     @app.get("/events")
     async def events(since: int = 0) -> list[dict[str, Any]]:

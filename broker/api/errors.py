@@ -1,0 +1,66 @@
+"""How broker failures become HTTP answers: one mapping, so every route fails the same way.
+
+Not ready -> 503 with Retry-After (never a hang); no answer in time -> 504; an unknown order
+-> 404; a refused order -> 422 with its reasons; a malformed request -> 422 naming each field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ..errors import (BrokerError, BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderNotSent,
+                      OrderRejected, RequestFailed, UnknownOrder)
+
+NO_SECURITY_DEFINITION = 200  # IB's "No security definition has been found"
+
+
+def error_json(status: int, detail: str, headers: dict[str, str] | None = None, **more: Any) -> JSONResponse:
+    return JSONResponse({"detail": detail, **more}, status_code=status, headers=headers)
+
+
+class NotReady(BrokerUnavailable):
+    """Refused by the readiness gate before any work: the fail-fast 503 (X-Fail-Fast: 1), as
+    opposed to a request already in flight when the link died (it waits for the detection)."""
+
+
+def unavailable(state: str, detail: str, retry_after: int, fail_fast: bool) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after), "X-Fail-Fast": "1" if fail_fast else "0"}
+    return error_json(503, detail, headers, state=state)
+
+
+def field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    """FastAPI's ('body', 'quantity') as body.quantity; a model-level check names the body."""
+    return ".".join(str(part) for part in location) or "request"
+
+
+def install_error_handlers(app: FastAPI, retry_after: int) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": field_name(err.get("loc", ())), "message": err.get("msg", "invalid")}
+                  for err in exc.errors()]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return error_json(422, f"invalid request: {summary}", errors=errors)
+
+    @app.exception_handler(BrokerError)
+    async def broker_error(_request: Request, exc: BrokerError) -> JSONResponse:
+        if isinstance(exc, BrokerUnavailable):
+            return unavailable(exc.state, str(exc), retry_after, isinstance(exc, NotReady))
+        if isinstance(exc, BrokerTimeout):
+            return error_json(504, str(exc), {"Retry-After": str(retry_after)})
+        if isinstance(exc, UnknownOrder):
+            return error_json(404, str(exc))
+        if isinstance(exc, OrderRejected):
+            return error_json(422, f"order rejected: {exc}", reasons=[exc.reason], code=exc.code)
+        if isinstance(exc, OrderNotSent):
+            return error_json(502, str(exc), key=exc.key)
+        if isinstance(exc, MarketDataUnavailable):
+            if "IB 200" in exc.reason:
+                return error_json(404, str(exc))
+            return error_json(503, str(exc), {"Retry-After": str(retry_after)})
+        if isinstance(exc, RequestFailed):
+            return error_json(404 if exc.code == NO_SECURITY_DEFINITION else 502, str(exc), code=exc.code)
+        return error_json(500, f"broker error: {exc}")
