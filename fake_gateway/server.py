@@ -46,6 +46,7 @@ class FakeGateway:
         self.sessions: set[Session] = set()
         self.client_ids: dict[int, Session] = {}
         self._server: asyncio.AbstractServer | None = None
+        self._order_clock: asyncio.Task[None] | None = None
         self._numbers = itertools.count(1)
         self.host = self.config.host
         self.port = self.config.port
@@ -59,6 +60,7 @@ class FakeGateway:
             return self
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(self._make_session, self.config.host, self.port)
+        self._order_clock = asyncio.create_task(self._run_order_clock(), name="order-clock")
         sockname = self._server.sockets[0].getsockname()
         self.host, self.port = sockname[0], sockname[1]
         log.info("fake gateway listening on %s:%d (server versions %d..%d)",
@@ -68,9 +70,22 @@ class FakeGateway:
     async def stop_listening(self) -> None:
         """Stop accepting new connections; live sessions are left alone."""
         server, self._server = self._server, None
+        task, self._order_clock = self._order_clock, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         if server is not None:
             server.close()
             await server.wait_closed()
+
+    async def _run_order_clock(self) -> None:
+        """DAY/GTD expiries and MOC/LOC/OPG auctions happen on time, even with no market update."""
+        book = self.brokerage.orders
+        while True:
+            deadline = book.next_deadline()
+            delay = 1.0 if deadline is None else min(max(deadline - self.clock(), 0.01), 1.0)
+            await asyncio.sleep(delay)
+            book.check_time()
 
     async def drop_sessions(self, abort: bool = False) -> None:
         """Close every live session (FIN, or RST with abort) and wait until they are gone."""
