@@ -128,6 +128,9 @@ def _price_terms(contract: ContractDef, order_type: str, values: Mapping[str, An
     }
     if order_type in ("TRAIL", "TRAIL LIMIT"):
         terms.update(_trail_terms(order_type, aux, percent, trail_stop, lmt, offset))
+    elif any(is_set(value) for value in (percent, trail_stop, offset)):
+        raise rejected(f"trailingPercent, trailStopPrice and lmtPriceOffset apply only to TRAIL and "
+                       f"TRAIL LIMIT orders, not {order_type}.")
     for price in (terms["lmt_price"], terms["aux_price"], terms.get("trail_stop_price", 0.0)):
         if price and not on_tick(price, contract.min_tick):
             raise OrderRejected(110, OFF_TICK)
@@ -206,7 +209,7 @@ def _account(brokerage: "Brokerage", code: str) -> Account:
 
 # placeOrder fields echoed back in openOrder as sent (all safe for the openOrder layout).
 _ECHOED = ("ocaGroup", "ocaType", "outsideRth", "goodTillDate", "modelCode", "parentId", "triggerMethod",
-           "transmit", "trailingPercent", "lmtPriceOffset")
+           "transmit", "lmtPriceOffset")
 
 
 def rejected(reason: str) -> OrderRejected:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .brokerage import Brokerage
 
 # Order types that execute at the market once they run: valued at the touch.
-_AT_MARKET = ("MKT", "STP", "MOC", "MIT", "TRAIL")
+_AT_MARKET = ("MKT", "STP", "MOC", "MIT", "TRAIL", "TRAIL LIMIT")
 
 
 def order_figures(brokerage: "Brokerage", account_id: str, contract: ContractDef, buy: bool, quantity: float,
