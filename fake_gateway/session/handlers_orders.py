@@ -61,10 +61,15 @@ def _order_values(order: Order) -> dict[str, Any]:
 
 
 def _trail_values(order: Order) -> dict[str, Any]:
-    """A trailing order reports its current stop; the percent is echoed only when used."""
+    """A trailing order reports its current stop; the percent is echoed only when used.
+
+    The stop goes in both slots the clients read into ``Order.trailStopPrice`` (the later one,
+    next to lmtPriceOffset, is the one they keep).
+    """
     if not order.is_trailing:
         return {}
-    values: dict[str, Any] = {"trailStopPrice": order.trail_stop_price}
+    values: dict[str, Any] = {"trailStopPrice": order.trail_stop_price,
+                              "adjustedTrailStopPrice": order.trail_stop_price}
     if order.trailing_percent:
         values["trailingPercent"] = order.trailing_percent
     return values

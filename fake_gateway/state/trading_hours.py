@@ -61,3 +61,18 @@ def parse_good_till(text: str, default_zone: str) -> float | None:
     except (ValueError, KeyError):
         return None
     return naive.replace(tzinfo=zone).timestamp()
+
+
+def standard_zone_name(zone: str, when: float) -> str:
+    """The zone's standard-time abbreviation, as IB's Java server prints it all year round.
+
+    The captured handshake of 2023-10-21 (daylight saving time in New York) reads ``EST``, not
+    ``EDT``: TWS prints the zone's standard short name whatever the season.
+    """
+    tz = ZoneInfo(zone)
+    year = datetime.fromtimestamp(when, tz).year
+    for month in (1, 7):
+        probe = datetime(year, month, 1, 12, tzinfo=tz)
+        if not probe.dst():
+            return probe.tzname() or zone
+    return datetime.fromtimestamp(when, tz).tzname() or zone
