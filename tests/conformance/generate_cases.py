@@ -117,7 +117,7 @@ def meanings(spec: MessageSpec, version: int, values: dict[str, Any]) -> dict[st
             leaf = name.rsplit(".", 1)[-1]
             matches = [p for p, v in got.items() if same(v, value)]
             by_name = [p for p in matches if p.rsplit(".", 1)[-1].split("[")[0] == leaf]
-            if len(by_name) == 1:
+            if by_name:  # the same value may reach several callbacks (historicalData and its end)
                 found[name][client] = by_name[0]
             elif len(matches) == 1 and value not in ("", 0, 0.0):
                 found[name][client] = matches[0]

@@ -17,7 +17,7 @@ CASES = [
         'strike': (0.0, {'ib_insync': 'execDetails[0].contract.strike', 'ib_async': 'execDetails[0].contract.strike', 'ibapi': 'execDetails[0].contract.strike'}),
         'right': ('', {'ib_insync': 'execDetails[0].contract.right', 'ib_async': 'execDetails[0].contract.right', 'ibapi': 'execDetails[0].contract.right'}),
         'multiplier': ('', {'ib_insync': 'execDetails[0].contract.multiplier', 'ib_async': 'execDetails[0].contract.multiplier', 'ibapi': 'execDetails[0].contract.multiplier'}),
-        'exchange': ('IDEALPRO', {}),  # read by no client
+        'exchange': ('IDEALPRO', {'ib_insync': 'execDetails[0].contract.exchange', 'ib_async': 'execDetails[0].contract.exchange', 'ibapi': 'execDetails[0].contract.exchange'}),
         'currency': ('USD', {'ib_insync': 'execDetails[0].contract.currency', 'ib_async': 'execDetails[0].contract.currency', 'ibapi': 'execDetails[0].contract.currency'}),
         'localSymbol': ('EUR.USD', {'ib_insync': 'execDetails[0].contract.localSymbol', 'ib_async': 'execDetails[0].contract.localSymbol', 'ibapi': 'execDetails[0].contract.localSymbol'}),
         'tradingClass': ('EUR.USD', {'ib_insync': 'execDetails[0].contract.tradingClass', 'ib_async': 'execDetails[0].contract.tradingClass', 'ibapi': 'execDetails[0].contract.tradingClass'}),

@@ -85,7 +85,7 @@ CASES = [
         'midPoint': (104.25, {'ib_insync': 'tickByTickMidPoint[0].midPoint', 'ib_async': 'tickByTickMidPoint[0].midPoint', 'ibapi': 'tickByTickMidPoint[0].midPoint'}),
     }),
     case('historicalData', 176, {
-        'reqId': (1001, {}),  # read by no client
+        'reqId': (1001, {'ib_insync': 'historicalData[0].reqId', 'ib_async': 'historicalData[0].reqId', 'ibapi': 'historicalData[0].reqId'}),
         'startDateStr': ('startDateStr-2', {'ib_insync': 'historicalDataEnd[0]._start', 'ib_async': 'historicalDataEnd[0]._start', 'ibapi': 'historicalDataEnd[0].start'}),  # check
         'endDateStr': ('endDateStr-3', {'ib_insync': 'historicalDataEnd[0]._end', 'ib_async': 'historicalDataEnd[0]._end', 'ibapi': 'historicalDataEnd[0].end'}),  # check
         'bars[0].date': ('date-4', {'ib_insync': 'historicalData[0].bar.date', 'ib_async': 'historicalData[0].bar.date', 'ibapi': 'historicalData[0].bar.date'}),

@@ -8,7 +8,7 @@ from tests.conformance.layout_cases import case
 
 CASES = [
     case('openOrder', 176, {
-        'orderId': (186, {}),  # read by no client
+        'orderId': (186, {'ib_insync': 'openOrder[0].orderId', 'ib_async': 'openOrder[0].orderId', 'ibapi': 'openOrder[0].orderId'}),
         'conId': (12087792, {'ib_insync': 'openOrder[0].contract.conId', 'ib_async': 'openOrder[0].contract.conId', 'ibapi': 'openOrder[0].contract.conId'}),
         'symbol': ('EUR', {'ib_insync': 'openOrder[0].contract.symbol', 'ib_async': 'openOrder[0].contract.symbol', 'ibapi': 'openOrder[0].contract.symbol'}),
         'secType': ('CASH', {'ib_insync': 'openOrder[0].contract.secType', 'ib_async': 'openOrder[0].contract.secType', 'ibapi': 'openOrder[0].contract.secType'}),
@@ -141,7 +141,7 @@ CASES = [
         'midOffsetAtHalf': ('', {}),  # read by no client
     }, capture='encertai[4]#0'),
     case('openOrder', 176, {
-        'orderId': (1001, {}),  # read by no client
+        'orderId': (1001, {'ib_insync': 'openOrder[0].orderId', 'ib_async': 'openOrder[0].orderId', 'ibapi': 'openOrder[0].orderId'}),
         'conId': (1002, {'ib_insync': 'openOrder[0].contract.conId', 'ib_async': 'openOrder[0].contract.conId', 'ibapi': 'openOrder[0].contract.conId'}),
         'symbol': ('symbol-3', {'ib_insync': 'openOrder[0].contract.symbol', 'ib_async': 'openOrder[0].contract.symbol', 'ibapi': 'openOrder[0].contract.symbol'}),
         'secType': ('STK', {'ib_insync': 'openOrder[0].contract.secType', 'ib_async': 'openOrder[0].contract.secType', 'ibapi': 'openOrder[0].contract.secType'}),
