@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from fake_gateway import cli as gateway_cli
+from fake_gateway.record import cli as record_cli
 from scenarios import smoke
 
 
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     gateway_cli.add_arguments(commands.add_parser("gateway", help="run the fake IB Gateway until SIGINT/SIGTERM"))
     smoke.add_arguments(commands.add_parser("smoke", help="connect real ib_insync to an in-process gateway and report"))
+    record_cli.add_arguments(commands.add_parser("record", help="proxy a client to a gateway and save every frame as JSON"))
     return parser
 
 

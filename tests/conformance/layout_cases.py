@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any, Iterable
 
 from fake_gateway.wire.spec import MessageSpec, Repeat, frame_fields
-from tests.captures import all_frames
+from tests.captures import versioned_frames
 from tests.wire.client_wire import CLIENTS, MAX_VERSION, Call, feed
 
 _ITEM = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
@@ -83,7 +83,7 @@ def slot_names(spec: MessageSpec, version: int, values: dict[str, Any]) -> list[
 
 @cache
 def captured(label: str) -> list[str]:
-    for name, frame in all_frames():
+    for name, _, frame in versioned_frames():
         if name == label:
             return frame
     raise KeyError(f"no captured frame {label!r}")
