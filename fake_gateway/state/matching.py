@@ -8,12 +8,15 @@ price their trigger method names, and commissions follow IB's fixed-rate schedul
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .accounts import Account
 from .margin import rates
 from .contracts import ContractDef
 from .quote import Quote
+
+if TYPE_CHECKING:
+    from .order_model import Order
 
 # triggerMethod: 0 default, 1 double bid/ask, 2 last, 3 double last, 4 bid/ask,
 # 7 last or bid/ask, 8 mid-point. Default is 'last' here (falls back to bid/ask with no last).
@@ -86,6 +89,28 @@ def closing_price(quote: Quote) -> float | None:
     if _valid(quote.bid) and _valid(quote.ask):
         return quote.mid
     return None
+
+
+def triggers(order: "Order", quote: Quote) -> bool:
+    """Whether a stop, if-touched or trailing order triggers on this quote.
+
+    A trailing order's stop follows the quote first; a TRAIL LIMIT that triggers gets its limit,
+    the stop less (sells) or plus (buys) its offset.
+    """
+    buy, method = order.is_buy, order.trigger_method
+    if order.order_type in ("MIT", "LIT"):
+        return is_touched(buy, order.aux_price, method, quote)
+    if not order.is_trailing:
+        return is_triggered(buy, order.aux_price, method, quote)
+    stop = trail_stop(buy, order.trail_stop_price, order.trailing_amount, order.trailing_percent, method, quote,
+                      order.contract.min_tick)
+    order.trail_stop_price = stop
+    if not is_triggered(buy, stop, method, quote):
+        return False
+    if order.order_type == "TRAIL LIMIT":
+        offset = order.lmt_price_offset
+        order.lmt_price = round(stop + offset if buy else stop - offset, 10)
+    return True
 
 
 def execution_price(buy: bool, limit: float | None, quote: Quote) -> float | None:

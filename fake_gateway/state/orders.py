@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .execution_log import ExecutionLog
 from .order_margin import check_margin, order_figures
-from .matching import commission_for, execution_price, fill_quantity, is_touched, is_triggered, trail_stop
+from .matching import commission_for, execution_price, fill_quantity, triggers
 from .order_checks import rejected, validate_order
 from .order_groups import CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, peers, reduced_quantity
 from .order_model import Execution, ExecutionFilter, Order, OrderRejected
@@ -52,6 +52,7 @@ class OrderBook:
         self.executions = self.log.executions
         self._working: dict[int, dict[int, Order]] = {}  # conId -> permId -> order
         self._timed: dict[int, Order] = {}  # permId -> open order with an expiry or auction time
+        self._earliest = float("inf")  # no timed order is due before this (may be early, never late)
         self._deferred: list[tuple[Order, float]] | None = None  # ocaType 3 reductions in a quote pass
         self.fill_ratio = 1.0  # share of the order's size filled per quote (partial fills below 1)
         self.max_fill_size: float | None = None  # cap per quote and order
@@ -154,6 +155,7 @@ class OrderBook:
             self._timed.pop(order.perm_id, None)
         else:
             self._timed[order.perm_id] = order
+            self._earliest = min(self._earliest, order.expires_at)
 
     def _waiting(self, order: Order) -> bool:
         """PreSubmitted: held back by a parent, a trigger, or an auction time."""
@@ -264,10 +266,13 @@ class OrderBook:
         if not self._timed:
             return
         now = self.clock()
+        if now < self._earliest:  # the market path calls this on every quote: stay O(1)
+            return
         for order in [o for o in self._timed.values() if o.expires_at is not None and o.expires_at <= now]:
             if order.is_open:
                 self._run_due(order, due_action(order))
             self._timed.pop(order.perm_id, None)
+        self._earliest = self.next_deadline() or float("inf")
 
     def next_deadline(self) -> float | None:
         """The earliest time something is due (for the gateway's timer), or None."""
@@ -327,7 +332,7 @@ class OrderBook:
         if order.order_type in AUCTION_TYPES or order.tif == "OPG":
             return  # executes only at its auction (check_time)
         if order.order_type in TRIGGERED_TYPES and not order.triggered:
-            if not self._trigger(order, quote):
+            if not triggers(order, quote):
                 return
             order.triggered = True
             order.status = "Submitted"
@@ -342,23 +347,6 @@ class OrderBook:
                                  self.max_fill_size, increment)
         if quantity > 0:
             self._fill(order, quantity, price, liquidity)
-
-    def _trigger(self, order: Order, quote: Quote) -> bool:
-        """Whether a stop, if-touched or trailing order triggers on this quote (trails move first)."""
-        buy, method = order.is_buy, order.trigger_method
-        if order.order_type in ("MIT", "LIT"):
-            return is_touched(buy, order.aux_price, method, quote)
-        if not order.is_trailing:
-            return is_triggered(buy, order.aux_price, method, quote)
-        tick = order.contract.min_tick
-        stop = trail_stop(buy, order.trail_stop_price, order.trailing_amount, order.trailing_percent, method, quote, tick)
-        order.trail_stop_price = stop
-        if not is_triggered(buy, stop, method, quote):
-            return False
-        if order.order_type == "TRAIL LIMIT":
-            offset = order.lmt_price_offset
-            order.lmt_price = round(stop + offset if buy else stop - offset, 10)
-        return True
 
     def _fill(self, order: Order, quantity: float, price: float, liquidity: int) -> None:
         cost = order.avg_fill_price * order.filled + price * quantity
