@@ -180,6 +180,8 @@ class OrderBook:
             raise OrderRejected(201, "Order rejected - reason:The new quantity is below the quantity already filled.")
         if terms["parent_id"] != order.parent_id:
             raise OrderRejected(105, "Order being modified does not match original order.")
+        if not order.parent_id and terms["total_quantity"] > order.total_quantity:
+            check_margin(self.brokerage, order.account, contract, terms)
         if order.order_id in self.held:
             for key, value in terms.items():
                 setattr(order, key, value)

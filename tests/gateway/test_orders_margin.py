@@ -79,3 +79,11 @@ def test_account_values_move_with_positions_and_prices(brokerage: Brokerage) -> 
     assert after["AvailableFunds"] == pytest.approx(equity - 100_000, abs=0.01)
     assert after["ExcessLiquidity"] == pytest.approx(equity - 50_000, abs=0.01)
     assert after["BuyingPower"] == pytest.approx(4 * (equity - 100_000), abs=0.05)
+
+
+def test_growing_an_order_beyond_the_margin_is_refused(brokerage: Brokerage) -> None:
+    working = brokerage.orders.place(order(1, order_type="LMT", lmt=150.0, quantity=100), client_id=1)
+    with pytest.raises(OrderRejected) as caught:
+        brokerage.orders.place(order(1, order_type="LMT", lmt=150.0, quantity=20_000), client_id=1)
+    assert caught.value.code == 201 and "MUST EXCEED THE INITIAL MARGIN" in caught.value.message
+    assert working.total_quantity == 100 and working.status == "Submitted"
