@@ -190,6 +190,8 @@ class OrderBook:
         terms.pop("transmit")
         for key, value in terms.items():
             setattr(order, key, value)
+        if order.is_trailing:  # new trailing terms: the stop trails afresh from the next quote
+            order.triggered = False
         order.group_size = max(order.total_quantity, order.filled)
         self._schedule(order)
         if not self._waiting(order) and order.status == "PreSubmitted":

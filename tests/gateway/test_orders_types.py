@@ -239,3 +239,11 @@ def test_trailing_fields_on_other_order_types_are_refused(brokerage: Brokerage) 
     with pytest.raises(OrderRejected) as caught:
         brokerage.orders.place(order(1, order_type="LMT", lmt=180.0, trailingPercent=1.0), client_id=1)
     assert caught.value.code == 201 and "apply only to TRAIL and TRAIL LIMIT orders, not LMT" in caught.value.message
+
+
+def test_modifying_a_trailing_order_trails_afresh(brokerage: Brokerage) -> None:
+    trail = brokerage.orders.place(order(1, "SELL", order_type="TRAIL LIMIT", aux=2.0, lmtPriceOffset=0.5), client_id=1)
+    brokerage.set_quote(AAPL, 186.0, 186.02, 186.0)
+    assert trail.triggered and trail.lmt_price == 187.5
+    brokerage.orders.place(order(1, "SELL", order_type="TRAIL LIMIT", aux=1.0, lmtPriceOffset=0.5), client_id=1)
+    assert not trail.triggered and trail.trail_stop_price == 185.0 and trail.filled == 0
