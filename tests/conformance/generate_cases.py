@@ -15,7 +15,7 @@ from typing import Any
 from fake_gateway.wire.spec import MessageSpec, Repeat
 from fake_gateway.wire.table import OUTGOING
 from tests.captures import all_frames
-from tests.conformance.layout_cases import Case, decoded, same
+from tests.conformance.layout_cases import Case, decoded, nested_values, same
 from tests.wire.client_wire import CLIENTS, MAX_VERSION
 
 VERSION = 176
@@ -97,8 +97,7 @@ def from_capture(spec: MessageSpec) -> tuple[str, dict[str, Any]] | None:
 
 
 def _nested(flat: dict[str, Any]) -> dict[str, Any]:
-    return __import__("tests.conformance.layout_cases", fromlist=["nested_values"]).nested_values(
-        Case("", VERSION, flat))
+    return nested_values(Case("", VERSION, flat))
 
 
 def meanings(spec: MessageSpec, version: int, values: dict[str, Any]) -> dict[str, dict[str, str]]:
