@@ -11,9 +11,11 @@ from typing import Any, Callable
 
 from . import handlers_account, handlers_connection, handlers_contracts, handlers_orders
 from . import handlers_history, handlers_market, handlers_pnl
+from . import handlers_reference
 
 _MODULES: tuple[ModuleType, ...] = (handlers_connection, handlers_account, handlers_contracts, handlers_orders)
 _MODULES += (handlers_market, handlers_history, handlers_pnl)
+_MODULES += (handlers_reference,)
 
 
 def _merge() -> tuple[dict[int, Callable[..., Any]], dict[str, list[Callable[..., Any]]]]:

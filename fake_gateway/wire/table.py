@@ -13,12 +13,14 @@ from . import (
     in_basic,
     in_market,
     in_orders,
+    in_reference,
     out_account,
     out_basic,
     out_contracts,
     out_executions,
     out_market,
     out_orders,
+    out_reference,
 )
 from .reading import RequestSpec
 from .spec import MessageSpec
@@ -26,7 +28,9 @@ from .spec import MessageSpec
 _OUT_MODULES: tuple[ModuleType, ...] = (
     out_basic, out_account, out_contracts, out_market, out_orders, out_executions,
 )
+_OUT_MODULES += (out_reference,)
 _IN_MODULES: tuple[ModuleType, ...] = (in_basic, in_market, in_orders)
+_IN_MODULES += (in_reference,)
 
 
 def _gather(modules: tuple[ModuleType, ...], attribute: str, key: Callable[[Any], Any]) -> dict[Any, Any]:
