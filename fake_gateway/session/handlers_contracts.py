@@ -13,7 +13,7 @@ NO_SECURITY_DEFINITION = "No security definition has been found for the request"
 def req_contract_details(session: Session, request: Request) -> None:
     """Every catalog contract matching the query, then the end marker; none is error 200."""
     req_id = request["reqId"]
-    matches = session.brokerage.catalog.find(request["contract"])
+    matches = session.brokerage.catalog.details_for(request["contract"])
     if not matches:
         session.send_error(req_id, 200, NO_SECURITY_DEFINITION)
         return

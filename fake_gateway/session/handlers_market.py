@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
-from ..state.contracts import ContractDef
+from ..state.contracts import OPTION_TYPES, ContractDef
 from ..state.market import Book
 from ..state.quote import Quote
 from ..wire import in_market
@@ -149,6 +149,9 @@ def req_mkt_data(session: Session, request: Request) -> None:
     contract = resolve(session, req_id, request["contract"])
     if contract is None:
         return
+    if contract.sec_type in OPTION_TYPES:
+        from .handlers_options import start_option_line
+        start_option_line(session, contract)  # its quote follows the underlying's model
     config, state = session.gateway.config, client_state(session)
     lines = session.subscribed(MKT_DATA)
     if not snapshot and req_id not in lines and len(lines) >= config.max_tickers:
@@ -169,6 +172,9 @@ def req_mkt_data(session: Session, request: Request) -> None:
     if state.explicit_type or delayed:
         session.send(MARKET_DATA_TYPE, reqId=req_id, marketDataType=_reported_type(state, line))
     _send_changes(session, line, market.quote(contract.con_id), book, encoders(session.version))
+    if contract.sec_type in OPTION_TYPES:
+        from .handlers_options import send_computations
+        send_computations(session, req_id, contract, delayed)
     if snapshot:
         session.send(TICK_SNAPSHOT_END, reqId=req_id)
         return

@@ -11,11 +11,11 @@ from typing import Any, Callable
 
 from . import handlers_account, handlers_connection, handlers_contracts, handlers_orders
 from . import handlers_history, handlers_market, handlers_pnl
-from . import handlers_reference
+from . import handlers_options, handlers_reference
 
 _MODULES: tuple[ModuleType, ...] = (handlers_connection, handlers_account, handlers_contracts, handlers_orders)
 _MODULES += (handlers_market, handlers_history, handlers_pnl)
-_MODULES += (handlers_reference,)
+_MODULES += (handlers_reference, handlers_options)
 
 
 def _merge() -> tuple[dict[int, Callable[..., Any]], dict[str, list[Callable[..., Any]]]]:

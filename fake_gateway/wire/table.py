@@ -12,6 +12,7 @@ from typing import Any, Callable
 from . import (
     in_basic,
     in_market,
+    in_options,
     in_orders,
     in_reference,
     out_account,
@@ -19,6 +20,7 @@ from . import (
     out_contracts,
     out_executions,
     out_market,
+    out_options,
     out_orders,
     out_reference,
 )
@@ -28,9 +30,9 @@ from .spec import MessageSpec
 _OUT_MODULES: tuple[ModuleType, ...] = (
     out_basic, out_account, out_contracts, out_market, out_orders, out_executions,
 )
-_OUT_MODULES += (out_reference,)
+_OUT_MODULES += (out_reference, out_options)
 _IN_MODULES: tuple[ModuleType, ...] = (in_basic, in_market, in_orders)
-_IN_MODULES += (in_reference,)
+_IN_MODULES += (in_reference, in_options)
 
 
 def _gather(modules: tuple[ModuleType, ...], attribute: str, key: Callable[[Any], Any]) -> dict[Any, Any]:
