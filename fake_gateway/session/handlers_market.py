@@ -126,7 +126,7 @@ def watch(session: Session, con_id: int) -> None:
 
 def unwatch_if_unused(session: Session, con_id: int) -> None:
     """Stop ticking a contract for this session once none of its subscriptions needs it."""
-    for kind in (MKT_DATA, TICK_BY_TICK, HISTORICAL_UPDATES):
+    for kind in (MKT_DATA, TICK_BY_TICK, HISTORICAL_UPDATES, "mkt_depth", "real_time_bars"):  # depth, 5 s bars
         for value in session.subscribed(kind).values():
             if getattr(value, "con_id", None) == con_id:
                 return

@@ -25,6 +25,8 @@ from ..wire.out_reference import (
     SMART_COMPONENTS,
     SOFT_DOLLAR_TIERS,
     USER_INFO,
+    VERIFY_AND_AUTH_COMPLETED,
+    VERIFY_COMPLETED,
 )
 from ..wire.reading import Request
 from .session import Session
@@ -33,6 +35,7 @@ DISPLAY_GROUPS = "display_groups"
 NEWS_BULLETINS = "news_bulletins"
 FUNDAMENTALS_NOT_AVAILABLE = "We are sorry, but fundamentals data for the security specified is not available."
 NEWS_FEED_NOT_ALLOWED = "News feed is not allowed."
+VERIFICATION_NOT_REQUESTED = "API verification was not requested when this client connected"
 
 
 def req_managed_accts(session: Session, request: Request) -> None:
@@ -150,6 +153,13 @@ def req_wsh(session: Session, request: Request) -> None:
     session.send_error(request["reqId"], 10276, NEWS_FEED_NOT_ALLOWED)
 
 
+def verify(session: Session, request: Request) -> None:
+    """API verification is for vendors whose connect asked for it; this login did not, so the
+    verification ends at once, unsuccessful, with the reason."""
+    spec = VERIFY_AND_AUTH_COMPLETED if request.msg_id in (72, 73) else VERIFY_COMPLETED
+    session.send(spec, isSuccessful=False, errorText=VERIFICATION_NOT_REQUESTED)
+
+
 def ignore(session: Session, request: Request) -> None:
     """Cancels of requests that have already ended: IB answers nothing."""
 
@@ -179,4 +189,8 @@ HANDLERS = {
     in_reference.REQ_WSH_EVENT_DATA.msg_id: req_wsh,
     in_reference.CANCEL_WSH_META_DATA.msg_id: ignore,
     in_reference.CANCEL_WSH_EVENT_DATA.msg_id: ignore,
+    in_reference.VERIFY_REQUEST.msg_id: verify,
+    in_reference.VERIFY_MESSAGE.msg_id: verify,
+    in_reference.VERIFY_AND_AUTH_REQUEST.msg_id: verify,
+    in_reference.VERIFY_AND_AUTH_MESSAGE.msg_id: verify,
 }

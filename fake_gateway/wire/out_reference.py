@@ -9,7 +9,7 @@ for server versions 157..200 (no gate inside that range changes them).
 
 from __future__ import annotations
 
-from .fields import C, D, I, Q, S
+from .fields import B, C, D, I, Q, S
 from .spec import MessageSpec, Repeat
 
 RECEIVE_FA = MessageSpec(16, "receiveFA", (C("version", "1"), I("faDataType"), S("cxml")))
@@ -37,9 +37,11 @@ WSH_EVENT_DATA = MessageSpec(105, "wshEventData", (I("reqId"), S("dataJson")))
 HISTOGRAM_DATA = MessageSpec(89, "histogramData", (
     I("reqId"), Repeat("items", (D("price"), Q("size"))),
 ))
+VERIFY_COMPLETED = MessageSpec(66, "verifyCompleted", (C("version", "1"), B("isSuccessful"), S("errorText")))
+VERIFY_AND_AUTH_COMPLETED = MessageSpec(70, "verifyAndAuthCompleted", (C("version", "1"), B("isSuccessful"), S("errorText")))
 
 SPECS = (
     RECEIVE_FA, REPLACE_FA_END, SOFT_DOLLAR_TIERS, FAMILY_CODES, MKT_DEPTH_EXCHANGES, SMART_COMPONENTS,
     MARKET_RULE, DISPLAY_GROUP_LIST, DISPLAY_GROUP_UPDATED, USER_INFO, WSH_META_DATA, WSH_EVENT_DATA,
-    HISTOGRAM_DATA,
+    HISTOGRAM_DATA, VERIFY_COMPLETED, VERIFY_AND_AUTH_COMPLETED,
 )

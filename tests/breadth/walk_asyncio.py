@@ -10,6 +10,7 @@ its timeout is a hang and fails the walk.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Awaitable, Callable
 
 from fake_gateway import FakeGateway
@@ -18,11 +19,21 @@ TIMEOUT = 4.0
 Probe = Callable[[Any, "WalkContext"], Awaitable[str]]
 
 
+class ManualClock:
+    """Real time plus an offset the walk moves forward (five-second bars need time to pass)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
 class WalkContext:
     """What the probes share: the gateway, the library, qualified contracts, the account."""
 
-    def __init__(self, gateway: FakeGateway, library: Any, ib: Any) -> None:
-        self.gateway, self.lib, self.ib = gateway, library, ib
+    def __init__(self, gateway: FakeGateway, library: Any, ib: Any, clock: ManualClock) -> None:
+        self.gateway, self.lib, self.ib, self.clock = gateway, library, ib, clock
         self.account = gateway.brokerage.account_ids[0]
         self.stock: Any = None
         self.option: Any = None
@@ -73,13 +84,14 @@ async def silent(ctx: WalkContext, send: Callable[[], Any]) -> str:
 async def observed(ctx: WalkContext, callback: str, send: Callable[[], Any]) -> str:
     """For requests the library does not await: wait for the wrapper callback that answers it."""
     wrapper = ctx.ib.wrapper
-    original = getattr(wrapper, callback)
+    original = getattr(wrapper, callback, None)  # the decoder looks the method up per message
     done = asyncio.get_running_loop().create_future()
 
     def record(*args: Any) -> None:
         if not done.done():
             done.set_result(args)
-        original(*args)
+        if original is not None:
+            original(*args)
 
     setattr(wrapper, callback, record)
     try:
@@ -127,9 +139,16 @@ async def _cancel_order(ib: Any, ctx: WalkContext) -> str:
     return await until_true(lambda: ctx.trade.orderStatus.status == "Cancelled")
 
 
+def _step_and_pass_time(ctx: WalkContext) -> Callable[[], None]:
+    def drive() -> None:
+        ctx.clock.offset += 1.0
+        ctx.gateway.brokerage.market.step(ctx.stock.conId, 2)
+    return drive
+
+
 async def _real_time_bars(ib: Any, ctx: WalkContext) -> str:
     bars = ib.reqRealTimeBars(ctx.stock, 5, "TRADES", False)
-    outcome = await until_true(lambda: len(bars) > 0, _step(ctx))
+    outcome = await until_true(lambda: len(bars) > 0, _step_and_pass_time(ctx))
     ib.cancelRealTimeBars(bars)
     return outcome
 
@@ -169,6 +188,10 @@ async def _pnl_single(ib: Any, ctx: WalkContext) -> str:
 
 
 async def _exercise(ib: Any, ctx: WalkContext) -> str:
+    """Buy one call, then exercise it: the positions change (option gone, 100 shares more)."""
+    trade = ib.placeOrder(ctx.option, ctx.lib.MarketOrder("BUY", 1))
+    if await until_true(lambda: trade.orderStatus.status == "Filled") != "answer":
+        return "hang"
     return await observed(ctx, "position", lambda: ib.exerciseOptions(ctx.option, 1, 1, ctx.account, 0))
 
 
@@ -178,7 +201,7 @@ async def _historical_news(ib: Any, ctx: WalkContext) -> str:
 
 async def _news_article(ib: Any, ctx: WalkContext) -> str:
     news = await ib.reqHistoricalNewsAsync(ctx.stock.conId, "BRFG", "", "", 1)
-    return await ended(ib.reqNewsArticleAsync("BRFG", news.articleId))
+    return await ended(ib.reqNewsArticleAsync("BRFG", news[0].articleId))
 
 
 def _client(ctx: WalkContext) -> Any:
