@@ -11,6 +11,8 @@ reqCurrentTime) must be answered: no error can end them.
 
 from __future__ import annotations
 
+import asyncio
+
 import ib_async
 import ib_async.client
 import ib_insync
@@ -20,6 +22,9 @@ import pytest
 from fake_gateway import FakeGateway
 from tests.breadth.client_requests import asyncio_client_request_ids, ibapi_request_ids
 from tests.breadth.walk_asyncio import PROBES, ManualClock, WalkContext
+from tests.breadth.walk_ibapi import PROBES as IBAPI_PROBES
+from tests.breadth.walk_ibapi import IbapiWalk
+from tests.ibapi_app import RecordingApp
 
 MAX_VERSION = 176
 # How IB ends each request for a paper account (anything not listed: a real answer or silence).
@@ -30,6 +35,9 @@ IB_ERRORS = {
 }
 SILENT = {2, 11, 12, 13, 14, 15, 23, 25, 53, 56, 57, 58, 59, 63, 64, 70, 75, 77, 89, 90, 93, 95, 101, 103}
 UNSUPPORTED = "does not support"
+# These ibapi probes subscribe, wait for the first answer (a missing one is a hang), then cancel:
+# their outcome is the cancel's silence.
+IBAPI_SUBSCRIBE_THEN_CANCEL = {msg_id: "silent" for msg_id in (50, 51, 92, 94, 97, 98)}
 
 
 def expected(msg_id: int) -> str:
@@ -64,3 +72,23 @@ async def test_every_request_ends(library: object) -> None:
             assert not unsupported, f"requests the gateway does not serve: {unsupported}"
         finally:
             ib.disconnect()
+
+
+async def test_every_request_ends_for_ibapi() -> None:
+    clock = ManualClock()
+    async with FakeGateway(market_ticker=False, max_version=MAX_VERSION, clock=clock,
+                           max_messages_per_second=1000) as gateway:
+        app = RecordingApp()
+        await asyncio.to_thread(app.start, gateway.host, gateway.port, 0)
+        try:
+            walk = IbapiWalk(app, gateway, clock)
+            outcomes = {msg_id: await IBAPI_PROBES[msg_id](walk) for msg_id in sorted(IBAPI_PROBES)}
+            assert set(IBAPI_PROBES) == ibapi_request_ids(MAX_VERSION)
+            ibapi_expected = {**{m: expected(m) for m in IBAPI_PROBES}, **IBAPI_SUBSCRIBE_THEN_CANCEL}
+            wrong = {m: (o, ibapi_expected[m]) for m, o in outcomes.items() if o != ibapi_expected[m]}
+            assert not wrong, f"requests that did not end as IB ends them (got, expected): {wrong}; " \
+                              f"errors: {app.calls['error']}"
+            unsupported = [e for e in app.calls["error"] if UNSUPPORTED in str(e[3])]
+            assert not unsupported, f"requests the gateway does not serve: {unsupported}"
+        finally:
+            await asyncio.to_thread(app.stop)
