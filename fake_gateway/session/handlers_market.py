@@ -49,7 +49,6 @@ LAST_TIMESTAMP, HALTED = 45, 49
 DELAYED = {BID_SIZE: 69, BID: 66, ASK: 67, ASK_SIZE: 70, LAST: 68, LAST_SIZE: 71, HIGH: 72, LOW: 73,
            VOLUME: 74, CLOSE: 75, OPEN: 76, LAST_TIMESTAMP: 88}
 TICK_BY_TICK_TYPES = {"Last": 1, "AllLast": 2, "BidAsk": 3, "MidPoint": 4}
-DERIVATIVES = {"STK": ["CFD", "OPT", "IOPT", "WAR", "BAG"], "FUT": ["FOP"]}
 
 
 @dataclass(frozen=True)
@@ -303,7 +302,8 @@ def req_matching_symbols(session: Session, request: Request) -> None:
     descriptions = [{
         "conId": c.con_id, "symbol": c.symbol, "secType": c.sec_type,
         "primaryExchange": c.details.get("primaryExchange") or c.details.get("exchange", ""),
-        "currency": c.details.get("currency", ""), "derivativeSecTypes": DERIVATIVES.get(c.sec_type, []),
+        "currency": c.details.get("currency", ""),
+        "derivativeSecTypes": session.brokerage.catalog.derivative_sec_types(c),
         "description": c.details.get("longName", ""), "issuerId": "",
     } for c in found[:MAX_MATCHING_SYMBOLS]]
     session.send(SYMBOL_SAMPLES, reqId=request["reqId"], contractDescriptions=descriptions)

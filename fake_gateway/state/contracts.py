@@ -175,11 +175,22 @@ class ContractCatalog:
         return found[0] if len(found) == 1 else None
 
     def search(self, pattern: str) -> list[ContractDef]:
-        """reqMatchingSymbols: prefix match on symbol, then on long name."""
-        needle = pattern.upper()
-        hits = [c for c in self.contracts if c.symbol.upper().startswith(needle)]
-        hits += [c for c in self.contracts if c not in hits and needle in str(c.details.get("longName", "")).upper()]
+        """reqMatchingSymbols: the exact symbol first, then symbol prefixes, then long names that
+        contain the pattern (CONTFUT twins are not listed; the caller applies IB's limit of 16)."""
+        needle = pattern.strip().upper()
+        listed = [c for c in self.contracts if c.sec_type != "CONTFUT"]
+        hits = [c for c in listed if c.symbol.upper() == needle]
+        hits += [c for c in listed if c not in hits and c.symbol.upper().startswith(needle)]
+        hits += [c for c in listed if c not in hits and needle in str(c.details.get("longName", "")).upper()]
         return hits
+
+    def derivative_sec_types(self, contract: ContractDef) -> list[str]:
+        """The derivative kinds IB lists for a matching symbol: options only where chains exist."""
+        optionable = self.options.optionable(contract)
+        kinds = {"STK": ["CFD"] + (["OPT", "IOPT", "WAR"] if optionable else []) + ["BAG"],
+                 "IND": (["OPT"] if optionable else []) + ["FUT", "BAG"],
+                 "FUT": ["FOP"], "CASH": ["CFD"]}
+        return kinds.get(contract.sec_type, [])
 
     @classmethod
     def from_yaml(cls, source: str | Path | None = None) -> "ContractCatalog":
