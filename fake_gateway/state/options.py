@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
+from .exchange_days import is_trading_day, trading_day_on_or_before
 from .option_model import Greeks, price_and_greeks, smile
 
 if TYPE_CHECKING:
@@ -66,15 +67,16 @@ def _months_ahead(today: date, count: int) -> Iterator[tuple[int, int]]:
 
 
 def expirations(rule: str, today: date) -> tuple[str, ...]:
-    """Listed expiry dates (YYYYMMDD) on or after ``today`` for one listing rule."""
+    """Listed expiry dates (YYYYMMDD) on or after ``today`` for one listing rule; an expiry on an
+    exchange holiday moves to the trading day before (Good Friday, Christmas, New Year)."""
     days: set[date] = set()
     if rule in ("weekly", "daily", "equity"):
         friday = today + timedelta(days=(4 - today.weekday()) % 7)
         days.update(friday + timedelta(weeks=i) for i in range(6 if rule == "equity" else 8))
     if rule == "daily":
         day = today
-        while len([d for d in days if d < today + timedelta(days=14)]) < 10 and day < today + timedelta(days=14):
-            if day.weekday() < 5:
+        while day < today + timedelta(days=14):
+            if is_trading_day(day):
                 days.add(day)
             day += timedelta(days=1)
     if rule in ("monthly", "equity"):
@@ -85,7 +87,8 @@ def expirations(rule: str, today: date) -> tuple[str, ...]:
         for y, m in _months_ahead(today, 8):
             ny, nm = divmod(y * 12 + m, 12)
             days.add(_third_friday(ny, nm + 1) - timedelta(days=30))
-    return tuple(sorted(d.strftime("%Y%m%d") for d in days if d >= today))
+    moved = {trading_day_on_or_before(d) for d in days}
+    return tuple(sorted(d.strftime("%Y%m%d") for d in moved if d >= today))
 
 
 def strike_step(price: float, index: bool) -> float:

@@ -58,9 +58,9 @@ async def test_spx_has_the_monthly_spx_and_the_weekly_spxw_class(ib: ib_insync.I
     monthly = next(c for c in chains if c.tradingClass == "SPX")
     weekly = next(c for c in chains if c.tradingClass == "SPXW")
     assert len(weekly.expirations) > len(monthly.expirations)
-    for expiry in monthly.expirations:  # third Fridays
+    for expiry in monthly.expirations:  # third Fridays, a Thursday when the Friday is a holiday
         day = date(int(expiry[:4]), int(expiry[4:6]), int(expiry[6:]))
-        assert day.weekday() == 4 and 15 <= day.day <= 21
+        assert (day.weekday(), 15 <= day.day <= 21) in ((4, True), (3, True))
 
 
 async def test_contract_details_for_any_listed_strike_expiry_and_right(ib: ib_insync.IB) -> None:
@@ -165,3 +165,12 @@ async def test_ibapi_option_snapshot_has_computations(gateway: FakeGateway) -> N
         assert -1 < model[4] < 0  # delta of a put
     finally:
         await asyncio.to_thread(app.stop)
+
+
+def test_an_expiry_on_an_exchange_holiday_moves_to_the_day_before() -> None:
+    from fake_gateway.state.options import expirations
+    listed = expirations("equity", date(2026, 11, 30))
+    assert "20261225" not in listed and "20261224" in listed  # Christmas
+    assert "20270101" not in listed and "20261231" in listed  # New Year's Day
+    daily = expirations("daily", date(2026, 11, 23))
+    assert "20261126" not in daily  # Thanksgiving: no SPXW expiry
