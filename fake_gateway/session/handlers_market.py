@@ -80,6 +80,7 @@ class MarketLine:
     trades: bool
     delayed: bool
     sent: dict[str, Any] = field(default_factory=dict)
+    index: bool = False  # an index: a value and the day's range, no quotes, no sizes
 
     def tick(self, tick_type: int) -> int:
         return DELAYED.get(tick_type, tick_type) if self.delayed else tick_type
@@ -165,7 +166,7 @@ def req_mkt_data(session: Session, request: Request) -> None:
         session.send_error(req_id, 10167, DISPLAYING_DELAYED)
     market = session.brokerage.market
     book = market.book(contract.con_id)
-    line = MarketLine(req_id, contract.con_id, book.trades, delayed)
+    line = MarketLine(req_id, contract.con_id, book.trades, delayed, index=contract.sec_type == "IND")
     session.send(TICK_REQ_PARAMS, reqId=req_id, minTick=contract.min_tick,
                  bboExchange=contract.details.get("bboExchange", "9c0001"), snapshotPermissions=3)
     if state.explicit_type or delayed:
@@ -210,6 +211,9 @@ def _reported_type(state: ClientMarketState, line: MarketLine) -> int:
 
 def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
     """Write the ticks whose value differs from what this line's client last received."""
+    if line.index:
+        _send_index_changes(session, line, quote, book, enc)
+        return
     sent, write, req_id, tick = line.sent, session.write, line.req_id, line.tick
     for side, price_type, size_type, price, size in (
         ("bid", BID, BID_SIZE, quote.bid, quote.bid_size),
@@ -244,6 +248,16 @@ def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, 
     if sent.get("halted") != book.halted:
         write(enc.generic(req_id, HALTED, 1.0 if book.halted else 0.0), 45)
         sent["halted"] = book.halted
+
+
+def _send_index_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
+    """An index prints its value as last (size 0) and its day's range; it has no bid, ask or volume."""
+    sent, req_id, tick = line.sent, line.req_id, line.tick
+    for key, tick_type, value in (("last", LAST, quote.last), ("high", HIGH, book.high), ("low", LOW, book.low),
+                                  ("close", CLOSE, book.close), ("open", OPEN, book.open)):
+        if sent.get(key) != value:
+            session.write(enc.price(req_id, tick(tick_type), value, 0, 0), 1)
+            sent[key] = value
 
 
 # ----- tick-by-tick -----------------------------------------------------------------------------
