@@ -16,8 +16,9 @@ from ..state.depth import L2_EXCHANGES, MARKET_MAKERS, SMART_VENUES, Level, chan
 from ..wire import in_data
 from ..wire.out_depth import UPDATE_MKT_DEPTH, UPDATE_MKT_DEPTH_L2
 from ..wire.reading import Request
-from .handlers_market import resolve, unwatch_if_unused, watch
+from .handlers_market import resolve
 from .session import Session
+from .streams import lines_on, start_stream, stop_stream
 
 MKT_DEPTH = "mkt_depth"
 MAX_DEPTH_LINES = 3
@@ -51,15 +52,12 @@ def req_mkt_depth(session: Session, request: Request) -> None:
     named: tuple[str, ...] = SMART_VENUES if smart else MARKET_MAKERS if exchange in L2_EXCHANGES else ()
     rows = max(1, min(request["numRows"] or 5, MAX_ROWS))
     line = DepthLine(req_id, contract.con_id, rows, smart, named)
-    session.subscribe(MKT_DEPTH, req_id, line)
     _send_book(session, line)
-    watch(session, contract.con_id)
+    start_stream(session, MKT_DEPTH, req_id, line)
 
 
 def cancel_mkt_depth(session: Session, request: Request) -> None:
-    line = session.unsubscribe(MKT_DEPTH, request["reqId"])
-    if line is not None:
-        unwatch_if_unused(session, line.con_id)
+    stop_stream(session, MKT_DEPTH, request["reqId"])
 
 
 def _send_book(session: Session, line: DepthLine) -> None:
@@ -77,13 +75,8 @@ def _send_book(session: Session, line: DepthLine) -> None:
 
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
-    lines = session.subscriptions.get(MKT_DEPTH)
-    if not lines:
-        return
-    con_id = payload["con_id"]
-    for line in tuple(lines.values()):
-        if line.con_id == con_id:
-            _send_book(session, line)
+    for line in lines_on(session, MKT_DEPTH, payload["con_id"]):
+        _send_book(session, line)
 
 
 HANDLERS = {

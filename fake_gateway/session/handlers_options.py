@@ -23,6 +23,7 @@ from ..wire.out_options import (
 from ..wire.reading import Request
 from .handlers_market import MKT_DATA, watch
 from .session import Session
+from .streams import lines_on
 
 BID_COMPUTATION, ASK_COMPUTATION, LAST_COMPUTATION, MODEL_COMPUTATION = 10, 11, 12, 13
 DELAYED_COMPUTATIONS = {10: 80, 11: 81, 12: 82, 13: 83}
@@ -94,15 +95,10 @@ def _tick(tick_type: int, delayed: bool) -> int:
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     """An option's quote moved: its lines get fresh computations after the price ticks."""
-    lines = session.subscriptions.get(MKT_DATA)
-    if not lines:
-        return
-    con_id = payload["con_id"]
-    for line in tuple(lines.values()):
-        if line.con_id == con_id:
-            contract = session.brokerage.catalog.by_con_id(con_id)
-            if contract is not None and contract.sec_type in OPTION_TYPES:
-                send_computations(session, line.req_id, contract, line.delayed)
+    for line in lines_on(session, MKT_DATA, payload["con_id"]):
+        contract = session.brokerage.catalog.by_con_id(line.con_id)
+        if contract is not None and contract.sec_type in OPTION_TYPES:
+            send_computations(session, line.req_id, contract, line.delayed)
 
 
 # ----- calculators ---------------------------------------------------------------------------

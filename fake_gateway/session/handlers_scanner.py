@@ -3,8 +3,7 @@
 A subscription answers at once with the ranked list, then re-ranks as the market moves (at most
 once per REFRESH_SECONDS of the gateway clock) and sends the list again when it changed, until it
 is cancelled. A subscription IB would refuse (unknown scan code, instrument, location or filter)
-gets error 321 naming what was wrong; more than MAX_SUBSCRIPTIONS at once gets IB's 10122-like
-limit as error 321 as well.
+gets error 321 naming what was wrong, as does a subscription beyond MAX_SUBSCRIPTIONS at once.
 """
 
 from __future__ import annotations

@@ -18,8 +18,10 @@ from ..wire import in_data, in_market
 from ..wire.out_market import REALTIME_BAR
 from ..wire.out_ticks import HISTORICAL_TICKS, HISTORICAL_TICKS_BID_ASK, HISTORICAL_TICKS_LAST
 from ..wire.reading import Request
-from .handlers_market import resolve, unwatch_if_unused, watch
+from ..state.contracts import ContractDef
+from .handlers_market import resolve
 from .session import Session
+from .streams import lines_on, start_stream, stop_stream
 
 MAX_TICKS = 1000
 REAL_TIME_BARS = "real_time_bars"
@@ -27,15 +29,24 @@ BAR_SECONDS = 5
 VALIDATION = "Error validating request.-'bK' : cause - "
 
 
+def _contract_and_what(session: Session, request: Request, allowed: tuple[str, ...]) -> tuple[ContractDef, str] | None:
+    """The request's contract (else 200) and its whatToShow, one of ``allowed`` (else 321)."""
+    contract = resolve(session, request["reqId"], request["contract"])
+    if contract is None:
+        return None
+    what = request["whatToShow"].upper()
+    if what not in allowed or (what == "TRADES" and contract.sec_type == "CASH"):
+        session.send_error(request["reqId"], 321, f"{VALIDATION}Invalid what to show: {request['whatToShow']}")
+        return None
+    return contract, what
+
+
 def req_historical_ticks(session: Session, request: Request) -> None:
     req_id = request["reqId"]
-    contract = resolve(session, req_id, request["contract"])
-    if contract is None:
+    found = _contract_and_what(session, request, ("TRADES", "BID_ASK", "MIDPOINT"))
+    if found is None:
         return
-    what = request["whatToShow"].upper()
-    if what not in ("TRADES", "BID_ASK", "MIDPOINT"):
-        session.send_error(req_id, 321, f"{VALIDATION}Invalid what to show: {request['whatToShow']}")
-        return
+    contract, what = found
     start_text, end_text = request["startDateTime"].strip(), request["endDateTime"].strip()
     if bool(start_text) == bool(end_text):
         session.send_error(req_id, 321, f"{VALIDATION}Exactly one of start and end date/time must be given")
@@ -96,26 +107,20 @@ class BarLine:
 
 def req_real_time_bars(session: Session, request: Request) -> None:
     req_id = request["reqId"]
-    contract = resolve(session, req_id, request["contract"])
-    if contract is None:
+    found = _contract_and_what(session, request, ("TRADES", "MIDPOINT", "BID", "ASK"))
+    if found is None:
         return
-    what = request["whatToShow"].upper()
-    if what not in ("TRADES", "MIDPOINT", "BID", "ASK") or (what == "TRADES" and contract.sec_type == "CASH"):
-        session.send_error(req_id, 321, f"{VALIDATION}Invalid what to show for real-time bars: {request['whatToShow']}")
-        return
+    contract, what = found
     if request["barSize"] != BAR_SECONDS:
         session.send_error(req_id, 321, f"{VALIDATION}Invalid bar size {request['barSize']}: real-time bars are 5 seconds")
         return
     line = BarLine(req_id, contract.con_id, what)
     line.last_volume = session.brokerage.market.quote(contract.con_id).volume
-    session.subscribe(REAL_TIME_BARS, req_id, line)
-    watch(session, contract.con_id)
+    start_stream(session, REAL_TIME_BARS, req_id, line)
 
 
 def cancel_real_time_bars(session: Session, request: Request) -> None:
-    line = session.unsubscribe(REAL_TIME_BARS, request["reqId"])
-    if line is not None:
-        unwatch_if_unused(session, line.con_id)
+    stop_stream(session, REAL_TIME_BARS, request["reqId"])
 
 
 def _price(line: BarLine, quote: Quote) -> float:
@@ -123,14 +128,10 @@ def _price(line: BarLine, quote: Quote) -> float:
 
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
-    lines = session.subscriptions.get(REAL_TIME_BARS)
-    if not lines:
-        return
     quote: Quote = payload["quote"]
     window = quote.time - quote.time % BAR_SECONDS
-    for line in tuple(lines.values()):
-        if line.con_id == quote.con_id:
-            _add(session, line, quote, window)
+    for line in lines_on(session, REAL_TIME_BARS, quote.con_id):
+        _add(session, line, quote, window)
 
 
 def _add(session: Session, line: BarLine, quote: Quote, window: float) -> None:

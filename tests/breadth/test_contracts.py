@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import AsyncIterator
 
 import ib_insync
 import pytest
@@ -15,17 +14,6 @@ from tests.ibapi_app import RecordingApp, ibapi_contract
 
 FRONT_MONTHS = {"ES": "CME", "NQ": "CME", "RTY": "CME", "YM": "CBOT", "ZN": "CBOT", "ZC": "CBOT",
                 "CL": "NYMEX", "NG": "NYMEX", "GC": "COMEX", "SI": "COMEX", "HG": "COMEX"}
-
-
-@pytest.fixture
-async def ib() -> AsyncIterator[ib_insync.IB]:
-    async with FakeGateway(market_ticker=False) as gateway:
-        client = ib_insync.IB()
-        await client.connectAsync(gateway.host, gateway.port, clientId=1, timeout=5)
-        try:
-            yield client
-        finally:
-            client.disconnect()
 
 
 def test_the_catalog_holds_the_universe_users_recognise() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
-from typing import AsyncIterator
 
 import ib_insync
 import pytest
@@ -15,22 +14,6 @@ from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until
 
 AAPL = 265598
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[FakeGateway]:
-    async with FakeGateway(market_ticker=False) as gw:
-        yield gw
-
-
-@pytest.fixture
-async def ib(gateway: FakeGateway) -> AsyncIterator[ib_insync.IB]:
-    client = ib_insync.IB()
-    await client.connectAsync(gateway.host, gateway.port, clientId=1, timeout=5)
-    try:
-        yield client
-    finally:
-        client.disconnect()
 
 
 async def _chain(ib: ib_insync.IB, symbol: str, sec_type: str, con_id: int, exchange: str = "SMART",

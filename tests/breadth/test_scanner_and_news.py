@@ -4,7 +4,6 @@ that refresh as the market moves, cancel) and news (providers, history, articles
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator
 from xml.etree import ElementTree
 
 import ib_insync
@@ -12,27 +11,10 @@ import pytest
 
 from fake_gateway import FakeGateway
 from fake_gateway.state.scanner import shares_outstanding
-from tests.breadth.walk_asyncio import ManualClock
 from tests.ibapi_app import RecordingApp
 from tests.waiting import until
 
 US_MAJOR = dict(instrument="STK", locationCode="STK.US.MAJOR")
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[FakeGateway]:
-    async with FakeGateway(market_ticker=False, clock=ManualClock()) as gw:
-        yield gw
-
-
-@pytest.fixture
-async def ib(gateway: FakeGateway) -> AsyncIterator[ib_insync.IB]:
-    client = ib_insync.IB()
-    await client.connectAsync(gateway.host, gateway.port, clientId=1, timeout=5)
-    try:
-        yield client
-    finally:
-        client.disconnect()
 
 
 async def test_scanner_parameters_are_xml_programs_can_parse(ib: ib_insync.IB) -> None:

@@ -49,27 +49,20 @@ async def test_real_time_bars_agree_with_the_ticks() -> None:
             ib.disconnect()
 
 
-async def test_historical_ticks_of_each_kind_with_the_cap() -> None:
-    async with FakeGateway(market_ticker=False) as gateway:
-        ib = ib_insync.IB()
-        await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=5)
-        try:
-            [aapl] = await ib.qualifyContractsAsync(ib_insync.Stock("AAPL", "SMART", "USD"))
-            end = datetime.fromtimestamp(gateway.clock(), timezone.utc)
-            trades = await ib.reqHistoricalTicksAsync(aapl, "", end, 5000, "TRADES", False)
-            assert len(trades) == 1000  # IB's cap
-            assert all(isinstance(t, ib_insync.HistoricalTickLast) and t.size > 0 and t.exchange == "NASDAQ"
-                       for t in trades)
-            assert [t.time for t in trades] == sorted(t.time for t in trades) and trades[-1].time <= end
-            bid_ask = await ib.reqHistoricalTicksAsync(aapl, "", end, 50, "BID_ASK", False)
-            assert len(bid_ask) == 50 and all(t.priceBid < t.priceAsk for t in bid_ask)
-            start = datetime.fromtimestamp(int(gateway.clock()) - 3600, timezone.utc)
-            mids = await ib.reqHistoricalTicksAsync(aapl, start, "", 20, "MIDPOINT", False)
-            assert len(mids) == 20 and mids[0].time >= start
-            again = await ib.reqHistoricalTicksAsync(aapl, "", end, 50, "BID_ASK", False)
-            assert again == bid_ask  # deterministic from the seed
-        finally:
-            ib.disconnect()
+async def test_historical_ticks_of_each_kind_with_the_cap(gateway: FakeGateway, ib: ib_insync.IB) -> None:
+    [aapl] = await ib.qualifyContractsAsync(ib_insync.Stock("AAPL", "SMART", "USD"))
+    end = datetime.fromtimestamp(gateway.clock(), timezone.utc)
+    trades = await ib.reqHistoricalTicksAsync(aapl, "", end, 5000, "TRADES", False)
+    assert len(trades) == 1000  # IB's cap
+    assert all(isinstance(t, ib_insync.HistoricalTickLast) and t.size > 0 and t.exchange == "NASDAQ" for t in trades)
+    assert [t.time for t in trades] == sorted(t.time for t in trades) and trades[-1].time <= end
+    bid_ask = await ib.reqHistoricalTicksAsync(aapl, "", end, 50, "BID_ASK", False)
+    assert len(bid_ask) == 50 and all(t.priceBid < t.priceAsk for t in bid_ask)
+    start = datetime.fromtimestamp(int(gateway.clock()) - 3600, timezone.utc)
+    mids = await ib.reqHistoricalTicksAsync(aapl, start, "", 20, "MIDPOINT", False)
+    assert len(mids) == 20 and mids[0].time >= start
+    again = await ib.reqHistoricalTicksAsync(aapl, "", end, 50, "BID_ASK", False)
+    assert again == bid_ask  # deterministic from the seed
 
 
 @pytest.mark.parametrize("what,start,end,code", [
