@@ -39,3 +39,13 @@ async def test_futures_pnl_uses_the_multiplier_and_contfut_has_history(gateway: 
     [cont] = await ib.qualifyContractsAsync(ib_insync.ContFuture("CL", "NYMEX"))
     bars = await ib.reqHistoricalDataAsync(cont, "", "5 D", "1 hour", "TRADES", False)
     assert len(bars) > 50 and bars[-1].close == 75.0
+
+
+async def test_head_timestamp_per_sec_type(ib: ib_insync.IB) -> None:
+    [aapl, eurusd, es] = await ib.qualifyContractsAsync(
+        ib_insync.Stock("AAPL", "SMART", "USD"), ib_insync.Forex("EURUSD"), ib_insync.Future("ES", exchange="CME"))
+    stock = await ib.reqHeadTimeStampAsync(aapl, "TRADES", True, 2)
+    fx = await ib.reqHeadTimeStampAsync(eurusd, "MIDPOINT", True, 2)
+    future = await ib.reqHeadTimeStampAsync(es, "TRADES", True, 1)
+    assert stock.year == 2004 and fx.year == 2005
+    assert (future.year, future.month, future.day) == (2024, 12, 18)  # two years before it expires
