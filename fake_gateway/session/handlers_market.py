@@ -181,6 +181,9 @@ def req_mkt_data(session: Session, request: Request) -> None:
     replaced = lines.get(req_id)
     session.subscribe(MKT_DATA, req_id, line)
     watch(session, contract.con_id)
+    if "292" in request["genericTickList"]:
+        from .handlers_news import start_news_ticks
+        start_news_ticks(session, req_id, contract, request["genericTickList"])  # news ticks
     if replaced is not None and replaced.con_id != contract.con_id:
         unwatch_if_unused(session, replaced.con_id)
 

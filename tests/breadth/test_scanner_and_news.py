@@ -63,6 +63,8 @@ async def test_a_subscription_refreshes_as_the_market_moves_and_stops_when_cance
     market.step("AAPL")
     await until(lambda: data and data[0].contractDetails.contract.symbol == "F", what="a refreshed ranking")
     ib.cancelScannerSubscription(data)
+    await ib.reqCurrentTimeAsync()  # the cancel has arrived
+    assert not any(session.subscribed("scanners") for session in gateway.sessions)
     market.pin("GM", 31.60 * 2)
     clock.offset += 2  # type: ignore[attr-defined]
     market.step("AAPL")
@@ -102,3 +104,24 @@ async def test_news_for_ibapi_pages_with_has_more(gateway: FakeGateway) -> None:
         assert error[2] == 10172
     finally:
         await asyncio.to_thread(app.stop)
+
+
+async def test_news_ticks_arrive_on_a_market_data_line(gateway: FakeGateway, ib: ib_insync.IB) -> None:
+    [amd] = await ib.qualifyContractsAsync(ib_insync.Stock("AMD", "SMART", "USD"))
+    news: list[ib_insync.NewsTick] = []
+    ib.tickNewsEvent += news.append
+    ib.reqMktData(amd, "mdoff,292:BRFG+DJNL")
+    await until(lambda: len(news) == 1, what="the newest story")
+    assert news[0].providerCode in ("BRFG", "DJNL") and news[0].articleId.startswith(news[0].providerCode + "$")
+    article = await ib.reqNewsArticleAsync(news[0].providerCode, news[0].articleId)
+    assert news[0].headline in article.articleText
+    gateway.clock.offset += 6 * 3600  # type: ignore[attr-defined]  # past the next story's slot
+    gateway.brokerage.market.pin("AMD", 125.0)
+    await until(lambda: len(news) == 2, what="a new story")
+    assert news[1].timeStamp > news[0].timeStamp and news[1].articleId != news[0].articleId
+    ib.cancelMktData(amd)
+    await ib.reqCurrentTimeAsync()  # the cancel has arrived
+    gateway.clock.offset += 6 * 3600  # type: ignore[attr-defined]
+    gateway.brokerage.market.pin("AMD", 126.0)
+    await ib.reqCurrentTimeAsync()
+    assert len(news) == 2
