@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .bar_files import load_bar_file, resample_bars
+from .exchange_days import is_trading_day
 from .market import Market
 from .quote import Quote
 
@@ -175,7 +176,7 @@ class History:
             raise HistoryError(321, f"{VALIDATION}What to show value of {what} rejected.")
         if format_date not in (1, 2):
             raise HistoryError(321, f"{VALIDATION}Date formatting selection of {format_date} rejected.")
-        start = self.window_start(end, span, size, use_rth)
+        start = self.window_start(end, span, size, use_rth, self._exchange_days(con_id))
         bars = self.bars(con_id, start, end, size, what.upper(), use_rth)
         if not bars:
             contract = self.market.contract(con_id)
@@ -183,8 +184,9 @@ class History:
                                     f"@{contract.details.get('exchange', '')} {what.title()}")
         return bars, start, end, size
 
-    def window_start(self, end: float, span: Duration, size: BarSize, use_rth: bool) -> float:
-        """The start of the requested window; 'N D' counts weekdays, as trading days."""
+    def window_start(self, end: float, span: Duration, size: BarSize, use_rth: bool, holidays: bool = True) -> float:
+        """The start of the requested window; 'N D' counts trading days (weekdays, less the
+        exchange's holidays unless ``holidays`` is False, as for forex)."""
         local_end = datetime.fromtimestamp(end, self.zone)
         if span.unit == "S":
             return end - span.count
@@ -192,7 +194,7 @@ class History:
             day, found = local_end.date(), 0
             while True:
                 opens = datetime.combine(day, RTH_OPEN if use_rth and not size.daily else day_time(0), self.zone)
-                if day.weekday() < 5 and opens.timestamp() < end:
+                if self._trades_on(day, holidays) and opens.timestamp() < end:
                     found += 1
                     if found == span.count:
                         return opens.timestamp()
@@ -211,7 +213,8 @@ class History:
         symbol = self.market.contract(con_id).symbol
         if symbol in self.files:
             return self._file_bars(symbol, start, end, size)
-        slots = self._slots(start, end, size, use_rth and self.market.contract(con_id).sec_type != "CASH")
+        slots = self._slots(start, end, size, use_rth and self.market.contract(con_id).sec_type != "CASH",
+                            self._exchange_days(con_id))
         return self._synthetic(con_id, slots, size, what)
 
     def head_timestamp(self, con_id: int) -> float:
@@ -239,7 +242,15 @@ class History:
 
     # ----- the time grid ---------------------------------------------------------------------
 
-    def _slots(self, start: float, end: float, size: BarSize, rth: bool) -> list[float]:
+    def _exchange_days(self, con_id: int) -> bool:
+        """Whether the contract keeps the exchange's holidays (forex trades through them)."""
+        return self.market.contract(con_id).sec_type != "CASH"
+
+    @staticmethod
+    def _trades_on(day: date, holidays: bool) -> bool:
+        return is_trading_day(day) if holidays else day.weekday() < 5
+
+    def _slots(self, start: float, end: float, size: BarSize, rth: bool, holidays: bool = True) -> list[float]:
         if not size.daily:
             step = size.seconds
             first = math.ceil(start / step) * step
@@ -254,25 +265,28 @@ class History:
             raise HistoryError(162, TIME_LENGTH_EXCEEDED)
         out: list[float] = []
         while day <= last:
-            if day.weekday() < 5 and self._opens_bar(day, size):
+            if self._trades_on(day, holidays) and self._opens_bar(day, size, holidays):
                 midnight = datetime.combine(day, day_time(0), self.zone).timestamp()
                 if midnight < end and (midnight >= start or size.unit != "D"):
                     out.append(midnight)
             day += timedelta(days=1)
         return out
 
-    @staticmethod
-    def _opens_bar(day: date, size: BarSize) -> bool:
+    @classmethod
+    def _opens_bar(cls, day: date, size: BarSize, holidays: bool = True) -> bool:
+        """A weekly (monthly) bar starts on the first trading day of its week (month)."""
         if size.unit == "W":
-            return day.weekday() == 0
-        if size.unit == "M":
-            return day.day <= 3 and all(day.replace(day=d).weekday() >= 5 for d in range(1, day.day))
-        return True
+            first = day - timedelta(days=day.weekday())
+        elif size.unit == "M":
+            first = day.replace(day=1)
+        else:
+            return True
+        return not any(cls._trades_on(first + timedelta(days=d), holidays) for d in range((day - first).days))
 
     def in_rth(self, t: float) -> bool:
-        """Inside regular trading hours (09:30-16:00 on weekdays, in the gateway's zone)."""
+        """Inside regular trading hours (09:30-16:00 on trading days, in the gateway's zone)."""
         local = datetime.fromtimestamp(t, self.zone)
-        return local.weekday() < 5 and RTH_OPEN <= local.time() < RTH_CLOSE
+        return RTH_OPEN <= local.time() < RTH_CLOSE and is_trading_day(local.date())
 
     # ----- synthetic bars --------------------------------------------------------------------
 

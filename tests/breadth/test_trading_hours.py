@@ -42,3 +42,19 @@ async def test_trading_hours_by_sec_type_with_holidays() -> None:
             assert _days(future.liquidHours)["20261130"] == "20261130:0830-20261130:1600"
         finally:
             ib.disconnect()
+
+
+async def test_daily_bars_skip_exchange_holidays_but_forex_trades_through() -> None:
+    offset = THANKSGIVING_WEEK + 3 * 86400 - time.time()  # Saturday after Thanksgiving
+    async with FakeGateway(market_ticker=False, clock=lambda: time.time() + offset) as gateway:
+        ib = ib_insync.IB()
+        await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=5)
+        try:
+            [aapl, eurusd] = await ib.qualifyContractsAsync(ib_insync.Stock("AAPL", "SMART", "USD"), ib_insync.Forex("EURUSD"))
+            stock = await ib.reqHistoricalDataAsync(aapl, "", "5 D", "1 day", "TRADES", True)
+            fx = await ib.reqHistoricalDataAsync(eurusd, "", "5 D", "1 day", "MIDPOINT", False)
+            stock_days = [b.date.strftime("%Y%m%d") for b in stock]
+            assert "20261126" not in stock_days and stock_days[-1] == "20261127" and len(stock_days) == 5
+            assert "20261126" in [b.date.strftime("%Y%m%d") for b in fx]
+        finally:
+            ib.disconnect()
