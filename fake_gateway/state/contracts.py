@@ -146,6 +146,8 @@ class ContractCatalog:
         """Catalog contracts matching a query; options (generated) when it asks for OPT."""
         if query.get("secType") in OPTION_TYPES:
             return self.options.find(query)
+        if query.get("secType") == "FUT+CONTFUT":  # IB's way to ask for both at once
+            return self.find({**query, "secType": "FUT"}) + self.find({**query, "secType": "CONTFUT"})
         found = [c for c in self.contracts if c.matches(query)]
         con_id = int(query.get("conId") or 0)
         if con_id and len(found) > 1:  # a conId alone names the future, not its CONTFUT twin

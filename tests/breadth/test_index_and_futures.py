@@ -49,3 +49,13 @@ async def test_head_timestamp_per_sec_type(ib: ib_insync.IB) -> None:
     future = await ib.reqHeadTimeStampAsync(es, "TRADES", True, 1)
     assert stock.year == 2004 and fx.year == 2005
     assert (future.year, future.month, future.day) == (2024, 12, 18)  # two years before it expires
+
+
+async def test_contfut_history_takes_no_end_date_and_fut_contfut_lists_both(ib: ib_insync.IB) -> None:
+    [cont] = await ib.qualifyContractsAsync(ib_insync.ContFuture("ES", "CME"))
+    ib.RaiseRequestErrors = True
+    with pytest.raises(ib_insync.wrapper.RequestError) as refused:
+        await ib.reqHistoricalDataAsync(cont, "20261120 16:00:00 US/Eastern", "1 D", "1 hour", "TRADES", False)
+    assert refused.value.code == 10339
+    both = await ib.reqContractDetailsAsync(ib_insync.Contract(symbol="ES", secType="FUT+CONTFUT", exchange="CME"))
+    assert sorted(d.contract.secType for d in both) == ["CONTFUT", "FUT"]
