@@ -10,10 +10,11 @@ snapshot's end) and again whenever the option's quote changes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..state.contracts import OPTION_TYPES, ContractDef
-from ..state.option_model import implied_volatility, price_and_greeks
+from ..state.option_model import Greeks, implied_volatility, price_and_greeks
 from ..wire import in_options
 from ..wire.out_options import (
     SECURITY_DEFINITION_OPTION_PARAMETER,
@@ -81,12 +82,15 @@ def send_computations(session: Session, req_id: int, contract: ContractDef, dela
                 session.send(TICK_OPTION_COMPUTATION, reqId=req_id, tickType=_tick(tick_type, delayed), tickAttrib=0,
                              optPrice=price, undPrice=model.und_price)
                 continue
-            values = price_and_greeks(right, model.und_price, strike, years, vol)
-            values = type(values)(**{**values.__dict__, "price": price})
-        session.send(TICK_OPTION_COMPUTATION, reqId=req_id, tickType=_tick(tick_type, delayed), tickAttrib=0,
-                     impliedVol=values.implied_vol, delta=values.delta, optPrice=values.price,
-                     pvDividend=values.pv_dividend, gamma=values.gamma, vega=values.vega, theta=values.theta,
-                     undPrice=values.und_price)
+            values = replace(price_and_greeks(right, model.und_price, strike, years, vol), price=price)
+        _send_greeks(session, req_id, _tick(tick_type, delayed), values)
+
+
+def _send_greeks(session: Session, req_id: int, tick_type: int, values: Greeks) -> None:
+    session.send(TICK_OPTION_COMPUTATION, reqId=req_id, tickType=tick_type, tickAttrib=0,
+                 impliedVol=values.implied_vol, delta=values.delta, optPrice=values.price,
+                 pvDividend=values.pv_dividend, gamma=values.gamma, vega=values.vega, theta=values.theta,
+                 undPrice=values.und_price)
 
 
 def _tick(tick_type: int, delayed: bool) -> int:
@@ -125,7 +129,7 @@ def calculate_implied_volatility(session: Session, request: Request) -> None:
     if vol is None:
         session.send_error(req_id, 321, f"{CALCULATION_FAILED}: no volatility prices it at {price} with the underlying at {spot}")
         return
-    _send_calculation(session, req_id, price_and_greeks(right, spot, strike, years, vol))
+    _send_greeks(session, req_id, MODEL_COMPUTATION, price_and_greeks(right, spot, strike, years, vol))
 
 
 def calculate_option_price(session: Session, request: Request) -> None:
@@ -139,15 +143,8 @@ def calculate_option_price(session: Session, request: Request) -> None:
         session.send_error(req_id, 321, f"{CALCULATION_FAILED}: volatility {vol} and underlying price {spot} must be positive")
         return
     options = session.brokerage.catalog.options
-    _send_calculation(session, req_id, price_and_greeks(
+    _send_greeks(session, req_id, MODEL_COMPUTATION, price_and_greeks(
         str(contract.details["right"]), spot, float(contract.details["strike"]), options.years_left(contract), vol))
-
-
-def _send_calculation(session: Session, req_id: int, values: Any) -> None:
-    session.send(TICK_OPTION_COMPUTATION, reqId=req_id, tickType=MODEL_COMPUTATION, tickAttrib=0,
-                 impliedVol=values.implied_vol, delta=values.delta, optPrice=values.price,
-                 pvDividend=values.pv_dividend, gamma=values.gamma, vega=values.vega, theta=values.theta,
-                 undPrice=values.und_price)
 
 
 def cancel_calculation(session: Session, request: Request) -> None:
