@@ -12,7 +12,10 @@ import time
 from decimal import Decimal
 from typing import Any, Awaitable, Callable
 
+from ibapi.common import WshEventData
+from ibapi.execution import ExecutionFilter
 from ibapi.order import Order
+from ibapi.order_cancel import OrderCancel
 from ibapi.scanner import ScannerSubscription
 
 from fake_gateway import FakeGateway
@@ -94,7 +97,6 @@ async def _place(w: IbapiWalk) -> str:
 
 
 async def _cancel(w: IbapiWalk) -> str:
-    from ibapi.order_cancel import OrderCancel
     return await w.outcome("orderStatus", lambda: w.app.cancelOrder(w.order_id, OrderCancel()), w.order_id,
                            key=lambda c: c[1] == "Cancelled")
 
@@ -169,7 +171,7 @@ PROBES: dict[int, Callable[[IbapiWalk], Awaitable[str]]] = {
     4: _cancel,
     5: _n("openOrderEnd", lambda w: w.app.reqOpenOrders()),
     6: _n("accountDownloadEnd", lambda w: w.app.reqAccountUpdates(True, w.account)),
-    7: _r("execDetailsEnd", lambda w, i: w.app.reqExecutions(i, __import__("ibapi.execution").execution.ExecutionFilter())),
+    7: _r("execDetailsEnd", lambda w, i: w.app.reqExecutions(i, ExecutionFilter())),
     8: _n("nextValidId", lambda w: w.app.reqIds(1)),
     9: _r("contractDetailsEnd", lambda w, i: w.app.reqContractDetails(i, w.stock)),
     10: _r("updateMktDepthL2", lambda w, i: w.app.reqMktDepth(i, ibapi_contract("AAPL"), 5, True, [])),
@@ -201,7 +203,7 @@ PROBES: dict[int, Callable[[IbapiWalk], Awaitable[str]]] = {
     55: _r("tickOptionComputation", lambda w, i: w.app.calculateOptionPrice(i, w.option, 0.3, 190.0, [])),
     56: _s(lambda w: w.app.cancelCalculateImpliedVolatility(w.req_id())),
     57: _s(lambda w: w.app.cancelCalculateOptionPrice(w.req_id())),
-    58: _s(lambda w: w.app.reqGlobalCancel(__import__("ibapi.order_cancel").order_cancel.OrderCancel())),
+    58: _s(lambda w: w.app.reqGlobalCancel(OrderCancel())),
     59: _s(lambda w: w.app.reqMarketDataType(1)),
     61: _n("positionEnd", lambda w: w.app.reqPositions()),
     62: _r("accountSummaryEnd", lambda w, i: w.app.reqAccountSummary(i, "All", "NetLiquidation")),
@@ -246,7 +248,7 @@ PROBES: dict[int, Callable[[IbapiWalk], Awaitable[str]]] = {
     99: _n("completedOrdersEnd", lambda w: w.app.reqCompletedOrders(False)),
     100: _r("wshMetaData", lambda w, i: w.app.reqWshMetaData(i)),
     101: _s(lambda w: w.app.cancelWshMetaData(w.req_id())),
-    102: _r("wshEventData", lambda w, i: w.app.reqWshEventData(i, __import__("ibapi.common").common.WshEventData())),
+    102: _r("wshEventData", lambda w, i: w.app.reqWshEventData(i, WshEventData())),
     103: _s(lambda w: w.app.cancelWshEventData(w.req_id())),
     104: _r("userInfo", lambda w, i: w.app.reqUserInfo(i)),
 }
