@@ -99,10 +99,13 @@ def _tick(tick_type: int, delayed: bool) -> int:
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     """An option's quote moved: its lines get fresh computations after the price ticks."""
-    for line in lines_on(session, MKT_DATA, payload["con_id"]):
-        contract = session.brokerage.catalog.by_con_id(line.con_id)
-        if contract is not None and contract.sec_type in OPTION_TYPES:
-            send_computations(session, line.req_id, contract, line.delayed)
+    if not session.subscriptions.get(MKT_DATA):
+        return
+    contract = session.brokerage.catalog.by_con_id(payload["con_id"])
+    if contract is None or contract.sec_type not in OPTION_TYPES:  # the hot path: stock quotes
+        return
+    for line in lines_on(session, MKT_DATA, contract.con_id):
+        send_computations(session, line.req_id, contract, line.delayed)
 
 
 # ----- calculators ---------------------------------------------------------------------------
