@@ -24,6 +24,7 @@ from ..wire.out_reference import (
     REPLACE_FA_END,
     SMART_COMPONENTS,
     SOFT_DOLLAR_TIERS,
+    CURRENT_TIME_IN_MILLIS,
     USER_INFO,
     VERIFY_AND_AUTH_COMPLETED,
     VERIFY_COMPLETED,
@@ -143,6 +144,11 @@ def req_user_info(session: Session, request: Request) -> None:
     session.send(USER_INFO, reqId=request["reqId"], whiteBrandingId="")
 
 
+def req_current_time_in_millis(session: Session, request: Request) -> None:
+    """No request id: always answered (ibapi sends it from server version 197)."""
+    session.send(CURRENT_TIME_IN_MILLIS, timeInMillis=int(session.gateway.clock() * 1000))
+
+
 def req_fundamental_data(session: Session, request: Request) -> None:
     """Fundamentals (Reuters) are no longer sold by IB: every request ends with error 430."""
     session.send_error(request["reqId"], 430, FUNDAMENTALS_NOT_AVAILABLE)
@@ -183,6 +189,7 @@ HANDLERS = {
     in_reference.CANCEL_NEWS_BULLETINS.msg_id: cancel_news_bulletins,
     in_reference.SET_SERVER_LOG_LEVEL.msg_id: set_server_log_level,
     in_reference.REQ_USER_INFO.msg_id: req_user_info,
+    in_reference.REQ_CURRENT_TIME_IN_MILLIS.msg_id: req_current_time_in_millis,
     in_reference.REQ_FUNDAMENTAL_DATA.msg_id: req_fundamental_data,
     in_reference.CANCEL_FUNDAMENTAL_DATA.msg_id: ignore,
     in_reference.REQ_WSH_META_DATA.msg_id: req_wsh,

@@ -37,11 +37,12 @@ WSH_EVENT_DATA = MessageSpec(105, "wshEventData", (I("reqId"), S("dataJson")))
 HISTOGRAM_DATA = MessageSpec(89, "histogramData", (
     I("reqId"), Repeat("items", (D("price"), Q("size"))),
 ))
+CURRENT_TIME_IN_MILLIS = MessageSpec(109, "currentTimeInMillis", (I("timeInMillis"),))  # ibapi from 197
 VERIFY_COMPLETED = MessageSpec(66, "verifyCompleted", (C("version", "1"), B("isSuccessful"), S("errorText")))
 VERIFY_AND_AUTH_COMPLETED = MessageSpec(70, "verifyAndAuthCompleted", (C("version", "1"), B("isSuccessful"), S("errorText")))
 
 SPECS = (
     RECEIVE_FA, REPLACE_FA_END, SOFT_DOLLAR_TIERS, FAMILY_CODES, MKT_DEPTH_EXCHANGES, SMART_COMPONENTS,
     MARKET_RULE, DISPLAY_GROUP_LIST, DISPLAY_GROUP_UPDATED, USER_INFO, WSH_META_DATA, WSH_EVENT_DATA,
-    HISTOGRAM_DATA, VERIFY_COMPLETED, VERIFY_AND_AUTH_COMPLETED,
+    HISTOGRAM_DATA, VERIFY_COMPLETED, VERIFY_AND_AUTH_COMPLETED, CURRENT_TIME_IN_MILLIS,
 )

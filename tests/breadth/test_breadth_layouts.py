@@ -106,3 +106,10 @@ def test_decimal_sizes_from_163() -> None:
     frame = out_depth.UPDATE_MKT_DEPTH.frame(176, reqId=1, position=0, operation=0, side=1, price=1.0, size=1.5)
     [(_, args)] = feed("ibapi", 176, [frame])
     assert args[5] == Decimal("1.5")
+
+
+@pytest.mark.parametrize("version", (197, 200))
+def test_ibapi_decodes_the_time_in_millis(version: int) -> None:
+    """currentTimeInMillis exists from 197, beyond ib_insync's and ib_async's versions."""
+    frame = out_reference.CURRENT_TIME_IN_MILLIS.frame(version, timeInMillis=1796034225123)
+    assert feed("ibapi", version, [frame]) == [("currentTimeInMillis", (1796034225123,))]

@@ -74,21 +74,40 @@ async def test_every_request_ends(library: object) -> None:
             ib.disconnect()
 
 
-async def test_every_request_ends_for_ibapi() -> None:
+@pytest.mark.parametrize("version", [MAX_VERSION, 200])
+async def test_every_request_ends_for_ibapi(version: int) -> None:
+    """At 176 (the default) and at 200, the last text-protocol version, where ibapi also sends
+    reqCurrentTimeInMillis and reads errors with their time."""
     clock = ManualClock()
-    async with FakeGateway(market_ticker=False, max_version=MAX_VERSION, clock=clock,
+    async with FakeGateway(market_ticker=False, max_version=version, clock=clock,
                            max_messages_per_second=1000) as gateway:
         app = RecordingApp()
         await asyncio.to_thread(app.start, gateway.host, gateway.port, 0)
         try:
+            assert app.serverVersion() == version
             walk = IbapiWalk(app, gateway, clock)
-            outcomes = {msg_id: await IBAPI_PROBES[msg_id](walk) for msg_id in sorted(IBAPI_PROBES)}
-            assert set(IBAPI_PROBES) == ibapi_request_ids(MAX_VERSION)
-            ibapi_expected = {**{m: expected(m) for m in IBAPI_PROBES}, **IBAPI_SUBSCRIBE_THEN_CANCEL}
+            sendable = ibapi_request_ids(version)
+            assert sendable <= set(IBAPI_PROBES)
+            outcomes = {msg_id: await IBAPI_PROBES[msg_id](walk) for msg_id in sorted(sendable)}
+            ibapi_expected = {**{m: expected(m) for m in sendable}, **IBAPI_SUBSCRIBE_THEN_CANCEL}
             wrong = {m: (o, ibapi_expected[m]) for m, o in outcomes.items() if o != ibapi_expected[m]}
             assert not wrong, f"requests that did not end as IB ends them (got, expected): {wrong}; " \
                               f"errors: {app.calls['error']}"
             unsupported = [e for e in app.calls["error"] if UNSUPPORTED in str(e[3])]
             assert not unsupported, f"requests the gateway does not serve: {unsupported}"
+        finally:
+            await asyncio.to_thread(app.stop)
+
+
+async def test_ibapi_above_176_gets_the_time_in_millis() -> None:
+    """reqCurrentTimeInMillis (105) carries no request id; ibapi sends it from server version 197."""
+    async with FakeGateway(market_ticker=False, max_version=200) as gateway:
+        app = RecordingApp()
+        await asyncio.to_thread(app.start, gateway.host, gateway.port, 0)
+        try:
+            assert app.serverVersion() == 200
+            app.reqCurrentTimeInMillis()
+            [(millis,)] = await asyncio.to_thread(app.wait_for, "currentTimeInMillis")
+            assert abs(millis - gateway.clock() * 1000) < 60_000
         finally:
             await asyncio.to_thread(app.stop)

@@ -251,4 +251,5 @@ PROBES: dict[int, Callable[[IbapiWalk], Awaitable[str]]] = {
     102: _r("wshEventData", lambda w, i: w.app.reqWshEventData(i, WshEventData())),
     103: _s(lambda w: w.app.cancelWshEventData(w.req_id())),
     104: _r("userInfo", lambda w, i: w.app.reqUserInfo(i)),
+    105: _n("currentTimeInMillis", lambda w: w.app.reqCurrentTimeInMillis()),  # from server version 197
 }
