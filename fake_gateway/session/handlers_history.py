@@ -22,6 +22,7 @@ from .pacing import PACING_VIOLATION, admit_historical
 from .session import Session
 
 LIVE_UPDATES_WITH_END = "Error validating request.-'bK' : cause - End date not supported with live updates"
+CONTFUT_END_DATE = "Setting end date/time for continuous future security type is not allowed."
 
 
 @dataclass
@@ -47,6 +48,9 @@ def req_historical_data(session: Session, request: Request) -> None:
     if contract is None:
         return
     keep_up = request["keepUpToDate"]
+    if contract.sec_type == "CONTFUT" and request["endDateTime"].strip():
+        session.send_error(req_id, 10339, CONTFUT_END_DATE)
+        return
     if keep_up and request["endDateTime"].strip():
         session.send_error(req_id, 321, LIVE_UPDATES_WITH_END)
         return

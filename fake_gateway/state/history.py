@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .bar_files import load_bar_file, resample_bars
+from .exchange_days import is_trading_day
 from .market import Market
 from .quote import Quote
 
@@ -38,6 +39,7 @@ WHAT_TO_SHOW = {"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK", "ADJUSTED_LAST"}
 RTH_OPEN, RTH_CLOSE = day_time(9, 30), day_time(16, 0)
 SESSION_SECONDS = 6_000  # a session's variance in seconds of the live walk: ~1.5%/day at 0.0002
 HEAD_TIMESTAMP = 1_074_868_200.0  # 20040123 14:30:00 UTC: the earliest synthetic data point
+HEAD_TIMESTAMP_BY_SEC_TYPE = {"CASH": 1_109_635_200.0}  # 20050301 00:00:00 UTC: IDEALPRO history
 BLOCK = 1024
 VALIDATION = "Error validating request.-'bK' : cause - "
 HMDS = "Historical Market Data Service error message:"
@@ -174,7 +176,7 @@ class History:
             raise HistoryError(321, f"{VALIDATION}What to show value of {what} rejected.")
         if format_date not in (1, 2):
             raise HistoryError(321, f"{VALIDATION}Date formatting selection of {format_date} rejected.")
-        start = self.window_start(end, span, size, use_rth)
+        start = self.window_start(end, span, size, use_rth, self._exchange_days(con_id))
         bars = self.bars(con_id, start, end, size, what.upper(), use_rth)
         if not bars:
             contract = self.market.contract(con_id)
@@ -182,8 +184,9 @@ class History:
                                     f"@{contract.details.get('exchange', '')} {what.title()}")
         return bars, start, end, size
 
-    def window_start(self, end: float, span: Duration, size: BarSize, use_rth: bool) -> float:
-        """The start of the requested window; 'N D' counts weekdays, as trading days."""
+    def window_start(self, end: float, span: Duration, size: BarSize, use_rth: bool, holidays: bool = True) -> float:
+        """The start of the requested window; 'N D' counts trading days (weekdays, less the
+        exchange's holidays unless ``holidays`` is False, as for forex)."""
         local_end = datetime.fromtimestamp(end, self.zone)
         if span.unit == "S":
             return end - span.count
@@ -191,7 +194,7 @@ class History:
             day, found = local_end.date(), 0
             while True:
                 opens = datetime.combine(day, RTH_OPEN if use_rth and not size.daily else day_time(0), self.zone)
-                if day.weekday() < 5 and opens.timestamp() < end:
+                if self._trades_on(day, holidays) and opens.timestamp() < end:
                     found += 1
                     if found == span.count:
                         return opens.timestamp()
@@ -210,15 +213,26 @@ class History:
         symbol = self.market.contract(con_id).symbol
         if symbol in self.files:
             return self._file_bars(symbol, start, end, size)
-        slots = self._slots(start, end, size, use_rth and self.market.contract(con_id).sec_type != "CASH")
+        slots = self._slots(start, end, size, use_rth and self.market.contract(con_id).sec_type != "CASH",
+                            self._exchange_days(con_id))
         return self._synthetic(con_id, slots, size, what)
 
     def head_timestamp(self, con_id: int) -> float:
-        """The earliest data point: the file's first row, else a fixed early date."""
-        symbol = self.market.contract(con_id).symbol
-        if symbol in self.files:
-            return float(self._frame(symbol).index[0])
-        return HEAD_TIMESTAMP
+        """The earliest data point: the file's first row, the catalog's ``headTimestamp``
+        (yyyymmdd), else by secType: a future's listing about two years before it expires, an
+        option's a year before, forex from 2005, stocks and indices from 2004."""
+        contract = self.market.contract(con_id)
+        if contract.symbol in self.files:
+            return float(self._frame(contract.symbol).index[0])
+        listed = str(contract.details.get("headTimestamp") or "")
+        if listed:
+            return datetime.strptime(listed, "%Y%m%d").replace(hour=9, minute=30, tzinfo=self.zone).timestamp()
+        expiry = str(contract.details.get("lastTradeDateOrContractMonth") or "")
+        years_before = {"FUT": 2, "CONTFUT": 2, "FOP": 1, "OPT": 1}.get(contract.sec_type)
+        if years_before and len(expiry) == 8:
+            day = datetime.strptime(expiry, "%Y%m%d").replace(hour=9, minute=30, tzinfo=self.zone)
+            return day.replace(year=day.year - years_before).timestamp()
+        return HEAD_TIMESTAMP_BY_SEC_TYPE.get(contract.sec_type, HEAD_TIMESTAMP)
 
     def file_end(self, symbol: str) -> float:
         """For a file-backed symbol, 'now' is just after the file's last bar."""
@@ -228,7 +242,15 @@ class History:
 
     # ----- the time grid ---------------------------------------------------------------------
 
-    def _slots(self, start: float, end: float, size: BarSize, rth: bool) -> list[float]:
+    def _exchange_days(self, con_id: int) -> bool:
+        """Whether the contract keeps the exchange's holidays (forex trades through them)."""
+        return self.market.contract(con_id).sec_type != "CASH"
+
+    @staticmethod
+    def _trades_on(day: date, holidays: bool) -> bool:
+        return is_trading_day(day) if holidays else day.weekday() < 5
+
+    def _slots(self, start: float, end: float, size: BarSize, rth: bool, holidays: bool = True) -> list[float]:
         if not size.daily:
             step = size.seconds
             first = math.ceil(start / step) * step
@@ -243,25 +265,28 @@ class History:
             raise HistoryError(162, TIME_LENGTH_EXCEEDED)
         out: list[float] = []
         while day <= last:
-            if day.weekday() < 5 and self._opens_bar(day, size):
+            if self._trades_on(day, holidays) and self._opens_bar(day, size, holidays):
                 midnight = datetime.combine(day, day_time(0), self.zone).timestamp()
                 if midnight < end and (midnight >= start or size.unit != "D"):
                     out.append(midnight)
             day += timedelta(days=1)
         return out
 
-    @staticmethod
-    def _opens_bar(day: date, size: BarSize) -> bool:
+    @classmethod
+    def _opens_bar(cls, day: date, size: BarSize, holidays: bool = True) -> bool:
+        """A weekly (monthly) bar starts on the first trading day of its week (month)."""
         if size.unit == "W":
-            return day.weekday() == 0
-        if size.unit == "M":
-            return day.day <= 3 and all(day.replace(day=d).weekday() >= 5 for d in range(1, day.day))
-        return True
+            first = day - timedelta(days=day.weekday())
+        elif size.unit == "M":
+            first = day.replace(day=1)
+        else:
+            return True
+        return not any(cls._trades_on(first + timedelta(days=d), holidays) for d in range((day - first).days))
 
     def in_rth(self, t: float) -> bool:
-        """Inside regular trading hours (09:30-16:00 on weekdays, in the gateway's zone)."""
+        """Inside regular trading hours (09:30-16:00 on trading days, in the gateway's zone)."""
         local = datetime.fromtimestamp(t, self.zone)
-        return local.weekday() < 5 and RTH_OPEN <= local.time() < RTH_CLOSE
+        return RTH_OPEN <= local.time() < RTH_CLOSE and is_trading_day(local.date())
 
     # ----- synthetic bars --------------------------------------------------------------------
 
