@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios
+.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -21,6 +21,10 @@ run: $(STAMP)
 compare: $(STAMP)
 	$(BIN)/ib-harness compare scenarios/library --report reports/compare
 
+# The library against three designs: legacy (ibapi threads), Watchdog, builtin; the table goes to BENCHMARKS.md.
+compare-legacy: $(STAMP)
+	$(BIN)/python -m benchmarks.legacy_compare --out reports/compare-legacy.md
+
 # The HTML report test opens the page in real headless Chromium (Debian's package). As root on a
 # Debian-like machine this installs it once; otherwise it says what to install.
 chromium:
@@ -35,6 +39,10 @@ test: $(STAMP) chromium
 lint: $(STAMP)
 	$(BIN)/python -m pyflakes fake_gateway broker scenarios load benchmarks tests ib_harness_cli.py
 	$(BIN)/python -m mypy fake_gateway broker scenarios load benchmarks ib_harness_cli.py
+
+# Replay the library 10 times under both supervisors; exit 1 if any verdict changed between runs.
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak --runs 10 --out reports/soak.md
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md

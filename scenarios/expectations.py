@@ -162,18 +162,27 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
         if ref is None:
             return False, f"{_anchor_name(body.of)} never happened", None, body.within
         what = "a bar update" if kind == "bar_update" else f"{method} answered"
+        previous: list[dict[str, Any]] = []  # the last successful answer (for ``changed``)
         for event in ev.events:
             if event.source != "client" or event.kind != kind or event.data.get("method") != method:
                 continue
             if body.symbol is not None and event.data.get("symbol") != body.symbol:
                 continue
             done = event.at + float(event.data.get("latency", 0.0))
+            if body.changed and event.data.get("ok"):
+                # a stale cache repeats itself: only an answer that moved shows data flowing
+                answer = {k: v for k, v in event.data.items() if k not in ("step", "latency")}
+                moved = bool(previous) and answer != previous[0]
+                previous[:] = [answer]
+                if event.at < ref or not moved:
+                    continue
             if event.data.get("ok") and event.at >= ref:
                 took = done - ref
                 ok = took <= body.within
                 return ok, f"{what} {took:.2f} s after {_anchor_name(body.of)}" + (
                     "" if ok else f": {took - body.within:.2f} s late"), took, body.within
-        return False, f"no {what} after {_anchor_name(body.of)}", None, body.within
+        unchanged = f" with a changed answer (it stayed {previous[0]})" if body.changed and previous else ""
+        return False, f"no {what} after {_anchor_name(body.of)}{unchanged}", None, body.within
     return judge
 
 

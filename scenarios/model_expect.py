@@ -70,6 +70,8 @@ class Fresh(Strict):
     within: float = Field(gt=0)
     of: Anchor
     symbol: str | None = None
+    changed: bool = Field(False, description="count only an answer that differs from the one before it: a "
+                                             "stale cache repeats itself, so it does not count as data flowing")
 
 
 class ErrorCodes(Strict):

@@ -1,0 +1,87 @@
+"""``make compare-legacy``: the scenario library replayed against three designs side by side:
+the legacy ibapi design (broker/legacy), the broker under ib_insync's Watchdog, and the broker with
+its builtin supervisor. The table is the evidence for the redesign (BENCHMARKS.md).
+
+The scenario runner builds ``IBKRInsyncBroker``; :func:`installed` swaps in a factory that builds
+a ``LegacyBroker`` when the replay's supervisor is ``legacy`` (the runner is not changed). The batch
+workers come from a fork server and import the runner afresh, so the batch's worker function is
+swapped too, for one that installs the factory in the worker before replaying.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import scenarios.batch
+import scenarios.runner
+from broker import IBKRInsyncBroker
+from broker.legacy import LegacyBroker
+from scenarios.batch import DEFAULT_JOBS, run_batch
+from scenarios.console import render_comparison, render_summary
+from scenarios.loader import LIBRARY, load_all
+
+DESIGNS = ("legacy", "watchdog", "builtin")
+
+
+def make_broker(host: str, port: int, client_id: int, **settings: Any) -> Any:
+    """The runner's broker constructor: the legacy design for supervisor 'legacy', else the real one."""
+    if settings.get("supervisor") == "legacy":
+        return LegacyBroker(host, port, client_id, journal_path=settings["journal_path"])
+    return IBKRInsyncBroker(host, port, client_id, **settings)
+
+
+_replay_file = scenarios.batch._replay_file  # the worker function as imported here: never the swapped one
+
+
+def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None) -> str:
+    """The batch's worker function, run in the worker with the factory installed."""
+    with installed():
+        return _replay_file(path, seed, supervisor)
+
+
+@contextlib.contextmanager
+def installed() -> Iterator[None]:
+    """Within this block the scenario runner (and run_batch's workers) can replay with supervisor='legacy'."""
+    original_broker, original_worker = scenarios.runner.IBKRInsyncBroker, scenarios.batch._replay_file
+    scenarios.runner.IBKRInsyncBroker = make_broker  # type: ignore[misc,assignment]
+    scenarios.batch._replay_file = replay_file_with_legacy
+    try:
+        yield
+    finally:
+        scenarios.runner.IBKRInsyncBroker = original_broker  # type: ignore[misc]
+        scenarios.batch._replay_file = original_worker
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.legacy_compare", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=[str(LIBRARY)])
+    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS)
+    parser.add_argument("--out", type=Path, help="also write the markdown table here")
+    parser.add_argument("--designs", default=",".join(DESIGNS), help=f"comma-separated subset of {DESIGNS}")
+    args = parser.parse_args(argv)
+    designs = tuple(d for d in args.designs.split(",") if d)
+    unknown = set(designs) - set(DESIGNS)
+    if unknown or not designs:
+        parser.error(f"--designs: unknown {sorted(unknown)}; choose from {DESIGNS}")
+    files = load_all(args.paths)
+    with installed():
+        run = run_batch(files, supervisors=designs, jobs=args.jobs,
+                        on_result=lambda r, done, total: print(f"[{done}/{total}] {r.verdict.upper():5} {r.name} "
+                                                               f"[{r.supervisor}] {r.wall:.1f} s", flush=True))
+    table = render_comparison(run)
+    passed = {design: sum(r.ok for r in run.results if r.supervisor == design) for design in designs}
+    totals = ", ".join(f"{design} {passed[design]}/{len(files)}" for design in designs)
+    print(render_summary(run))
+    print(f"\npassed: {totals}\n\n{table}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(f"passed: {totals}\n\n{table}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
