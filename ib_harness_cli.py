@@ -14,6 +14,7 @@ from fake_gateway import FakeGateway
 from fake_gateway import cli as gateway_cli
 from load import cli as load_cli
 from scenarios import cli as scenario_cli
+from fake_gateway.record import cli as record_cli
 from scenarios import smoke
 
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     api_cli.add_arguments(commands.add_parser("api", help="serve the broker over HTTP (in-process fake gateway by default)"),
                           local_gateway=FakeGateway)
     load_cli.add_arguments(commands.add_parser("load", help="Locust load run against the local stack or --target"))
+    record_cli.add_arguments(commands.add_parser("record", help="proxy a client to a gateway and save every frame as JSON"))
     return parser
 
 

@@ -46,7 +46,8 @@ def _order_values(order: Order) -> dict[str, Any]:
         "totalQuantity": order.total_quantity,
         "orderType": order.order_type,
         "lmtPrice": order.lmt_price,
-        "auxPrice": order.aux_price,
+        "auxPrice": order.trailing_amount if order.is_trailing else order.aux_price,
+        **_trail_values(order),
         "tif": order.tif,
         "account": order.account,
         "orderRef": order.order_ref,
@@ -59,6 +60,21 @@ def _order_values(order: Order) -> dict[str, Any]:
     }
 
 
+def _trail_values(order: Order) -> dict[str, Any]:
+    """A trailing order reports its current stop; the percent is echoed only when used.
+
+    The stop goes in both slots the clients read into ``Order.trailStopPrice`` (the later one,
+    next to lmtPriceOffset, is the one they keep).
+    """
+    if not order.is_trailing:
+        return {}
+    values: dict[str, Any] = {"trailStopPrice": order.trail_stop_price,
+                              "adjustedTrailStopPrice": order.trail_stop_price}
+    if order.trailing_percent:
+        values["trailingPercent"] = order.trailing_percent
+    return values
+
+
 def send_open_order(session: Session, order: Order) -> None:
     session.send(OPEN_ORDER, _order_values(order))
 
@@ -66,7 +82,7 @@ def send_open_order(session: Session, order: Order) -> None:
 def send_order_status(session: Session, order: Order) -> None:
     session.send(ORDER_STATUS, orderId=order.order_id, status=order.status, filled=order.filled,
                  remaining=order.remaining, avgFillPrice=order.avg_fill_price, permId=order.perm_id,
-                 parentId=int(order.terms.get("parentId") or 0), lastFillPrice=order.last_fill_price,
+                 parentId=order.parent_id, lastFillPrice=order.last_fill_price,
                  clientId=order.client_id)
 
 

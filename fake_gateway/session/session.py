@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from ..state.trading_hours import standard_zone_name
 from ..wire.framing import (
     API_PREFIX,
     FrameParser,
@@ -212,9 +213,10 @@ class Session(asyncio.Protocol):
         self.write(frame_fields([str(self.version), self.connection_time()]), None)
 
     def connection_time(self) -> str:
-        """``YYYYMMDD HH:MM:SS TZ`` in the gateway's time zone, like IB's handshake reply."""
-        now = datetime.fromtimestamp(self.gateway.clock(), ZoneInfo(self.gateway.config.timezone))
-        return now.strftime("%Y%m%d %H:%M:%S ") + (now.tzname() or "EST")
+        """``YYYYMMDD HH:MM:SS TZ`` in the gateway's time zone, like IB's handshake reply (``EST`` all year)."""
+        when, zone = self.gateway.clock(), self.gateway.config.timezone
+        now = datetime.fromtimestamp(when, ZoneInfo(zone))
+        return now.strftime("%Y%m%d %H:%M:%S ") + standard_zone_name(zone, when)
 
     def handle_fields(self, fields: list[str]) -> None:
         """Decode and dispatch one request (also the entry point for injected requests)."""

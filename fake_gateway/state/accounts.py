@@ -11,12 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .account_template import MULTI_ROWS, ROWS, SUMMARY_LEDGER_KEYS
+from .margin import LEVERAGE, rates
 
 Marks = Callable[[int], float]
-
-INIT_MARGIN_RATE = 0.30
-MAINT_MARGIN_RATE = 0.25
-LEVERAGE = 4.0
 
 
 @dataclass
@@ -35,6 +32,10 @@ class Position:
     @property
     def multiplier(self) -> float:
         return float(self.contract.get("multiplier") or 1)
+
+    @property
+    def sec_type(self) -> str:
+        return str(self.contract.get("secType") or "")
 
     def market_value(self, mark: float) -> float:
         return self.quantity * mark * self.multiplier
@@ -104,16 +105,16 @@ class Account:
 
     def figures(self, marks: Marks) -> dict[str, float]:
         """The derived numbers behind the account-value template."""
-        market_values = [p.market_value(marks(p.con_id)) for p in self.positions.values()]
-        stock_value = sum(market_values)
-        gross = sum(abs(v) for v in market_values)
+        valued = [(p, p.market_value(marks(p.con_id))) for p in self.positions.values()]
+        stock_value = sum(value for _, value in valued)
+        gross = sum(abs(value) for _, value in valued)
         unrealized = sum(p.unrealized(marks(p.con_id)) for p in self.positions.values())
         netliq = self.cash + stock_value + self.accrued_cash
         equity = netliq - self.accrued_cash
         if self.previous_equity is None:
             self.previous_equity = equity
-        init_margin = gross * INIT_MARGIN_RATE
-        maint_margin = gross * MAINT_MARGIN_RATE
+        init_margin = sum(abs(value) * rates(p.sec_type)[0] for p, value in valued)
+        maint_margin = sum(abs(value) * rates(p.sec_type)[1] for p, value in valued)
         available = equity - init_margin
         return {
             "cash": self.cash,

@@ -65,15 +65,13 @@ class Book:
     timed_path: list[tuple[float, float]] = field(default_factory=list)
     path_start: float = 0.0
     quote: Quote | None = None
+    con_id: int = field(init=False)
+    trades: bool = field(init=False)  # IDEALPRO forex has no trades: no last, last size or volume ticks
 
-    @property
-    def con_id(self) -> int:
-        return self.contract.con_id
-
-    @property
-    def trades(self) -> bool:
-        """IDEALPRO forex has no trades: no last, last size or volume ticks."""
-        return self.contract.sec_type != "CASH"
+    def __post_init__(self) -> None:
+        # Read on every step: kept as plain attributes rather than derived from the contract each time.
+        self.con_id = self.contract.con_id
+        self.trades = self.contract.sec_type != "CASH"
 
     def round(self, price: float) -> float:
         """Snap to the contract's minimum tick, printed without float noise."""
@@ -117,6 +115,10 @@ class Market:
 
     def book(self, key: ContractKey) -> Book:
         """The book of a contract, created on first use from its own seeded generator."""
+        if type(key) is int:  # by conId: the per-quote path of every subscriber
+            known = self.books.get(key)
+            if known is not None:
+                return known
         contract = self.contract(key)
         book = self.books.get(contract.con_id)
         if book is None:
@@ -314,18 +316,21 @@ class Market:
     def _quote_walk(self, book: Book, move: bool) -> None:
         """One random-walk step of the midpoint and a fresh bid/ask around it."""
         rng = book.rng
+        random_ = rng.random
+        tick, decimals = book.tick, book.decimals
         if move:
             book.mid *= math.exp(rng.gauss(0.0, book.volatility * math.sqrt(self.tick_interval)))
-        spread_ticks = 1 if rng.random() < 0.75 else 2
-        bid = book.round(math.floor((book.mid - (spread_ticks - 1) * book.tick / 2) / book.tick) * book.tick)
-        book.bid = max(bid, book.tick)
-        book.ask = book.round(book.bid + spread_ticks * book.tick)
-        if not move or rng.random() < 0.5:
+        spread_ticks = 1 if random_() < 0.75 else 2
+        raw_bid = math.floor((book.mid - (spread_ticks - 1) * tick / 2) / tick) * tick
+        bid = round(round(raw_bid / tick) * tick, decimals)  # Book.round, inlined on the hot path
+        book.bid = bid = max(bid, tick)
+        book.ask = round(round((bid + spread_ticks * tick) / tick) * tick, decimals)
+        if not move or random_() < 0.5:
             book.bid_size = book.lot * rng.randint(1, 30)
-        if not move or rng.random() < 0.5:
+        if not move or random_() < 0.5:
             book.ask_size = book.lot * rng.randint(1, 30)
         if not book.trades:
-            book.last = round((book.bid + book.ask) / 2, book.decimals + 1)
+            book.last = round((book.bid + book.ask) / 2, decimals + 1)
 
     def _set_price(self, book: Book, price: float, trade: bool) -> None:
         """Put a pinned/path price in place: bid and ask ``spread`` apart around it."""
@@ -345,21 +350,16 @@ class Market:
         book.last_time = self.clock()
 
     def _make_quote(self, book: Book) -> Quote:
-        return Quote(con_id=book.con_id, bid=book.bid, ask=book.ask, last=book.last,
-                     bid_size=book.bid_size, ask_size=book.ask_size, last_size=book.last_size,
-                     volume=book.volume, time=self.clock())
+        return Quote(book.con_id, book.bid, book.ask, book.last, book.bid_size, book.ask_size, book.last_size,
+                     book.volume, self.clock())
 
     def _publish(self, book: Book, force: bool = False) -> Quote:
         """Send the book's quote to the brokerage when anything but its time stamp changed."""
         quote = self._make_quote(book)
         old = book.quote
-        if force or old is None or _moved(old, quote):
+        if force or old is None or not quote.same_market(old):
             book.quote = quote
             self.on_quote(quote)
             return quote
         return old
 
-
-def _moved(old: Quote, new: Quote) -> bool:
-    return (old.bid, old.ask, old.last, old.bid_size, old.ask_size, old.last_size, old.volume) != (
-        new.bid, new.ask, new.last, new.bid_size, new.ask_size, new.last_size, new.volume)

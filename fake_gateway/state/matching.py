@@ -8,11 +8,15 @@ price their trigger method names, and commissions follow IB's fixed-rate schedul
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .accounts import INIT_MARGIN_RATE, MAINT_MARGIN_RATE, Account
+from .accounts import Account
+from .margin import rates
 from .contracts import ContractDef
 from .quote import Quote
+
+if TYPE_CHECKING:
+    from .order_model import Order
 
 # triggerMethod: 0 default, 1 double bid/ask, 2 last, 3 double last, 4 bid/ask,
 # 7 last or bid/ask, 8 mid-point. Default is 'last' here (falls back to bid/ask with no last).
@@ -25,8 +29,8 @@ def _valid(price: float) -> bool:
     return math.isfinite(price) and price > 0
 
 
-def is_triggered(buy: bool, stop: float, method: int, quote: Quote) -> bool:
-    """A buy stop triggers when the price rises to the stop, a sell stop when it falls to it."""
+def _trigger_prices(buy: bool, method: int, quote: Quote) -> list[float]:
+    """The prices a trigger method watches (default: last, or the touch with no last)."""
     touch = quote.ask if buy else quote.bid
     if method in _MID:
         prices = [quote.mid] if _valid(quote.bid) and _valid(quote.ask) else []
@@ -36,8 +40,77 @@ def is_triggered(buy: bool, stop: float, method: int, quote: Quote) -> bool:
         prices = [quote.last, touch]
     else:
         prices = [quote.last] if _valid(quote.last) else [touch]
-    prices = [p for p in prices if _valid(p)]
+    return [p for p in prices if _valid(p)]
+
+
+def is_triggered(buy: bool, stop: float, method: int, quote: Quote) -> bool:
+    """A buy stop triggers when the price rises to the stop, a sell stop when it falls to it."""
+    prices = _trigger_prices(buy, method, quote)
     return any(p >= stop for p in prices) if buy else any(p <= stop for p in prices)
+
+
+def is_touched(buy: bool, trigger: float, method: int, quote: Quote) -> bool:
+    """MIT/LIT: a buy triggers when the price falls to the trigger, a sell when it rises to it."""
+    prices = _trigger_prices(buy, method, quote)
+    return any(p <= trigger for p in prices) if buy else any(p >= trigger for p in prices)
+
+
+def trail_stop(buy: bool, stop: float, amount: float, percent: float, method: int, quote: Quote,
+               tick: float) -> float:
+    """A trailing order's stop after this quote: it follows a favourable price, never an adverse one.
+
+    A sell trails below the price (the stop only rises), a buy above it (the stop only falls);
+    the distance is the trailing amount or trailingPercent of the price, on the tick grid.
+    """
+    prices = _trigger_prices(buy, method, quote)
+    if not prices:
+        return stop
+    price = prices[0]
+    distance = amount if amount > 0 else price * percent / 100
+    if buy:
+        candidate = _to_tick(price + distance, tick, up=True)
+        return candidate if stop <= 0 else min(stop, candidate)
+    candidate = _to_tick(price - distance, tick, up=False)
+    return max(stop, candidate)
+
+
+def _to_tick(price: float, tick: float, up: bool) -> float:
+    if tick <= 0:
+        return price
+    steps = price / tick
+    steps = math.ceil(steps - 1e-9) if up else math.floor(steps + 1e-9)
+    return round(steps * tick, 10)
+
+
+def closing_price(quote: Quote) -> float | None:
+    """The price a closing (or opening) auction prints at: the last trade, else the midpoint."""
+    if _valid(quote.last):
+        return quote.last
+    if _valid(quote.bid) and _valid(quote.ask):
+        return quote.mid
+    return None
+
+
+def triggers(order: "Order", quote: Quote) -> bool:
+    """Whether a stop, if-touched or trailing order triggers on this quote.
+
+    A trailing order's stop follows the quote first; a TRAIL LIMIT that triggers gets its limit,
+    the stop less (sells) or plus (buys) its offset.
+    """
+    buy, method = order.is_buy, order.trigger_method
+    if order.order_type in ("MIT", "LIT"):
+        return is_touched(buy, order.aux_price, method, quote)
+    if not order.is_trailing:
+        return is_triggered(buy, order.aux_price, method, quote)
+    stop = trail_stop(buy, order.trail_stop_price, order.trailing_amount, order.trailing_percent, method, quote,
+                      order.contract.min_tick)
+    order.trail_stop_price = stop
+    if not is_triggered(buy, stop, method, quote):
+        return False
+    if order.order_type == "TRAIL LIMIT":
+        offset = order.lmt_price_offset
+        order.lmt_price = round(stop + offset if buy else stop - offset, 10)
+    return True
 
 
 def execution_price(buy: bool, limit: float | None, quote: Quote) -> float | None:
@@ -109,8 +182,9 @@ def what_if_figures(
     commission = commission_for(contract, abs(signed), price)
     init_before, maint_before = figures["init_margin"], figures["maint_margin"]
     ewl_before = figures["equity"]
-    init_change = gross_change * INIT_MARGIN_RATE
-    maint_change = gross_change * MAINT_MARGIN_RATE
+    init_rate, maint_rate = rates(contract.sec_type)
+    init_change = gross_change * init_rate
+    maint_change = gross_change * maint_rate
     return {
         "initMarginBefore": round(init_before, 2),
         "maintMarginBefore": round(maint_before, 2),

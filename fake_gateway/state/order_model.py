@@ -1,30 +1,20 @@
-"""What the order book is made of: orders, executions, the execution filter, and IB's checks.
+"""What the order book is made of: orders, executions and the execution filter.
 
-Split from :mod:`.orders` so the book itself reads as a lifecycle. Validation follows IB's order
-of checks and IB's codes (321 missing exchange or bad account, 200 unknown contract, 201 bad
-order terms), so a client sees the same error it would get from the real gateway.
+Split from :mod:`.orders` so the book itself reads as a lifecycle; IB's checks on a new order
+are in :mod:`.order_checks`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from ..wire.fields import UNSET_DOUBLE
-from .accounts import Account
 from .contracts import ContractDef
 
-if TYPE_CHECKING:
-    from .brokerage import Brokerage
-
-ORDER_TYPES = {"MKT", "LMT", "STP", "STP LMT"}
-TIFS = {"DAY", "GTC", "IOC"}
-ACTIONS = {"BUY", "SELL", "SSHORT"}
 OPEN_STATES = {"PendingSubmit", "PreSubmitted", "Submitted", "PendingCancel"}
 DONE_STATES = {"Filled", "Cancelled", "ApiCancelled", "Inactive"}
-MAX_QUANTITY = 1e9
-NO_SECURITY_DEFINITION = "No security definition has been found for the request"
 
 
 class OrderRejected(Exception):
@@ -79,6 +69,17 @@ class Order:
     order_ref: str = ""
     trigger_method: int = 0
     terms: dict[str, Any] = field(default_factory=dict)
+    parent_id: int = 0
+    oca_group: str = ""
+    oca_type: int = 0
+    transmit: bool = True
+    trailing_amount: float = 0.0  # TRAIL / TRAIL LIMIT: auxPrice as an amount, or ...
+    trailing_percent: float = 0.0  # ... a percentage of the reference price
+    trail_stop_price: float = 0.0  # the current stop of a trailing order (0 until first priced)
+    lmt_price_offset: float = 0.0  # TRAIL LIMIT: limit = stop -/+ offset once triggered
+    good_till: float | None = None  # GTD: expiry on the gateway clock
+    expires_at: float | None = None  # DAY/GTD expiry, MOC/LOC execution, OPG open
+    group_size: float = 0.0  # the size when it went live: OCA reductions are proportional to it
     status: str = "PendingSubmit"
     filled: float = 0.0
     avg_fill_price: float = 0.0
@@ -101,6 +102,10 @@ class Order:
     @property
     def remaining(self) -> float:
         return max(self.total_quantity - self.filled, 0.0)
+
+    @property
+    def is_trailing(self) -> bool:
+        return self.order_type in ("TRAIL", "TRAIL LIMIT")
 
     @property
     def is_open(self) -> bool:
@@ -138,73 +143,3 @@ class ExecutionFilter:
             not side or execution.side == side,
         )
         return all(checks)
-
-
-def validate_order(brokerage: "Brokerage", values: Mapping[str, Any]) -> tuple[ContractDef, Account, dict[str, Any]]:
-    """IB's checks, in IB's order, raising OrderRejected with IB's code and wording."""
-    query = values["contract"]
-    if query.get("secType") == "STK" and not query.get("exchange"):
-        raise OrderRejected(321, "Error validating request.-'bN' : cause - Missing order exchange.")
-    contract = brokerage.catalog.resolve(query)
-    if contract is None:
-        raise OrderRejected(200, NO_SECURITY_DEFINITION)
-    account = _account(brokerage, str(values.get("account") or ""))
-    action = str(values.get("action", "")).upper()
-    if action not in ACTIONS:
-        raise _rejected(f"Invalid action '{action}'. Use BUY or SELL.")
-    quantity = float(values.get("totalQuantity", 0.0))
-    if not is_set(quantity) or quantity <= 0:
-        raise _rejected(f"The order quantity {_text(quantity)} is not valid. It must be positive.")
-    if quantity > MAX_QUANTITY:
-        raise _rejected(f"The order quantity {_text(quantity)} exceeds the maximum allowed.")
-    order_type = str(values.get("orderType", "")).upper()
-    if order_type not in ORDER_TYPES:
-        raise _rejected(f"Invalid order type '{order_type}' was entered.")
-    tif = str(values.get("tif") or "DAY").upper()
-    if tif not in TIFS:
-        raise _rejected(f"Invalid time in force '{tif}'.")
-    lmt = float(values.get("lmtPrice", UNSET_DOUBLE))
-    aux = float(values.get("auxPrice", UNSET_DOUBLE))
-    if order_type in ("LMT", "STP LMT") and not (is_set(lmt) and lmt > 0):
-        raise _rejected(f"A valid limit price is required for a {order_type} order (got {_text(lmt)}).")
-    if order_type in ("STP", "STP LMT") and not (is_set(aux) and aux > 0):
-        raise _rejected(f"A valid stop price is required for a {order_type} order (got {_text(aux)}).")
-    terms = {
-        "action": "SELL" if action == "SSHORT" else action,
-        "total_quantity": quantity,
-        "order_type": order_type,
-        "lmt_price": lmt if order_type in ("LMT", "STP LMT") else 0.0,
-        "aux_price": aux if order_type in ("STP", "STP LMT") else 0.0,
-        "tif": tif,
-        "order_ref": str(values.get("orderRef") or ""),
-        "trigger_method": int(values.get("triggerMethod") or 0),
-        "terms": {k: values[k] for k in _ECHOED if k in values},
-    }
-    return contract, account, terms
-
-
-def _account(brokerage: "Brokerage", code: str) -> Account:
-    accounts = brokerage.accounts
-    if not code:
-        if len(accounts) > 1:
-            raise OrderRejected(321, "Error validating request.-'bN' : cause - You must specify an account.")
-        return brokerage.default_account
-    if code not in accounts:
-        raise OrderRejected(321, f"Error validating request.-'bN' : cause - Invalid account code '{code}'")
-    return accounts[code]
-
-
-# placeOrder fields echoed back in openOrder as sent (all safe for the openOrder layout).
-_ECHOED = ("ocaGroup", "outsideRth", "hidden", "goodAfterTime", "goodTillDate", "modelCode",
-           "allOrNone", "sweepToFill", "blockOrder", "parentId", "triggerMethod", "transmit")
-
-
-def _rejected(reason: str) -> OrderRejected:
-    """Error 201, IB's wording for an order its servers refuse."""
-    return OrderRejected(201, "Order rejected - reason:" + reason)
-
-
-def _text(number: float) -> str:
-    if number == UNSET_DOUBLE:
-        return "unset"
-    return repr(number)

@@ -4,26 +4,23 @@ Orders live here, not in a session, because on IB's servers they do: a working o
 working and can fill while the client that placed it is disconnected or the gateway restarts.
 Every change is announced on the brokerage event hub (synchronously, in wire order), and the
 session handlers turn the events into openOrder / orderStatus / execDetails / commissionReport
-for the clients that should see them. Price logic lives in :mod:`.matching`.
+for the clients that should see them. Price logic lives in :mod:`.matching`, IB's checks in
+:mod:`.order_checks`, brackets and OCA groups in :mod:`.order_groups`, session times in
+:mod:`.order_timing`.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Mapping
-from zoneinfo import ZoneInfo
 
-from ..wire.fields import UNSET_DOUBLE
-from .contracts import ContractDef
-from .matching import commission_for, execution_price, fill_quantity, is_triggered, what_if_figures
-from .order_model import (
-    Execution,
-    ExecutionFilter,
-    Order,
-    OrderRejected,
-    validate_order,
-)
+from .execution_log import ExecutionLog
+from .order_margin import check_margin, order_figures
+from .matching import commission_for, execution_price, fill_quantity, triggers
+from .order_checks import rejected, validate_order
+from .order_groups import CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, peers, reduced_quantity
+from .order_model import Execution, ExecutionFilter, Order, OrderRejected
+from .order_timing import AUCTION_TYPES, TRIGGERED_TYPES, due_action, expiry_for, run_auction
 from .quote import Quote
 
 if TYPE_CHECKING:
@@ -48,22 +45,26 @@ class OrderBook:
     def __init__(self, brokerage: "Brokerage", clock: Callable[[], float] = time.time) -> None:
         self.brokerage = brokerage
         self.clock = clock
-        self.orders: dict[int, Order] = {}  # by permId, in placement order
+        self.orders: dict[int, Order] = {}  # by permId, in placement order (transmitted orders)
         self.by_order_id: dict[int, Order] = {}  # API orders (and bound manual ones) by orderId
-        self.executions: list[Execution] = []
+        self.held: dict[int, Order] = {}  # transmit=False orders by orderId, not yet live
+        self.log = ExecutionLog(brokerage.config.timezone, clock())
+        self.executions = self.log.executions
         self._working: dict[int, dict[int, Order]] = {}  # conId -> permId -> order
+        self._timed: dict[int, Order] = {}  # permId -> open order with an expiry or auction time
+        self._earliest = float("inf")  # no timed order is due before this (may be early, never late)
+        self._deferred: list[tuple[Order, float]] | None = None  # ocaType 3 reductions in a quote pass
         self.fill_ratio = 1.0  # share of the order's size filled per quote (partial fills below 1)
         self.max_fill_size: float | None = None  # cap per quote and order
         self.master_client_id: int | None = None  # IB's "Master API client ID" setting
         self.auto_bind = False  # reqAutoOpenOrders(True) by client 0
-        self._exec_seq = 0
-        self._exec_base = int(clock())
         self._next_bound_id = -1
 
     # ----- placing -----------------------------------------------------------------------------
 
     def place(self, values: Mapping[str, Any], client_id: int) -> Order:
         """placeOrder: a new order, or a modification when this client already owns the id."""
+        self.check_time()
         order_id = int(values["orderId"])
         existing = self.by_order_id.get(order_id)
         if existing is not None:
@@ -73,15 +74,19 @@ class OrderBook:
         if order_id <= 0:
             raise OrderRejected(10149, f"Invalid order id: {order_id}")
         contract, account, terms = validate_order(self.brokerage, values)
+        parent = self._parent_of(terms["parent_id"], client_id)
+        if parent is None:
+            check_margin(self.brokerage, account.account_id, contract, terms)
         self.brokerage.reserve_order_ids(order_id)
         order = Order(order_id=order_id, client_id=client_id, perm_id=self.brokerage.new_perm_id(),
                       account=account.account_id, contract=contract, **terms)
-        self._accept(order)
+        self._submit(order, parent)
         return order
 
     def place_manual(self, values: Mapping[str, Any]) -> Order:
         """An order entered in TWS by hand: order id 0 until bound to client 0 (negative ids)."""
         contract, account, terms = validate_order(self.brokerage, values)
+        terms.update(parent_id=0, transmit=True)
         order = Order(order_id=0, client_id=0, perm_id=self.brokerage.new_perm_id(),
                       account=account.account_id, contract=contract, manual=True, **terms)
         if self.auto_bind:
@@ -100,25 +105,68 @@ class OrderBook:
         self.brokerage.reserve_order_ids(order_id)
         preview = Order(order_id=order_id, client_id=client_id, perm_id=self.brokerage.new_perm_id(),
                         account=account.account_id, contract=contract, status="PreSubmitted", **terms)
-        price = preview.lmt_price or preview.aux_price
-        quote = self.brokerage.quote(contract.con_id)
-        if quote is not None and preview.order_type in ("MKT", "STP"):
-            price = execution_price(preview.is_buy, None, quote) or preview.aux_price
-        if price <= 0:
-            price = self.brokerage.mark(contract.con_id)
-        signed = preview.total_quantity if preview.is_buy else -preview.total_quantity
-        return preview, what_if_figures(account, self.brokerage.mark, contract, signed, price)
+        return preview, order_figures(self.brokerage, preview.account, contract, preview.is_buy,
+                                      preview.total_quantity, preview.lmt_price or preview.aux_price, preview.order_type)
+
+    def _parent_of(self, parent_id: int, client_id: int) -> Order | None:
+        if not parent_id:
+            return None
+        parent = self.by_order_id.get(parent_id)
+        if parent is None or parent.client_id != client_id:
+            raise rejected(f"The parent order {parent_id} is not found.")
+        if parent.is_done and parent.status != "Filled":
+            raise rejected(f"The parent order {parent_id} is {parent.status}.")
+        return parent
+
+    def _submit(self, order: Order, parent: Order | None) -> None:
+        """Hold an untransmitted order; a transmitting one releases its whole held group."""
+        self.by_order_id[order.order_id] = order
+        if not order.transmit:
+            self.held[order.order_id] = order
+            return
+        group = held_group(self.held, order, parent)
+        for member in group:  # the whole group goes live before any of it can trade
+            self.held.pop(member.order_id, None)
+            member.transmit = True
+            self._enter(member)
+        for member in group:
+            self._match(member, self.brokerage.quote(member.con_id), liquidity=2)
+            self._expire_ioc(member)
 
     def _accept(self, order: Order) -> None:
+        self._enter(order)
+        self._match(order, self.brokerage.quote(order.con_id), liquidity=2)
+        self._expire_ioc(order)
+
+    def _enter(self, order: Order) -> None:
+        """The order goes live: booked, scheduled, announced (matching is the caller's next step)."""
         self.orders[order.perm_id] = order
         if order.order_id:
             self.by_order_id[order.order_id] = order
-        waiting = order.order_type in ("STP", "STP LMT")
-        order.status = "PreSubmitted" if waiting else "Submitted"
+        order.group_size = order.total_quantity
+        self._schedule(order)
+        order.status = "PreSubmitted" if self._waiting(order) else "Submitted"
         self._working.setdefault(order.con_id, {})[order.perm_id] = order
         self._changed(order)
-        self._match(order, self.brokerage.quote(order.con_id), liquidity=2)
-        self._expire_ioc(order)
+
+    def _schedule(self, order: Order) -> None:
+        order.expires_at = expiry_for(order, self.clock())
+        if order.expires_at is None:
+            self._timed.pop(order.perm_id, None)
+        else:
+            self._timed[order.perm_id] = order
+            self._earliest = min(self._earliest, order.expires_at)
+
+    def _waiting(self, order: Order) -> bool:
+        """PreSubmitted: held back by a parent, a trigger, or an auction time."""
+        return (self._parent_pending(order) or order.order_type in AUCTION_TYPES or order.tif == "OPG"
+                or (order.order_type in TRIGGERED_TYPES and not order.triggered))
+
+    def _parent_pending(self, order: Order) -> bool:
+        if not order.parent_id:
+            return False
+        parent = self.by_order_id.get(order.parent_id)
+        return parent is not None and parent.status != "Filled"
 
     def _modify(self, order: Order, values: Mapping[str, Any]) -> Order:
         if order.status == "Filled":
@@ -130,9 +178,23 @@ class OrderBook:
             raise OrderRejected(105, "Order being modified does not match original order.")
         if terms["total_quantity"] < order.filled:
             raise OrderRejected(201, "Order rejected - reason:The new quantity is below the quantity already filled.")
+        if terms["parent_id"] != order.parent_id:
+            raise OrderRejected(105, "Order being modified does not match original order.")
+        if not order.parent_id and terms["total_quantity"] > order.total_quantity:
+            check_margin(self.brokerage, order.account, contract, terms)
+        if order.order_id in self.held:
+            for key, value in terms.items():
+                setattr(order, key, value)
+            self._submit(order, self.by_order_id.get(order.parent_id))
+            return order
+        terms.pop("transmit")
         for key, value in terms.items():
             setattr(order, key, value)
-        if order.order_type in ("MKT", "LMT") and order.status == "PreSubmitted":
+        if order.is_trailing:  # new trailing terms: the stop trails afresh from the next quote
+            order.triggered = False
+        order.group_size = max(order.total_quantity, order.filled)
+        self._schedule(order)
+        if not self._waiting(order) and order.status == "PreSubmitted":
             order.status = "Submitted"
         self._changed(order)
         self._match(order, self.brokerage.quote(order.con_id), liquidity=2)
@@ -142,10 +204,18 @@ class OrderBook:
     # ----- cancelling ----------------------------------------------------------------------------
 
     def cancel(self, order_id: int, client_id: int) -> Order:
-        """cancelOrder: only the owner's own open order; 10147/10148 otherwise."""
+        """cancelOrder: only the owner's own open order; 10147/10148 otherwise.
+
+        An order still held (never transmitted) is dropped without a word, as IB does.
+        """
         order = self.by_order_id.get(order_id)
         if order is None or order.client_id != client_id:
             raise OrderRejected(10147, f"OrderId {order_id} that needs to be cancelled is not found.")
+        if order.order_id in self.held:
+            for member in [order] + children(self.held.values(), order):
+                self.held.pop(member.order_id, None)
+                self.by_order_id.pop(member.order_id, None)
+            return order
         if order.is_done:
             raise OrderRejected(10148, f"OrderId {order_id} that needs to be cancelled cannot be cancelled, state: {order.status}.")
         self._cancel(order, "Cancelled by Trader")
@@ -155,15 +225,16 @@ class OrderBook:
         """reqGlobalCancel: every open order of every client and of TWS."""
         orders = self.open_orders()
         for order in orders:
-            self._cancel(order, "Cancelled by Trader")
+            if order.is_open:
+                self._cancel(order, "Cancelled by Trader")
         return orders
 
     def end_of_day(self) -> list[Order]:
-        """Expire DAY orders, as IB does at the close (GTC orders keep working)."""
-        orders = [o for o in self.open_orders() if o.tif == "DAY"]
-        for order in orders:
-            self._cancel(order, "Cancelled by System", notify=False)
-        return orders
+        """The session close now, for every contract: MOC/LOC execute, DAY orders expire."""
+        due = [o for o in self.open_orders() if o.tif == "DAY"]
+        for order in due:
+            self._run_due(order, "close")
+        return due
 
     def _cancel(self, order: Order, why: str, notify: bool = True) -> None:
         self._finish(order, "Cancelled", why)
@@ -171,6 +242,9 @@ class OrderBook:
             self.brokerage.events.emit("order_error", client_id=order.client_id, order_id=order.order_id,
                                        code=202, message="Order Canceled - reason:")
         self._changed(order)
+        for child in children(self.orders.values(), order):
+            if child.is_open:
+                self._cancel(child, why, notify)
 
     def _expire_ioc(self, order: Order) -> None:
         if order.tif == "IOC" and order.is_open:
@@ -180,10 +254,45 @@ class OrderBook:
     def _finish(self, order: Order, status: str, why: str) -> None:
         order.status = status
         order.completed_status = why
-        order.completed_time = self._time_text(self.clock())
+        order.completed_time = self.log.time_text(self.clock())
         working = self._working.get(order.con_id)
         if working is not None:
             working.pop(order.perm_id, None)
+        self._timed.pop(order.perm_id, None)
+
+    # ----- the clock: expiries, auctions --------------------------------------------------------
+
+    def check_time(self) -> None:
+        """Run what is due on the gateway clock: DAY/GTD expiries, MOC/LOC at the close, OPG at the open.
+
+        Called on every placement and market update, and by the gateway's timer.
+        """
+        if not self._timed:
+            return
+        now = self.clock()
+        if now < self._earliest:  # the market path calls this on every quote: stay O(1)
+            return
+        for order in [o for o in self._timed.values() if o.expires_at is not None and o.expires_at <= now]:
+            if order.is_open:
+                self._run_due(order, due_action(order))
+            self._timed.pop(order.perm_id, None)
+        self._earliest = self.next_deadline() or float("inf")
+
+    def next_deadline(self) -> float | None:
+        """The earliest time something is due (for the gateway's timer), or None."""
+        times = [o.expires_at for o in self._timed.values() if o.expires_at is not None]
+        return min(times) if times else None
+
+    def _run_due(self, order: Order, action: str) -> None:
+        if action in ("close", "open") and (order.order_type in AUCTION_TYPES or order.tif == "OPG"):
+            quote = self.brokerage.quote(order.con_id)
+            fill = run_auction(order, quote) if quote is not None and not self._parent_pending(order) else None
+            if fill is not None:
+                quantity, price = fill
+                self._fill(order, quantity, price, liquidity=2)
+        if order.is_open:
+            self._finish(order, "Cancelled", "Cancelled by System")
+            self._changed(order)
 
     # ----- binding (client 0 and manual orders) ---------------------------------------------------
 
@@ -203,25 +312,37 @@ class OrderBook:
     # ----- matching -----------------------------------------------------------------------------
 
     def on_quote(self, quote: Quote) -> None:
-        """Match the working orders of the quote's contract (called by Brokerage.price_changed)."""
+        """Match the working orders of the quote's contract (called by Brokerage.price_changed).
+
+        ocaType 3 reductions wait until every order has seen this quote (no overfill protection).
+        """
+        self.check_time()
         working = self._working.get(quote.con_id)
         if not working:
             return
-        for order in list(working.values()):
-            if order.is_open:
-                self._match(order, quote, liquidity=1)
+        self._deferred = []
+        try:
+            for order in list(working.values()):
+                if order.is_open:
+                    self._match(order, quote, liquidity=1)
+        finally:
+            deferred, self._deferred = self._deferred, None
+        for order, quantity in deferred:
+            self._act_on_peers(order, quantity)
 
     def _match(self, order: Order, quote: Quote | None, liquidity: int) -> None:
-        if quote is None or not order.is_open:
+        if quote is None or not order.is_open or self._parent_pending(order):
             return
-        if order.order_type in ("STP", "STP LMT") and not order.triggered:
-            if not is_triggered(order.is_buy, order.aux_price, order.trigger_method, quote):
+        if order.order_type in AUCTION_TYPES or order.tif == "OPG":
+            return  # executes only at its auction (check_time)
+        if order.order_type in TRIGGERED_TYPES and not order.triggered:
+            if not triggers(order, quote):
                 return
             order.triggered = True
             order.status = "Submitted"
             self._changed(order)
             liquidity = 2
-        limit = order.lmt_price if order.order_type in ("LMT", "STP LMT") else None
+        limit = order.lmt_price if order.order_type in ("LMT", "STP LMT", "LIT", "TRAIL LIMIT") else None
         price = execution_price(order.is_buy, limit, quote)
         if price is None:
             return
@@ -242,17 +363,8 @@ class OrderBook:
         account = self.brokerage.accounts[order.account]
         signed = quantity if order.is_buy else -quantity
         realized = account.apply_fill(order.contract.contract_fields(), signed, price, commission)
-        now = self.clock()
-        execution = Execution(
-            exec_id=self._exec_id(), order=order, time=now, time_text=self._time_text(now),
-            side="BOT" if order.is_buy else "SLD", shares=quantity, price=price,
-            cum_qty=order.filled, avg_price=order.avg_fill_price, exchange=_venue(order.contract),
-            last_liquidity=liquidity, commission=commission,
-            commission_currency=account.currency,
-            realized_pnl=round(realized, 8) if realized else UNSET_DOUBLE,  # net of commissions, as IB reports it
-        )
-        order.executions.append(execution)
-        self.executions.append(execution)
+        execution = self.log.record(order, quantity, price, liquidity, commission, account.currency, realized,
+                                    self.clock())
         if order.remaining <= 1e-9:
             self._finish(order, "Filled", "Filled")
         events = self.brokerage.events
@@ -260,6 +372,34 @@ class OrderBook:
         self._changed(order)
         events.emit("order_commission", order=order, execution=execution)
         events.emit("account_changed", account_id=order.account, contract=order.contract.contract_fields())
+        self._after_fill(order, quantity)
+
+    def _after_fill(self, order: Order, quantity: float) -> None:
+        """OCA peers and bracket siblings react; a filled parent releases its children."""
+        if order.oca_group and order.oca_type == REDUCE_NO_BLOCK and self._deferred is not None:
+            self._deferred.append((order, quantity))
+        else:
+            self._act_on_peers(order, quantity)
+        if order.status == "Filled":
+            for child in children(self.orders.values(), order):
+                if child.is_open:
+                    child.status = "PreSubmitted" if self._waiting(child) else "Submitted"
+                    self._changed(child)
+                    self._match(child, self.brokerage.quote(child.con_id), liquidity=2)
+
+    def _act_on_peers(self, order: Order, quantity: float) -> None:
+        others, oca_type = peers(self.orders.values(), order)
+        for peer in others:
+            if not peer.is_open:
+                continue
+            if oca_type == CANCEL_ALL:
+                self._cancel(peer, "Cancelled by System")
+                continue
+            peer.total_quantity = reduced_quantity(peer, order, quantity)
+            if peer.remaining <= 1e-9:
+                self._cancel(peer, "Cancelled by System")
+            else:
+                self._changed(peer)
 
     def _changed(self, order: Order) -> None:
         self.brokerage.events.emit("order_updated", order=order, open_order=True)
@@ -270,7 +410,7 @@ class OrderBook:
         return self.by_order_id.get(order_id)
 
     def open_orders(self, client_id: int | None = None) -> list[Order]:
-        """Open orders, all or those owned by one client id."""
+        """Open orders, all or those owned by one client id (held, untransmitted ones are not)."""
         return [o for o in self.orders.values()
                 if o.is_open and (client_id is None or o.client_id == client_id)]
 
@@ -280,8 +420,7 @@ class OrderBook:
 
     def find_executions(self, wanted: ExecutionFilter) -> list[Execution]:
         """Executions matching reqExecutions' filter."""
-        since = self._parse_time(wanted.time)
-        return [e for e in self.executions if wanted.matches(e, since)]
+        return self.log.find(wanted)
 
     def recipients(self, order: Order) -> set[int]:
         """Client ids whose sessions hear about an order: its owner and the master client."""
@@ -289,33 +428,3 @@ class OrderBook:
         if self.master_client_id is not None:
             ids.add(self.master_client_id)
         return ids
-
-    # ----- formatting -----------------------------------------------------------------------------
-
-    def _exec_id(self) -> str:
-        """IB-shaped execution ids: ``0000e215.656d0002.01.01``."""
-        self._exec_seq += 1
-        return f"0000e215.{(self._exec_base + self._exec_seq) & 0xFFFFFFFF:08x}.01.01"
-
-    def _time_text(self, when: float) -> str:
-        zone = self.brokerage.config.timezone
-        return datetime.fromtimestamp(when, ZoneInfo(zone)).strftime("%Y%m%d %H:%M:%S ") + zone
-
-    def _parse_time(self, text: str) -> float | None:
-        text = text.strip()
-        for fmt, width in (("%Y%m%d %H:%M:%S", 17), ("%Y%m%d-%H:%M:%S", 17), ("%Y%m%d", 8)):
-            try:
-                naive = datetime.strptime(text[:width], fmt)
-            except ValueError:
-                continue
-            return naive.replace(tzinfo=ZoneInfo(self.brokerage.config.timezone)).timestamp()
-        return None
-
-
-def _venue(contract: ContractDef) -> str:
-    """Where a SMART-routed fill happened, as IB reports it (NASDAQ trades print as ISLAND)."""
-    details = contract.details
-    if details.get("exchange") != "SMART":
-        return str(details.get("exchange", ""))
-    primary = str(details.get("primaryExchange") or "SMART")
-    return "ISLAND" if primary == "NASDAQ" else primary

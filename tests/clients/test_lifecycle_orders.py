@@ -164,7 +164,7 @@ async def test_what_if_returns_margins_and_books_nothing(client: str) -> None:
     async with own_gateway() as gateway:
         broker = gateway.brokerage
         broker.set_quote(AAPL, 190.0, 190.02)
-        margin_change = 100 * 190.02 * 0.30  # a market buy of 100 at the ask, 30 % initial margin
+        margin_change = 100 * 190.02 * 0.50  # a market buy of 100 at the ask, Reg-T 50 % initial margin
         if client == "ibapi":
             async with ibapi_client(gateway, 4) as app:
                 order_id = first_order_id(app)

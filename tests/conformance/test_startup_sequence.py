@@ -50,3 +50,21 @@ async def test_startup_sync_matches_the_captured_session() -> None:
             for frame in received:
                 assert len(frame) == widths[frame[0]], f"message {frame[0]} has {len(frame)} fields, IB sends {widths[frame[0]]}"
         await client.close()
+
+
+async def test_handshake_reply_equals_the_capture_at_the_captured_time() -> None:
+    """IB wrote ``EST`` on 2023-10-21, in daylight saving time: the standard name, all year."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    captured = session_exchanges()[0]["responses"][0]
+    moment = datetime(2023, 10, 21, 6, 19, 46, tzinfo=ZoneInfo("US/Eastern")).timestamp()
+    async with FakeGateway(clock=lambda: moment) as gateway:
+        client = await RawTwsClient.connect(gateway.host, gateway.port)
+        assert await client.handshake(157, 178) == captured == ["176", "20231021 06:19:46 EST"]
+        await client.close()
+    winter = datetime(2024, 1, 15, 9, 30, tzinfo=ZoneInfo("US/Eastern")).timestamp()
+    async with FakeGateway(clock=lambda: winter) as gateway:
+        client = await RawTwsClient.connect(gateway.host, gateway.port)
+        assert (await client.handshake(157, 178))[1] == "20240115 09:30:00 EST"
+        await client.close()

@@ -63,7 +63,7 @@ async def test_fill_cancel_modify_and_what_if(library: Any) -> None:
             assert broker.orders.get(to_modify.order.orderId).lmt_price == 199.5
 
             state = await ib.whatIfOrderAsync(stock, library.MarketOrder("BUY", 100))
-            assert float(state.initMarginChange) == pytest.approx(100 * 188.9 * 0.30, abs=0.01)
+            assert float(state.initMarginChange) == pytest.approx(100 * 188.9 * 0.50, abs=0.01)
             assert float(state.initMarginAfter) > float(state.initMarginBefore)
             assert state.commission == 1.0 and state.commissionCurrency == "USD"
             assert len(broker.orders.orders) == 3  # the what-if was never booked
@@ -145,7 +145,7 @@ async def test_bad_orders_get_ib_error_codes_and_the_gateway_keeps_serving(libra
             cases = [
                 (stock, library.MarketOrder("BUY", -5), 201),
                 (stock, library.LimitOrder("BUY", 10, math.nan), 201),
-                (stock, library.Order(action="BUY", totalQuantity=1, orderType="FOO"), 201),
+                (stock, library.Order(action="BUY", totalQuantity=1, orderType="FOO"), 387),
                 (stock, library.MarketOrder("BUY", 1e15), 201),
                 (library.Stock("NOPE", "SMART", "USD"), library.MarketOrder("BUY", 1), 200),
                 (library.Stock("AAPL", "", "USD"), library.MarketOrder("BUY", 1), 321),

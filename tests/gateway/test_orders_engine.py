@@ -16,42 +16,8 @@ from fake_gateway.config import AccountConfig, GatewayConfig
 from fake_gateway.state.brokerage import Brokerage
 from fake_gateway.state.orders import ExecutionFilter, Order, OrderRejected
 from fake_gateway.wire.fields import UNSET_DOUBLE
+from tests.gateway.order_requests import AAPL, EURUSD, ES, Recorder, order
 
-AAPL = 265598
-EURUSD = 12087792
-ES = 495512563
-STOCK = {"symbol": "AAPL", "secType": "STK", "exchange": "SMART", "currency": "USD"}
-
-
-def order(order_id: int, action: str = "BUY", quantity: float = 100, order_type: str = "MKT",
-          lmt: float = UNSET_DOUBLE, aux: float = UNSET_DOUBLE, tif: str = "", **more: Any) -> dict[str, Any]:
-    """A placeOrder request as the decoder hands it to the book."""
-    values = {"orderId": order_id, "contract": dict(STOCK), "action": action, "totalQuantity": quantity,
-              "orderType": order_type, "lmtPrice": lmt, "auxPrice": aux, "tif": tif, "account": "",
-              "orderRef": "", "triggerMethod": 0}
-    values.update(more)
-    return values
-
-
-class Recorder:
-    """Brokerage events as (name, status, filled) so later mutations do not rewrite history."""
-
-    def __init__(self, brokerage: Brokerage) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        brokerage.events.subscribe(self)
-
-    def __call__(self, event: str, payload: dict[str, Any]) -> None:
-        snapshot = dict(payload)
-        if "order" in payload:
-            snapshot["status"] = payload["order"].status
-            snapshot["filled"] = payload["order"].filled
-        self.events.append((event, snapshot))
-
-    def names(self) -> list[str]:
-        return [name for name, _ in self.events]
-
-    def statuses(self) -> list[tuple[str, float]]:
-        return [(p["status"], p["filled"]) for name, p in self.events if name == "order_updated"]
 
 
 @pytest.fixture
@@ -169,7 +135,7 @@ def test_futures_and_fx_commissions(brokerage: Brokerage) -> None:
     ({"totalQuantity": math.nan}, 201, "quantity"),
     ({"totalQuantity": UNSET_DOUBLE}, 201, "quantity"),
     ({"totalQuantity": 1e15}, 201, "exceeds"),
-    ({"orderType": "FOO"}, 201, "order type"),
+    ({"orderType": "FOO"}, 387, "Unsupported order type for this exchange and security type."),
     ({"orderType": "LMT"}, 201, "limit price"),
     ({"orderType": "LMT", "lmtPrice": math.nan}, 201, "limit price"),
     ({"orderType": "LMT", "lmtPrice": -3.0}, 201, "limit price"),
@@ -270,7 +236,7 @@ def test_what_if_reports_margin_and_commission_and_books_nothing(brokerage: Brok
     assert preview.status == "PreSubmitted" and preview.perm_id > 0
     assert not book.orders and not brokerage.default_account.positions
     assert figures["initMarginBefore"] == 0.0
-    assert figures["initMarginChange"] == pytest.approx(100 * 190.02 * 0.30, abs=0.01)
+    assert figures["initMarginChange"] == pytest.approx(100 * 190.02 * 0.50, abs=0.01)
     assert figures["initMarginAfter"] == pytest.approx(figures["initMarginBefore"] + figures["initMarginChange"])
     assert figures["maintMarginAfter"] == pytest.approx(100 * 190.02 * 0.25, abs=0.01)
     assert figures["equityWithLoanChange"] == -1.0 and figures["commission"] == 1.0

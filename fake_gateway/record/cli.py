@@ -1,0 +1,45 @@
+"""``ib-harness record``: proxy a client to a gateway (a paper account) and save every frame."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+from .proxy import RecordingProxy
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--upstream", required=True, type=_host_port, help="the real gateway, HOST:PORT (e.g. 127.0.0.1:4002)")
+    parser.add_argument("--listen", type=int, default=0, help="port for clients on 127.0.0.1 (default: a free one, printed)")
+    parser.add_argument("--out", required=True, help="the recording to write (JSON), on SIGINT/SIGTERM")
+    parser.add_argument("--log-level", default="INFO", help="logging level")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host, int(port)
+
+
+async def record(upstream: tuple[str, int], listen: int, out: str) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with RecordingProxy(*upstream, port=listen) as proxy:
+        print(f"recording {proxy.host}:{proxy.port} -> {upstream[0]}:{upstream[1]} into {out}", flush=True)
+        await stop.wait()
+    proxy.recording.save(out)
+    frames = sum(len(s.frames) for s in proxy.recording.sessions)
+    print(f"saved {len(proxy.recording.sessions)} session(s), {frames} frames to {out}", flush=True)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return asyncio.run(record(args.upstream, args.listen, args.out))

@@ -1,0 +1,50 @@
+"""What an order waits for on the gateway clock: its expiry, or the auction it executes in.
+
+DAY orders expire at the contract's session close; GTD orders at their goodTillDate; MOC and LOC
+orders execute in the closing auction (at the close price, LOC only if it is at or better than
+the limit) and OPG orders in the next opening auction; whatever is not filled there is cancelled.
+"""
+
+from __future__ import annotations
+
+from .matching import closing_price
+from .order_model import Order
+from .quote import Quote
+from .trading_hours import next_close, next_open
+
+AUCTION_TYPES = frozenset({"MOC", "LOC"})
+TRIGGERED_TYPES = frozenset({"STP", "STP LMT", "MIT", "LIT", "TRAIL", "TRAIL LIMIT"})
+
+
+def expiry_for(order: Order, now: float) -> float | None:
+    """When the clock acts on the order: its close (DAY), goodTillDate (GTD), next open (OPG)."""
+    if order.tif == "GTD":
+        return order.good_till
+    if order.tif == "DAY":
+        return next_close(order.contract, now)
+    if order.tif == "OPG":
+        return next_open(order.contract, now)
+    return None
+
+
+def due_action(order: Order) -> str:
+    """'open' (OPG), 'close' (DAY, MOC, LOC) or 'expire' (GTD)."""
+    if order.tif == "OPG":
+        return "open"
+    return "close" if order.tif == "DAY" else "expire"
+
+
+def run_auction(order: Order, quote: Quote) -> tuple[float, float] | None:
+    """(quantity, price) an auction order gets, or None when it does not execute.
+
+    The auction prints at the last trade (the midpoint with none); a limit (LOC, OPG LMT) takes
+    part only when that price is at or better than the limit.
+    """
+    price = closing_price(quote)
+    if price is None:
+        return None
+    if order.order_type in ("LOC", "LMT"):
+        crosses = price <= order.lmt_price if order.is_buy else price >= order.lmt_price
+        if not crosses:
+            return None
+    return order.remaining, price
