@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..state.contracts import ContractDef
+from ..state.contracts import OPTION_TYPES, ContractDef
 from ..state.market import Book
 from ..state.quote import Quote
 from ..wire import in_market
@@ -51,7 +51,6 @@ LAST_TIMESTAMP, HALTED = 45, 49
 DELAYED = {BID_SIZE: 69, BID: 66, ASK: 67, ASK_SIZE: 70, LAST: 68, LAST_SIZE: 71, HIGH: 72, LOW: 73,
            VOLUME: 74, CLOSE: 75, OPEN: 76, LAST_TIMESTAMP: 88}
 TICK_BY_TICK_TYPES = {"Last": 1, "AllLast": 2, "BidAsk": 3, "MidPoint": 4}
-DERIVATIVES = {"STK": ["CFD", "OPT", "IOPT", "WAR", "BAG"], "FUT": ["FOP"]}
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,7 @@ class MarketLine:
     trades: bool
     delayed: bool
     sent: dict[str, Any] = field(default_factory=dict)
+    index: bool = False  # an index: a value and the day's range, no quotes, no sizes
 
     def tick(self, tick_type: int) -> int:
         return DELAYED.get(tick_type, tick_type) if self.delayed else tick_type
@@ -109,7 +109,7 @@ def watch(session: Session, con_id: int) -> None:
 
 def unwatch_if_unused(session: Session, con_id: int) -> None:
     """Stop ticking a contract for this session once none of its subscriptions needs it."""
-    for kind in (MKT_DATA, TICK_BY_TICK, HISTORICAL_UPDATES):
+    for kind in (MKT_DATA, TICK_BY_TICK, HISTORICAL_UPDATES, "mkt_depth", "real_time_bars"):  # depth, 5 s bars
         for value in session.subscribed(kind).values():
             if getattr(value, "con_id", None) == con_id:
                 return
@@ -132,6 +132,9 @@ def req_mkt_data(session: Session, request: Request) -> None:
     contract = resolve(session, req_id, request["contract"])
     if contract is None:
         return
+    if contract.sec_type in OPTION_TYPES:
+        from .handlers_options import start_option_line
+        start_option_line(session, contract)  # its quote follows the underlying's model
     config, state = session.gateway.config, client_state(session).market
     lines = session.subscribed(MKT_DATA)
     if not snapshot and req_id not in lines and len(lines) >= config.max_tickers:
@@ -146,13 +149,16 @@ def req_mkt_data(session: Session, request: Request) -> None:
         session.send_error(req_id, 10167, DISPLAYING_DELAYED)
     market = session.brokerage.market
     book = market.book(contract.con_id)
-    line = MarketLine(req_id, contract.con_id, book.trades, delayed)
+    line = MarketLine(req_id, contract.con_id, book.trades, delayed, index=contract.sec_type == "IND")
     session.send(TICK_REQ_PARAMS, reqId=req_id, minTick=contract.min_tick,
                  bboExchange=contract.details.get("bboExchange", "9c0001"), snapshotPermissions=3)
     if state.explicit_type or delayed:
         session.send(MARKET_DATA_TYPE, reqId=req_id, marketDataType=_reported_type(state, line))
     if market_flowing(session):
         _send_changes(session, line, market.quote(contract.con_id), book, encoders(session.version))
+        if contract.sec_type in OPTION_TYPES:
+            from .handlers_options import send_computations
+            send_computations(session, req_id, contract, delayed)
     elif COMPETING_SESSION in client_state(session).pauses[MARKET]:
         session.send_error(req_id, 10197, NO_DATA_COMPETING)
     if snapshot:
@@ -161,6 +167,9 @@ def req_mkt_data(session: Session, request: Request) -> None:
     replaced = lines.get(req_id)
     session.subscribe(MKT_DATA, req_id, line)
     watch(session, contract.con_id)
+    if "292" in request["genericTickList"]:
+        from .handlers_news import start_news_ticks
+        start_news_ticks(session, req_id, contract, request["genericTickList"])  # news ticks
     if replaced is not None and replaced.con_id != contract.con_id:
         unwatch_if_unused(session, replaced.con_id)
 
@@ -191,6 +200,9 @@ def _reported_type(state: MarketSettings, line: MarketLine) -> int:
 
 def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
     """Write the ticks whose value differs from what this line's client last received."""
+    if line.index:
+        _send_index_changes(session, line, quote, book, enc)
+        return
     sent, write, req_id, tick = line.sent, session.write, line.req_id, line.tick
     for side, price_type, size_type, price, size in (
         ("bid", BID, BID_SIZE, quote.bid, quote.bid_size),
@@ -225,6 +237,16 @@ def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, 
     if sent.get("halted") != book.halted:
         write(enc.generic(req_id, HALTED, 1.0 if book.halted else 0.0), 45)
         sent["halted"] = book.halted
+
+
+def _send_index_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
+    """An index prints its value as last (size 0) and its day's range; it has no bid, ask or volume."""
+    sent, req_id, tick = line.sent, line.req_id, line.tick
+    for key, tick_type, value in (("last", LAST, quote.last), ("high", HIGH, book.high), ("low", LOW, book.low),
+                                  ("close", CLOSE, book.close), ("open", OPEN, book.open)):
+        if sent.get(key) != value:
+            session.write(enc.price(req_id, tick(tick_type), value, 0, 0), 1)
+            sent[key] = value
 
 
 # ----- tick-by-tick -----------------------------------------------------------------------------
@@ -283,7 +305,8 @@ def req_matching_symbols(session: Session, request: Request) -> None:
     descriptions = [{
         "conId": c.con_id, "symbol": c.symbol, "secType": c.sec_type,
         "primaryExchange": c.details.get("primaryExchange") or c.details.get("exchange", ""),
-        "currency": c.details.get("currency", ""), "derivativeSecTypes": DERIVATIVES.get(c.sec_type, []),
+        "currency": c.details.get("currency", ""),
+        "derivativeSecTypes": session.brokerage.catalog.derivative_sec_types(c),
         "description": c.details.get("longName", ""), "issuerId": "",
     } for c in found[:MAX_MATCHING_SYMBOLS]]
     session.send(SYMBOL_SAMPLES, reqId=request["reqId"], contractDescriptions=descriptions)

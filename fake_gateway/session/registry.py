@@ -11,9 +11,13 @@ from typing import Any, Callable
 
 from . import handlers_account, handlers_connection, handlers_contracts, handlers_orders
 from . import handlers_history, handlers_market, handlers_pnl
+from . import handlers_depth, handlers_news, handlers_options, handlers_reference, handlers_scanner
+from . import handlers_ticks
 
 _MODULES: tuple[ModuleType, ...] = (handlers_connection, handlers_account, handlers_contracts, handlers_orders)
 _MODULES += (handlers_market, handlers_history, handlers_pnl)
+_MODULES += (handlers_reference, handlers_options, handlers_depth, handlers_scanner, handlers_news)
+_MODULES += (handlers_ticks,)
 
 
 def _merge() -> tuple[dict[int, Callable[..., Any]], dict[str, list[Callable[..., Any]]]]:

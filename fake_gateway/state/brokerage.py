@@ -46,6 +46,7 @@ class Brokerage:
             tick_interval=self.config.market_tick_interval, ticker=self.config.market_ticker,
             volatility=self.config.volatility,
         )
+        self.catalog.options.bind(self.market, self.events)  # option quotes follow their underlying
         self.history = History(self.market, self.config.seed, self.config.timezone, self.config.history_files)
 
     def use_clock(self, clock: Callable[[], float]) -> None:

@@ -38,6 +38,7 @@ WHAT_TO_SHOW = {"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK", "ADJUSTED_LAST"}
 RTH_OPEN, RTH_CLOSE = day_time(9, 30), day_time(16, 0)
 SESSION_SECONDS = 6_000  # a session's variance in seconds of the live walk: ~1.5%/day at 0.0002
 HEAD_TIMESTAMP = 1_074_868_200.0  # 20040123 14:30:00 UTC: the earliest synthetic data point
+HEAD_TIMESTAMP_BY_SEC_TYPE = {"CASH": 1_109_635_200.0}  # 20050301 00:00:00 UTC: IDEALPRO history
 BLOCK = 1024
 VALIDATION = "Error validating request.-'bK' : cause - "
 HMDS = "Historical Market Data Service error message:"
@@ -214,11 +215,21 @@ class History:
         return self._synthetic(con_id, slots, size, what)
 
     def head_timestamp(self, con_id: int) -> float:
-        """The earliest data point: the file's first row, else a fixed early date."""
-        symbol = self.market.contract(con_id).symbol
-        if symbol in self.files:
-            return float(self._frame(symbol).index[0])
-        return HEAD_TIMESTAMP
+        """The earliest data point: the file's first row, the catalog's ``headTimestamp``
+        (yyyymmdd), else by secType: a future's listing about two years before it expires, an
+        option's a year before, forex from 2005, stocks and indices from 2004."""
+        contract = self.market.contract(con_id)
+        if contract.symbol in self.files:
+            return float(self._frame(contract.symbol).index[0])
+        listed = str(contract.details.get("headTimestamp") or "")
+        if listed:
+            return datetime.strptime(listed, "%Y%m%d").replace(hour=9, minute=30, tzinfo=self.zone).timestamp()
+        expiry = str(contract.details.get("lastTradeDateOrContractMonth") or "")
+        years_before = {"FUT": 2, "CONTFUT": 2, "FOP": 1, "OPT": 1}.get(contract.sec_type)
+        if years_before and len(expiry) == 8:
+            day = datetime.strptime(expiry, "%Y%m%d").replace(hour=9, minute=30, tzinfo=self.zone)
+            return day.replace(year=day.year - years_before).timestamp()
+        return HEAD_TIMESTAMP_BY_SEC_TYPE.get(contract.sec_type, HEAD_TIMESTAMP)
 
     def file_end(self, symbol: str) -> float:
         """For a file-backed symbol, 'now' is just after the file's last bar."""

@@ -1,78 +1,67 @@
-"""When a contract's trading session opens and closes, on the gateway clock.
+"""Trading and liquid hours by secType, as contract details print them for the coming week.
 
-DAY orders expire at the close, MOC/LOC orders execute at it and OPG orders at the next open, so
-the order book needs those instants. They come from the contract's own ``liquidHours`` (the
-regular session IB publishes in contract details: ``20231204:0930-20231204:1600``) read as times
-of day in its ``timeZoneId``, repeated every weekday. Holidays are not modelled.
+IB lists one range per day, ``yyyymmdd:hhmm-yyyymmdd:hhmm``, separated by ``;``, and a day without
+a session as ``yyyymmdd:CLOSED``, all in the contract's timeZoneId:
+
+- US stocks and options: 04:00-20:00 Eastern trading (outside RTH), 09:30-16:00 liquid (RTH),
+  13:00 on half days;
+- indices: 09:30-16:00 Eastern (printed in the catalog's zone);
+- forex (IDEALPRO): nearly round the clock, 17:15 the day before to 17:00, Sunday to Friday;
+- futures: 17:00 the day before to 16:00 Central, liquid from 08:30.
+
+Holidays and half days come from exchange_calendars (see exchange_days).
 """
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time as day_time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .contracts import ContractDef
+from .exchange_days import early_close, is_trading_day
 
-_SESSION = re.compile(r"\d{8}:(\d{2})(\d{2})-\d{8}:(\d{2})(\d{2})")
-_DEFAULT = ("US/Eastern", day_time(9, 30), day_time(16, 0))
-
-
-def regular_hours(contract: ContractDef) -> tuple[str, day_time, day_time]:
-    """(time zone, open, close) of the contract's regular session."""
-    details = contract.details
-    match = _SESSION.search(str(details.get("liquidHours") or ""))
-    if match is None:
-        return _DEFAULT
-    hour_open, minute_open, hour_close, minute_close = (int(part) for part in match.groups())
-    zone = str(details.get("timeZoneId") or _DEFAULT[0])
-    return zone, day_time(hour_open, minute_open), day_time(hour_close % 24, minute_close)
+DAYS = 7
+EASTERN = ZoneInfo("US/Eastern")
 
 
-def next_close(contract: ContractDef, now: float) -> float:
-    """The first session close strictly after ``now`` (epoch seconds)."""
-    zone, _, close = regular_hours(contract)
-    return _next_weekday_time(now, zone, close)
+def _range(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    return f"{a:%Y%m%d:%H%M}-{b:%Y%m%d:%H%M}"
 
 
-def next_open(contract: ContractDef, now: float) -> float:
-    """The first session open strictly after ``now`` (epoch seconds)."""
-    zone, start, _ = regular_hours(contract)
-    return _next_weekday_time(now, zone, start)
+def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, zone)
 
 
-def _next_weekday_time(now: float, zone: str, at: day_time) -> float:
-    tz = ZoneInfo(zone)
-    local = datetime.fromtimestamp(now, tz)
-    candidate = datetime.combine(local.date(), at, tz)
-    while candidate.timestamp() <= now or candidate.weekday() >= 5:
-        candidate = datetime.combine(candidate.date() + timedelta(days=1), at, tz)
-    return candidate.timestamp()
-
-
-def parse_good_till(text: str, default_zone: str) -> float | None:
-    """goodTillDate as clients send it: ``YYYYMMDD HH:MM:SS [zone]`` or ``YYYYMMDD-HH:MM:SS`` (UTC)."""
-    text = text.strip()
-    try:
-        if len(text) >= 17 and text[8] == "-":
-            return datetime.strptime(text[:17], "%Y%m%d-%H:%M:%S").replace(tzinfo=ZoneInfo("UTC")).timestamp()
-        naive = datetime.strptime(text[:17], "%Y%m%d %H:%M:%S")
-        zone = ZoneInfo(text[17:].strip() or default_zone)
-    except (ValueError, KeyError):
+def hours(sec_type: str, zone_name: str, now: float) -> tuple[str, str] | None:
+    """(tradingHours, liquidHours) for the week from today; None for secTypes without a schedule."""
+    zone = ZoneInfo(zone_name or "US/Eastern")
+    today = datetime.fromtimestamp(now, EASTERN).date()
+    trading: list[str] = []
+    liquid: list[str] = []
+    if sec_type not in ("STK", "OPT", "IND", "CASH", "FUT", "CONTFUT", "FOP"):
         return None
-    return naive.replace(tzinfo=zone).timestamp()
-
-
-def standard_zone_name(zone: str, when: float) -> str:
-    """The zone's standard-time abbreviation, as IB's Java server prints it all year round.
-
-    The captured handshake of 2023-10-21 (daylight saving time in New York) reads ``EST``, not
-    ``EDT``: TWS prints the zone's standard short name whatever the season.
-    """
-    tz = ZoneInfo(zone)
-    year = datetime.fromtimestamp(when, tz).year
-    for month in (1, 7):
-        probe = datetime(year, month, 1, 12, tzinfo=tz)
-        if not probe.dst():
-            return probe.tzname() or zone
-    return datetime.fromtimestamp(when, tz).tzname() or zone
+    central = ZoneInfo("US/Central")
+    for offset in range(DAYS):
+        day = today + timedelta(days=offset)
+        round_the_clock = sec_type in ("CASH", "FUT", "CONTFUT", "FOP")
+        if round_the_clock and day.weekday() == 6:
+            continue  # Sunday evening opens Monday's session
+        if day.weekday() == 5 or (sec_type != "CASH" and not is_trading_day(day)):
+            trading.append(f"{day:%Y%m%d}:CLOSED")
+            liquid.append(f"{day:%Y%m%d}:CLOSED")
+            continue
+        close = early_close(day) or time(16, 0)
+        if sec_type == "CASH":  # IDEALPRO keeps its own week, not the NYSE's holidays
+            span = _range(_at(day - timedelta(days=1), time(17, 15), EASTERN), _at(day, time(17, 0), EASTERN), zone)
+            trading.append(span)
+            liquid.append(span)
+        elif round_the_clock:
+            end = _at(day, close, EASTERN) if close != time(16, 0) else _at(day, time(16, 0), central)
+            trading.append(_range(_at(day - timedelta(days=1), time(17, 0), central), end, zone))
+            liquid.append(_range(_at(day, time(8, 30), central), end, zone))
+        else:
+            first = time(4, 0) if sec_type == "STK" else time(9, 30)
+            last = time(20, 0) if sec_type == "STK" and close == time(16, 0) else close
+            trading.append(_range(_at(day, first, EASTERN), _at(day, last, EASTERN), zone))
+            liquid.append(_range(_at(day, time(9, 30), EASTERN), _at(day, close, EASTERN), zone))
+    return ";".join(trading), ";".join(liquid)

@@ -11,14 +11,23 @@ from typing import Any, Callable
 
 from . import (
     in_basic,
+    in_data,
     in_market,
+    in_options,
     in_orders,
+    in_reference,
     out_account,
     out_basic,
     out_contracts,
+    out_depth,
     out_executions,
     out_market,
+    out_news,
+    out_options,
     out_orders,
+    out_reference,
+    out_scanner,
+    out_ticks,
 )
 from .reading import RequestSpec
 from .spec import MessageSpec
@@ -26,7 +35,9 @@ from .spec import MessageSpec
 _OUT_MODULES: tuple[ModuleType, ...] = (
     out_basic, out_account, out_contracts, out_market, out_orders, out_executions,
 )
+_OUT_MODULES += (out_reference, out_options, out_depth, out_scanner, out_news, out_ticks)
 _IN_MODULES: tuple[ModuleType, ...] = (in_basic, in_market, in_orders)
+_IN_MODULES += (in_reference, in_options, in_data)
 
 
 def _gather(modules: tuple[ModuleType, ...], attribute: str, key: Callable[[Any], Any]) -> dict[Any, Any]:
