@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from ..state.trading_hours import standard_zone_name
+from ..state.session_times import standard_zone_name
 from ..wire.framing import (
     API_PREFIX,
     FrameParser,

@@ -16,7 +16,7 @@ from ..wire.fields import UNSET_DOUBLE, UNSET_INTEGER
 from .accounts import Account
 from .contracts import ContractDef
 from .order_model import OrderRejected, is_set
-from .trading_hours import parse_good_till
+from .session_times import parse_good_till
 
 if TYPE_CHECKING:
     from .brokerage import Brokerage

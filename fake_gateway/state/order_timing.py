@@ -10,7 +10,7 @@ from __future__ import annotations
 from .matching import closing_price
 from .order_model import Order
 from .quote import Quote
-from .trading_hours import next_close, next_open
+from .session_times import next_close, next_open
 
 AUCTION_TYPES = frozenset({"MOC", "LOC"})
 TRIGGERED_TYPES = frozenset({"STP", "STP LMT", "MIT", "LIT", "TRAIL", "TRAIL LIMIT"})

@@ -1,0 +1,91 @@
+"""When a contract's regular session next opens and closes, on the gateway clock.
+
+DAY orders expire at the close, MOC/LOC orders execute at it and OPG orders at the next open, so
+the order book needs those instants. They are read from the same weekly schedule that contract
+details print (``trading_hours.hours``: liquid hours per secType, exchange holidays CLOSED, half
+days short), so an order expires exactly when the schedule a client was shown says it should.
+A contract whose catalog entry pins its own ``liquidHours`` keeps those, repeated every weekday.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time as day_time, timedelta
+from zoneinfo import ZoneInfo
+
+from .contracts import ContractDef
+from .trading_hours import hours
+
+_RANGE = re.compile(r"(\d{8}):(\d{4})-(\d{8}):(\d{4})")
+_DEFAULT_ZONE = "US/Eastern"
+_DEFAULT_HOURS = (day_time(9, 30), day_time(16, 0))
+
+
+def _sessions(contract: ContractDef, now: float) -> list[tuple[float, float]]:
+    """(open, close) epoch pairs of the contract's liquid sessions from today for a week."""
+    details = contract.details
+    zone_name = str(details.get("timeZoneId") or _DEFAULT_ZONE)
+    schedule = hours(contract.sec_type, zone_name, now)
+    text = schedule[1] if schedule is not None else str(details.get("liquidHours") or "")
+    zone = ZoneInfo(zone_name)
+    sessions = []
+    for day_open, at_open, day_close, at_close in _RANGE.findall(text):
+        start = datetime.strptime(day_open + at_open, "%Y%m%d%H%M").replace(tzinfo=zone)
+        end = datetime.strptime(day_close + at_close, "%Y%m%d%H%M").replace(tzinfo=zone)
+        sessions.append((start.timestamp(), end.timestamp()))
+    return sessions or _weekday_sessions(now, zone)
+
+
+def _weekday_sessions(now: float, zone: ZoneInfo) -> list[tuple[float, float]]:
+    """09:30-16:00 every weekday: the fallback for a contract with no schedule at all."""
+    today = datetime.fromtimestamp(now, zone).date()
+    days = (today + timedelta(days=offset) for offset in range(8))
+    return [(datetime.combine(day, _DEFAULT_HOURS[0], zone).timestamp(),
+             datetime.combine(day, _DEFAULT_HOURS[1], zone).timestamp())
+            for day in days if day.weekday() < 5]
+
+
+def next_close(contract: ContractDef, now: float) -> float:
+    """The first session close strictly after ``now`` (epoch seconds)."""
+    for horizon in (now, now + 7 * 86400):  # a week of holidays still finds next week's close
+        closes = [close for _, close in _sessions(contract, horizon) if close > now]
+        if closes:
+            return min(closes)
+    raise ValueError(f"no session close for {contract.symbol} within two weeks")
+
+
+def next_open(contract: ContractDef, now: float) -> float:
+    """The first session open strictly after ``now`` (epoch seconds)."""
+    for horizon in (now, now + 7 * 86400):
+        opens = [start for start, _ in _sessions(contract, horizon) if start > now]
+        if opens:
+            return min(opens)
+    raise ValueError(f"no session open for {contract.symbol} within two weeks")
+
+
+def parse_good_till(text: str, default_zone: str) -> float | None:
+    """goodTillDate as clients send it: ``YYYYMMDD HH:MM:SS [zone]`` or ``YYYYMMDD-HH:MM:SS`` (UTC)."""
+    text = text.strip()
+    try:
+        if len(text) >= 17 and text[8] == "-":
+            return datetime.strptime(text[:17], "%Y%m%d-%H:%M:%S").replace(tzinfo=ZoneInfo("UTC")).timestamp()
+        naive = datetime.strptime(text[:17], "%Y%m%d %H:%M:%S")
+        zone = ZoneInfo(text[17:].strip() or default_zone)
+    except (ValueError, KeyError):
+        return None
+    return naive.replace(tzinfo=zone).timestamp()
+
+
+def standard_zone_name(zone: str, when: float) -> str:
+    """The zone's standard-time abbreviation, as IB's Java server prints it all year round.
+
+    The captured handshake of 2023-10-21 (daylight saving time in New York) reads ``EST``, not
+    ``EDT``: TWS prints the zone's standard short name whatever the season.
+    """
+    tz = ZoneInfo(zone)
+    year = datetime.fromtimestamp(when, tz).year
+    for month in (1, 7):
+        probe = datetime(year, month, 1, 12, tzinfo=tz)
+        if not probe.dst():
+            return probe.tzname() or zone
+    return datetime.fromtimestamp(when, tz).tzname() or zone
