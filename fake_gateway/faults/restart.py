@@ -12,19 +12,15 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..session.session import reset
+from ..session.status import farm_down, farm_up
 from .base import Fault, register
 from .connection import ListenerFaultSpec
 
 if TYPE_CHECKING:
     from ..session.session import Session
 
-# What a gateway reports while its farms reconnect after a restart (code broken, code OK, farm).
-FLAPPING_FARMS = (
-    (2103, 2104, "Market data farm connection is {}:usfarm"),
-    (2103, 2104, "Market data farm connection is {}:cashfarm"),
-    (2105, 2106, "HMDS data farm connection is {}:ushmds"),
-    (2157, 2158, "Sec-def data farm connection is {}:secdefil"),
-)
+# The farms a gateway reports reconnecting after a restart (farm, the name IB gives it).
+FLAPPING_FARMS = (("market", "usfarm"), ("market", "cashfarm"), ("hmds", "ushmds"), ("secdef", "secdefil"))
 
 
 class DailyRestartSpec(ListenerFaultSpec):
@@ -100,15 +96,17 @@ class DailyRestart(Fault):
         return True
 
     def _flap(self, session: "Session") -> None:
-        """Some farms (seeded choice) report broken, then OK again a moment later."""
+        """Some farms (seeded choice) report broken, then OK again a moment later, with the side
+        effects of a real farm outage (ticks pause while the market farm is down)."""
         farms = [farm for farm in FLAPPING_FARMS if self.random.random() < 0.5] or [FLAPPING_FARMS[0]]
-        for broken, _, text in farms:
-            session.send_error(-1, broken, text.format("broken"))
+        for farm, name in farms:
+            farm_down(session, farm, name)
         delay = self.random.uniform(0.05, 0.2)
 
         def recovered() -> None:
-            for _, ok, text in farms:
-                session.send_error(-1, ok, text.format("OK"))
+            if session.phase != "closed":
+                for farm, name in farms:
+                    farm_up(session, farm, name)
 
         asyncio.get_running_loop().call_later(delay, recovered)
 

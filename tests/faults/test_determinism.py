@@ -17,11 +17,14 @@ async def _run(seed: int) -> tuple[list[tuple[Any, ...]], list[list[str]], bytes
         gateway.faults.inject({"kind": "corrupt_field", "message": "positionEnd", "count": 3, "seed": seed})
         gateway.faults.inject({"kind": "drop_message", "message": "currentTime", "count": 1, "seed": seed})
         frames = []
-        for _ in range(4):
+        for round_number in range(4):
             client.send(["49", "1"])
             client.send(["61", "1"])
-            frame = await client.read()
-            frames.append(frame[:2] if frame[0] == "49" else frame)  # the server time is not seeded
+            # Read every answer of the round (the first currentTime is dropped), so nothing is
+            # still in flight when the garbage below goes out: the bytes read are then seeded only.
+            for _ in range(1 if round_number == 0 else 2):
+                frame = await client.read()
+                frames.append(frame[:2] if frame[0] == "49" else frame)  # the server time is not seeded
         gateway.faults.inject({"kind": "garbage", "bytes": 24, "seed": seed})
         client.send(["49", "1"])
         noise = await asyncio.wait_for(client.reader.readexactly(24), 2)
