@@ -82,3 +82,8 @@ CASES = [
         'dataJson': ('{"validated":true,"data":[{"conid":265598,"event_type":"wshe_ed","data":{"earnings_date":"20270128"}}]}', {'ib_insync': 'wshEventData[0].dataJson', 'ib_async': 'wshEventData[0].dataJson', 'ibapi': 'wshEventData[0].dataJson'}),
     }),
 ]
+
+# reqCurrentTimeInMillis is ibapi's (server version 197+); the other clients never ask for it.
+CASES.append(case('currentTimeInMillis', 200, {
+    'timeInMillis': (1764496800123, {'ibapi': 'currentTimeInMillis[0].timeInMillis'}),
+}))
