@@ -131,6 +131,9 @@ class LegacyBroker:
     def _on_reconnecting(self) -> None:
         self._to(BrokerState.CONNECTING, "reconnect thread")
 
+    def _on_run_thread_died(self) -> None:
+        self.events.publish("legacy_thread_died", thread="run")
+
     def _on_reconnect_failed(self, error: str) -> None:
         self._to(BrokerState.DISCONNECTED, error)
 
