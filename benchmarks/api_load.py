@@ -30,7 +30,7 @@ from load.locust_procs import LocustRun, run_timed
 from load.report import (accepted_keys, chaos_report, failed_503_p99, fault_windows, read_requests, summary_table)
 from load.stack import LocalStack, spawn
 
-from .faults import replace_section
+from .sections import update_file
 
 HEADING = "## HTTP API and Locust load"
 CHAOS_FILE = Path(__file__).resolve().parent.parent / "load" / "chaos" / "stall.yaml"
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if args.update:
         path = Path(args.update)
-        path.write_text(replace_section(path.read_text() if path.exists() else "", lines, HEADING))
+        update_file(path, lines)
     return 0
 
 

@@ -32,6 +32,8 @@ from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
 from scenarios.gateway_controller import InProcessGatewayController
 
+from .sections import update_file
+
 HEADING = "## Broker"
 PROBE_INTERVAL = 1.0
 PROBE_TIMEOUT = 1.0
@@ -296,17 +298,6 @@ async def collect() -> list[str]:
     return section(costs, timings, recoveries, outages)
 
 
-def replace_section(document: str, lines: list[str]) -> str:
-    """``document`` with its broker section replaced (or appended)."""
-    text = "\n".join(lines)
-    if HEADING not in document:
-        return document.rstrip("\n") + "\n\n" + text
-    head, rest = document.split(HEADING, 1)
-    following = rest.find("\n## ")
-    tail = rest[following + 1:] if following >= 0 else ""
-    return head + text + ("\n" + tail if tail else "")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update", metavar="FILE", help="replace the broker section of FILE (BENCHMARKS.md)")
@@ -314,8 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = asyncio.run(collect())
     print("\n".join(lines))
     if args.update:
-        path = Path(args.update)
-        path.write_text(replace_section(path.read_text() if path.exists() else "", lines))
+        update_file(args.update, lines)
     return 0
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import api_load, broker, connect, faults, ticks
+from .sections import merge_sections
 
 COMMAND = "make bench"
 
@@ -123,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="BENCHMARKS.md")
     args = parser.parse_args(argv)
     report = asyncio.run(collect())
-    Path(args.out).write_text(report)
+    out = Path(args.out)
+    # Only this command's sections are replaced: soak, comparison and fuzz figures stay.
+    out.write_text(merge_sections(out.read_text() if out.exists() else "", report, replace_head=True))
     print(report)
     return 0
 
