@@ -36,7 +36,5 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {"builtin": BUILTIN, "watchdog": WATCHDO
 FLAKY: dict[str, dict[str, str]] = {
     "builtin": {},
     "watchdog": {
-        "slow-sliced-link": "flaky under Watchdog: 3 of 10 soak runs fail (Watchdog's idle timeout of 0.3 s "
-                            "sometimes expires between slices and it restarts: 1 reconnect, wanted 0)",
     },
 }
