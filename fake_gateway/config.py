@@ -77,6 +77,7 @@ class GatewayConfig(BaseModel):
     max_messages_per_second: int = Field(50, ge=1, description="requests per client per second (error 100)")
     disconnect_on_message_rate: bool = Field(False, description="close a client that exceeds the rate")
     historical_pacing: HistoricalPacingConfig = Field(default_factory=HistoricalPacingConfig)
+    max_events: int = Field(100_000, ge=100, description="newest events the event log keeps (older ones are dropped)")
     fault_layer: bool = Field(True, description="allow fault injection (False: inject() refuses; for benchmarks)")
 
     @field_validator("min_version", "max_version")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -39,17 +40,25 @@ Subscriber = Callable[[GatewayEvent], None]
 
 
 class EventLog:
-    """An append-only list of :class:`GatewayEvent` with subscribers (called synchronously)."""
+    """An append-only log of :class:`GatewayEvent` with subscribers (called synchronously).
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    It keeps the newest ``max_events`` (a standalone gateway under load runs for hours); events
+    are numbered from the first ever recorded, so a poller's ``since`` stays right after the oldest
+    ones are dropped, and ``dropped`` says how many went.
+    """
+
+    def __init__(self, clock: Callable[[], float], max_events: int = 100_000) -> None:
         self.clock = clock
-        self._events: list[GatewayEvent] = []
+        self._events: deque[GatewayEvent] = deque(maxlen=max_events)
         self._subscribers: list[Subscriber] = []
+        self.dropped = 0
 
     def record(self, kind: str, client_id: int | None = None, session: int | None = None, /,
                **data: Any) -> GatewayEvent:
         """Append an event now (``data`` may itself have a ``kind``, e.g. the kind of a fault)."""
         event = GatewayEvent(self.clock(), kind, client_id, session, data)
+        if len(self._events) == self._events.maxlen:
+            self.dropped += 1
         self._events.append(event)
         for subscriber in tuple(self._subscribers):
             try:
@@ -93,10 +102,18 @@ class EventLog:
     def of_kind(self, *kinds: str) -> list[GatewayEvent]:
         return [event for event in self._events if event.kind in kinds]
 
-    def as_dicts(self) -> list[dict[str, Any]]:
-        return [event.as_dict() for event in self._events]
+    def as_dicts(self, since: int = 0) -> list[dict[str, Any]]:
+        """Events numbered ``since`` and later (numbering counts the dropped ones too)."""
+        skip = max(since - self.dropped, 0)
+        return [event.as_dict() for index, event in enumerate(self._events) if index >= skip]
+
+    @property
+    def total(self) -> int:
+        """Every event recorded so far, kept or dropped (the ``since`` of the next poll)."""
+        return self.dropped + len(self._events)
 
     def clear(self) -> None:
+        self.dropped += len(self._events)
         self._events.clear()
 
     def __iter__(self) -> Iterator[GatewayEvent]:

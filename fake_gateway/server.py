@@ -43,7 +43,7 @@ class FakeGateway:
         self.brokerage = brokerage or Brokerage(self.config)
         self.clock = clock
         self.brokerage.use_clock(clock)
-        self.events = EventLog(clock)
+        self.events = EventLog(clock, self.config.max_events)
         self.faults = FaultSet(self)
         self.handlers = dict(HANDLERS)
         self.event_handlers = {event: list(listeners) for event, listeners in EVENT_HANDLERS.items()}

@@ -121,6 +121,6 @@ def build_app(gateway: "FakeGateway") -> FastAPI:
     @app.get("/events")
     async def events(since: int = 0) -> list[dict[str, Any]]:
         """The gateway's event log; ``since`` skips the first entries (for polling)."""
-        return gateway.events.as_dicts()[max(since, 0):]
+        return gateway.events.as_dicts(max(since, 0))
 
     return app
