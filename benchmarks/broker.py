@@ -64,6 +64,12 @@ def median_us(samples: list[float]) -> float:
     return statistics.median(samples) * 1e6
 
 
+def settle(future: "asyncio.Future[Any]", value: Any) -> None:
+    """Resolve ``future`` with the first value only (event callbacks may fire again)."""
+    if not future.done():
+        future.set_result(value)
+
+
 async def _time(call: Callable[[], Awaitable[Any]], n: int) -> list[float]:
     out = []
     for _ in range(n):
@@ -154,8 +160,8 @@ async def _watchdog_detection(kind: str, app_timeout: float, probe_timeout: floa
         loop = asyncio.get_running_loop()
         connected: asyncio.Future[None] = loop.create_future()
         hard: asyncio.Future[float] = loop.create_future()
-        watchdog.startedEvent += lambda _w: connected.done() or connected.set_result(None)
-        watchdog.hardTimeoutEvent += lambda _w: hard.done() or hard.set_result(time.perf_counter())
+        watchdog.startedEvent += lambda _w: settle(connected, None)
+        watchdog.hardTimeoutEvent += lambda _w: settle(hard, time.perf_counter())
         runner = watchdog.start()
         await asyncio.wait_for(connected, 10)
         await asyncio.sleep(0.2)
@@ -186,8 +192,7 @@ async def outage_recovery(repeats: int = 3) -> list[tuple[float, float]]:
             await asyncio.sleep(OUTAGE_S)
             loop = asyncio.get_running_loop()
             ready: asyncio.Future[float] = loop.create_future()
-            broker.events.subscribe(lambda e: e.kind == "reconnected" and not ready.done()
-                                    and ready.set_result(time.perf_counter()))
+            broker.events.subscribe(lambda e: settle(ready, time.perf_counter()) if e.kind == "reconnected" else None)
             step = broker.supervisor.backoff.ceiling()  # type: ignore[union-attr]
             back = time.perf_counter()
             down.stop()
