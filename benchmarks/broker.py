@@ -60,6 +60,11 @@ class Timing:
     watchdog_s: list[float]
 
 
+def settle(future: "asyncio.Future[Any]", value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
 def median_us(samples: list[float]) -> float:
     return statistics.median(samples) * 1e6
 
@@ -237,14 +242,15 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
     order = next(c for c in costs if c.name.startswith("place_order"))
     lines += [
         "",
-        f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x). The",
-        "  broker's round trip also runs the risk checks and commits the journal intent (one SQLite INSERT,",
-        "  WAL) before the send; the acknowledgement is applied to the journal's in-memory record at once and",
-        "  written a loop turn later, in the same transaction as the next intent when orders follow each",
-        "  other (as here). The fake gateway runs on the same event loop, so every microsecond the broker",
-        "  spends anywhere in the round trip (before the send, while the gateway works, after the ack)",
-        "  counts here; against a remote gateway only the part before the send and after the ack does.",
-        "- The two cached reads are microseconds either way; the broker's cost there is the ready check",
+        f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x,"
+        f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip also runs the risk",
+        "  checks and commits the journal intent (one SQLite INSERT, WAL) before the send; the",
+        "  acknowledgement is applied to the journal's in-memory record at once and written a loop turn",
+        "  later, in the same transaction as the next intent when orders follow each other (as here). The",
+        "  fake gateway runs on the same event loop, so every microsecond the broker spends anywhere in the",
+        "  round trip (before the send, while the gateway works, after the ack) counts here; against a",
+        "  remote gateway only the part before the send and after the ack does.",
+        "- The two cached reads cost microseconds either way; the broker's cost there is the ready check",
         "  and building typed models (positions) on top of ib_insync's own cache read.",
         "",
         f"### Detection of a dead link (probe_interval {PROBE_INTERVAL:g} s, probe_timeout {PROBE_TIMEOUT:g} s)",

@@ -15,7 +15,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import connect, faults, ticks
+from . import broker, connect, faults, ticks
 
 COMMAND = "make bench"
 
@@ -113,6 +113,7 @@ async def collect() -> str:
         "",
     ]
     lines += await faults.collect()
+    lines += ["", *await broker.collect()]
     return "\n".join(lines)
 
 

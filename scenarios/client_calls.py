@@ -112,7 +112,7 @@ class ClientActions:
 
     async def _get_account(self, step: Step) -> None:
         await self._record(step, "get_account", self.broker.get_account,
-                           lambda account: {"net_liquidation": account.net_liquidation})
+                           lambda account: {"net_liquidation": account.net_liquidation, "stale": account.stale})
 
     async def _get_orders(self, step: Step) -> None:
         await self._record(step, "get_orders", lambda: self.broker.get_orders(None),

@@ -80,7 +80,7 @@ def _call_name(event: TraceEvent) -> str:
 def _call_outcome(event: TraceEvent) -> str:
     if event.data.get("ok"):
         shown = {k: v for k, v in event.data.items()
-                 if k in ("price", "status", "order_id", "bars", "positions", "orders", "net_liquidation")}
+                 if k in ("price", "status", "order_id", "bars", "positions", "orders", "net_liquidation", "stale")}
         return "ok " + ", ".join(f"{k}={v}" for k, v in shown.items()) if shown else "ok"
     return f"{event.data.get('error_type')}: {str(event.data.get('error', ''))[:90]}"
 

@@ -161,7 +161,8 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
         ref = ev.anchor(body.of)
         if ref is None:
             return False, f"{_anchor_name(body.of)} never happened", None, body.within
-        what = "a bar update" if kind == "bar_update" else f"{method} answered"
+        what = "a bar update" if kind == "bar_update" else f"{method} answered" + (
+            " with fresh data" if method == "get_account" else "")
         previous: list[dict[str, Any]] = []  # the last successful answer (for ``changed``)
         for event in ev.events:
             if event.source != "client" or event.kind != kind or event.data.get("method") != method:
@@ -176,7 +177,7 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
                 previous[:] = [answer]
                 if event.at < ref or not moved:
                     continue
-            if event.data.get("ok") and event.at >= ref:
+            if event.data.get("ok") and not event.data.get("stale") and event.at >= ref:  # stale data is not fresh
                 took = done - ref
                 ok = took <= body.within
                 return ok, f"{what} {took:.2f} s after {_anchor_name(body.of)}" + (

@@ -241,14 +241,14 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
     from broker import IBKRInsyncBroker
 
     from .runner import CONNECT_TIMEOUT, watchdog_settings
-    from .watchdog_controller import GatewayController
+    from .gateway_controller import InProcessGatewayController
 
     supervisor = request.config.getoption("--supervisor") or ib_broker_settings.get("supervisor", "builtin")
     settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", **ib_broker_settings,
                                 "supervisor": supervisor}
     if supervisor == "watchdog":
         settings = watchdog_settings(settings)
-        settings["controller"] = GatewayController(fake_gateway)
+        settings["controller"] = InProcessGatewayController(fake_gateway)
     broker = IBKRInsyncBroker(fake_gateway.host, fake_gateway.port, settings.pop("client_id", 1), **settings)
     try:
         await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)

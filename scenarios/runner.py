@@ -27,7 +27,7 @@ from .model import Scenario
 from .order_audit import audit_orders
 from .timeline import Timeline
 from .trace import ScenarioResult, Trace
-from .watchdog_controller import GatewayController
+from .gateway_controller import InProcessGatewayController
 from .world import apply_world
 
 log = logging.getLogger("scenarios.runner")
@@ -87,7 +87,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     settings.setdefault("backoff_seed", seed)
     if supervisor == "watchdog":
         settings = watchdog_settings(settings)
-        settings["controller"] = GatewayController(gateway)
+        settings["controller"] = InProcessGatewayController(gateway)
     broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
 
     def on_broker_event(event: BrokerEvent) -> None:

@@ -52,7 +52,16 @@ class LegacyApp(EWrapper, EClient):
         self.connect(host, port, client_id)
         if not self.isConnected():
             raise ConnectionError(f"could not connect to {host}:{port}")
-        self._spawn(self.run, f"legacy-run-{len(self.threads)}")
+        self._spawn(self._run_logged, f"legacy-run-{len(self.threads)}")
+
+    def _run_logged(self) -> None:
+        """EClient.run(); two run threads on one EClient race on its reset (a reconnect thread resets
+        the connection under the old loop): the old code's thread died with a traceback, this logs it."""
+        try:
+            self.run()
+        except Exception:
+            log.exception("legacy run thread died")
+            self.sink.deliver("run_thread_died")
 
     def stop(self) -> None:
         """Shutdown for good: the harness must not leak threads into the next test, so at the very

@@ -131,6 +131,9 @@ class LegacyBroker:
     def _on_reconnecting(self) -> None:
         self._to(BrokerState.CONNECTING, "reconnect thread")
 
+    def _on_run_thread_died(self) -> None:
+        self.events.publish("legacy_thread_died", thread="run")
+
     def _on_reconnect_failed(self, error: str) -> None:
         self._to(BrokerState.DISCONNECTED, error)
 
@@ -212,13 +215,6 @@ class LegacyBroker:
                 future.cancel()
         self._waiters.clear()
         self.journal.close()
-
-    async def __aenter__(self) -> "LegacyBroker":
-        await self.connect()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.disconnect()
 
     def is_connected(self) -> bool:
         return bool(self.app.isConnected())

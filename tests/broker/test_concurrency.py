@@ -73,3 +73,13 @@ async def test_500_concurrent_calls_while_the_gateway_crashes(gateway: FakeGatew
     await wait_event(broker, "reconnected")
     live_ids = [o.order_id for o in gateway.brokerage.orders.open_orders()]
     assert len(live_ids) == len(set(live_ids))
+
+
+async def test_a_burst_of_requests_stays_under_ibs_message_rate(gateway: FakeGateway,
+                                                                make_broker: BrokerFactory) -> None:
+    broker = await make_broker(gateway, request_timeout=15.0)  # the last ones queue ~1.5 s in the throttle
+    durations = [f"{days} D" for days in range(1, 11)]
+    results = await asyncio.gather(*(broker.get_historical_bars("AAPL", durations[i % 10], "1 hour")
+                                     for i in range(70)), return_exceptions=True)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert [e for e in broker.events.of_kind("ib_error") if e.data["code"] == 100] == []

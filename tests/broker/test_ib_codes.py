@@ -149,3 +149,36 @@ async def test_326_switches_to_the_fallback_client_id(gateway: FakeGateway, make
     await broker.connect(timeout=10)
     assert broker.state == BrokerState.READY and gateway.session_for(9) is not None
     assert any("next attempt uses client id 9" in e.data["cause"] for e in broker.events.of_kind("state"))
+
+
+async def test_504_not_connected_reconnects(gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "ib_error", "code": 504, "text": "Not connected", "client_id": 1})
+    reconnected = await wait_event(broker, "reconnected", since=mark)
+    assert reconnected.data["attempt"] == 1
+    assert ("ready", "disconnected") in transitions(broker, mark)
+
+
+async def test_nightly_reset_that_recovers_within_grace_needs_no_reconnect(
+        gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    broker = await make_broker(gateway, connectivity_grace=3.0)
+    await broker.get_market_price("AAPL")
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "nightly_reset", "client_id": 1, "recover_after": 0.5, "repeat_every": 0.2,
+                           "outcome": "lost", "flaps": 1, "flap_seconds": 0.1})
+    await wait_event(broker, "resubscribed", lambda e: e.data["cause"] == "IB 1101", since=mark)
+    await wait_state(broker, BrokerState.READY)
+    await price_moves_to(broker, gateway, 150.0)
+    assert broker.events.of_kind("escalation") == [] and broker.events.of_kind("reconnected") == []
+
+
+async def test_1100_in_the_nightly_reset_window_is_still_escalated(gateway: FakeGateway,
+                                                                  broker: IBKRInsyncBroker) -> None:
+    mark = len(broker.events.history)
+    reset = gateway.faults.inject({"kind": "nightly_reset", "client_id": 1, "recover_after": 30,
+                                   "repeat_every": 0.2})
+    escalation = await wait_event(broker, "escalation", since=mark)
+    assert escalation.data["code"] == 1100
+    reset.stop()
+    await wait_event(broker, "reconnected", since=mark)
+    await wait_state(broker, BrokerState.READY)

@@ -153,3 +153,27 @@ async def test_bad_world(fake_gateway):
     result.stdout.fnmatch_lines_random(["*scenario file 'missing.yaml' not found*",
                                         "*unknown argument(s)*superviser*",
                                         "*bad ib_world*", "*server_version*"])
+
+
+def test_world_from_a_fixture_override_and_broker_settings(pytester: pytest.Pytester) -> None:
+    """A project-wide world: override ``ib_world`` (and ``ib_broker_settings``) in a conftest."""
+    pytester.makeini("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makeconftest('''
+import pytest
+
+@pytest.fixture
+def ib_world():
+    return {"prices": {"IBM": 123.0}}
+
+@pytest.fixture
+def ib_broker_settings():
+    return {"request_timeout": 2.5, "client_id": 7}
+''')
+    pytester.makepyfile(test_world='''
+async def test_world_and_settings(ib_broker, fake_gateway):
+    assert fake_gateway.brokerage.market.last("IBM") == 123.0
+    assert ib_broker.settings.request_timeout == 2.5 and ib_broker.client_id == 7
+    assert abs(await ib_broker.get_market_price("IBM") - 123.0) < 1.0
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=1)

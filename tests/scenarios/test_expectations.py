@@ -39,6 +39,8 @@ TRACE = [
     state(3.1, "connecting", "ready"),
     broker(3.1, "reconnected", attempt=1),
     call(3.2, "get_market_price", True, 0.002, symbol="AAPL", price=101.0),
+    call(3.3, "get_account", True, 0.001, stale=True),
+    call(3.7, "get_account", True, 0.001, stale=False),
     state(5.2, "ready", "stopped"),  # teardown, after the timeline's end
 ]
 EVIDENCE = Evidence(events=TRACE, faults={"stall": {"start": 1.0, "end": 2.0, "kind": "stall"}},
@@ -76,7 +78,10 @@ def judge(expectation: dict[str, Any]) -> tuple[bool, str]:
      "get_market_price answered 1.20 s after fault_end stall"),
     ({"market_data": {"within": 1.0, "of": {"fault_end": "stall"}}}, False,
      "get_market_price answered 1.20 s after fault_end stall: 0.20 s late"),
-    ({"account_fresh": {"within": 1.0, "of": {"fault_end": "stall"}}}, False, "no get_account answered after fault_end stall"),
+    ({"account_fresh": {"within": 1.0, "of": {"fault_end": "stall"}}}, False,
+     "get_account answered with fresh data 1.70 s after fault_end stall: 0.70 s late"),
+    ({"account_fresh": {"within": 3.0, "of": {"fault_start": "stall"}}}, True,
+     "get_account answered with fresh data 2.70 s after fault_start stall"),
     ({"orders": {"lost": 0, "duplicated": 0}}, False,
      "lost 0 (max 0), duplicated 1 (max 0); 2 gateway fill(s) checked: fill X is in the journal 2 times"),
     ({"order_status": {"order": "buy", "status": ["FILLED"]}}, True, "order buy is FILLED, wanted ['FILLED']"),

@@ -37,3 +37,8 @@ def test_a_missed_expectation_exits_1_and_says_by_how_much(tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert "FAIL strict-crash [builtin]" in out
     assert "detection {'fault': 'crash', 'max': 1e-06}: left ready" in out and "s too slow" in out
+
+
+def test_k_selects_by_name_and_an_empty_selection_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(LIBRARY), "-k", "no-such-incident"]) == 2
+    assert "-k: no scenario name contains 'no-such-incident'" in capsys.readouterr().err

@@ -30,3 +30,13 @@ WATCHDOG: dict[str, str] = {
 }
 
 KNOWN_GAPS: dict[str, dict[str, str]] = {"builtin": BUILTIN, "watchdog": WATCHDOG}
+
+# Verdicts that changed between runs of `make soak` (BENCHMARKS.md): not a gap but a race, so
+# xfail(strict=False) until the scenario's timing margin is fixed; a strict mark would fail CI at random.
+FLAKY: dict[str, dict[str, str]] = {
+    "builtin": {},
+    "watchdog": {
+        "slow-sliced-link": "flaky under Watchdog: 3 of 10 soak runs fail (Watchdog's idle timeout of 0.3 s "
+                            "sometimes expires between slices and it restarts: 1 reconnect, wanted 0)",
+    },
+}
