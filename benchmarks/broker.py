@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import statistics
@@ -30,6 +29,7 @@ from ib_insync import IB, LimitOrder, Stock, Watchdog
 
 from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from benchmarks.sections import measure_and_update
 from scenarios.gateway_controller import InProcessGatewayController
 
 HEADING = "## Broker"
@@ -61,18 +61,13 @@ class Timing:
 
 
 def settle(future: "asyncio.Future[Any]", value: Any) -> None:
+    """Resolve ``future`` with the first value only (event callbacks may fire again)."""
     if not future.done():
         future.set_result(value)
 
 
 def median_us(samples: list[float]) -> float:
     return statistics.median(samples) * 1e6
-
-
-def settle(future: "asyncio.Future[Any]", value: Any) -> None:
-    """Resolve ``future`` with the first value only (event callbacks may fire again)."""
-    if not future.done():
-        future.set_result(value)
 
 
 async def _time(call: Callable[[], Awaitable[Any]], n: int) -> list[float]:
@@ -316,27 +311,8 @@ async def collect() -> list[str]:
     return section(runs[len(runs) // 2], timings, recoveries, outages, [order_ratio(r) for r in runs])
 
 
-def replace_section(document: str, lines: list[str]) -> str:
-    """``document`` with its broker section replaced (or appended)."""
-    text = "\n".join(lines)
-    if HEADING not in document:
-        return document.rstrip("\n") + "\n\n" + text
-    head, rest = document.split(HEADING, 1)
-    following = rest.find("\n## ")
-    tail = rest[following + 1:] if following >= 0 else ""
-    return head + text + ("\n" + tail if tail else "")
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", metavar="FILE", help="replace the broker section of FILE (BENCHMARKS.md)")
-    args = parser.parse_args(argv)
-    lines = asyncio.run(collect())
-    print("\n".join(lines))
-    if args.update:
-        path = Path(args.update)
-        path.write_text(replace_section(path.read_text() if path.exists() else "", lines))
-    return 0
+    return measure_and_update(__doc__.splitlines()[0], HEADING, collect, argv)
 
 
 if __name__ == "__main__":

@@ -15,19 +15,18 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import os
 import statistics
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
 from fake_gateway.session.session import Session, wire_log
 
+from .sections import measure_and_update
 from .ticks import start_drain_client, stream_ticks
 
 HEADING = "## Fault layer"
@@ -180,27 +179,8 @@ async def collect() -> list[str]:
     return section(await layer_cost(), await latency_added())
 
 
-def replace_section(document: str, lines: list[str]) -> str:
-    """``document`` with its fault-layer section replaced (or appended)."""
-    text = "\n".join(lines)
-    if HEADING not in document:
-        return document.rstrip("\n") + "\n\n" + text
-    head, rest = document.split(HEADING, 1)
-    following = rest.find("\n## ")
-    tail = rest[following + 1:] if following >= 0 else ""
-    return head + text + ("\n" + tail if tail else "")
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", metavar="FILE", help="replace the fault-layer section of FILE (BENCHMARKS.md)")
-    args = parser.parse_args(argv)
-    lines = asyncio.run(collect())
-    print("\n".join(lines))
-    if args.update:
-        path = Path(args.update)
-        path.write_text(replace_section(path.read_text() if path.exists() else "", lines))
-    return 0
+    return measure_and_update(__doc__.splitlines()[0], HEADING, collect, argv)
 
 
 if __name__ == "__main__":
