@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import statistics
@@ -30,9 +29,9 @@ from ib_insync import IB, LimitOrder, Stock, Watchdog
 
 from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from benchmarks.sections import measure_and_update
 from scenarios.gateway_controller import InProcessGatewayController
 
-from .sections import update_file
 
 HEADING = "## Broker"
 PROBE_INTERVAL = 1.0
@@ -63,6 +62,7 @@ class Timing:
 
 
 def settle(future: "asyncio.Future[Any]", value: Any) -> None:
+    """Resolve ``future`` with the first value only (event callbacks may fire again)."""
     if not future.done():
         future.set_result(value)
 
@@ -220,7 +220,7 @@ def _mark(ok: bool) -> str:
 
 
 def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float],
-            outages: list[tuple[float, float]]) -> list[str]:
+            outages: list[tuple[float, float]], order_ratios: list[float]) -> list[str]:
     bound = PROBE_INTERVAL + PROBE_TIMEOUT + 0.5
     lines = [
         HEADING,
@@ -231,6 +231,9 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
         "",
         "### Overhead against raw ib_insync (median per call)",
         "",
+        f"{len(order_ratios)} runs; the table is the run with the median place_order ratio (all runs: "
+        f"{', '.join(f'{r:.2f}x' for r in order_ratios)}).",
+        "",
         "| call | raw ib_insync | broker | ratio |",
         "|---|---|---|---|",
     ]
@@ -239,11 +242,13 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
     lines += [
         "",
         f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x,"
-        f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip",
-        "  also commits the intent to the SQLite journal before the send and the acknowledgement after it",
-        "  (two WAL commits, about 50 us each here), runs the risk checks, and answers a typed Order read",
-        "  back from the journal; the gateway runs in the same process and loop, so its work is in both",
-        "  columns. This target is not met: the journal writes alone exceed 0.2x of the raw round trip.",
+        f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip also runs the risk",
+        "  checks and commits the journal intent (one SQLite INSERT, WAL) before the send; the",
+        "  acknowledgement is applied to the journal's in-memory record at once and written a loop turn",
+        "  later, in the same transaction as the next intent when orders follow each other (as here). The",
+        "  fake gateway runs on the same event loop, so every microsecond the broker spends anywhere in the",
+        "  round trip (before the send, while the gateway works, after the ack) counts here; against a",
+        "  remote gateway only the part before the send and after the ack does.",
         "- The two cached reads cost microseconds either way; the broker's cost there is the ready check",
         "  and building typed models (positions) on top of ib_insync's own cache read.",
         "",
@@ -291,22 +296,24 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
     return lines
 
 
+OVERHEAD_RUNS = 3
+
+
+def order_ratio(costs: list[Overhead]) -> float:
+    return next(c for c in costs if c.name.startswith("place_order")).ratio
+
+
 async def collect() -> list[str]:
-    costs = await overhead()
+    # the place_order ratio moves by +-0.2 from run to run on a shared machine: report the run with
+    # the median ratio, and every run's ratio beside it
+    runs = sorted([await overhead() for _ in range(OVERHEAD_RUNS)], key=order_ratio)
     timings, recoveries = await detection()
     outages = await outage_recovery()
-    return section(costs, timings, recoveries, outages)
+    return section(runs[len(runs) // 2], timings, recoveries, outages, [order_ratio(r) for r in runs])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", metavar="FILE", help="replace the broker section of FILE (BENCHMARKS.md)")
-    args = parser.parse_args(argv)
-    lines = asyncio.run(collect())
-    print("\n".join(lines))
-    if args.update:
-        update_file(args.update, lines)
-    return 0
+    return measure_and_update(__doc__.splitlines()[0], HEADING, collect, argv)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import os
@@ -27,7 +26,7 @@ from fake_gateway import FakeGateway
 from fake_gateway.raw_client import RawTwsClient
 from fake_gateway.session.session import Session, wire_log
 
-from .sections import update_file
+from .sections import measure_and_update
 from .ticks import start_drain_client, stream_ticks
 
 HEADING = "## Fault layer"
@@ -181,14 +180,7 @@ async def collect() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", metavar="FILE", help="replace the fault-layer section of FILE (BENCHMARKS.md)")
-    args = parser.parse_args(argv)
-    lines = asyncio.run(collect())
-    print("\n".join(lines))
-    if args.update:
-        update_file(args.update, lines)
-    return 0
+    return measure_and_update(__doc__.splitlines()[0], HEADING, collect, argv)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ sections (or appends them), so no run erases figures another command measured.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from pathlib import Path
+from typing import Any, Callable, Coroutine
 
 
 def split_sections(document: str) -> tuple[str, list[tuple[str, str]]]:
@@ -44,3 +47,17 @@ def update_file(path: str | Path, lines: list[str]) -> None:
     """Replace the sections in ``lines`` inside the file at ``path`` (created when missing)."""
     target = Path(path)
     target.write_text(merge_sections(target.read_text() if target.exists() else "", "\n".join(lines) + "\n"))
+
+
+def measure_and_update(description: str, heading: str, collect: Callable[[], Coroutine[Any, Any, list[str]]],
+                       argv: list[str] | None = None) -> int:
+    """The command line of a benchmark module: measure, print, and with ``--update FILE`` replace
+    only its own section(s) of that file."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--update", metavar="FILE", help=f"replace the '{heading}' section of FILE (BENCHMARKS.md)")
+    args = parser.parse_args(argv)
+    lines = asyncio.run(collect())
+    print("\n".join(lines))
+    if args.update:
+        update_file(args.update, lines)
+    return 0

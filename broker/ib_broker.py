@@ -240,7 +240,7 @@ class IBKRInsyncBroker(BaseBroker):
             raise RequestFailed(method, exc.code, exc.message) from exc
         finally:
             lost.remove_done_callback(on_lost)
-        self.metrics.latency.labels(method).observe(time.perf_counter() - started)
+        self.metrics.latency_of(method).observe(time.perf_counter() - started)
         return result
 
     # ----- queries --------------------------------------------------------------------------------

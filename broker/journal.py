@@ -4,16 +4,27 @@ The intent row is committed before placeOrder leaves the process, so a crash bet
 visible at the next start (status PENDING, never acknowledged) and reconcile decides from IB's
 own records whether it was sent. The order-id high-water mark lives here too, so a restarted
 process never reuses an id even when the gateway's nextValidId went backwards.
+
+Status changes after the send are applied at once to an in-memory copy of each record and
+written one loop turn later, batched into one transaction (with the next intent when one comes
+first): a waiter woken by the acknowledgement does not wait for the disk, every read of the
+database sees them, and a process killed in that turn loses nothing reconcile cannot rebuild from
+the gateway. A change that must precede a send (a new order id, a modify) is written at once.
+One broker process owns a journal file at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+# Each commit writes every page it touched to the WAL: orders is one b-tree keyed by its key
+# (WITHOUT ROWID), order_events has no AUTOINCREMENT (rows are never deleted, so its ids still
+# only grow) and needs no sqlite_sequence page. Journals created before keep their tables.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
     key TEXT PRIMARY KEY,
@@ -31,9 +42,9 @@ CREATE TABLE IF NOT EXISTS orders (
     acknowledged INTEGER NOT NULL DEFAULT 0,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS order_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
     at REAL NOT NULL,
     status TEXT NOT NULL,
@@ -49,6 +60,27 @@ CREATE TABLE IF NOT EXISTS fills (
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+
+UPDATABLE = frozenset({"order_id", "perm_id", "filled", "avg_fill_price", "acknowledged", "quantity",
+                       "limit_price", "stop_price"})
+
+
+class KeyReused(ValueError):
+    """An intent with a key that is already in the journal: an order is never sent twice."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"order key {key} was already used; an order is never sent twice")
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A pending write: fields of one order, and the order_events row of a status change."""
+    key: str
+    at: float
+    fields: dict[str, Any]
+    detail: str
+    event_status: str | None
 
 
 @dataclass(frozen=True)
@@ -91,77 +123,137 @@ class Journal:
         # for); only an OS crash can lose the last commits. FULL would fsync every order.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._records: dict[str, OrderRecord] = {}  # this process's view; the database follows
+        self._pending: list[_Change] = []
+        self._flush_scheduled = False
+        self._commits = 0
+        # the orders table holds every id ever sent (meta: what journals before it recorded)
+        row = self._db.execute("SELECT max(coalesce((SELECT max(order_id) FROM orders), 0),"
+                               " coalesce((SELECT value FROM meta WHERE name='order_id_high_water'), 0))"
+                               " AS high").fetchone()
+        self._high_water = int(row["high"])
+        self._closed = False
 
     def close(self) -> None:
-        self._db.close()
+        if not self._closed:
+            self.flush()
+            self._closed = True
+            self._db.close()
+
+    # ----- writing --------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write the pending changes now, in one transaction."""
+        if self._pending and not self._closed:
+            self._commit()
+
+    def _commit(self, *statements: tuple[str, tuple[Any, ...]]) -> None:
+        """One transaction: the pending changes, then ``statements``. On an error nothing is
+        written and the changes stay pending."""
+        pending = self._pending
+        self._commits += 1  # a flush scheduled before this commit has nothing left to do
+        self._flush_scheduled = False
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            for change in pending:
+                if change.fields:
+                    assignments = ", ".join(f"{name}=?" for name in change.fields)
+                    self._db.execute(f"UPDATE orders SET {assignments}, updated_at=? WHERE key=?",
+                                     (*change.fields.values(), change.at, change.key))
+                if change.event_status is not None:
+                    self._db.execute("INSERT INTO order_events(key, at, status, detail) VALUES(?,?,?,?)",
+                                     (change.key, change.at, change.event_status, change.detail))
+            for sql, args in statements:
+                self._db.execute(sql, args)
+        del pending[:]
+
+    def _schedule_flush(self) -> None:
+        if self._flush_scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop: nothing to batch with
+            self.flush()
+            return
+        self._flush_scheduled = True
+        # two hops: after the callbacks already due, such as the task woken by this very change
+        loop.call_soon(loop.call_soon, self._scheduled_flush, self._commits)
+
+    def _scheduled_flush(self, commits: int) -> None:
+        if commits == self._commits:  # otherwise a commit took the changes along meanwhile
+            self.flush()
 
     # ----- order ids ------------------------------------------------------------------------------
 
     def order_id_high_water(self) -> int:
-        row = self._db.execute("SELECT value FROM meta WHERE name='order_id_high_water'").fetchone()
-        return int(row["value"]) if row else 0
-
-    def _raise_high_water(self, order_id: int) -> None:
-        self._db.execute(
-            "INSERT INTO meta(name, value) VALUES('order_id_high_water', ?) "
-            "ON CONFLICT(name) DO UPDATE SET value=max(value, excluded.value)", (order_id,))
+        return self._high_water
 
     # ----- orders ---------------------------------------------------------------------------------
 
     def record_intent(self, key: str, order_id: int, symbol: str, side: str, quantity: float,
                       order_type: str, limit_price: float | None, stop_price: float | None) -> None:
-        """Commit the intent (and the id) before the order is sent; a reused key is an error."""
+        """Commit the intent (its row, with the id) before the order is sent, together with any
+        pending changes; its order_events row follows with the next batch. A reused key raises
+        KeyReused."""
+        if key in self._records:
+            raise KeyReused(key)
         now = time.time()
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "INSERT INTO orders(key, order_id, symbol, side, quantity, order_type, limit_price, stop_price,"
-                " status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,'PENDING',?,?)",
-                (key, order_id, symbol, side, quantity, order_type, limit_price, stop_price, now, now))
-            self._db.execute("INSERT INTO order_events(key, at, status, detail) VALUES(?,?,?,?)",
-                             (key, now, "PENDING", f"intent order_id={order_id}"))
-            self._raise_high_water(order_id)
+        try:
+            self._commit(
+                ("INSERT INTO orders(key, order_id, symbol, side, quantity, order_type, limit_price, stop_price,"
+                 " status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,'PENDING',?,?)",
+                 (key, order_id, symbol, side, quantity, order_type, limit_price, stop_price, now, now)))
+        except sqlite3.IntegrityError:
+            raise KeyReused(key) from None
+        self._high_water = max(self._high_water, order_id)
+        # written with this order's first status change (or any read or close), not while it is in flight
+        self._pending.append(_Change(key, now, {}, f"intent order_id={order_id}", "PENDING"))
+        self._records[key] = OrderRecord(key, order_id, None, symbol, side, float(quantity), order_type,
+                                         limit_price, stop_price, "PENDING", 0.0, None, False, now, now)
 
     def update_order(self, key: str, status: str | None = None, detail: str = "",
-                     current: OrderRecord | None = None, **fields: Any) -> bool:
+                     durable: bool = False, **fields: Any) -> bool:
         """Apply fields (order_id, perm_id, filled, avg_fill_price, acknowledged, quantity, prices);
-        a status change is also appended to order_events. Returns False for an unknown key."""
-        allowed = {"order_id", "perm_id", "filled", "avg_fill_price", "acknowledged", "quantity",
-                   "limit_price", "stop_price"}
-        bad = set(fields) - allowed
+        a status change is also appended to order_events. Written within a loop turn, or before
+        returning with ``durable`` (what must be on disk before a send). False for an unknown key."""
+        bad = set(fields) - UPDATABLE
         if bad:
             raise ValueError(f"journal.update_order: unknown fields {sorted(bad)}")
-        current = current or self.order(key)
+        current = self.order(key)
         if current is None:
             return False
-        now = time.time()
         changes = {k: v for k, v in fields.items() if v is not None and getattr(current, k) != v}
         if status is not None and status != current.status:
             changes["status"] = status
-        if not changes:
-            return True
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            assignments = ", ".join(f"{name}=?" for name in changes)
-            self._db.execute(f"UPDATE orders SET {assignments}, updated_at=? WHERE key=?",
-                             (*changes.values(), now, key))
-            if "status" in changes:
-                self._db.execute("INSERT INTO order_events(key, at, status, detail) VALUES(?,?,?,?)",
-                                 (key, now, changes["status"], detail))
+        if changes:
+            now = time.time()
+            self._records[key] = _with(current, updated_at=now, **changes)
+            self._pending.append(_Change(key, now, changes, detail, changes.get("status")))
             if changes.get("order_id"):
-                self._raise_high_water(int(changes["order_id"]))
+                self._high_water = max(self._high_water, int(changes["order_id"]))
+        if durable:
+            self.flush()
+        elif changes:
+            self._schedule_flush()
         return True
 
     def order(self, key: str) -> OrderRecord | None:
-        row = self._db.execute("SELECT * FROM orders WHERE key=?", (key,)).fetchone()
-        return _order(row) if row else None
+        record = self._records.get(key)
+        if record is None:
+            row = self._db.execute("SELECT * FROM orders WHERE key=?", (key,)).fetchone()
+            if row is None:
+                return None
+            record = self._records[key] = _order(row)
+        return record
 
     def order_by_id(self, order_id: int) -> OrderRecord | None:
-        row = self._db.execute("SELECT * FROM orders WHERE order_id=? ORDER BY created_at DESC",
+        self.flush()
+        row = self._db.execute("SELECT key FROM orders WHERE order_id=? ORDER BY created_at DESC",
                                (order_id,)).fetchone()
-        return _order(row) if row else None
+        return self.order(row["key"]) if row else None
 
     def orders(self, statuses: Iterable[str] | None = None) -> list[OrderRecord]:
+        self.flush()
         if statuses is None:
             rows = self._db.execute("SELECT * FROM orders ORDER BY created_at").fetchall()
         else:
@@ -172,6 +264,7 @@ class Journal:
         return [_order(row) for row in rows]
 
     def order_events(self, key: str) -> list[tuple[float, str, str]]:
+        self.flush()
         rows = self._db.execute("SELECT at, status, detail FROM order_events WHERE key=? ORDER BY id", (key,))
         return [(row["at"], row["status"], row["detail"]) for row in rows]
 
@@ -191,6 +284,13 @@ class Journal:
         else:
             rows = self._db.execute("SELECT * FROM fills WHERE key=? ORDER BY rowid", (key,)).fetchall()
         return [FillRecord(**dict(row)) for row in rows]
+
+
+def _with(record: OrderRecord, **changes: Any) -> OrderRecord:
+    """dataclasses.replace without re-running the frozen __init__ (values come from the journal)."""
+    copy = object.__new__(OrderRecord)
+    copy.__dict__.update(record.__dict__, **changes)
+    return copy
 
 
 def _order(row: sqlite3.Row) -> OrderRecord:

@@ -4,6 +4,7 @@ process never collide; an app exposes ``metrics.registry`` with prometheus_clien
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
@@ -27,6 +28,7 @@ class BrokerMetrics:
         self.orders = Counter("ib_broker_orders", "order outcomes", ["outcome"], registry=r)
         self.reconcile = Counter("ib_broker_reconcile", "reconcile results", ["result"], registry=r)
         self._ready_since: float | None = None
+        self._latency_of: dict[str, Any] = {}
         self.uptime.set_function(self._uptime)
         self.set_state("disconnected")
 
@@ -40,6 +42,13 @@ class BrokerMetrics:
             self._ready_since = time.monotonic()
         elif state not in ("ready", "degraded"):
             self._ready_since = None
+
+    def latency_of(self, method: str) -> Any:
+        """The latency histogram of one method, looked up once (labels() takes a lock every call)."""
+        child = self._latency_of.get(method)
+        if child is None:
+            child = self._latency_of[method] = self.latency.labels(method)
+        return child
 
     def expose(self) -> bytes:
         return generate_latest(self.registry)

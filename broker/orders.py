@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from ib_insync import IB, Contract, Fill, LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
 from ib_insync import Order as IbOrder
 
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
-from .journal import Journal, OrderRecord
+from .journal import Journal, KeyReused, OrderRecord
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, OrderType
 
@@ -86,8 +86,9 @@ class OrderBook:
         self.journal = journal
         self.events = events
         self.metrics = metrics
-        self._changed: dict[str, asyncio.Event] = {}
+        self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
+        self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
         ib.execDetailsEvent += self._on_fill
@@ -121,7 +122,7 @@ class OrderBook:
             detail = f"IB {reason[1]}: {reason[0]}"
         else:
             detail = trade.orderStatus.status
-        self.journal.update_order(key, status.value, detail=detail, current=record,
+        self.journal.update_order(key, status.value, detail=detail,
                                   order_id=trade.order.orderId or None,
                                   perm_id=trade.order.permId or None, filled=filled_of(trade),
                                   avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None)
@@ -155,38 +156,38 @@ class OrderBook:
         return added
 
     def _signal(self, key: str) -> None:
-        event = self._changed.get(key)
-        if event is not None:
-            event.set()
+        """Wake the waiters of this order whose condition now holds (and only those)."""
+        for waiter, done in self._waiters.get(key, ()):
+            if not waiter.done() and done():
+                waiter.set_result(None)
 
-    async def _wait(self, key: str, done: Any, timeout: float) -> bool:
-        """Wait until ``done()`` holds, woken by this order's events; False on timeout."""
-        event = self._changed.setdefault(key, asyncio.Event())
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        try:
-            while not done():
-                remaining = deadline - loop.time()
-                if remaining <= 0:
-                    return False
-                event.clear()
-                try:
-                    async with asyncio.timeout(remaining):  # no helper task, unlike wait_for
-                        await event.wait()
-                except TimeoutError:
-                    return bool(done())
+    async def _wait(self, key: str, done: Callable[[], Any], timeout: float) -> bool:
+        """Wait until ``done()`` holds, checked on this order's events; False on timeout."""
+        if done():
             return True
+        entry = (asyncio.get_running_loop().create_future(), done)
+        self._waiters.setdefault(key, []).append(entry)
+        try:
+            async with asyncio.timeout(timeout):  # no helper task, unlike wait_for
+                await entry[0]
+            return True
+        except TimeoutError:
+            return bool(done())
         finally:
-            self._changed.pop(key, None)
+            waiters = self._waiters.get(key, [])
+            waiters.remove(entry)
+            if not waiters:
+                self._waiters.pop(key, None)
 
     # ----- requests -------------------------------------------------------------------------------
 
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
-        if self.journal.order(order.key) is not None:
-            raise OrderRejected(f"order key {order.key} was already used; an order is never sent twice")
         order_id = self.next_order_id()
-        self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
-                                   order.order_type.value, order.limit_price, order.stop_price)
+        try:
+            self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
+                                       order.order_type.value, order.limit_price, order.stop_price)
+        except KeyReused as exc:
+            raise OrderRejected(str(exc)) from None
         for attempt in range(1, DUPLICATE_ID_RETRIES + 2):
             trade = await self._send(order, contract, order_id, ack_timeout, query_timeout)
             reason = rejection_of(trade)
@@ -194,13 +195,13 @@ class OrderBook:
                 break
             # IB refused the id, so nothing was placed: the same key again under a fresh, higher id
             order_id = self.next_order_id()
-            self.journal.update_order(order.key, OrderStatus.PENDING.value, order_id=order_id,
+            self.journal.update_order(order.key, OrderStatus.PENDING.value, order_id=order_id, durable=True,
                                       detail=f"IB 103 duplicate id: retry {attempt} with id {order_id}")
         reason = rejection_of(trade)
         if status_of(trade) == OrderStatus.CANCELLED and reason and not trade.fills:
             self.metrics.orders.labels("rejected").inc()
             raise OrderRejected(reason[0], reason[1])
-        self.metrics.orders.labels("placed").inc()
+        self._placed.inc()
         return self.to_model(order.key)
 
     async def _send(self, order: Order, contract: Contract, order_id: int, ack_timeout: float,
@@ -268,7 +269,7 @@ class OrderBook:
             ib_order.auxPrice = stop_price
         key = ib_order.orderRef
         self.journal.update_order(key, detail="modify", quantity=quantity, limit_price=limit_price,
-                                  stop_price=stop_price)
+                                  stop_price=stop_price, durable=True)
         seen = self._echoes.get(key, 0)
         self.ib.placeOrder(trade.contract, ib_order)
         if not await self._wait(key, lambda: self._echoes.get(key, 0) > seen or trade.isDone(), timeout):
