@@ -15,6 +15,7 @@ from ib_insync import Contract
 
 from .connection import BuiltinSupervisor
 from .error_policy import FARM_OF_CODE, Action, action_for
+from .throttle import apply_throttle
 
 if TYPE_CHECKING:
     from .ib_broker import IBKRInsyncBroker
@@ -123,15 +124,14 @@ class IbErrorHandler:
 
     def _on_pacing(self, req_id: int, code: int, message: str) -> None:
         """Slow down: halve ib_insync's own throttle for pacing_cooldown seconds."""
-        client = self.broker.ib.client
         normal = self.broker.settings.max_requests_per_second
-        client.MaxRequests = max(1, normal // 2)  # not compounding: one 100 per burst is enough
-        self.broker.events.publish("slow_down", max_requests_per_second=client.MaxRequests)
+        slowed = apply_throttle(self.broker.ib.client, max(1, normal // 2))  # not compounding: one 100 per burst is enough
+        self.broker.events.publish("slow_down", max_requests_per_second=slowed)
         if self._pacing is not None:
             self._pacing.cancel()
         self._pacing = asyncio.get_running_loop().create_task(self._restore_rate())
 
     async def _restore_rate(self) -> None:
         await asyncio.sleep(self.broker.settings.pacing_cooldown)
-        self.broker.ib.client.MaxRequests = self.broker.settings.max_requests_per_second
+        apply_throttle(self.broker.ib.client, self.broker.settings.max_requests_per_second)
         self._pacing = None

@@ -30,6 +30,7 @@ from .reconcile import reconcile
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
+from .throttle import apply_throttle
 
 log = logging.getLogger("broker")
 T = TypeVar("T")
@@ -49,7 +50,7 @@ class IBKRInsyncBroker(BaseBroker):
         self.host, self.port, self.client_id = host, port, client_id
         self.ib = IB()
         self.ib.RaiseRequestErrors = True  # a failed query raises; it never reads as "no data"
-        self.ib.client.MaxRequests = self.settings.max_requests_per_second
+        apply_throttle(self.ib.client, self.settings.max_requests_per_second)
         self.events = EventBus()
         self.metrics = BrokerMetrics()
         self.machine = StateMachine(self.events, self.metrics)
