@@ -96,6 +96,8 @@ def _tick(tick_type: int, delayed: bool) -> int:
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     """An option's quote moved: its lines get fresh computations after the price ticks."""
     for line in lines_on(session, MKT_DATA, payload["con_id"]):
+        if not line.option:  # every quote passes here: skip the catalog for stock lines
+            continue
         contract = session.brokerage.catalog.by_con_id(line.con_id)
         if contract is not None and contract.sec_type in OPTION_TYPES:
             send_computations(session, line.req_id, contract, line.delayed)
