@@ -74,8 +74,10 @@ def encoders(version: int) -> Encoders:
 
 
 # Slots of MarketLine.sent: what the line's client last received, by position (no dict per tick).
+# SENT_TIME_OF holds the book's last_time whose stamp was compared last (the stamp's text is made
+# only when the trade time moved).
 (SENT_BID, SENT_BID_SIZE, SENT_ASK, SENT_ASK_SIZE, SENT_LAST, SENT_LAST_SIZE, SENT_VOLUME,
- SENT_HIGH, SENT_LOW, SENT_CLOSE, SENT_OPEN, SENT_TIME, SENT_HALTED) = range(13)
+ SENT_HIGH, SENT_LOW, SENT_CLOSE, SENT_OPEN, SENT_TIME, SENT_HALTED, SENT_TIME_OF) = range(14)
 
 
 @dataclass
@@ -90,7 +92,7 @@ class MarketLine:
     con_id: int
     trades: bool
     delayed: bool
-    sent: list[Any] = field(default_factory=lambda: [None] * 13)
+    sent: list[Any] = field(default_factory=lambda: [None] * 14)
     index: bool = False  # an index: a value and the day's range, no quotes, no sizes
     option: bool = False  # an option: tickOptionComputation follows its price ticks
 
@@ -274,7 +276,8 @@ def _line_changes(line: MarketLine, quote: Quote, book: Book, enc: Encoders,
             add_id(2)
             sent[SENT_VOLUME] = volume
     _range_changes(line, book, price_frame, add_frame, add_id)
-    if trades:
+    if trades and sent[SENT_TIME_OF] != book.last_time:
+        sent[SENT_TIME_OF] = book.last_time
         stamp = str(int(book.last_time))  # IB stamps trades in whole seconds
         if sent[SENT_TIME] != stamp:
             add_frame(enc.string(req_id, line.time_type, stamp))
@@ -290,12 +293,22 @@ def _range_changes(line: MarketLine, book: Book, price_frame: Callable[..., byte
                    add_frame: Callable[[bytes], None], add_id: Callable[[int], None]) -> None:
     """High, low, close and open (price ticks with size 0) that changed since last sent."""
     sent, req_id = line.sent, line.req_id
-    for slot, tick_type, value in ((SENT_HIGH, line.high_type, book.high), (SENT_LOW, line.low_type, book.low),
-                                   (SENT_CLOSE, line.close_type, book.close), (SENT_OPEN, line.open_type, book.open)):
-        if sent[slot] != value:
-            add_frame(price_frame(req_id, tick_type, value, 0, 0))
-            add_id(1)
-            sent[slot] = value
+    if sent[SENT_HIGH] != book.high:
+        add_frame(price_frame(req_id, line.high_type, book.high, 0, 0))
+        add_id(1)
+        sent[SENT_HIGH] = book.high
+    if sent[SENT_LOW] != book.low:
+        add_frame(price_frame(req_id, line.low_type, book.low, 0, 0))
+        add_id(1)
+        sent[SENT_LOW] = book.low
+    if sent[SENT_CLOSE] != book.close:
+        add_frame(price_frame(req_id, line.close_type, book.close, 0, 0))
+        add_id(1)
+        sent[SENT_CLOSE] = book.close
+    if sent[SENT_OPEN] != book.open:
+        add_frame(price_frame(req_id, line.open_type, book.open, 0, 0))
+        add_id(1)
+        sent[SENT_OPEN] = book.open
 
 
 def _index_changes(line: MarketLine, quote: Quote, book: Book, enc: Encoders,
