@@ -73,16 +73,35 @@ def encoders(version: int) -> Encoders:
         TICK_BY_TICK_BID_ASK, TICK_BY_TICK_LAST, TICK_BY_TICK_MID_POINT)))
 
 
+# Slots of MarketLine.sent: what the line's client last received, by position (no dict per tick).
+# SENT_TIME_OF holds the book's last_time whose stamp was compared last (the stamp's text is made
+# only when the trade time moved).
+(SENT_BID, SENT_BID_SIZE, SENT_ASK, SENT_ASK_SIZE, SENT_LAST, SENT_LAST_SIZE, SENT_VOLUME,
+ SENT_HIGH, SENT_LOW, SENT_CLOSE, SENT_OPEN, SENT_TIME, SENT_HALTED, SENT_TIME_OF) = range(14)
+
+
 @dataclass
 class MarketLine:
-    """One reqMktData subscription and the values its client last saw."""
+    """One reqMktData subscription and the values its client last saw.
+
+    The tick type ids (live or their delayed twins) are fixed when the line starts, so the
+    streaming path reads them as plain attributes instead of mapping every tick again.
+    """
 
     req_id: int
     con_id: int
     trades: bool
     delayed: bool
-    sent: dict[str, Any] = field(default_factory=dict)
+    sent: list[Any] = field(default_factory=lambda: [None] * 14)
     index: bool = False  # an index: a value and the day's range, no quotes, no sizes
+    option: bool = False  # an option: tickOptionComputation follows its price ticks
+
+    def __post_init__(self) -> None:
+        tick = self.tick
+        self.bid_type, self.bid_size_type, self.ask_type, self.ask_size_type = tick(BID), tick(BID_SIZE), tick(ASK), tick(ASK_SIZE)
+        self.last_type, self.last_size_type, self.volume_type = tick(LAST), tick(LAST_SIZE), tick(VOLUME)
+        self.high_type, self.low_type, self.close_type, self.open_type = tick(HIGH), tick(LOW), tick(CLOSE), tick(OPEN)
+        self.time_type = tick(LAST_TIMESTAMP)
 
     def tick(self, tick_type: int) -> int:
         return DELAYED.get(tick_type, tick_type) if self.delayed else tick_type
@@ -149,7 +168,8 @@ def req_mkt_data(session: Session, request: Request) -> None:
         session.send_error(req_id, 10167, DISPLAYING_DELAYED)
     market = session.brokerage.market
     book = market.book(contract.con_id)
-    line = MarketLine(req_id, contract.con_id, book.trades, delayed, index=contract.sec_type == "IND")
+    line = MarketLine(req_id, contract.con_id, book.trades, delayed, index=contract.sec_type == "IND",
+                      option=contract.sec_type in OPTION_TYPES)
     session.send(TICK_REQ_PARAMS, reqId=req_id, minTick=contract.min_tick,
                  bboExchange=contract.details.get("bboExchange", "9c0001"), snapshotPermissions=3)
     if state.explicit_type or delayed:
@@ -200,53 +220,106 @@ def _reported_type(state: MarketSettings, line: MarketLine) -> int:
 
 def _send_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
     """Write the ticks whose value differs from what this line's client last received."""
+    frames: list[bytes] = []
+    msg_ids: list[int] = []
+    _line_changes(line, quote, book, enc, frames, msg_ids)
+    if frames:
+        session.write_frames(frames, msg_ids)
+
+
+def _line_changes(line: MarketLine, quote: Quote, book: Book, enc: Encoders,
+                  frames: list[bytes], msg_ids: list[int]) -> None:
+    """Append to ``frames`` (and their message ids to ``msg_ids``) the ticks this line's client
+    has not seen yet, in IB's order, and remember them as sent.
+
+    This runs for every quote of every line: the sent values live in a list by slot, the tick
+    ids on the line, and the frames go out in one write per quote and session.
+    """
     if line.index:
-        _send_index_changes(session, line, quote, book, enc)
+        _index_changes(line, quote, book, enc, frames, msg_ids)
         return
-    sent, write, req_id, tick = line.sent, session.write, line.req_id, line.tick
-    for side, price_type, size_type, price, size in (
-        ("bid", BID, BID_SIZE, quote.bid, quote.bid_size),
-        ("ask", ASK, ASK_SIZE, quote.ask, quote.ask_size),
-    ):
-        if sent.get(side) != price:
-            write(enc.price(req_id, tick(price_type), price, size, 0), 1)
-            sent[side], sent[side + "_size"] = price, size
-        elif sent.get(side + "_size") != size:
-            write(enc.size(req_id, tick(size_type), size), 2)
-            sent[side + "_size"] = size
-    if line.trades:
-        traded = sent.get("volume") != quote.volume
-        if sent.get("last") != quote.last:
-            write(enc.price(req_id, tick(LAST), quote.last, quote.last_size, 0), 1)
-            sent["last"], sent["last_size"] = quote.last, quote.last_size
-        elif traded or sent.get("last_size") != quote.last_size:
-            write(enc.size(req_id, tick(LAST_SIZE), quote.last_size), 2)
-            sent["last_size"] = quote.last_size
+    sent, req_id, price_frame, size_frame = line.sent, line.req_id, enc.price, enc.size
+    add_frame, add_id = frames.append, msg_ids.append
+    _, bid, ask, last, bid_size, ask_size, last_size, volume, _ = quote
+    if sent[SENT_BID] != bid:
+        add_frame(price_frame(req_id, line.bid_type, bid, bid_size, 0))
+        add_id(1)
+        sent[SENT_BID] = bid
+        sent[SENT_BID_SIZE] = bid_size
+    elif sent[SENT_BID_SIZE] != bid_size:
+        add_frame(size_frame(req_id, line.bid_size_type, bid_size))
+        add_id(2)
+        sent[SENT_BID_SIZE] = bid_size
+    if sent[SENT_ASK] != ask:
+        add_frame(price_frame(req_id, line.ask_type, ask, ask_size, 0))
+        add_id(1)
+        sent[SENT_ASK] = ask
+        sent[SENT_ASK_SIZE] = ask_size
+    elif sent[SENT_ASK_SIZE] != ask_size:
+        add_frame(size_frame(req_id, line.ask_size_type, ask_size))
+        add_id(2)
+        sent[SENT_ASK_SIZE] = ask_size
+    trades = line.trades
+    if trades:
+        traded = sent[SENT_VOLUME] != volume
+        if sent[SENT_LAST] != last:
+            add_frame(price_frame(req_id, line.last_type, last, last_size, 0))
+            add_id(1)
+            sent[SENT_LAST] = last
+            sent[SENT_LAST_SIZE] = last_size
+        elif traded or sent[SENT_LAST_SIZE] != last_size:
+            add_frame(size_frame(req_id, line.last_size_type, last_size))
+            add_id(2)
+            sent[SENT_LAST_SIZE] = last_size
         if traded:
-            write(enc.size(req_id, tick(VOLUME), quote.volume), 2)
-            sent["volume"] = quote.volume
-    for key, tick_type, value in (("high", HIGH, book.high), ("low", LOW, book.low),
-                                  ("close", CLOSE, book.close), ("open", OPEN, book.open)):
-        if sent.get(key) != value:
-            write(enc.price(req_id, tick(tick_type), value, 0, 0), 1)
-            sent[key] = value
-    stamp = str(int(book.last_time))  # IB stamps trades in whole seconds
-    if line.trades and sent.get("time") != stamp:
-        write(enc.string(req_id, tick(LAST_TIMESTAMP), stamp), 46)
-        sent["time"] = stamp
-    if sent.get("halted") != book.halted:
-        write(enc.generic(req_id, HALTED, 1.0 if book.halted else 0.0), 45)
-        sent["halted"] = book.halted
+            add_frame(size_frame(req_id, line.volume_type, volume))
+            add_id(2)
+            sent[SENT_VOLUME] = volume
+    _range_changes(line, book, price_frame, add_frame, add_id)
+    if trades and sent[SENT_TIME_OF] != book.last_time:
+        sent[SENT_TIME_OF] = book.last_time
+        stamp = str(int(book.last_time))  # IB stamps trades in whole seconds
+        if sent[SENT_TIME] != stamp:
+            add_frame(enc.string(req_id, line.time_type, stamp))
+            add_id(46)
+            sent[SENT_TIME] = stamp
+    if sent[SENT_HALTED] != book.halted:
+        add_frame(enc.generic(req_id, HALTED, 1.0 if book.halted else 0.0))
+        add_id(45)
+        sent[SENT_HALTED] = book.halted
 
 
-def _send_index_changes(session: Session, line: MarketLine, quote: Quote, book: Book, enc: Encoders) -> None:
+def _range_changes(line: MarketLine, book: Book, price_frame: Callable[..., bytes],
+                   add_frame: Callable[[bytes], None], add_id: Callable[[int], None]) -> None:
+    """High, low, close and open (price ticks with size 0) that changed since last sent."""
+    sent, req_id = line.sent, line.req_id
+    if sent[SENT_HIGH] != book.high:
+        add_frame(price_frame(req_id, line.high_type, book.high, 0, 0))
+        add_id(1)
+        sent[SENT_HIGH] = book.high
+    if sent[SENT_LOW] != book.low:
+        add_frame(price_frame(req_id, line.low_type, book.low, 0, 0))
+        add_id(1)
+        sent[SENT_LOW] = book.low
+    if sent[SENT_CLOSE] != book.close:
+        add_frame(price_frame(req_id, line.close_type, book.close, 0, 0))
+        add_id(1)
+        sent[SENT_CLOSE] = book.close
+    if sent[SENT_OPEN] != book.open:
+        add_frame(price_frame(req_id, line.open_type, book.open, 0, 0))
+        add_id(1)
+        sent[SENT_OPEN] = book.open
+
+
+def _index_changes(line: MarketLine, quote: Quote, book: Book, enc: Encoders,
+                   frames: list[bytes], msg_ids: list[int]) -> None:
     """An index prints its value as last (size 0) and its day's range; it has no bid, ask or volume."""
-    sent, req_id, tick = line.sent, line.req_id, line.tick
-    for key, tick_type, value in (("last", LAST, quote.last), ("high", HIGH, book.high), ("low", LOW, book.low),
-                                  ("close", CLOSE, book.close), ("open", OPEN, book.open)):
-        if sent.get(key) != value:
-            session.write(enc.price(req_id, tick(tick_type), value, 0, 0), 1)
-            sent[key] = value
+    sent = line.sent
+    if sent[SENT_LAST] != quote.last:
+        frames.append(enc.price(line.req_id, line.last_type, quote.last, 0, 0))
+        msg_ids.append(1)
+        sent[SENT_LAST] = quote.last
+    _range_changes(line, book, enc.price, frames.append, msg_ids.append)
 
 
 # ----- tick-by-tick -----------------------------------------------------------------------------
@@ -278,22 +351,31 @@ def cancel_tick_by_tick(session: Session, request: Request) -> None:
 
 
 def _send_tick_by_tick(session: Session, line: TickByTickLine, quote: Quote, enc: Encoders) -> None:
+    frame = _tick_by_tick_change(session, line, quote, enc)
+    if frame is not None:
+        session.write(frame, 99)
+
+
+def _tick_by_tick_change(session: Session, line: TickByTickLine, quote: Quote, enc: Encoders) -> bytes | None:
+    """The tick-by-tick frame this quote makes for the line (None: nothing new), remembered as sent."""
     when = int(quote.time)
+    frame = None
     if line.kind == 3:
         key: tuple[Any, ...] = (quote.bid, quote.ask) if line.ignore_size else (quote.bid, quote.ask, quote.bid_size, quote.ask_size)
         if key != line.sent:
-            session.write(enc.bid_ask(line.req_id, 3, when, quote.bid, quote.ask, quote.bid_size, quote.ask_size, 0), 99)
+            frame = enc.bid_ask(line.req_id, 3, when, quote.bid, quote.ask, quote.bid_size, quote.ask_size, 0)
     elif line.kind == 4:
         key = (quote.mid,)
         if key != line.sent:
-            session.write(enc.mid(line.req_id, 4, when, round(quote.mid, 10)), 99)
+            frame = enc.mid(line.req_id, 4, when, round(quote.mid, 10))
     else:
         key = (quote.volume,)
         if line.sent and quote.volume > line.sent[0]:
             exchange = session.brokerage.catalog.by_con_id(line.con_id)
             venue = str(exchange.details.get("primaryExchange") or exchange.details.get("exchange", "")) if exchange else ""
-            session.write(enc.last(line.req_id, line.kind, when, quote.last, quote.last_size, 0, venue, ""), 99)
+            frame = enc.last(line.req_id, line.kind, when, quote.last, quote.last_size, 0, venue, "")
     line.sent = key
+    return frame
 
 
 # ----- contract search --------------------------------------------------------------------------
@@ -329,15 +411,22 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     quote: Quote = payload["quote"]
     con_id = quote.con_id
     enc = encoders(session.version)
+    frames: list[bytes] = []
+    msg_ids: list[int] = []
     if lines:
         book = session.brokerage.market.book(con_id)
-        for line in tuple(lines.values()):
+        for line in lines.values():  # nothing below changes the subscriptions
             if line.con_id == con_id:
-                _send_changes(session, line, quote, book, enc)
+                _line_changes(line, quote, book, enc, frames, msg_ids)
     if by_tick:
-        for tbt in tuple(by_tick.values()):
+        for tbt in by_tick.values():
             if tbt.con_id == con_id:
-                _send_tick_by_tick(session, tbt, quote, enc)
+                frame = _tick_by_tick_change(session, tbt, quote, enc)
+                if frame is not None:
+                    frames.append(frame)
+                    msg_ids.append(99)
+    if frames:
+        session.write_frames(frames, msg_ids)  # one write per quote: the frames stay in order
 
 
 def push_current(session: Session) -> None:

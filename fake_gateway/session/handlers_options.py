@@ -22,6 +22,7 @@ from ..wire.out_options import (
     TICK_OPTION_COMPUTATION,
 )
 from ..wire.reading import Request
+from .client_state import market_flowing
 from .handlers_market import MKT_DATA, watch
 from .session import Session
 from .streams import lines_on
@@ -98,14 +99,16 @@ def _tick(tick_type: int, delayed: bool) -> int:
 
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
-    """An option's quote moved: its lines get fresh computations after the price ticks."""
-    if not session.subscriptions.get(MKT_DATA):
+    """An option's quote moved: its lines get fresh computations after the price ticks (none while
+    this client's market data is paused: a farm outage, 1100, a competing session)."""
+    if not market_flowing(session):
         return
-    contract = session.brokerage.catalog.by_con_id(payload["con_id"])
-    if contract is None or contract.sec_type not in OPTION_TYPES:  # the hot path: stock quotes
-        return
-    for line in lines_on(session, MKT_DATA, contract.con_id):
-        send_computations(session, line.req_id, contract, line.delayed)
+    for line in lines_on(session, MKT_DATA, payload["con_id"]):
+        if not line.option:  # every quote passes here: skip the catalog for stock lines
+            continue
+        contract = session.brokerage.catalog.by_con_id(line.con_id)
+        if contract is not None and contract.sec_type in OPTION_TYPES:
+            send_computations(session, line.req_id, contract, line.delayed)
 
 
 # ----- calculators ---------------------------------------------------------------------------

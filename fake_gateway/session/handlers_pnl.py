@@ -99,6 +99,9 @@ def cancel_pnl_single(session: Session, request: Request) -> None:
 
 def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     """A price move changes the PnL of accounts holding that contract (not while account data is paused)."""
+    subscriptions = session.subscriptions
+    if not subscriptions.get(PNL_SUBS) and not subscriptions.get(PNL_SINGLE_SUBS):  # every quote passes here
+        return
     if not account_flowing(session):
         return
     con_id = payload["con_id"]

@@ -42,7 +42,7 @@ class Brokerage:
         self.orders.fill_ratio = self.config.fill_ratio
         self.orders.max_fill_size = self.config.max_fill_size
         self.market = Market(
-            self.catalog, lambda quote: self.price_changed(quote), seed=self.config.seed,
+            self.catalog, self.price_changed, seed=self.config.seed,
             tick_interval=self.config.market_tick_interval, ticker=self.config.market_ticker,
             volatility=self.config.volatility,
         )

@@ -32,6 +32,7 @@ PathPoint = Union[float, tuple[float, float]]
 ContractKey = Union[int, str, ContractDef]
 
 _LOTS = {"STK": 100.0, "CASH": 100_000.0, "FUT": 1.0}
+_new_tuple = tuple.__new__
 
 
 @dataclass
@@ -308,7 +309,7 @@ class Market:
             self._quote_walk(book, move=True)
             if book.trades and book.rng.random() < 0.5:
                 price = book.ask if book.rng.random() < 0.5 else book.bid
-                self._trade(book, price, book.lot * book.rng.randint(1, 10))
+                self._trade(book, price, book.lot * (1 + book.rng._randbelow(10)))  # type: ignore[attr-defined]  # randint(1, 10), see _quote_walk
             elif not book.trades:
                 book.last = round((book.bid + book.ask) / 2, book.decimals + 1)
         self._publish(book)
@@ -325,10 +326,13 @@ class Market:
         bid = round(round(raw_bid / tick) * tick, decimals)  # Book.round, inlined on the hot path
         book.bid = bid = max(bid, tick)
         book.ask = round(round((bid + spread_ticks * tick) / tick) * tick, decimals)
+        # rng.randint(1, 30) is 1 + rng._randbelow(30) (random.randrange with step 1): the same
+        # draw from the same generator, without two layers of argument checks per step.
+        below = rng._randbelow  # type: ignore[attr-defined]
         if not move or random_() < 0.5:
-            book.bid_size = book.lot * rng.randint(1, 30)
+            book.bid_size = book.lot * (1 + below(30))
         if not move or random_() < 0.5:
-            book.ask_size = book.lot * rng.randint(1, 30)
+            book.ask_size = book.lot * (1 + below(30))
         if not book.trades:
             book.last = round((book.bid + book.ask) / 2, decimals + 1)
 
@@ -350,14 +354,16 @@ class Market:
         book.last_time = self.clock()
 
     def _make_quote(self, book: Book) -> Quote:
-        return Quote(book.con_id, book.bid, book.ask, book.last, book.bid_size, book.ask_size, book.last_size,
-                     book.volume, self.clock())
+        # tuple.__new__ rather than Quote(...): the named tuple's generated __new__ is one more
+        # Python call per step for the same object.
+        return _new_tuple(Quote, (book.con_id, book.bid, book.ask, book.last, book.bid_size, book.ask_size,
+                                  book.last_size, book.volume, self.clock()))
 
     def _publish(self, book: Book, force: bool = False) -> Quote:
         """Send the book's quote to the brokerage when anything but its time stamp changed."""
         quote = self._make_quote(book)
         old = book.quote
-        if force or old is None or not quote.same_market(old):
+        if force or old is None or quote[1:8] != old[1:8]:  # Quote.same_market, inlined on the hot path
             book.quote = quote
             self.on_quote(quote)
             return quote

@@ -125,6 +125,35 @@ async def test_a_seeded_run_sends_exactly_the_recorded_frames() -> None:
     assert {"1", "2", "45", "46", "99", "21", "4"} <= kinds, f"the run must cover every tick path, saw {kinds}"
 
 
+async def stream_aapl(drop_tick_sizes: bool) -> list[str]:
+    """A seeded AAPL line stepped 60 times; optionally through a fault link that drops every tickSize."""
+    clock = SteppedClock()
+    async with FakeGateway(clock=clock, seed=5, market_ticker=False) as gateway:
+        client = await RawTwsClient.connect(gateway.host, gateway.port)
+        try:
+            await client.handshake()
+            await client.start_api(client_id=0)
+            await client.read_until("9")
+            client.send(mkt_data(1, contract_fields(AAPL, "AAPL", "STK", "SMART")))
+            client.send(["49", "1"])
+            await client.read_until(END_MARK, timeout=10)  # the line's first snapshot
+            if drop_tick_sizes:  # a count the run never reaches: the fault stays on throughout
+                gateway.faults.inject({"kind": "drop_message", "client_id": 0, "message": "tickSize", "count": 10_000})
+            for _ in range(60):
+                clock.now += 0.25
+                gateway.brokerage.market.advance(1)
+            client.send(["49", "1"])
+            return ["|".join(f) for f in await client.read_until(END_MARK, timeout=10)]
+        finally:
+            await client.close()
+
+
+async def test_a_fault_link_still_sees_each_tick_of_a_batched_write_with_its_message_id() -> None:
+    plain, faulted = await stream_aapl(False), await stream_aapl(True)
+    assert any(frame.startswith("2|") for frame in plain), "the run must send tickSize frames"
+    assert faulted == [frame for frame in plain if not frame.startswith("2|")]
+
+
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python -m tests.gateway.test_market_frames --write")
