@@ -280,7 +280,10 @@ class Session(asyncio.Protocol):
 
     def _write_through_link(self, frame: bytes, msg_id: int | None) -> None:
         transport = self.transport
-        if transport is None or transport.is_closing() or self.link is None:
+        if transport is None or transport.is_closing():
+            return
+        if self.link is None:  # the fault ended while a caller held this bound method (send_rows,
+            Session.write(self, frame, msg_id)  # write_frames): the frame goes the direct way
             return
         self.link.send(frame, msg_id)  # the link logs what really goes out, after the faults
 

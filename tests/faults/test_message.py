@@ -141,3 +141,22 @@ async def test_corrupt_inbound_field_gets_ibs_error(gateway: FakeGateway) -> Non
         assert 320 in client.codes()
         [aapl] = await client.ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
         assert aapl.conId == 265598
+
+
+
+async def test_frames_after_a_message_fault_ends_mid_batch_are_not_lost() -> None:
+    """A bulk reply (send_rows) holds the session's write route; when the fault ends inside it
+    (the count is reached), every later row of that batch still goes out."""
+    from fake_gateway import FakeGateway
+    from tests.faults.clients import raw_ready
+
+    async with FakeGateway(market_ticker=False) as gateway:
+        client = await raw_ready(gateway, 1)
+        handle = gateway.faults.inject({"kind": "drop_message", "message": "accountSummary", "count": 2})
+        client.send(["62", "1", "7", "All", "NetLiquidation,TotalCashValue,BuyingPower,AvailableFunds"])
+        frames = []
+        while not frames or frames[-1][0] != "64":  # accountSummaryEnd
+            frames.append(await client.read())
+        assert [frame[0] for frame in frames] == ["63"] * 2 + ["64"]  # 4 rows, the first 2 dropped
+        assert not handle.active
+        await client.close()
