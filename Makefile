@@ -37,8 +37,8 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/python -m pyflakes fake_gateway broker scenarios load benchmarks tests ib_harness_cli.py
-	$(BIN)/python -m mypy fake_gateway broker scenarios load benchmarks ib_harness_cli.py
+	$(BIN)/python -m pyflakes fake_gateway broker scenarios load benchmarks tests ib_harness_cli.py embedded_uvicorn.py
+	$(BIN)/python -m mypy fake_gateway broker scenarios load benchmarks ib_harness_cli.py embedded_uvicorn.py
 
 # Replay the library 10 times under both supervisors; exit 1 if any verdict changed between runs.
 soak: $(STAMP)
