@@ -47,20 +47,22 @@ def _weekday_sessions(now: float, zone: ZoneInfo) -> list[tuple[float, float]]:
 
 def next_close(contract: ContractDef, now: float) -> float:
     """The first session close strictly after ``now`` (epoch seconds)."""
-    for horizon in (now, now + 7 * 86400):  # a week of holidays still finds next week's close
-        closes = [close for _, close in _sessions(contract, horizon) if close > now]
-        if closes:
-            return min(closes)
-    raise ValueError(f"no session close for {contract.symbol} within two weeks")
+    return _next_edge(contract, now, 1, "close")
 
 
 def next_open(contract: ContractDef, now: float) -> float:
     """The first session open strictly after ``now`` (epoch seconds)."""
+    return _next_edge(contract, now, 0, "open")
+
+
+def _next_edge(contract: ContractDef, now: float, edge: int, name: str) -> float:
+    """The first session open (edge 0) or close (edge 1) after ``now``; a week of holidays still
+    finds next week's."""
     for horizon in (now, now + 7 * 86400):
-        opens = [start for start, _ in _sessions(contract, horizon) if start > now]
-        if opens:
-            return min(opens)
-    raise ValueError(f"no session open for {contract.symbol} within two weeks")
+        later = [session[edge] for session in _sessions(contract, horizon) if session[edge] > now]
+        if later:
+            return min(later)
+    raise ValueError(f"no session {name} for {contract.symbol} within two weeks")
 
 
 def parse_good_till(text: str, default_zone: str) -> float | None:
