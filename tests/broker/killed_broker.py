@@ -2,6 +2,11 @@
 after the journal committed the intent ("after-journal") or right after the order hit the socket
 ("after-send"). The parent then starts a new broker on the same journal file.
 
+"After the send" means after the placeOrder frame went to the socket, not after ib_insync's
+``client.placeOrder`` returned: the broker's throttle can hold a message in ib_insync's queue for up
+to a tenth of a second, and a process killed then never sent the order (the broker's restart
+rightly reports NOT_SENT; the test would wrongly expect SUBMITTED).
+
     python -m tests.broker.killed_broker HOST PORT JOURNAL MODE KEY
 """
 
@@ -14,6 +19,9 @@ import sys
 from typing import Any
 
 from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
+
+
+PLACE_ORDER = b"3\0"  # the placeOrder message id, first field of the frame after its length prefix
 
 
 def die() -> None:
@@ -31,12 +39,14 @@ async def main(host: str, port: int, journal: str, mode: str, key: str) -> None:
             die()
         broker.journal.record_intent = record_then_die  # type: ignore[method-assign]
     else:
-        send = broker.ib.client.placeOrder
+        connection = broker.ib.client.conn
+        write = connection.sendMsg
 
-        def send_then_die(*args: Any, **kwargs: Any) -> None:
-            send(*args, **kwargs)
-            die()
-        broker.ib.client.placeOrder = send_then_die  # type: ignore[method-assign]
+        def write_then_die(frame: bytes) -> None:
+            write(frame)
+            if frame[4:].startswith(PLACE_ORDER):
+                die()
+        connection.sendMsg = write_then_die  # type: ignore[method-assign]
     print("connected", flush=True)
     await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=3, order_type=OrderType.LIMIT,
                                    limit_price=50.0, key=key))
