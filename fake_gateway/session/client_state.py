@@ -9,7 +9,7 @@ as a single attribute, created on first use, so the session class needs no field
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .pacing import HistoricalPacing, MessageRate
@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 _ATTRIBUTE = "client_state"
 
 # What a pause can stop. Each holds a set of reasons; the stream flows while the set is empty,
-# so overlapping faults (a farm down during a connectivity loss) lift independently.
-MARKET, ACCOUNT, REQUESTS = "market", "account", "requests"
+# so overlapping faults (a farm down during a connectivity loss) lift independently. ORDERS is the
+# relay of order events (status, executions) that IB's servers send the gateway.
+MARKET, ACCOUNT, REQUESTS, ORDERS = "market", "account", "requests", "orders"
 
 
 @dataclass
@@ -48,8 +49,10 @@ class ClientState:
     message_rate: "MessageRate | None" = None
     historical: "HistoricalPacing | None" = None
     limits: PacingLimits = field(default_factory=PacingLimits)
-    pauses: dict[str, set[str]] = field(default_factory=lambda: {MARKET: set(), ACCOUNT: set(), REQUESTS: set()})
+    pauses: dict[str, set[str]] = field(
+        default_factory=lambda: {MARKET: set(), ACCOUNT: set(), REQUESTS: set(), ORDERS: set()})
     held_requests: list[list[str]] = field(default_factory=list)
+    held_order_events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     farms_down: set[str] = field(default_factory=set)
     replaying: bool = False  # held requests are being answered: not counted against pacing again
 
@@ -90,3 +93,8 @@ def market_flowing(session: "Session") -> bool:
 def account_flowing(session: "Session") -> bool:
     state: ClientState | None = session.__dict__.get(_ATTRIBUTE)
     return state is None or not state.pauses[ACCOUNT]
+
+
+def orders_flowing(session: "Session") -> bool:
+    state: ClientState | None = session.__dict__.get(_ATTRIBUTE)
+    return state is None or not state.pauses[ORDERS]

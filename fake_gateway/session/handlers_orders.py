@@ -25,6 +25,7 @@ from ..wire.out_orders import (
     ORDER_STATUS,
 )
 from ..wire.reading import Request
+from .client_state import client_state, orders_flowing
 from .session import Session
 
 # ----- wire views of the order book --------------------------------------------------------------
@@ -195,8 +196,42 @@ def req_ids(session: Session, request: Request) -> None:
 # ----- brokerage events --------------------------------------------------------------------------
 
 
+def _held(session: Session, event: str, payload: dict[str, Any]) -> bool:
+    """While IB's servers are out of reach (1100) nothing they send reaches the gateway, so the
+    client hears of its orders' fills and status changes only when connectivity returns."""
+    if orders_flowing(session):
+        return False
+    client_state(session).held_order_events.append((event, payload))
+    return True
+
+
+def release_order_events(session: Session) -> int:
+    """Deliver the order events held during a connectivity loss, in order. An order's status goes
+    out once, as it is now (the gateway catches up with the order, not with every step it took);
+    executions and errors go out one by one. Returns how many events were held."""
+    state = client_state(session)
+    held, state.held_order_events = state.held_order_events, []
+    last_update: dict[int, int] = {}
+    opened: set[int] = set()
+    for index, (event, payload) in enumerate(held):
+        if event == "order_updated":
+            last_update[id(payload["order"])] = index
+            if payload.get("open_order", True):
+                opened.add(id(payload["order"]))
+    for index, (event, payload) in enumerate(held):
+        if event == "order_updated":
+            order_key = id(payload["order"])
+            if last_update[order_key] != index:
+                continue
+            payload = {**payload, "open_order": order_key in opened}
+        ORDER_EVENT_RELAYS[event](session, payload)
+    return len(held)
+
+
 def on_order_updated(session: Session, payload: dict[str, Any]) -> None:
     order: Order = payload["order"]
+    if _held(session, "order_updated", payload):
+        return
     if _hears(session, order):
         if payload.get("open_order", True):
             send_open_order(session, order)
@@ -204,23 +239,23 @@ def on_order_updated(session: Session, payload: dict[str, Any]) -> None:
 
 
 def on_order_executed(session: Session, payload: dict[str, Any]) -> None:
-    if _hears(session, payload["order"]):
+    if not _held(session, "order_executed", payload) and _hears(session, payload["order"]):
         send_execution(session, -1, payload["execution"])
 
 
 def on_order_commission(session: Session, payload: dict[str, Any]) -> None:
-    if _hears(session, payload["order"]):
+    if not _held(session, "order_commission", payload) and _hears(session, payload["order"]):
         send_commission(session, payload["execution"])
 
 
 def on_order_error(session: Session, payload: dict[str, Any]) -> None:
-    if session.client_id == payload["client_id"]:
+    if not _held(session, "order_error", payload) and session.client_id == payload["client_id"]:
         session.send_error(payload["order_id"], payload["code"], payload["message"])
 
 
 def on_order_bound(session: Session, payload: dict[str, Any]) -> None:
     order: Order = payload["order"]
-    if session.client_id == order.client_id:
+    if not _held(session, "order_bound", payload) and session.client_id == order.client_id:
         session.send(ORDER_BOUND, permId=order.perm_id, clientId=order.client_id, orderId=order.order_id)
 
 
@@ -236,10 +271,12 @@ HANDLERS = {
     in_orders.REQ_IDS.msg_id: req_ids,
 }
 
-EVENT_HANDLERS = {
-    "order_updated": [on_order_updated],
-    "order_executed": [on_order_executed],
-    "order_commission": [on_order_commission],
-    "order_error": [on_order_error],
-    "order_bound": [on_order_bound],
+ORDER_EVENT_RELAYS = {
+    "order_updated": on_order_updated,
+    "order_executed": on_order_executed,
+    "order_commission": on_order_commission,
+    "order_error": on_order_error,
+    "order_bound": on_order_bound,
 }
+
+EVENT_HANDLERS = {event: [relay] for event, relay in ORDER_EVENT_RELAYS.items()}

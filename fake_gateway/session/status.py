@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ..wire import in_market
-from .client_state import ACCOUNT, MARKET, REQUESTS, client_state
+from .client_state import ACCOUNT, MARKET, ORDERS, REQUESTS, client_state
 from .handlers_account import ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS, ACCOUNT_UPDATES, drop_account_subscriptions
 from .handlers_history import end_live_bars
 from .handlers_market import COMPETING_SESSION, MKT_DATA, NO_DATA_COMPETING, drop_market_subscriptions, push_current
+from .handlers_orders import release_order_events
 from .session import Session
 
 Farm = Literal["market", "hmds", "secdef"]
@@ -88,10 +89,11 @@ def farm_up(session: Session, farm: str, name: str | None = None, push: bool = T
 
 def connectivity_lost(session: Session) -> None:
     """1100: the socket stays up, every farm reports broken, market data and account updates stop,
-    and requests are held unanswered until connectivity returns. Repeating it repeats the notice."""
+    requests are held unanswered and order events (fills, status changes at IB) are held until
+    connectivity returns. Repeating it repeats the notice."""
     send_notice(session, 1100, CONNECTIVITY_LOST)
     state = client_state(session)
-    for stream in (MARKET, ACCOUNT, REQUESTS):
+    for stream in (MARKET, ACCOUNT, REQUESTS, ORDERS):
         state.pause(stream, CONNECTIVITY)
     for farm in FARMS:
         if farm not in state.farms_down:
@@ -105,7 +107,7 @@ def is_disconnected(session: Session) -> bool:
 def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[str, ...] = ()) -> bool:
     """1101 (data lost: every market data and account subscription is gone and must be requested
     again) or 1102 (data maintained: streams resume). The farms come back except ``keep_down``;
-    then held requests are answered in order. False when this client was not disconnected."""
+    the order events held meanwhile are delivered, then held requests are answered in order. False when this client was not disconnected."""
     if not is_disconnected(session):
         return False
     state = client_state(session)
@@ -122,6 +124,10 @@ def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[st
             farm_up(session, farm, push=False)
     if market_was_paused and state.flowing(MARKET):
         push_current(session)
+    if state.resume(ORDERS, CONNECTIVITY):
+        released = release_order_events(session)  # older than anything the held requests cause
+        if released:
+            record(session, "order_events_released", count=released)
     if state.resume(REQUESTS, CONNECTIVITY):
         answer_held_requests(session)
     return True

@@ -3,6 +3,8 @@ broker reconciles on the live session from open orders, completed orders and exe
 
 from __future__ import annotations
 
+import asyncio
+
 from broker import BrokerState, IBKRInsyncBroker, Order, OrderSide, OrderStatus, OrderType
 from fake_gateway import FakeGateway
 
@@ -29,24 +31,52 @@ async def test_a_fill_settles_the_order_when_its_status_is_lost(gateway: FakeGat
     assert placed.filled == 10
 
 
+async def test_1102_delivers_the_fill_held_during_the_loss_and_reconcile_agrees(
+        gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
+    gateway.brokerage.market.pin("AAPL", 188.0, spread=0.02)
+    order = await broker.place_order(limit_buy(187.0))
+    gateway.faults.inject({"kind": "connectivity_lost", "client_id": 1})
+    await wait_state(broker, BrokerState.DEGRADED)
+    gateway.brokerage.market.pin("AAPL", 186.0, spread=0.02)  # filled at IB; the gateway relays nothing yet
+    assert gateway.brokerage.orders.open_orders() == []
+    await asyncio.sleep(0.1)
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == "SUBMITTED" and broker.journal.fills(order.key) == []
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})
+    reconciled = await wait_event(broker, "reconcile", since=mark)
+    assert reconciled.data["cause"] == "IB 1102"
+    # the held fill arrived right after the 1102 and settled the order before reconcile looked:
+    # nothing was left to reconcile
+    assert reconciled.data["results"] == {"matched": 0, "not_sent": 0, "missing": 0, "fills_recorded": 0}
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == "FILLED" and record.filled == 10
+    assert [f.quantity for f in broker.journal.fills(order.key)] == [10]
+
+
+def lose_the_held_order_events(gateway: FakeGateway) -> None:
+    """Drop the next openOrder, orderStatus, execDetails and commissionReport of client 1: the
+    order events the gateway held during an 1100 and relays when connectivity returns."""
+    for message in ("orderStatus", "openOrder", "execDetails", "commissionReport"):
+        gateway.faults.inject({"kind": "drop_message", "message": message, "client_id": 1, "count": 1})
+
+
 async def test_1102_reconciles_a_fill_whose_status_and_execution_were_both_lost(
         gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
     gateway.brokerage.market.pin("AAPL", 188.0, spread=0.02)
     order = await broker.place_order(limit_buy(187.0))
     gateway.faults.inject({"kind": "connectivity_lost", "client_id": 1})
     await wait_state(broker, BrokerState.DEGRADED)
-    swallowed = [gateway.faults.inject({"kind": "drop_message", "message": m, "client_id": 1})
-                 for m in ("orderStatus", "openOrder", "execDetails", "commissionReport")]
+    lose_the_held_order_events(gateway)
     gateway.brokerage.market.pin("AAPL", 186.0, spread=0.02)  # fills at the gateway; the broker hears nothing
     assert gateway.brokerage.orders.open_orders() == []
     record = broker.journal.order(order.key)
     assert record is not None and record.status == "SUBMITTED"
-    for handle in swallowed:
-        handle.stop()
     mark = len(broker.events.history)
     gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})
     reconciled = await wait_event(broker, "reconcile", since=mark)
     assert reconciled.data["cause"] == "IB 1102"
+    assert len(gateway.events.of_kind("message_dropped")) == 4  # the relayed events were the ones lost
     assert reconciled.data["results"]["fills_recorded"] == 1 and reconciled.data["results"]["matched"] == 1
     record = broker.journal.order(order.key)
     assert record is not None and record.status == "FILLED" and record.filled == 10
@@ -59,11 +89,8 @@ async def test_1101_reconciles_too(gateway: FakeGateway, broker: IBKRInsyncBroke
     order = await broker.place_order(limit_buy(187.0, quantity=3))
     gateway.faults.inject({"kind": "connectivity_lost", "client_id": 1})
     await wait_state(broker, BrokerState.DEGRADED)
-    swallowed = [gateway.faults.inject({"kind": "drop_message", "message": m, "client_id": 1})
-                 for m in ("orderStatus", "openOrder", "execDetails")]
+    lose_the_held_order_events(gateway)
     gateway.brokerage.market.pin("AAPL", 186.0, spread=0.02)
-    for handle in swallowed:
-        handle.stop()
     mark = len(broker.events.history)
     gateway.faults.inject({"kind": "connectivity_restored", "data_lost": True, "client_id": 1})
     reconciled = await wait_event(broker, "reconcile", since=mark)

@@ -12,6 +12,7 @@ import asyncio
 import math
 
 import pytest
+from ib_insync import LimitOrder
 
 from fake_gateway import AccountConfig, FakeGateway
 from fake_gateway.session.client_state import client_state
@@ -120,3 +121,36 @@ async def test_ib_async_sees_the_same_loss_and_recovery_when_the_fault_is_stoppe
         await until(lambda: 1102 in me.codes(), what="1102 when the fault is stopped")
         assert (await asyncio.wait_for(held, 2)).year >= 2024 and me.ib.isConnected()
         assert not me.disconnected.is_set()
+
+
+@pytest.mark.parametrize("data_lost", [False, True])
+async def test_a_fill_during_1100_reaches_the_client_only_when_connectivity_returns(data_lost: bool) -> None:
+    """IB's servers keep matching orders while the gateway is cut off from them, but the gateway
+    hears of it only when connectivity returns: a fake that relayed the fill at once would let a
+    broker pass that trusts order events during an 1100."""
+    async with world() as gw, connected(gw, 1) as me:
+        market, ib = gw.brokerage.market, me.ib
+        market.set_quote(AAPL, 190.0, 190.02, last=190.01)
+        trade = ib.placeOrder(aapl(), LimitOrder("BUY", 10, 189.0))
+        await until(lambda: trade.orderStatus.status == "Submitted", what="the order to rest")
+
+        gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
+        await until(lambda: 1100 in me.codes(), what="1100")
+        market.set_quote(AAPL, 188.5, 188.9, last=188.7)  # the ask crosses the limit: filled at IB
+        [order] = [o for o in gw.brokerage.orders.orders.values() if o.order_id == trade.order.orderId]
+        assert order.status == "Filled"
+        await barrier(gw, me, 1)
+        assert trade.orderStatus.status == "Submitted" and not trade.fills  # nothing relayed yet
+        assert len(client_state(session_of(gw, 1)).held_order_events) >= 3  # status, execution, commission
+
+        gw.faults.inject({"kind": "connectivity_restored", "client_id": 1, "data_lost": data_lost})
+        await until(lambda: trade.orderStatus.status == "Filled" and trade.fills
+                    and trade.fills[0].commissionReport.execId, what="the fill after the restore")
+        code = 1101 if data_lost else 1102
+        assert me.codes().index(1100) < me.codes().index(code)
+        assert trade.orderStatus.avgFillPrice == 188.9 and len(trade.fills) == 1
+        # one status update: straight from Submitted to Filled (the fill itself is logged as a message)
+        assert [entry.status for entry in trade.log if not entry.message] == ["PendingSubmit", "Submitted", "Filled"]
+        [released] = gw.events.of_kind("order_events_released")
+        assert released.client_id == 1 and released.data["count"] >= 3
+        assert not client_state(session_of(gw, 1)).held_order_events
