@@ -135,3 +135,16 @@ def test_event_bus_history_unsubscribe_and_a_failing_subscriber() -> None:
     bus.publish("state", to="degraded")
     assert seen == ["state"] and [e.data["to"] for e in bus.history] == ["ready", "degraded"]
     assert bus.history[0].as_dict()["kind"] == "state"
+
+
+def test_event_bus_keeps_only_the_latest_events() -> None:
+    """A broker runs for weeks: its history is bounded, keeps the newest in order, and is trimmed
+    in slices (a tenth over the bound at most), not shifted on every event."""
+    bus = EventBus(max_history=100)
+    sizes = []
+    for n in range(1_000):
+        bus.publish("tick", n=n)
+        sizes.append(len(bus.history))
+    assert max(sizes) == 110 and sizes[-1] >= 100
+    assert [e.data["n"] for e in bus.history] == list(range(1_000 - len(bus.history), 1_000))
+    assert sum(1 for a, b in zip(sizes, sizes[1:]) if b < a) <= 1_000 // 10  # one trim per ten events at most
