@@ -53,7 +53,7 @@ class ClientState:
         default_factory=lambda: {MARKET: set(), ACCOUNT: set(), REQUESTS: set(), ORDERS: set()})
     held_requests: list[list[str]] = field(default_factory=list)
     held_order_events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    farms_down: set[str] = field(default_factory=set)
+    farms_down: dict[str, set[str]] = field(default_factory=dict)  # farm -> what holds it down
     replaying: bool = False  # held requests are being answered: not counted against pacing again
 
     def flowing(self, stream: str) -> bool:

@@ -36,6 +36,7 @@ LIVE_UPDATES_LOST = "Failed to request live updates (disconnected)."
 HMDS_REQUESTS = {str(in_market.REQ_HISTORICAL_DATA.msg_id), str(in_market.REQ_HEAD_TIMESTAMP.msg_id)}
 
 CONNECTIVITY = "connectivity"  # the pause reason of a lost connection between the gateway and IB
+OUTAGE = "outage"  # a farm's own outage (a farm_down fault, a restart's flap), as a cause of a farm being down
 
 
 def farm_reason(farm: str) -> str:
@@ -56,14 +57,16 @@ def send_notice(session: Session, code: int, text: str, req_id: int = -1) -> Non
 # ----- farms --------------------------------------------------------------------------------------
 
 
-def farm_down(session: Session, farm: str, name: str | None = None) -> None:
+def farm_down(session: Session, farm: str, name: str | None = None, cause: str = OUTAGE) -> None:
     """2103/2105/2157. Market data pauses while the market farm is down; when HMDS goes, every
     keepUpToDate bar subscription ends with 10182 (IB does not resume them) and historical
-    requests wait (see :func:`must_wait`) until it is back."""
+    requests wait (see :func:`must_wait`) until it is back. ``cause`` says what holds the farm
+    down (its own outage, or the gateway's lost connection to IB): it is back only when every
+    cause has lifted."""
     broken, _, wording, default_name = FARM_NOTICES[farm]
     send_notice(session, broken, wording.format("broken", name or default_name))
     state = client_state(session)
-    state.farms_down.add(farm)
+    state.farms_down.setdefault(farm, set()).add(cause)
     if farm == "market":
         state.pause(MARKET, farm_reason(farm))
     elif farm == "hmds":
@@ -72,12 +75,19 @@ def farm_down(session: Session, farm: str, name: str | None = None) -> None:
             record(session, "subscriptions_dropped", reason="hmds farm down", req_ids=ended)
 
 
-def farm_up(session: Session, farm: str, name: str | None = None, push: bool = True) -> None:
-    """2104/2106/2158; market data flows again (with what changed meanwhile) once nothing else holds it."""
+def farm_up(session: Session, farm: str, name: str | None = None, push: bool = True, cause: str = OUTAGE) -> None:
+    """2104/2106/2158 once nothing else holds the farm down (an outage outlives a restored
+    connection, and no farm is back while the connection to IB is lost); then market data flows
+    again with what changed meanwhile, and held historical requests are answered."""
+    state = client_state(session)
+    causes = state.farms_down.get(farm)
+    if causes is not None:
+        causes.discard(cause)
+        if causes:
+            return
+        del state.farms_down[farm]
     _, ok, wording, default_name = FARM_NOTICES[farm]
     send_notice(session, ok, wording.format("OK", name or default_name))
-    state = client_state(session)
-    state.farms_down.discard(farm)
     if state.resume(MARKET, farm_reason(farm)) and push:
         push_current(session)
     if farm == "hmds":
@@ -96,8 +106,10 @@ def connectivity_lost(session: Session) -> None:
     for stream in (MARKET, ACCOUNT, REQUESTS, ORDERS):
         state.pause(stream, CONNECTIVITY)
     for farm in FARMS:
-        if farm not in state.farms_down:
-            farm_down(session, farm)
+        if farm in state.farms_down:
+            state.farms_down[farm].add(CONNECTIVITY)  # already broken: no second notice
+        else:
+            farm_down(session, farm, cause=CONNECTIVITY)
 
 
 def is_disconnected(session: Session) -> bool:
@@ -120,8 +132,10 @@ def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[st
     market_was_paused = not state.flowing(MARKET)
     state.resume(MARKET, CONNECTIVITY)
     for farm in FARMS:
-        if farm in state.farms_down and farm not in keep_down:
-            farm_up(session, farm, push=False)
+        if farm in state.farms_down:
+            if farm in keep_down:
+                state.farms_down[farm].add(OUTAGE)  # stays broken, now as an outage of its own
+            farm_up(session, farm, push=False, cause=CONNECTIVITY)
     if market_was_paused and state.flowing(MARKET):
         push_current(session)
     if state.resume(ORDERS, CONNECTIVITY):

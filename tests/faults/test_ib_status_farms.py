@@ -132,3 +132,30 @@ def test_bad_farm_specs_name_the_field(spec: dict, named: str) -> None:
     with pytest.raises(FaultSpecError) as caught:
         parse_fault_spec(spec)
     assert spec["kind"] in str(caught.value) and named in str(caught.value)
+
+
+async def test_a_farm_outage_outlives_a_restored_connection() -> None:
+    """1102 brings back the farms the 1100 took down, not one that has an outage of its own:
+    historical requests keep waiting until that outage ends."""
+    async with FakeGateway(market_ticker=False) as gw, connected(gw, 1) as me:
+        ib = me.ib
+        outage = gw.faults.inject({"kind": "farm_down", "farm": "hmds", "client_id": 1})
+        await until(lambda: 2105 in me.codes(), what="2105")
+        gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
+        await until(lambda: 1100 in me.codes(), what="1100")
+        assert me.codes().count(2105) == 1  # already broken: the 1100 does not repeat its notice
+        gw.faults.inject({"kind": "connectivity_restored", "client_id": 1})
+        await until(lambda: 1102 in me.codes(), what="1102")
+        await barrier(gw, me, 1)
+        after = me.codes()[me.codes().index(1102):]
+        assert 2104 in after and 2158 in after and 2106 not in after
+        assert sorted(session_of(gw, 1).client_state.farms_down) == ["hmds"]
+        backfill = asyncio.ensure_future(ib.reqHistoricalDataAsync(aapl(), "", "1 D", "1 hour", "TRADES", True))
+        with pytest.raises(asyncio.TimeoutError):  # HMDS is still down
+            await asyncio.wait_for(asyncio.shield(backfill), 0.3)
+        assert (await ib.reqCurrentTimeAsync()).year >= 2024  # other requests flow again
+
+        outage.stop()
+        await until(lambda: 2106 in me.codes()[me.codes().index(1102):], what="2106 when the outage ends")
+        assert len(await asyncio.wait_for(backfill, 2)) > 0
+        assert not session_of(gw, 1).client_state.farms_down
