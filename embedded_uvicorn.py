@@ -58,7 +58,11 @@ class EmbeddedServer:
         """Bind, serve, and return once uvicorn's startup (lifespan included) has finished."""
         if self._task is not None:
             return self
-        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto
+        # says TCP, and accepted sockets inherit the listener's proto 0 otherwise. With Nagle on,
+        # every keep-alive answer after the first waited ~40 ms for the client's delayed ACK.
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM,
+                             socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((self.host, self.port))
