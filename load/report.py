@@ -19,8 +19,10 @@ class Window:
     start: float
     end: float
 
-    def holds(self, t: float, grace: float = 0.0) -> bool:
-        return self.start <= t <= self.end + grace
+    def holds(self, t: float, grace: float = 0.0, duration: float = 0.0) -> bool:
+        """Whether a request started at ``t`` and lasting ``duration`` s overlaps this window (plus
+        ``grace`` after it): a request already in flight when the fault began is the fault's too."""
+        return t + duration >= self.start and t <= self.end + grace
 
 
 def read_requests(directory: Path) -> pd.DataFrame:
@@ -95,7 +97,8 @@ def recovery_after(requests: pd.DataFrame, fault: Window, grace: float) -> float
 
 def chaos_report(requests: pd.DataFrame, faults: list[Window], grace: float) -> dict[str, Any]:
     failures = requests.loc[~requests["ok"]]
-    outside = failures[[not any(w.holds(t, grace) for w in faults) for t in failures["t"]]]
+    outside = failures[[not any(w.holds(t, grace, ms / 1000.0) for w in faults)
+                        for t, ms in zip(failures["t"], failures["ms"])]]
     return {
         "fault_windows": [vars(w) for w in faults],
         "error_windows": [vars(w) for w in error_windows(requests)],

@@ -55,6 +55,32 @@ async def test_an_answered_probe_keeps_the_broker_ready(gateway: FakeGateway, ma
     assert broker.state == BrokerState.READY and broker.events.of_kind("probe_timeout") == []
 
 
+async def test_an_answer_read_while_this_process_was_busy_is_not_overdue(
+        gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    """This process stalls (a burst of API requests, a GC pause) right after a probe went out, long
+    past probe_overdue; the gateway answered at once. When the loop runs again it reads the answer
+    and fires the overdue timer in the same turn: that is an answered probe, not a degraded link."""
+    broker = await make_broker(gateway)
+    loop = asyncio.get_running_loop()
+    busy = 3 * broker.settings.probe_overdue
+    stalls: list[float] = []
+
+    def stall_this_process(event: object) -> None:
+        if not stalls:  # once: this loop blocks; the gateway (same loop) answers right after
+            stalls.append(busy)
+            loop.call_soon(time.sleep, busy)
+    unsubscribe = broker.events.subscribe(lambda e: stall_this_process(e) if e.kind == "probe_sent" else None)
+    mark = len(broker.events.history)
+    try:
+        await wait_event(broker, "probe_sent", since=mark)
+        for _ in range(2):
+            await wait_event(broker, "probe_sent", since=len(broker.events.history))
+    finally:
+        unsubscribe()
+    assert stalls == [busy]
+    assert transitions(broker, mark) == [] and broker.state == BrokerState.READY
+
+
 @pytest.mark.parametrize("abort", [False, True], ids=["FIN", "RST"])
 async def test_crash_reconnects_and_restores_market_data(
         gateway: FakeGateway, make_broker: BrokerFactory, abort: bool) -> None:

@@ -55,6 +55,17 @@ def test_failures_inside_and_outside_fault_windows_and_recovery(tmp_path: Path) 
     assert failed_503_p99(requests, fail_fast_only=True) == 1.0  # the one in flight left out
 
 
+def test_a_request_in_flight_when_the_fault_began_is_the_faults(tmp_path: Path) -> None:
+    """Request times are start times: one sent just before the stall began and failed by it lies
+    in the fault window; one that ended before the window did not meet the fault."""
+    rows = [row(t / 10) for t in range(0, 60)]
+    rows += [row(2.99, ok=False, status=503, ms=400.0, fail_fast=False)]  # 2.99..3.39: in flight at 3.0
+    rows += [row(2.5, ok=False, status=500, ms=400.0)]                    # 2.5..2.9: over before 3.0
+    report = chaos_report(log(tmp_path, rows), [Window("stall", 3.0, 4.0)], grace=1.0)
+    assert report["failures_inside"] == 1 and report["failures_outside"] == 1
+    assert [e["t"] for e in report["outside_examples"]] == [2.5]
+
+
 def test_error_windows_split_on_quiet_gaps(tmp_path: Path) -> None:
     requests = log(tmp_path, [row(1.0, ok=False), row(1.4, ok=False), row(2.0, ok=False), row(2.2)])
     assert [(w.start, w.end) for w in error_windows(requests, gap=0.5)] == [(1.0, 1.4), (2.0, 2.0)]
