@@ -33,6 +33,8 @@ from load.stack import FAST_BROKER, LocalStack, spawn
 from .sections import update_file
 
 WARM_UP = 3.0  # seconds at the start of a run left out of the steady-state figures (users ramping up)
+COLD_START = ("; the first requests wait for the first contract lookups and market data lines, sent behind"
+              " the broker's own startup requests through its request throttle.")
 
 HEADING = "## HTTP API and Locust load"
 CHAOS_FILE = Path(__file__).resolve().parent.parent / "load" / "chaos" / "stall.yaml"
@@ -153,9 +155,8 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
         *_table(mixed.table), "",
         f"- POST /orders p99 at or under 50 ms, after the first {WARM_UP:g} s as for /positions: "
         f"**{_mark(steady_post['p99 ms'] <= 50)}** ({steady_post['p99 ms']:.1f} ms, p50 {steady_post['p50 ms']:.1f} ms, "
-        f"{int(steady_post['requests'])} placements). Over the whole run, cold start included, the p99 is "
-        f"{post['p99 ms']:.1f} ms: the first requests wait for the first contract lookups and market data lines,",
-        "  sent behind the broker's own startup requests through its request throttle.",
+        f"{int(steady_post['requests'])} placements). Over the whole run, cold start included: "
+        f"{post['p99 ms']:.1f} ms{COLD_START if post['p99 ms'] > 1.5 * steady_post['p99 ms'] else '.'}",
         f"- Orders: {mixed_orders_['journal_orders']} journaled, lost {mixed_orders_['lost']}, duplicated "
         f"{mixed_orders_['duplicated']}: **{_mark(mixed_orders_['lost'] == 0 and mixed_orders_['duplicated'] == 0)}**.",
         "",
