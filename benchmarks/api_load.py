@@ -55,7 +55,7 @@ class Run:
 def locust(stack: LocalStack, out: Path, classes: list[str], users: int, duration: int, workers: int = 0,
            options: list[str] | None = None, player: ChaosPlayer | None = None) -> tuple[pd.DataFrame, float, float]:
     spec = LocustRun(stack.api_url, users, users, duration, workers, out, classes,
-                     ["--api-token", stack.token, "--gateway-host", stack.gateway_host,
+                     [f"--api-token={stack.token}", "--gateway-host", stack.gateway_host,
                       "--gateway-port", str(stack.gateway_port), *(options or [])])
     _code, started, ended = run_timed(spec, duration + 120, player)
     return read_requests(out / "requests"), started, ended

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             print("--chaos needs the gateway's control API (--control URL with --target)", file=sys.stderr)
             return 2
         classes = [c for c in args.user_classes.split(",") if c and (c != "TwsUser" or gateway)]
-        options = ["--api-token", token]
+        options = [f"--api-token={token}"]  # "=": a token may start with "-"
         if gateway:
             options += ["--gateway-host", gateway[0], "--gateway-port", str(gateway[1])]
         if args.allow_orders:

@@ -90,14 +90,17 @@ class LocalStack:
     ``stack.gateway_host``/``gateway_port`` and ``stack.token``."""
 
     def __init__(self, out_dir: Path, seed: int = 0, max_clients: int = 200, api_client_id: int = 1,
-                 broker_env: dict[str, str] | None = None, startup_timeout: float = 60.0) -> None:
+                 broker_env: dict[str, str] | None = None, startup_timeout: float = 60.0,
+                 token: str | None = None) -> None:
         self.out_dir = out_dir
         self.seed = seed
         self.max_clients = max_clients
         self.api_client_id = api_client_id
         self.broker_env = {**FAST_BROKER, **(broker_env or {})}
         self.startup_timeout = startup_timeout
-        self.token = secrets.token_urlsafe(16)
+        # passed as --token=...: about one generated token in 64 starts with "-", which argparse
+        # would take for an option and the API would exit with a usage error
+        self.token = token or secrets.token_urlsafe(16)
         self.children: list[Child] = []
         self.api_url = self.control_url = self.gateway_host = ""
         self.gateway_port = 0
@@ -115,7 +118,7 @@ class LocalStack:
             self.control_url = "http://" + lines["control api"]
             env = {f"IB_BROKER_{name}": value for name, value in self.broker_env.items()}
             api = spawn("api", ["-m", "ib_harness_cli", "api", "--gateway", lines["fake gateway"], "--port", "0",
-                                "--client-id", str(self.api_client_id), "--token", self.token,
+                                "--client-id", str(self.api_client_id), f"--token={self.token}",
                                 "--journal", str(self.out_dir / "journal.sqlite3")],
                         self.out_dir / "api.log", env)
             self.children.append(api)
