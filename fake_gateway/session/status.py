@@ -118,8 +118,10 @@ def is_disconnected(session: Session) -> bool:
 
 def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[str, ...] = ()) -> bool:
     """1101 (data lost: every market data and account subscription is gone and must be requested
-    again) or 1102 (data maintained: streams resume). The farms come back except ``keep_down``;
-    the order events held meanwhile are delivered, then held requests are answered in order. False when this client was not disconnected."""
+    again) or 1102 (data maintained: streams resume). The farms the 1100 took down come back
+    (``keep_down`` ones stay down as outages of their own); the order events held meanwhile are
+    delivered, then held requests are answered in order. False when this client was not
+    disconnected."""
     if not is_disconnected(session):
         return False
     state = client_state(session)
