@@ -257,8 +257,12 @@ class History:
             count = max(0, math.ceil(end / step) - math.ceil(start / step))
             if count > self.max_bars:
                 raise HistoryError(162, TIME_LENGTH_EXCEEDED)
-            slots = [float(first + i * step) for i in range(count)]
-            return [t for t in slots if self.in_rth(t)] if rth else slots
+            if not rth:
+                return [float(first + i * step) for i in range(count)]
+            # the bar that straddles the open starts at the open (1 hour: 09:30, 10:00, 11:00 ...)
+            grid = (float(first + i * step) for i in range(-1, count))
+            opened = (self._rth_start(t, step) for t in grid)
+            return [t for t in opened if t is not None and start <= t < end]
         day = datetime.fromtimestamp(start, self.zone).date()
         last = datetime.fromtimestamp(end, self.zone).date()
         if (last - day).days > 40 * 366:
@@ -282,6 +286,15 @@ class History:
         else:
             return True
         return not any(cls._trades_on(first + timedelta(days=d), holidays) for d in range((day - first).days))
+
+    def _rth_start(self, t: float, step: int) -> float | None:
+        """Where the RTH bar of grid slot [t, t + step) starts: t inside regular hours, the open
+        when the slot straddles it (IB's first hourly RTH bar is 09:30-10:00), else no bar."""
+        if self.in_rth(t):
+            return t
+        local = datetime.fromtimestamp(t, self.zone)
+        opens = datetime.combine(local.date(), RTH_OPEN, self.zone).timestamp()
+        return opens if t < opens < t + step and is_trading_day(local.date()) else None
 
     def in_rth(self, t: float) -> bool:
         """Inside regular trading hours (09:30-16:00 on trading days, in the gateway's zone)."""

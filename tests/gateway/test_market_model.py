@@ -146,6 +146,21 @@ def test_rth_and_daily_bars_count_trading_days() -> None:
     assert 52 <= len(weekly) <= 53
 
 
+def test_hourly_rth_bars_start_with_the_opening_half_hour() -> None:
+    """IB's 1-hour RTH bars are 09:30, 10:00 ... 15:00. Without the 09:30 bar, a "1 D" request
+    between 09:30 and 10:00 had no bar at all and got 162 (seen as CI failing only in that window)."""
+    broker = brokerage()
+    day = broker.history.request(AAPL, "20231201 16:00:00", "1 D", "1 hour", "TRADES", True, 1, NOW)[0]
+    assert [broker.history.format_time(b.time)[9:14] for b in day] == [
+        "09:30", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00"]
+    early = broker.history.request(AAPL, "20231201 09:45:00", "1 D", "1 hour", "TRADES", True, 1, NOW)[0]
+    assert [broker.history.format_time(b.time) for b in early] == ["20231201 09:30:00 US/Eastern"]
+    before_open = broker.history.request(AAPL, "20231201 09:15:00", "1 D", "1 hour", "TRADES", True, 1, NOW)[0]
+    assert broker.history.format_time(before_open[-1].time) == "20231130 15:00:00 US/Eastern"  # the day before
+    halves = broker.history.request(AAPL, "20231201 16:00:00", "1 D", "30 mins", "TRADES", True, 1, NOW)[0]
+    assert len(halves) == 13 and broker.history.format_time(halves[0].time)[9:14] == "09:30"
+
+
 @pytest.mark.parametrize("size", sorted(BAR_SECONDS))
 def test_every_ib_bar_size_parses(size: str) -> None:
     assert parse_bar_size(size).seconds == BAR_SECONDS[size]
