@@ -7,6 +7,7 @@ checked by the gateway's parser, so a scenario can never ask for a fault the gat
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -37,6 +38,10 @@ class PricePin(Strict):
     spread: float = Field(0.02, ge=0)
 
 
+# A regular trading day, an hour into the session: US stocks, futures and FX all trade.
+REPLAY_START = datetime.fromisoformat("2026-11-24T10:30:00-05:00")
+
+
 class GatewaySection(Strict):
     """The initial world; ``settings`` takes any other GatewayConfig field."""
 
@@ -46,6 +51,17 @@ class GatewaySection(Strict):
     paths: dict[str, list[float | tuple[float, float]]] = Field(
         default_factory=dict, description="symbol -> prices, one per market step, or (seconds, price) pairs")
     settings: dict[str, Any] = Field(default_factory=dict, description="any other GatewayConfig field")
+    start_time: datetime = Field(
+        REPLAY_START, description="the gateway's wall clock when the replay starts (ISO 8601 with its zone); "
+                                  "the default is a fixed Tuesday mid-session, so a replay does not depend on "
+                                  "when it runs (market hours, weekends, holidays)")
+
+    @field_validator("start_time")
+    @classmethod
+    def _zoned(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a time zone (for example 2026-11-24T10:30:00-05:00)")
+        return value
 
     @field_validator("settings")
     @classmethod

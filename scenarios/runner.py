@@ -74,11 +74,15 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
 async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
-    gateway = FakeGateway(scenario.gateway.config(seed))
+    # the gateway lives at the scenario's start_time (its clock runs at real speed from there), so
+    # market hours, bars and order expiry are the same whenever the replay runs
+    offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
+    gateway = FakeGateway(scenario.gateway.config(seed), clock=lambda: time.time() + offset)
     await gateway.start()
 
     def on_gateway_event(event: GatewayEvent) -> None:
-        trace.add("gateway", event.kind, {**event.data, "client_id": event.client_id}, at=trace.relative(event.at))
+        trace.add("gateway", event.kind, {**event.data, "client_id": event.client_id},
+                  at=trace.relative_gateway(event.at))
 
     unsubscribe_gateway = gateway.events.subscribe(on_gateway_event)
     apply_world(gateway, scenario.gateway)

@@ -154,8 +154,8 @@ class Timeline:
         for step_id, handle in self.handles.items():
             windows[step_id] = {
                 "id": handle.id, "kind": handle.kind,
-                "start": None if handle.fired_at is None else round(self.trace.relative(handle.fired_at), 4),
-                "end": None if handle.stopped_at is None else round(self.trace.relative(handle.stopped_at), 4),
+                "start": None if handle.fired_at is None else round(self.trace.relative_gateway(handle.fired_at), 4),
+                "end": None if handle.stopped_at is None else round(self.trace.relative_gateway(handle.stopped_at), 4),
             }
         return windows
 

@@ -29,6 +29,7 @@ class Trace:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
         self.start = clock()
+        self.gateway_offset = 0.0  # the replayed gateway's clock minus this one
         self.events: list[TraceEvent] = []
         self._listeners: list[Callable[[TraceEvent], None]] = []
 
@@ -42,6 +43,10 @@ class Trace:
 
     def relative(self, absolute: float) -> float:
         return absolute - self.start
+
+    def relative_gateway(self, gateway_time: float) -> float:
+        """A time on the gateway's clock (which runs ``gateway_offset`` seconds ahead of this one)."""
+        return gateway_time - self.gateway_offset - self.start
 
     def now(self) -> float:
         return self.clock() - self.start

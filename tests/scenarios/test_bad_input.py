@@ -149,3 +149,10 @@ def test_broker_settings_are_checked_against_the_broker(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("duration: 2\n", "duration: 2\nbroker:\n  settings: {probe_intervall: 1}\n"))
     error = error_of(path)
     assert error.line == 6 and "broker.settings" in error.message and "probe_intervall" in error.message
+
+
+@pytest.mark.parametrize("value,problem", [("'2026-11-24T10:30:00'", "needs a time zone"),
+                                           ("'tuesday morning'", "datetime")])
+def test_a_start_time_without_a_zone_or_not_a_time_is_refused(tmp_path: Path, value: str, problem: str) -> None:
+    error = error_of(write(tmp_path, GOOD + f"gateway:\n  start_time: {value}\n"))
+    assert error.line == 14 and "gateway.start_time" in str(error) and problem in str(error)

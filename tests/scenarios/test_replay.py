@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from fake_gateway import FakeGateway
 from ib_harness_cli import main
-from scenarios.loader import LIBRARY
+from scenarios.loader import LIBRARY, load_scenario
+from scenarios.runner import replay
 
 CRASH = LIBRARY / "gateway-crash-rst.yaml"
 DUPLICATE_FILL = LIBRARY / "order-duplicated-execdetails.yaml"
@@ -42,3 +45,35 @@ def test_a_missed_expectation_exits_1_and_says_by_how_much(tmp_path: Path, capsy
 def test_k_selects_by_name_and_an_empty_selection_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(LIBRARY), "-k", "no-such-incident"]) == 2
     assert "-k: no scenario name contains 'no-such-incident'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start_time", [None, "2026-12-05T12:00:00-05:00"], ids=["default", "a-saturday"])
+async def test_the_gateway_lives_at_the_scenarios_start_time(tmp_path: Path, start_time: str | None) -> None:
+    """The replayed gateway's clock starts at ``gateway.start_time`` (default: a fixed Tuesday
+    mid-session), so a replay does not change with the hour or the weekday it runs on; its events
+    still land on the replay's own timeline."""
+    text = CRASH.read_text()
+    assert "\ngateway:" not in text
+    if start_time is not None:
+        text += f"\ngateway:\n  start_time: '{start_time}'\n"
+    path = tmp_path / "crash.yaml"
+    path.write_text(text)
+    item = load_scenario(path)
+    wanted = (item.scenario.gateway.start_time if start_time is None
+              else datetime.fromisoformat(start_time)).timestamp()
+    seen: list[float] = []
+    original = FakeGateway.start
+
+    async def start_and_read_the_clock(self: FakeGateway) -> FakeGateway:
+        seen.append(self.clock())
+        return await original(self)
+    FakeGateway.start = start_and_read_the_clock  # type: ignore[method-assign]
+    try:
+        result = await replay(item)
+    finally:
+        FakeGateway.start = original  # type: ignore[method-assign]
+    assert result.verdict == "pass", result.error
+    assert len(seen) == 1 and abs(seen[0] - wanted) < 5
+    [closed] = [e for e in result.events if e.source == "gateway" and e.kind == "session_closed"][:1]
+    [crash] = [f for f in result.faults if f["kind"] == "crash"]
+    assert abs(closed.at - crash["start"]) < 0.2 and 0.5 < crash["start"] < 2.0  # on the replay's clock
