@@ -90,11 +90,7 @@ def market_flowing(session: "Session") -> bool:
     return state is None or not state.pauses[MARKET]
 
 
-def account_flowing(session: "Session") -> bool:
+def stream_flowing(session: "Session", stream: str) -> bool:
+    """Whether ``stream`` (ACCOUNT, ORDERS, ...) flows for this session, without creating its state."""
     state: ClientState | None = session.__dict__.get(_ATTRIBUTE)
-    return state is None or not state.pauses[ACCOUNT]
-
-
-def orders_flowing(session: "Session") -> bool:
-    state: ClientState | None = session.__dict__.get(_ATTRIBUTE)
-    return state is None or not state.pauses[ORDERS]
+    return state is None or not state.pauses[stream]

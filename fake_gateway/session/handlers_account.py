@@ -27,7 +27,7 @@ from ..wire.out_account import (
     POSITION_MULTI_END,
 )
 from ..wire.reading import Request
-from .client_state import account_flowing
+from .client_state import ACCOUNT, stream_flowing
 from .session import Session
 
 MAX_ACCOUNT_SUMMARY_SUBSCRIPTIONS = 2
@@ -159,7 +159,7 @@ def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
     """A fill or a price move: refresh every account subscription this client holds."""
     account_id: str = payload.get("account_id") or ""
     account = session.brokerage.accounts.get(account_id)
-    if account is None or not account_flowing(session):
+    if account is None or not stream_flowing(session, ACCOUNT):
         return
     marks = session.brokerage.mark
     if session.subscribed(ACCOUNT_UPDATES).get(0) == account_id:
@@ -180,7 +180,7 @@ def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
 def on_portfolio_marked(session: Session, payload: dict[str, Any]) -> None:
     """A price move: IB pushes portfolio rows for the subscribed account's holdings in that contract."""
     account_id = session.subscribed(ACCOUNT_UPDATES).get(0)
-    if account_id is None or not account_flowing(session):
+    if account_id is None or not stream_flowing(session, ACCOUNT):
         return
     account = session.brokerage.accounts[account_id]
     con_id = payload["con_id"]

@@ -9,7 +9,7 @@ returns every client's; reqCompletedOrders and reqExecutions (clientId 0 = any) 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..state.matching import preview_warning
 from ..state.orders import Execution, ExecutionFilter, Order, OrderRejected
@@ -25,7 +25,7 @@ from ..wire.out_orders import (
     ORDER_STATUS,
 )
 from ..wire.reading import Request
-from .client_state import client_state, orders_flowing
+from .client_state import ORDERS, client_state, stream_flowing
 from .session import Session
 
 # ----- wire views of the order book --------------------------------------------------------------
@@ -196,42 +196,28 @@ def req_ids(session: Session, request: Request) -> None:
 # ----- brokerage events --------------------------------------------------------------------------
 
 
-def _held(session: Session, event: str, payload: dict[str, Any]) -> bool:
-    """While IB's servers are out of reach (1100) nothing they send reaches the gateway, so the
-    client hears of its orders' fills and status changes only when connectivity returns."""
-    if orders_flowing(session):
-        return False
-    client_state(session).held_order_events.append((event, payload))
-    return True
-
-
 def release_order_events(session: Session) -> int:
     """Deliver the order events held during a connectivity loss, in order. An order's status goes
     out once, as it is now (the gateway catches up with the order, not with every step it took);
     executions and errors go out one by one. Returns how many events were held."""
     state = client_state(session)
     held, state.held_order_events = state.held_order_events, []
-    last_update: dict[int, int] = {}
-    opened: set[int] = set()
+    updates = [(index, id(payload["order"]), payload) for index, (event, payload) in enumerate(held)
+               if event == "order_updated"]
+    last = {order: index for index, order, _ in updates}
+    opened = {order for _, order, payload in updates if payload.get("open_order", True)}
     for index, (event, payload) in enumerate(held):
         if event == "order_updated":
-            last_update[id(payload["order"])] = index
-            if payload.get("open_order", True):
-                opened.add(id(payload["order"]))
-    for index, (event, payload) in enumerate(held):
-        if event == "order_updated":
-            order_key = id(payload["order"])
-            if last_update[order_key] != index:
+            order = id(payload["order"])
+            if last[order] != index:
                 continue
-            payload = {**payload, "open_order": order_key in opened}
+            payload = {**payload, "open_order": order in opened}
         ORDER_EVENT_RELAYS[event](session, payload)
     return len(held)
 
 
 def on_order_updated(session: Session, payload: dict[str, Any]) -> None:
     order: Order = payload["order"]
-    if _held(session, "order_updated", payload):
-        return
     if _hears(session, order):
         if payload.get("open_order", True):
             send_open_order(session, order)
@@ -239,23 +225,23 @@ def on_order_updated(session: Session, payload: dict[str, Any]) -> None:
 
 
 def on_order_executed(session: Session, payload: dict[str, Any]) -> None:
-    if not _held(session, "order_executed", payload) and _hears(session, payload["order"]):
+    if _hears(session, payload["order"]):
         send_execution(session, -1, payload["execution"])
 
 
 def on_order_commission(session: Session, payload: dict[str, Any]) -> None:
-    if not _held(session, "order_commission", payload) and _hears(session, payload["order"]):
+    if _hears(session, payload["order"]):
         send_commission(session, payload["execution"])
 
 
 def on_order_error(session: Session, payload: dict[str, Any]) -> None:
-    if not _held(session, "order_error", payload) and session.client_id == payload["client_id"]:
+    if session.client_id == payload["client_id"]:
         session.send_error(payload["order_id"], payload["code"], payload["message"])
 
 
 def on_order_bound(session: Session, payload: dict[str, Any]) -> None:
     order: Order = payload["order"]
-    if not _held(session, "order_bound", payload) and session.client_id == order.client_id:
+    if session.client_id == order.client_id:
         session.send(ORDER_BOUND, permId=order.perm_id, clientId=order.client_id, orderId=order.order_id)
 
 
@@ -279,4 +265,18 @@ ORDER_EVENT_RELAYS = {
     "order_bound": on_order_bound,
 }
 
-EVENT_HANDLERS = {event: [relay] for event, relay in ORDER_EVENT_RELAYS.items()}
+Relay = Callable[[Session, dict[str, Any]], None]
+
+
+def _relay_or_hold(event: str, relay: Relay) -> Relay:
+    """While IB's servers are out of reach (1100) nothing they send reaches the gateway, so the
+    client hears of its orders' fills and status changes only when connectivity returns."""
+    def handler(session: Session, payload: dict[str, Any]) -> None:
+        if stream_flowing(session, ORDERS):
+            relay(session, payload)
+        else:
+            client_state(session).held_order_events.append((event, payload))
+    return handler
+
+
+EVENT_HANDLERS = {event: [_relay_or_hold(event, relay)] for event, relay in ORDER_EVENT_RELAYS.items()}

@@ -13,7 +13,7 @@ from ..state.accounts import Account
 from ..wire import in_market
 from ..wire.out_market import PNL, PNL_SINGLE
 from ..wire.reading import Request
-from .client_state import account_flowing
+from .client_state import ACCOUNT, stream_flowing
 from .session import Session
 
 PNL_SUBS = "pnl"
@@ -102,7 +102,7 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
     subscriptions = session.subscriptions
     if not subscriptions.get(PNL_SUBS) and not subscriptions.get(PNL_SINGLE_SUBS):  # every quote passes here
         return
-    if not account_flowing(session):
+    if not stream_flowing(session, ACCOUNT):
         return
     con_id = payload["con_id"]
     for line in tuple(session.subscriptions.get(PNL_SUBS, {}).values()):
@@ -116,7 +116,7 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
 
 def on_account_changed(session: Session, payload: dict[str, Any]) -> None:
     """A fill changes positions and realized PnL."""
-    if not account_flowing(session):
+    if not stream_flowing(session, ACCOUNT):
         return
     account_id = payload.get("account_id")
     for kind in (PNL_SUBS, PNL_SINGLE_SUBS):
