@@ -32,11 +32,3 @@ async def test_accepted_connections_send_at_once_without_nagle() -> None:
             sock = connection.transport.get_extra_info("socket")
             assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
 
-
-async def test_port_zero_is_resolved_and_closing_twice_is_safe() -> None:
-    server = EmbeddedServer(tiny_app())
-    async with server:
-        assert server.port != 0 and server.url == f"http://127.0.0.1:{server.port}"
-        async with httpx.AsyncClient() as client:
-            assert (await client.get(f"{server.url}/ping")).status_code == 200
-    await server.close()
