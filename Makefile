@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml
 
 # Replay the scenario library against the real broker; the HTML report goes to reports/.
 run: $(STAMP)
-	$(BIN)/ib-harness replay scenarios/library --quiet --report reports
+	$(BIN)/ib-harness replay ib_harness/scenarios/library --quiet --report reports
 
 # Replay the library under both supervisors (builtin and ib_insync's Watchdog) and print the table.
 compare: $(STAMP)
-	$(BIN)/ib-harness compare scenarios/library --report reports/compare
+	$(BIN)/ib-harness compare ib_harness/scenarios/library --report reports/compare
 
 # The library against three designs: legacy (ibapi threads), Watchdog, builtin; the table goes to BENCHMARKS.md.
 compare-legacy: $(STAMP)
@@ -37,8 +37,8 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/python -m pyflakes fake_gateway broker scenarios load benchmarks tests ib_harness_cli.py embedded_uvicorn.py
-	$(BIN)/python -m mypy fake_gateway broker scenarios load benchmarks ib_harness_cli.py embedded_uvicorn.py
+	$(BIN)/python -m pyflakes ib_harness benchmarks tests
+	$(BIN)/python -m mypy ib_harness benchmarks
 
 # Replay the library 10 times under both supervisors; exit 1 if any verdict changed between runs.
 soak: $(STAMP)

@@ -24,11 +24,11 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from load.audit import audit
-from load.chaos import ChaosPlayer, load_chaos
-from load.locust_procs import LocustRun, run_timed
-from load.report import (accepted_keys, chaos_report, failed_503_p99, fault_windows, read_requests, summary_table)
-from load.stack import FAST_BROKER, LocalStack, spawn
+from ib_harness.load.audit import audit
+from ib_harness.load.chaos import ChaosPlayer, load_chaos
+from ib_harness.load.locust_procs import LocustRun, run_timed
+from ib_harness.load.report import (accepted_keys, chaos_report, failed_503_p99, fault_windows, read_requests, summary_table)
+from ib_harness.load.stack import FAST_BROKER, LocalStack, spawn
 
 from .sections import update_file
 
@@ -160,7 +160,7 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
         f"- Orders: {mixed_orders_['journal_orders']} journaled, lost {mixed_orders_['lost']}, duplicated "
         f"{mixed_orders_['duplicated']}: **{_mark(mixed_orders_['lost'] == 0 and mixed_orders_['duplicated'] == 0)}**.",
         "",
-        "### Under an injected stall (`load/chaos/stall.yaml`: every session silent for 1.5 s)", "",
+        "### Under an injected stall (`ib_harness/load/chaos/stall.yaml`: every session silent for 1.5 s)", "",
         *_table(stall.table), "",
         f"- Fault window {spans(chaos['fault_windows'])}, error windows {spans(chaos['error_windows'])} (from the first",
         f"  request); failures inside the fault windows {chaos['failures_inside']}, outside {chaos['failures_outside']}.",

@@ -9,8 +9,8 @@ import signal
 
 from fastapi import FastAPI
 
-from broker.api import ApiServer
-from broker.models import Position
+from ib_harness.broker.api import ApiServer
+from ib_harness.broker.models import Position
 
 POSITIONS = [Position(account="DU1234567", symbol=symbol, quantity=100.0, avg_cost=150.0)
              for symbol in ("AAPL", "MSFT", "IBM", "SPY")]

@@ -27,10 +27,10 @@ from typing import Any, Awaitable, Callable
 
 from ib_insync import IB, LimitOrder, Stock, Watchdog
 
-from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
-from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
 from benchmarks.sections import measure_and_update
-from scenarios.gateway_controller import InProcessGatewayController
+from ib_harness.scenarios.gateway_controller import InProcessGatewayController
 
 
 HEADING = "## Broker"

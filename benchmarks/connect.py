@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from ib_insync import IB
 
-from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
-from fake_gateway.faults.base import Fault
+from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from ib_harness.fake_gateway.faults.base import Fault
 
 from .minimal_gateway import MinimalGateway
 

@@ -10,8 +10,8 @@ import socket
 import struct
 import sys
 
-from fake_gateway.wire.framing import API_PREFIX
-from fake_gateway.wire.spec import frame_fields, frame_payload
+from ib_harness.fake_gateway.wire.framing import API_PREFIX
+from ib_harness.fake_gateway.wire.spec import frame_fields, frame_payload
 
 AAPL_REQUEST = ["1", "11", "1", "265598", "AAPL", "STK", "", "0.0", "", "", "SMART", "", "USD", "", "",
                 "0", "", "0", "0", ""]

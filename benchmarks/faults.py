@@ -22,9 +22,9 @@ import statistics
 import sys
 from dataclasses import dataclass
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
-from fake_gateway.session.session import Session, wire_log
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.session.session import Session, wire_log
 
 from .sections import measure_and_update
 from .ticks import start_drain_client, stream_ticks

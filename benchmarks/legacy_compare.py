@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-import scenarios.batch
-import scenarios.runner
-from broker import IBKRInsyncBroker
-from broker.legacy import LegacyBroker
-from scenarios.batch import DEFAULT_JOBS, run_batch
-from scenarios.console import render_comparison, render_summary
-from scenarios.loader import LIBRARY, load_all
+import ib_harness.scenarios.batch
+import ib_harness.scenarios.runner
+from ib_harness.broker import IBKRInsyncBroker
+from ib_harness.broker.legacy import LegacyBroker
+from ib_harness.scenarios.batch import DEFAULT_JOBS, run_batch
+from ib_harness.scenarios.console import render_comparison, render_summary
+from ib_harness.scenarios.loader import LIBRARY, load_all
 
 DESIGNS = ("legacy", "watchdog", "builtin")
 
@@ -34,7 +34,7 @@ def make_broker(host: str, port: int, client_id: int, **settings: Any) -> Any:
     return IBKRInsyncBroker(host, port, client_id, **settings)
 
 
-_replay_file = scenarios.batch._replay_file  # the worker function as imported here: never the swapped one
+_replay_file = ib_harness.scenarios.batch._replay_file  # the worker function as imported here: never the swapped one
 
 
 def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None) -> str:
@@ -46,14 +46,14 @@ def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None)
 @contextlib.contextmanager
 def installed() -> Iterator[None]:
     """Within this block the scenario runner (and run_batch's workers) can replay with supervisor='legacy'."""
-    original_broker, original_worker = scenarios.runner.IBKRInsyncBroker, scenarios.batch._replay_file
-    scenarios.runner.IBKRInsyncBroker = make_broker  # type: ignore[misc,assignment]
-    scenarios.batch._replay_file = replay_file_with_legacy
+    original_broker, original_worker = ib_harness.scenarios.runner.IBKRInsyncBroker, ib_harness.scenarios.batch._replay_file
+    ib_harness.scenarios.runner.IBKRInsyncBroker = make_broker  # type: ignore[misc,assignment]
+    ib_harness.scenarios.batch._replay_file = replay_file_with_legacy
     try:
         yield
     finally:
-        scenarios.runner.IBKRInsyncBroker = original_broker  # type: ignore[misc]
-        scenarios.batch._replay_file = original_worker
+        ib_harness.scenarios.runner.IBKRInsyncBroker = original_broker  # type: ignore[misc]
+        ib_harness.scenarios.batch._replay_file = original_worker
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,8 +13,8 @@ import asyncio
 import sys
 import time
 
-from fake_gateway import FakeGateway
-from fake_gateway.session.handlers_market import MKT_DATA
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.session.handlers_market import MKT_DATA
 
 STEPS_PER_BATCH = 100
 

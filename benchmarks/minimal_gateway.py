@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from typing import Callable
 
-from fake_gateway.wire import out_account, out_basic, out_executions, out_orders
-from fake_gateway.wire.framing import API_PREFIX, FrameParser, parse_version_range, split_fields
-from fake_gateway.wire.spec import frame_fields
+from ib_harness.fake_gateway.wire import out_account, out_basic, out_executions, out_orders
+from ib_harness.fake_gateway.wire.framing import API_PREFIX, FrameParser, parse_version_range, split_fields
+from ib_harness.fake_gateway.wire.spec import frame_fields
 
 VERSION = 176
 ACCOUNT = "DU1234567"

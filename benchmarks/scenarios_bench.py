@@ -12,10 +12,10 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-from scenarios.batch import DEFAULT_JOBS, run_batch
-from scenarios.console import render_comparison
-from scenarios.loader import LIBRARY, load_all
-from scenarios.trace import RunResult, ScenarioResult
+from ib_harness.scenarios.batch import DEFAULT_JOBS, run_batch
+from ib_harness.scenarios.console import render_comparison
+from ib_harness.scenarios.loader import LIBRARY, load_all
+from ib_harness.scenarios.trace import RunResult, ScenarioResult
 
 SOAK_SAMPLE = ["order-duplicated-execdetails", "order-place-swallowed", "slow-sliced-link", "silent-stall"]
 

@@ -13,8 +13,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from scenarios.batch import DEFAULT_JOBS, run_batch
-from scenarios.loader import LIBRARY, load_all
+from ib_harness.scenarios.batch import DEFAULT_JOBS, run_batch
+from ib_harness.scenarios.loader import LIBRARY, load_all
 
 
 def soak(paths: list[str], runs: int, supervisors: tuple[str, ...], jobs: int) -> tuple[str, int]:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from fake_gateway import FakeGateway
-from fake_gateway.session.handlers_market import MKT_DATA, encoders
-from fake_gateway.session.session import Session
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.session.handlers_market import MKT_DATA, encoders
+from ib_harness.fake_gateway.session.session import Session
 
 BATCH = 2_000
 

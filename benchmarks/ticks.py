@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from ib_insync import IB, Stock
 
-from fake_gateway import FakeGateway
-from fake_gateway.session.handlers_market import MKT_DATA, encoders
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.session.handlers_market import MKT_DATA, encoders
 
 PYTHON = sys.executable
 

@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from fake_gateway.record import Recording
+from ib_harness.fake_gateway.record import Recording
 
 CAPTURES = Path(__file__).parent / "conformance" / "captures"
 RECORDINGS = CAPTURES / "recordings"

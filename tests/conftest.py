@@ -6,8 +6,8 @@ from typing import AsyncIterator
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 
 
 @pytest.fixture

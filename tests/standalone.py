@@ -1,4 +1,4 @@
-"""The standalone gateway as a subprocess, for the tests that run ``python -m fake_gateway``."""
+"""The standalone gateway as a subprocess, for the tests that run ``python -m ib_harness.fake_gateway``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Sequence
 
-GATEWAY = (sys.executable, "-m", "fake_gateway")
+GATEWAY = (sys.executable, "-m", "ib_harness.fake_gateway")
 
 
 @asynccontextmanager

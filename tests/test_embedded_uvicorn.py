@@ -7,7 +7,7 @@ import socket
 import httpx
 from fastapi import FastAPI
 
-from embedded_uvicorn import EmbeddedServer
+from ib_harness.embedded_uvicorn import EmbeddedServer
 
 
 def tiny_app() -> FastAPI:

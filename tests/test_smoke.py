@@ -6,8 +6,8 @@ import asyncio
 import sys
 from pathlib import Path
 
-from fake_gateway import GatewayConfig
-from scenarios.smoke import run_smoke
+from ib_harness.fake_gateway import GatewayConfig
+from ib_harness.scenarios.smoke import run_smoke
 
 
 async def test_smoke_replay_passes_every_step() -> None:

@@ -10,9 +10,9 @@ from typing import AsyncIterator
 import httpx
 import pytest
 
-from broker import IBKRInsyncBroker
-from broker.api import ApiServer, ApiSettings, build_api
-from fake_gateway import FakeGateway
+from ib_harness.broker import IBKRInsyncBroker
+from ib_harness.broker.api import ApiServer, ApiSettings, build_api
+from ib_harness.fake_gateway import FakeGateway
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

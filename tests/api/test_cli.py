@@ -10,12 +10,12 @@ from pathlib import Path
 
 import httpx
 
-from fake_gateway import FakeGateway
-from load.stack import Child
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.load.stack import Child
 
 
 def start(args: list[str], tmp_path: Path) -> Child:
-    process = subprocess.Popen([sys.executable, "-m", "ib_harness_cli", "api", *args], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "ib_harness", "api", *args], stdout=subprocess.PIPE,
                                stderr=open(tmp_path / "api.err", "w"), text=True)
     return Child("api", process)
 
@@ -52,6 +52,6 @@ async def test_points_at_a_given_gateway(tmp_path: Path) -> None:
 
 
 def test_a_bad_gateway_option_exits_2_naming_it(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ib_harness_cli", "api", "--gateway", "nohostport"],
+    done = subprocess.run([sys.executable, "-m", "ib_harness", "api", "--gateway", "nohostport"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--gateway" in done.stderr and "HOST:PORT" in done.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 
-from broker import BrokerState, IBKRInsyncBroker
-from broker.api import ApiServer, ApiSettings, build_api
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerState, IBKRInsyncBroker
+from ib_harness.broker.api import ApiServer, ApiSettings, build_api
+from ib_harness.fake_gateway import FakeGateway
 from tests.api.conftest import AUTH, FAST, TOKEN, Stack
 
 GUARDED = [("GET", "/account"), ("GET", "/positions"), ("GET", "/orders"), ("GET", "/orders/x"),

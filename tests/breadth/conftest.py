@@ -8,7 +8,7 @@ from typing import AsyncIterator
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.breadth.walk_asyncio import ManualClock
 
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import pytest
 
-from fake_gateway.wire import out_depth, out_news, out_options, out_reference, out_scanner, out_ticks
+from ib_harness.fake_gateway.wire import out_depth, out_news, out_options, out_reference, out_scanner, out_ticks
 from tests.wire.client_wire import client_cases, feed
 
 CASES = client_cases((157, 163, 170, 176, 178, 190, 200))

@@ -8,8 +8,8 @@ from pathlib import Path
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.state.contracts import CatalogError, ContractCatalog, default_catalog
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.state.contracts import CatalogError, ContractCatalog, default_catalog
 from tests.ibapi_app import RecordingApp, ibapi_contract
 
 FRONT_MONTHS = {"ES": "CME", "NQ": "CME", "RTY": "CME", "YM": "CBOT", "ZN": "CBOT", "ZC": "CBOT",

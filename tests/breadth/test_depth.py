@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import ib_insync
 
-from fake_gateway import FakeGateway
-from fake_gateway.state.depth import Level, changes
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.state.depth import Level, changes
 from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until
 

@@ -7,7 +7,7 @@ import math
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.waiting import until
 
 

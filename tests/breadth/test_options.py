@@ -9,7 +9,7 @@ from datetime import date, datetime
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until
 
@@ -151,7 +151,7 @@ async def test_ibapi_option_snapshot_has_computations(gateway: FakeGateway) -> N
 
 
 def test_an_expiry_on_an_exchange_holiday_moves_to_the_day_before() -> None:
-    from fake_gateway.state.options import expirations
+    from ib_harness.fake_gateway.state.options import expirations
     listed = expirations("equity", date(2026, 11, 30))
     assert "20261225" not in listed and "20261224" in listed  # Christmas
     assert "20270101" not in listed and "20261231" in listed  # New Year's Day

@@ -19,7 +19,7 @@ import ib_insync
 import ib_insync.client
 import pytest
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.breadth.client_requests import asyncio_client_request_ids, ibapi_request_ids
 from tests.breadth.walk_asyncio import PROBES, ManualClock, WalkContext
 from tests.breadth.walk_ibapi import PROBES as IBAPI_PROBES

@@ -9,8 +9,8 @@ from xml.etree import ElementTree
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.state.scanner import shares_outstanding
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.state.scanner import shares_outstanding
 from tests.ibapi_app import RecordingApp
 from tests.waiting import until
 

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.breadth.walk_asyncio import ManualClock
 from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import ib_insync
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 
 THANKSGIVING_WEEK = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("US/Eastern")).timestamp()
 

@@ -13,7 +13,7 @@ import asyncio
 import time
 from typing import Any, Awaitable, Callable
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 
 TIMEOUT = 4.0
 Probe = Callable[[Any, "WalkContext"], Awaitable[str]]

@@ -18,7 +18,7 @@ from ibapi.order import Order
 from ibapi.order_cancel import OrderCancel
 from ibapi.scanner import ScannerSubscription
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.breadth.walk_asyncio import ManualClock
 from tests.ibapi_app import RecordingApp, ibapi_contract
 

@@ -8,8 +8,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from broker import BrokerEvent, BrokerState, IBKRInsyncBroker
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerEvent, BrokerState, IBKRInsyncBroker
+from ib_harness.fake_gateway import FakeGateway
 
 FAST = dict(probe_interval=0.3, probe_timeout=0.3, probe_overdue=0.1, connect_timeout=2.0,
             backoff_initial=0.05, backoff_max=0.2, backoff_seed=7, request_timeout=3.0,

@@ -18,7 +18,7 @@ import signal
 import sys
 from typing import Any
 
-from broker import IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 
 
 PLACE_ORDER = b"3\0"  # the placeOrder message id, first field of the frame after its length prefix

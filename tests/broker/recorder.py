@@ -3,8 +3,8 @@ failure; this only records what the broker sends)."""
 
 from __future__ import annotations
 
-from fake_gateway.faults.base import Fault
-from fake_gateway.session.session import Session
+from ib_harness.fake_gateway.faults.base import Fault
+from ib_harness.fake_gateway.session.session import Session
 
 
 class RecordRequests(Fault):

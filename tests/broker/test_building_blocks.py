@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from broker import BrokerSettings, BrokerSettingsError, EventBus
-from broker.backoff import Backoff, CircuitBreaker
-from broker.error_policy import Action, action_for
-from broker.journal import Journal
+from ib_harness.broker import BrokerSettings, BrokerSettingsError, EventBus
+from ib_harness.broker.backoff import Backoff, CircuitBreaker
+from ib_harness.broker.error_policy import Action, action_for
+from ib_harness.broker.journal import Journal
 
 
 def test_settings_defaults_match_the_issue() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from broker import BrokerError, IBKRInsyncBroker, Order, OrderSide, OrderType
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerError, IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, wait_event
 from .recorder import RecordRequests

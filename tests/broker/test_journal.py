@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from broker.journal import Journal, KeyReused
+from ib_harness.broker.journal import Journal, KeyReused
 
 
 def on_disk(path: Path, key: str) -> tuple[str, int] | None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI, HTTPException
 
-from broker import BrokerError, BrokerState, BrokerUnavailable, IBKRInsyncBroker
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerError, BrokerState, BrokerUnavailable, IBKRInsyncBroker
+from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import FAST
 

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from broker import (BrokerState, IBKRInsyncBroker, MarketDataUnavailable, Order, OrderRejected, OrderSide,
+from ib_harness.broker import (BrokerState, IBKRInsyncBroker, MarketDataUnavailable, Order, OrderRejected, OrderSide,
                     OrderStatus, OrderType, RequestFailed, UnknownOrder)
-from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
 
 from .conftest import BrokerFactory, wait_event
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from ib_insync import IB, LimitOrder, Stock
 
-from broker import (BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, OrderNotSent, OrderSide,
+from ib_harness.broker import (BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, OrderNotSent, OrderSide,
                     OrderStatus, OrderType)
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, wait_event, wait_state
 

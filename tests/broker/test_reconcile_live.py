@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from broker import BrokerState, IBKRInsyncBroker, Order, OrderSide, OrderStatus, OrderType
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerState, IBKRInsyncBroker, Order, OrderSide, OrderStatus, OrderType
+from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import wait_event, wait_state
 

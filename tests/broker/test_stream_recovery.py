@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from broker import BrokerState, IBKRInsyncBroker, MarketDataUnavailable
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerState, IBKRInsyncBroker, MarketDataUnavailable
+from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, wait_event, wait_state
 

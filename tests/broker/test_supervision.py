@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from broker import BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, OrderSide
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, OrderSide
+from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, transitions, wait_event, wait_state
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ib_insync import IB
 
-from broker.throttle import apply_throttle
+from ib_harness.broker.throttle import apply_throttle
 
 
 def test_the_rate_is_spread_over_tenths_and_never_rounds_up() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from broker import BrokerState, IBKRInsyncBroker, Order, OrderSide
-from fake_gateway import FakeGateway
-from scenarios.gateway_controller import InProcessGatewayController
+from ib_harness.broker import BrokerState, IBKRInsyncBroker, Order, OrderSide
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.scenarios.gateway_controller import InProcessGatewayController
 
 from .conftest import BrokerFactory, wait_event, wait_state
 

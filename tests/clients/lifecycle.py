@@ -21,7 +21,7 @@ import ib_insync
 import pytest
 from ibapi.order import Order as IbapiOrder
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.ibapi_app import RecordingApp
 
 AAPL = 265598

@@ -10,8 +10,8 @@ import ib_async
 import ib_insync
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.wire.fields import UNSET_DOUBLE
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.wire.fields import UNSET_DOUBLE
 
 
 async def _what_if(library, gateway: FakeGateway, quantity: float):  # type: ignore[no-untyped-def]

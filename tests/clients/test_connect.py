@@ -8,7 +8,7 @@ import ib_async
 import ib_insync
 import pytest
 
-from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
 from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until
 

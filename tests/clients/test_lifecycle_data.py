@@ -13,7 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.ibapi_app import ibapi_contract
 from tests.waiting import until
 from tests.clients.lifecycle import AAPL, CLIENTS, EURUSD, LIBRARIES, STEPS, TICKS, asyncio_client, ibapi_client, own_gateway, wait

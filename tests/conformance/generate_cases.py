@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from fake_gateway.wire.spec import MessageSpec, Repeat
-from fake_gateway.wire.table import OUTGOING
+from ib_harness.fake_gateway.wire.spec import MessageSpec, Repeat
+from ib_harness.fake_gateway.wire.table import OUTGOING
 from tests.captures import all_frames
 from tests.conformance.layout_cases import Case, decoded, nested_values, same
 from tests.wire.client_wire import CLIENTS, MAX_VERSION

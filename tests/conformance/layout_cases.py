@@ -26,7 +26,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Iterable
 
-from fake_gateway.wire.spec import MessageSpec, Repeat, frame_fields
+from ib_harness.fake_gateway.wire.spec import MessageSpec, Repeat, frame_fields
 from tests.captures import versioned_frames
 from tests.wire.client_wire import CLIENTS, MAX_VERSION, Call, feed
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from fake_gateway.wire.table import OUTGOING
+from ib_harness.fake_gateway.wire.table import OUTGOING
 from tests.captures import versioned_frames
 
 # openOrder and contractData are identified by id alone; several layouts share no id.

@@ -13,8 +13,8 @@ import dataclasses
 
 import pytest
 
-from fake_gateway.wire.spec import MessageSpec
-from fake_gateway.wire.table import OUTGOING
+from ib_harness.fake_gateway.wire.spec import MessageSpec
+from ib_harness.fake_gateway.wire.table import OUTGOING
 from tests.conformance.cases import all_cases
 from tests.conformance.layout_cases import Case, check, nested_values
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.captures import session_exchanges
 
 CAPTURED_ACCOUNT = "DU0000001"

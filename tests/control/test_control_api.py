@@ -8,9 +8,9 @@ import asyncio
 import httpx
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.control import ControlServer
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.control import ControlServer
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.faults.clients import connected
 from tests.faults.status_clients import AAPL
 from tests.standalone import read_line, run_to_end, standalone, stop_cleanly

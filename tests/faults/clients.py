@@ -10,8 +10,8 @@ from typing import Any, AsyncIterator
 import ib_async
 import ib_insync
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.waiting import until
 
 LIBRARIES = {"ib_insync": ib_insync, "ib_async": ib_async}

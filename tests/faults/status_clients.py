@@ -12,7 +12,7 @@ from typing import Any
 
 from ib_insync import Stock
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.faults.clients import Observed
 from tests.waiting import until
 

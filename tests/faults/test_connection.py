@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
 from tests.faults.clients import LIBRARIES, answers, closed_with, connected, raw_ready, streaming
 from tests.waiting import until

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.faults.clients import raw_ready
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from ib_insync import LimitOrder, Stock
 
-from fake_gateway import FakeGateway
-from fake_gateway.faults import FaultHandle
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.faults import FaultHandle
 from tests.faults.clients import answers, connected, raw_ready
 from tests.waiting import until
 
@@ -183,7 +183,7 @@ async def test_wait_for_an_event_past_or_future(gateway: FakeGateway) -> None:
 
 
 async def raw_ready_or_closed(gateway: FakeGateway):  # type: ignore[no-untyped-def]
-    from fake_gateway.raw_client import RawTwsClient
+    from ib_harness.fake_gateway.raw_client import RawTwsClient
 
     client = await RawTwsClient.connect(gateway.host, gateway.port)
     assert await client.closed_by_server()

@@ -13,8 +13,8 @@ import math
 import pytest
 from ib_insync import Stock
 
-from fake_gateway import FakeGateway
-from fake_gateway.faults import FaultSpecError, parse_fault_spec
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.faults import FaultSpecError, parse_fault_spec
 from tests.faults.clients import connected
 from tests.faults.status_clients import AAPL, aapl, barrier, session_of
 from tests.waiting import until

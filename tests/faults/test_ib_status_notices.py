@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from ib_insync import IB
 
-from fake_gateway import AccountConfig, FakeGateway
-from fake_gateway.faults import FaultSpecError, parse_fault_spec
-from fake_gateway.session.client_state import client_state
+from ib_harness.fake_gateway import AccountConfig, FakeGateway
+from ib_harness.fake_gateway.faults import FaultSpecError, parse_fault_spec
+from ib_harness.fake_gateway.session.client_state import client_state
 from tests.faults.clients import connected
 from tests.faults.status_clients import AAPL, ACCOUNT, aapl, barrier, session_of
 from tests.waiting import until

@@ -8,7 +8,7 @@ import logging
 import pytest
 from ib_insync import Stock
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.conftest import served
 from tests.faults.clients import answers, closed_with, connected, raw_ready, streaming
 from tests.waiting import until
@@ -78,7 +78,7 @@ async def test_bandwidth_seen_by_ib_insync(gateway: FakeGateway) -> None:
 
 
 async def test_slicer_splits_frames_and_clients_still_decode(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
+    caplog.set_level(logging.DEBUG, logger="ib_harness.fake_gateway.wire")
     async with FakeGateway() as gateway:  # a new gateway so its sessions see the DEBUG level
         async with connected(gateway, 1) as client:
             gateway.faults.inject({"kind": "slicer", "max_bytes": 7, "delay_ms": 1})
@@ -146,7 +146,7 @@ async def test_ticks_stop_during_a_stall_and_come_back(gateway: FakeGateway) -> 
 
 
 async def test_wire_log_shows_what_went_out_after_the_faults(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
+    caplog.set_level(logging.DEBUG, logger="ib_harness.fake_gateway.wire")
     async with FakeGateway() as gateway:
         client = await raw_ready(gateway, 3)
         gateway.faults.inject({"kind": "drop_message", "message": "currentTime", "count": 1})
@@ -158,7 +158,7 @@ async def test_wire_log_shows_what_went_out_after_the_faults(caplog: pytest.LogC
         client.send(["49", "1"])
         await client.read_until("49")
         await client.close()
-    lines = [r.getMessage() for r in caplog.records if r.name == "fake_gateway.wire"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "ib_harness.fake_gateway.wire"]
     assert sum(line.startswith("client 3 <- 49,1,") for line in lines) == 1  # the dropped one is absent
     assert lines.count("client 3 <- 62,1") == 2
     assert sum(line == "client 3 -> 49,1" for line in lines) == 2

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.faults.clients import raw_ready
 
 SCRIPT = [["49", "1"], ["61", "1"], ["8", "1", "1"], ["6", "2", "1", "DU1234567"], ["99", "0"], ["49", "1"]]

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from ib_insync import LimitOrder, Stock
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.conftest import served
 from tests.faults.clients import answers, connected, raw_ready
 from tests.waiting import until
@@ -147,7 +147,7 @@ async def test_corrupt_inbound_field_gets_ibs_error(gateway: FakeGateway) -> Non
 async def test_frames_after_a_message_fault_ends_mid_batch_are_not_lost() -> None:
     """A bulk reply (send_rows) holds the session's write route; when the fault ends inside it
     (the count is reached), every later row of that batch still goes out."""
-    from fake_gateway import FakeGateway
+    from ib_harness.fake_gateway import FakeGateway
     from tests.faults.clients import raw_ready
 
     async with FakeGateway(market_ticker=False) as gateway:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.session.client_state import client_state
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.session.client_state import client_state
 from tests.faults.clients import connected
 from tests.faults.status_clients import MARKER_CODE, aapl, barrier, session_of
 from tests.waiting import until

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from fake_gateway import AccountConfig, FakeGateway
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import AccountConfig, FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.faults.clients import LIBRARIES, connected
 from tests.waiting import until
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.faults import KINDS, FaultSpecError, parse_fault_spec
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.faults import KINDS, FaultSpecError, parse_fault_spec
 
 GOOD: list[dict[str, Any]] = [
     {"kind": "stall", "client_id": 3, "duration": 1.5, "release": "drop"},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_gateway.state.brokerage import Brokerage
-from fake_gateway.wire.fields import UNSET_DOUBLE
+from ib_harness.fake_gateway.state.brokerage import Brokerage
+from ib_harness.fake_gateway.wire.fields import UNSET_DOUBLE
 
 AAPL = 265598
 EURUSD = 12087792

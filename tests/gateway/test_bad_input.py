@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
-from fake_gateway.wire.spec import frame_payload
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.wire.spec import frame_payload
 from tests.conftest import served
 from tests.waiting import until
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import ib_insync
 import pytest
 
-from fake_gateway import AccountConfig, FakeGateway, GatewayConfig
-from fake_gateway.state.contracts import CatalogError, ContractCatalog, default_catalog
+from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from ib_harness.fake_gateway.state.contracts import CatalogError, ContractCatalog, default_catalog
 
 CUSTOM = """
 defaults:

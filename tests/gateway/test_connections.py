@@ -8,8 +8,8 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from fake_gateway import FakeGateway, GatewayConfig
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway import FakeGateway, GatewayConfig
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.conftest import served
 from tests.waiting import until
 
@@ -56,8 +56,8 @@ async def test_non_overlapping_version_range_is_refused_with_a_log_line(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="fake_gateway")
     client = await RawTwsClient.connect(gateway.host, gateway.port)
-    from fake_gateway.wire.framing import API_PREFIX
-    from fake_gateway.wire.spec import frame_payload
+    from ib_harness.fake_gateway.wire.framing import API_PREFIX
+    from ib_harness.fake_gateway.wire.spec import frame_payload
 
     client.write(API_PREFIX + frame_payload(b"v100..150"))
     assert await client.closed_by_server()

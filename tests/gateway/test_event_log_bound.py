@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 
-from fake_gateway import FakeGateway
-from fake_gateway.event_log import EventLog
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.event_log import EventLog
 
 
 def test_the_oldest_events_go_and_since_still_counts_them() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.faults.base import Fault
-from fake_gateway.raw_client import RawTwsClient
-from fake_gateway.session.session import Session
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.faults.base import Fault
+from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.session.session import Session
 
 
 class DuplicateCurrentTime(Fault):
@@ -79,7 +79,7 @@ async def test_drop_sessions_with_fin_or_rst(gateway: FakeGateway, raw_client: R
 async def test_debug_logging_shows_every_frame_both_ways(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
-    caplog.set_level(logging.DEBUG, logger="fake_gateway.wire")
+    caplog.set_level(logging.DEBUG, logger="ib_harness.fake_gateway.wire")
     async with FakeGateway() as gateway:
         client = await RawTwsClient.connect(gateway.host, gateway.port)
         await client.handshake()

@@ -12,12 +12,12 @@ import logging
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_gateway import FakeGateway, GatewayConfig
-from fake_gateway.faults.base import Fault
-from fake_gateway.raw_client import RawTwsClient
-from fake_gateway.session.session import Session
-from scenarios.smoke import run_smoke
-from fake_gateway.wire.table import INCOMING
+from ib_harness.fake_gateway import FakeGateway, GatewayConfig
+from ib_harness.fake_gateway.faults.base import Fault
+from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.session.session import Session
+from ib_harness.scenarios.smoke import run_smoke
+from ib_harness.fake_gateway.wire.table import INCOMING
 
 FIELD = st.one_of(
     st.sampled_from(["", "0", "1", "-1", "2", "176", "AAPL", "STK", "SMART", "USD", "EUR", "CASH", "IDEALPRO",
@@ -38,7 +38,7 @@ def test_random_requests_never_raise_inside_the_gateway(batch: list[tuple[int, l
 async def _exercise(batch: list[tuple[int, list[str]]]) -> None:
     records: list[logging.LogRecord] = []
     handler = _ListHandler(records)
-    logger = logging.getLogger("fake_gateway")
+    logger = logging.getLogger("ib_harness.fake_gateway")
     logger.addHandler(handler)
     try:
         async with FakeGateway(market_ticker=False, max_messages_per_second=10_000) as gateway:

@@ -16,10 +16,10 @@ import ib_async
 import pytest
 from ib_insync import IB, Forex, Stock
 
-from fake_gateway import FakeGateway
-from fake_gateway.config import AccountConfig, HistoricalPacingConfig
-from fake_gateway.raw_client import RawTwsClient
-from fake_gateway.wire.spec import frame_fields
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.config import AccountConfig, HistoricalPacingConfig
+from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.wire.spec import frame_fields
 from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until
 

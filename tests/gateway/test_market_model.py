@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from fake_gateway import GatewayConfig
-from fake_gateway.state.brokerage import Brokerage
-from fake_gateway.state.history import BAR_SECONDS, HistoryError, parse_bar_size, parse_duration, parse_end
-from fake_gateway.state.quote import Quote
+from ib_harness.fake_gateway import GatewayConfig
+from ib_harness.fake_gateway.state.brokerage import Brokerage
+from ib_harness.fake_gateway.state.history import BAR_SECONDS, HistoryError, parse_bar_size, parse_duration, parse_end
+from ib_harness.fake_gateway.state.quote import Quote
 
 AAPL, EUR = 265598, 12087792
 NOW = 1_701_705_600.0  # 20231204 11:00:00 US/Eastern, a Monday

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ib_insync
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.waiting import until
 
 AAPL = 265598

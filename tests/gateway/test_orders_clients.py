@@ -17,7 +17,7 @@ import ib_insync
 import pytest
 from ibapi.order import Order as IbapiOrder
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.ibapi_app import RecordingApp, ibapi_contract
 from tests.waiting import until
 
@@ -247,7 +247,7 @@ async def test_captured_place_order_frames_get_ibs_replies() -> None:
     orderStatus, execDetails, openOrder, orderStatus, commissionReport, each as wide as the
     captured frames.
     """
-    from fake_gateway.raw_client import RawTwsClient
+    from ib_harness.fake_gateway.raw_client import RawTwsClient
     from tests.captures import nautilus_messages, session_exchanges
 
     what_if, no_exchange = [e["request"] for e in session_exchanges()

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from fake_gateway.config import AccountConfig, GatewayConfig
-from fake_gateway.state.brokerage import Brokerage
-from fake_gateway.state.orders import ExecutionFilter, Order, OrderRejected
-from fake_gateway.wire.fields import UNSET_DOUBLE
+from ib_harness.fake_gateway.config import AccountConfig, GatewayConfig
+from ib_harness.fake_gateway.state.brokerage import Brokerage
+from ib_harness.fake_gateway.state.orders import ExecutionFilter, Order, OrderRejected
+from ib_harness.fake_gateway.wire.fields import UNSET_DOUBLE
 from tests.gateway.order_requests import AAPL, EURUSD, ES, Recorder, order
 
 

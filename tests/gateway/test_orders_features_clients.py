@@ -17,7 +17,7 @@ import ib_insync
 import pytest
 from ib_insync import IB, LimitOrder, MarketOrder, Order, Stock
 
-from fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway
 from tests.gateway.test_orders_types import CLOSE, MONDAY_10AM, NEXT_OPEN, Clock
 from tests.waiting import until
 

@@ -8,8 +8,8 @@ from typing import Any, AsyncIterator, Iterable
 
 from ibapi.order import Order as IbapiOrder
 
-from fake_gateway import FakeGateway
-from fake_gateway.state.brokerage import Brokerage
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.state.brokerage import Brokerage
 from tests.clients.lifecycle import ibapi_client, wait
 from tests.ibapi_app import RecordingApp, ibapi_contract
 

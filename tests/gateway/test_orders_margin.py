@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fake_gateway.state.brokerage import Brokerage
-from fake_gateway.state.orders import OrderRejected
+from ib_harness.fake_gateway.state.brokerage import Brokerage
+from ib_harness.fake_gateway.state.orders import OrderRejected
 from tests.gateway.order_requests import AAPL, ES, EURUSD, order
 
 

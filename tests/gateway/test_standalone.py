@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.raw_client import RawTwsClient
 from tests.standalone import read_line, run_to_end, standalone, stop_cleanly
 
 VENV_BIN = Path(sys.executable).parent
 
 
 @pytest.mark.parametrize("command", [
-    [sys.executable, "-m", "fake_gateway"],
+    [sys.executable, "-m", "ib_harness.fake_gateway"],
     [str(VENV_BIN / "ib-harness"), "gateway"],
 ])
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fake_gateway import FakeGateway
-from fake_gateway.control import ControlServer
-from load.chaos import ChaosError, ChaosPlayer, load_chaos
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.control import ControlServer
+from ib_harness.load.chaos import ChaosError, ChaosPlayer, load_chaos
 
 HEAD = "name: c\ndescription: a chaos file for a load run test\nduration: 10\nexpect:\n  - orders: {lost: 0}\n"
 
@@ -21,7 +21,7 @@ def write(tmp_path: Path, steps: str) -> Path:
 
 
 def test_the_shipped_stall_file_plays_one_stall() -> None:
-    [step] = load_chaos(Path("load/chaos/stall.yaml"))
+    [step] = load_chaos(Path("ib_harness/load/chaos/stall.yaml"))
     assert step.action == "fault" and step.fault == {"kind": "stall", "duration": 1.5} and step.at == 4
 
 

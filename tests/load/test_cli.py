@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def load(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ib_harness_cli", "load", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ib_harness", "load", *args], capture_output=True, text=True,
                           timeout=60)
 
 
@@ -22,7 +22,7 @@ def test_an_unplayable_chaos_file_exits_2_naming_the_file_and_step(tmp_path: Pat
 
 
 def test_chaos_against_a_target_needs_the_control_api(tmp_path: Path) -> None:
-    done = load("--target", "http://127.0.0.1:9", "--chaos", "load/chaos/stall.yaml", "--out", str(tmp_path))
+    done = load("--target", "http://127.0.0.1:9", "--chaos", "ib_harness/load/chaos/stall.yaml", "--out", str(tmp_path))
     assert done.returncode == 2 and "--control" in done.stderr
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from ib_insync import MarketOrder, Stock
 
-from fake_gateway import FakeGateway
-from fake_gateway.control import ControlServer
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.control import ControlServer
 from tests.faults.clients import connected
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 def test_load_with_a_stall_keeps_failures_inside_the_fault_and_loses_no_order(tmp_path: Path) -> None:
     out = tmp_path / "load"
-    done = subprocess.run([sys.executable, "-m", "ib_harness_cli", "load", "--users", "6", "--spawn-rate", "6",
-                           "--duration", "10", "--workers", "2", "--chaos", "load/chaos/stall.yaml",
+    done = subprocess.run([sys.executable, "-m", "ib_harness", "load", "--users", "6", "--spawn-rate", "6",
+                           "--duration", "10", "--workers", "2", "--chaos", "ib_harness/load/chaos/stall.yaml",
                            "--out", str(out)], capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())

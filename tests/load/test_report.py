@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from load.report import (Window, accepted_keys, chaos_report, error_windows, failed_503_p99, fault_windows,
+from ib_harness.load.report import (Window, accepted_keys, chaos_report, error_windows, failed_503_p99, fault_windows,
                          read_requests, summary_table)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from load.stack import LocalStack
+from ib_harness.load.stack import LocalStack
 
 
 def test_a_token_that_starts_with_a_dash_still_starts_the_api(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from fake_gateway import FakeGateway
-from load.tws_client import ORDER_CANCELLED, TwsConnection, TwsError
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.load.tws_client import ORDER_CANCELLED, TwsConnection, TwsError
 
 
 def round_trip(host: str, port: int) -> dict[str, object]:

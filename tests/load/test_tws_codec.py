@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fake_gateway.wire.table import INCOMING
-from load.tws_codec import BY_NAME, request_fields
+from ib_harness.fake_gateway.wire.table import INCOMING
+from ib_harness.load.tws_codec import BY_NAME, request_fields
 
 ORDER = {"orderId": 7, "symbol": "AAPL", "secType": "STK", "exchange": "SMART", "currency": "USD", "action": "BUY",
          "totalQuantity": "3", "orderType": "LMT", "lmtPrice": "101.5", "tif": "DAY", "orderRef": "k-1",

@@ -12,7 +12,7 @@ pytest_plugins = ["pytester"]
 
 FIXTURE_TESTS = '''
 import pytest
-from broker import Order, OrderSide, OrderType, OrderStatus
+from ib_harness.broker import Order, OrderSide, OrderType, OrderStatus
 
 pytestmark = pytest.mark.asyncio
 

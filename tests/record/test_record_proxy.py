@@ -14,10 +14,10 @@ import pytest
 from ib_insync import IB, MarketOrder, Stock
 from pydantic import ValidationError
 
-from fake_gateway import FakeGateway
-from fake_gateway.raw_client import RawTwsClient
-from fake_gateway.record import Recording, RecordingProxy
-from ib_harness_cli import build_parser
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.record import Recording, RecordingProxy
+from ib_harness.cli import build_parser
 from tests.captures import recorded_frames
 from tests.conformance.test_capture_layouts import reproduction_problem
 from tests.waiting import until

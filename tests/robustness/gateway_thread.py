@@ -10,9 +10,9 @@ import struct
 import threading
 from typing import Any, Awaitable, TypeVar
 
-from fake_gateway import FakeGateway
-from fake_gateway.wire.framing import API_PREFIX, FrameParser, split_fields
-from fake_gateway.wire.spec import frame_fields, frame_payload
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway.wire.framing import API_PREFIX, FrameParser, split_fields
+from ib_harness.fake_gateway.wire.spec import frame_fields, frame_payload
 
 T = TypeVar("T")
 

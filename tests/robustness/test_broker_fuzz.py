@@ -10,8 +10,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from broker import BrokerError, BrokerState, IBKRInsyncBroker, Order, OrderSide, OrderType
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerError, BrokerState, IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.fake_gateway import FakeGateway
 
 ROUNDS = 16
 SEED = 20261130

@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from broker import BrokerError, IBKRInsyncBroker, Order, OrderSide, OrderType
-from fake_gateway import FakeGateway
+from ib_harness.broker import BrokerError, IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.fake_gateway import FakeGateway
 
 CALLS = 500
 SETTINGS = dict(probe_interval=0.3, probe_timeout=0.5, probe_overdue=0.2, connect_timeout=1.5, request_timeout=1.0,

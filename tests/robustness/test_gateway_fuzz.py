@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_gateway.wire.framing import API_PREFIX
-from fake_gateway.wire.spec import frame_fields, frame_payload
+from ib_harness.fake_gateway.wire.framing import API_PREFIX
+from ib_harness.fake_gateway.wire.spec import frame_fields, frame_payload
 from tests.gateway.test_fuzz_requests import FIELD, TEMPLATES
 
 from .gateway_thread import BlockingClient, GatewayThread
@@ -100,7 +100,7 @@ class Errors(logging.Handler):
 @pytest.fixture
 def gateway_errors() -> Iterator[Errors]:
     handler = Errors()
-    logger = logging.getLogger("fake_gateway")
+    logger = logging.getLogger("ib_harness.fake_gateway")
     logger.addHandler(handler)
     try:
         yield handler

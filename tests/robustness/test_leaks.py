@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from broker import BrokerEvent, IBKRInsyncBroker
-from fake_gateway import FakeGateway
-from scenarios import leaks
+from ib_harness.broker import BrokerEvent, IBKRInsyncBroker
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.scenarios import leaks
 
 CYCLES = 200
 WARMUP = 5  # first cycles allocate caches and pools for good; the baseline is taken after them

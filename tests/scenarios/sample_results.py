@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scenarios.trace import ExpectationResult, RunResult, ScenarioResult, TraceEvent
+from ib_harness.scenarios.trace import ExpectationResult, RunResult, ScenarioResult, TraceEvent
 
 
 def sample_run() -> RunResult:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ib_harness_cli import main
-from scenarios.loader import load_scenario
-from scenarios.yaml_lines import ScenarioError
+from ib_harness.cli import main
+from ib_harness.scenarios.loader import load_scenario
+from ib_harness.scenarios.yaml_lines import ScenarioError
 
 GOOD = """\
 name: quiet-day

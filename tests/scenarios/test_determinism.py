@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scenarios.batch import run_batch
-from scenarios.console import render_comparison
-from scenarios.loader import LIBRARY, load_all
-from scenarios.trace import ScenarioResult
+from ib_harness.scenarios.batch import run_batch
+from ib_harness.scenarios.console import render_comparison
+from ib_harness.scenarios.loader import LIBRARY, load_all
+from ib_harness.scenarios.trace import ScenarioResult
 
 CRASH = LIBRARY / "gateway-crash-rst.yaml"
 SAMPLE = [LIBRARY / "order-duplicated-execdetails.yaml", LIBRARY / "order-place-swallowed.yaml",

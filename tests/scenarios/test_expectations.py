@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from scenarios.expectations import Evidence, evaluate, recovery_after
-from scenarios.model import Scenario
-from scenarios.trace import TraceEvent
+from ib_harness.scenarios.expectations import Evidence, evaluate, recovery_after
+from ib_harness.scenarios.model import Scenario
+from ib_harness.scenarios.trace import TraceEvent
 
 STEPS = [
     {"id": "stall", "at": 1.0, "fault": {"kind": "stall", "duration": 1.0}},

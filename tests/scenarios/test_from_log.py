@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ib_harness_cli import main
-from scenarios.from_log import draft_scenario, draft_yaml, read_log
+from ib_harness.cli import main
+from ib_harness.scenarios.from_log import draft_scenario, draft_yaml, read_log
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,10 +8,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from fake_gateway import FakeGateway
-from ib_harness_cli import main
-from scenarios.loader import LIBRARY, load_scenario
-from scenarios.runner import replay
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.cli import main
+from ib_harness.scenarios.loader import LIBRARY, load_scenario
+from ib_harness.scenarios.runner import replay
 
 CRASH = LIBRARY / "gateway-crash-rst.yaml"
 DUPLICATE_FILL = LIBRARY / "order-duplicated-execdetails.yaml"

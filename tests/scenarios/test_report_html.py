@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from scenarios.reports import write_reports
+from ib_harness.scenarios.reports import write_reports
 from tests.scenarios.chromium import open_page
 from tests.scenarios.sample_results import sample_run
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from scenarios.loader import LIBRARY
-from scenarios.schema import SCHEMA_PATH, schema_text
-from scenarios.yaml_lines import load_yaml_with_lines
+from ib_harness.scenarios.loader import LIBRARY
+from ib_harness.scenarios.schema import SCHEMA_PATH, schema_text
+from ib_harness.scenarios.yaml_lines import load_yaml_with_lines
 
 
 def test_checked_in_schema_is_up_to_date() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fake_gateway import FakeGateway
-from scenarios.model import GatewaySection
-from scenarios.world import apply_world
+from ib_harness.fake_gateway import FakeGateway
+from ib_harness.scenarios.model import GatewaySection
+from ib_harness.scenarios.world import apply_world
 
 
 async def test_gateway_section_becomes_the_initial_world() -> None:

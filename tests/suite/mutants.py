@@ -10,12 +10,12 @@ from typing import Any, Callable
 
 import pytest
 
-import broker.ib_broker
-from broker.backoff import Backoff
-from broker.error_handling import IbErrorHandler
-from broker.orders import OrderBook
-from broker.probe import Keepalive
-from scenarios.loader import LIBRARY
+import ib_harness.broker.ib_broker as ib_broker_module
+from ib_harness.broker.backoff import Backoff
+from ib_harness.broker.error_handling import IbErrorHandler
+from ib_harness.broker.orders import OrderBook
+from ib_harness.broker.probe import Keepalive
+from ib_harness.scenarios.loader import LIBRARY
 
 LOCAL = Path(__file__).parent / "scenarios"
 
@@ -49,13 +49,13 @@ def _no_account_refresh_on_2100(mp: pytest.MonkeyPatch) -> None:
 
 
 def _no_reconcile_after_reconnect(mp: pytest.MonkeyPatch) -> None:
-    real = broker.ib_broker.reconcile
+    real = ib_broker_module.reconcile
     sessions: dict[int, int] = {}
 
     def first_session_only(ib: Any, journal: Any, book: Any) -> dict[str, int]:
         sessions[id(book)] = sessions.get(id(book), 0) + 1
         return real(ib, journal, book) if sessions[id(book)] == 1 else {}
-    mp.setattr(broker.ib_broker, "reconcile", first_session_only)
+    mp.setattr(ib_broker_module, "reconcile", first_session_only)
 
 
 def _order_ids_from_next_valid_id(mp: pytest.MonkeyPatch) -> None:

@@ -24,8 +24,8 @@ def test_legacy_compare_names_an_unknown_design(capsys: pytest.CaptureFixture[st
 
 
 def test_the_legacy_factory_builds_the_real_broker_for_the_other_supervisors(tmp_path: Path) -> None:
-    from broker import IBKRInsyncBroker
-    from broker.legacy import LegacyBroker
+    from ib_harness.broker import IBKRInsyncBroker
+    from ib_harness.broker.legacy import LegacyBroker
 
     journal = f"{tmp_path}/j.sqlite3"
     legacy = legacy_compare.make_broker("127.0.0.1", 1, 1, supervisor="legacy", journal_path=journal)

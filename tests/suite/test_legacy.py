@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.legacy_compare import installed
-from scenarios.loader import LIBRARY
-from scenarios.pytest_plugin import ScenarioRunner
+from ib_harness.scenarios.loader import LIBRARY
+from ib_harness.pytest_plugin import ScenarioRunner
 
 from .mutants import LOCAL
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scenarios.loader import LIBRARY, load_all
+from ib_harness.scenarios.loader import LIBRARY, load_all
 
 from .known_gaps import FLAKY, KNOWN_GAPS
 

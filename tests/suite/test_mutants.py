@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from scenarios.pytest_plugin import ScenarioRunner
+from ib_harness.pytest_plugin import ScenarioRunner
 
 from .mutants import LOCAL, MUTANTS, Mutant
 

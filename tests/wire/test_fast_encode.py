@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_gateway.wire.fields import UNSET_DOUBLE
-from fake_gateway.wire.spec import Repeat
-from fake_gateway.wire.table import OUTGOING
+from ib_harness.fake_gateway.wire.fields import UNSET_DOUBLE
+from ib_harness.fake_gateway.wire.spec import Repeat
+from ib_harness.fake_gateway.wire.table import OUTGOING
 
 FLAT = [spec for spec in OUTGOING.values() if not any(isinstance(s, Repeat) for s in spec.slots)]
 VALUES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fake_gateway.wire.fields import UNSET_DOUBLE, fmt_bool, fmt_decimal, fmt_double, fmt_int
+from ib_harness.fake_gateway.wire.fields import UNSET_DOUBLE, fmt_bool, fmt_decimal, fmt_double, fmt_int
 
 
 @pytest.mark.parametrize("value,text", [

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_gateway.wire.framing import (
+from ib_harness.fake_gateway.wire.framing import (
     BadFrame,
     FrameParser,
     FrameTooLarge,
@@ -14,7 +14,7 @@ from fake_gateway.wire.framing import (
     parse_version_range,
     split_fields,
 )
-from fake_gateway.wire.spec import frame_fields
+from ib_harness.fake_gateway.wire.spec import frame_fields
 
 FRAMES = [["49", "1"], ["71", "2", "7", ""], ["6", "2", "1", "DU1234567"], ["1"] + ["x" * 300]]
 STREAM = b"".join(frame_fields(f) for f in FRAMES)

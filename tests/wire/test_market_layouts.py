@@ -15,8 +15,8 @@ from typing import Any, Callable
 
 import pytest
 
-from fake_gateway.wire import out_market as out
-from fake_gateway.wire.spec import frame_fields
+from ib_harness.fake_gateway.wire import out_market as out
+from ib_harness.fake_gateway.wire.spec import frame_fields
 from tests.wire.client_wire import Call, client_cases, feed, split_frame
 
 CAPTURES = Path(__file__).resolve().parents[1] / "conformance" / "captures"

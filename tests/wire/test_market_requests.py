@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import pytest
 
-from fake_gateway.wire import in_market as req
-from fake_gateway.wire.reading import BadRequest
+from ib_harness.fake_gateway.wire import in_market as req
+from ib_harness.fake_gateway.wire.reading import BadRequest
 
 from tests.ibapi_app import ibapi_contract
 from tests.wire.client_wire import record_ibapi, record_insync

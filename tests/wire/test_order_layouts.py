@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from fake_gateway.wire.fields import UNSET_DOUBLE, UNSET_INTEGER
-from fake_gateway.wire.in_orders import CANCEL_ORDER, REQ_EXECUTIONS, REQ_GLOBAL_CANCEL, PLACE_ORDER
-from fake_gateway.wire.out_executions import COMMISSION_REPORT, EXEC_DETAILS, EXEC_DETAILS_END
-from fake_gateway.wire.out_orders import (
+from ib_harness.fake_gateway.wire.fields import UNSET_DOUBLE, UNSET_INTEGER
+from ib_harness.fake_gateway.wire.in_orders import CANCEL_ORDER, REQ_EXECUTIONS, REQ_GLOBAL_CANCEL, PLACE_ORDER
+from ib_harness.fake_gateway.wire.out_executions import COMMISSION_REPORT, EXEC_DETAILS, EXEC_DETAILS_END
+from ib_harness.fake_gateway.wire.out_orders import (
     COMPLETED_ORDER, COMPLETED_ORDERS_END, OPEN_ORDER, OPEN_ORDER_END, ORDER_STATUS,
 )
 from tests.ibapi_app import ibapi_contract

@@ -1,7 +1,0 @@
-"""``python -m fake_gateway``: the same as ``ib-harness gateway``."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())

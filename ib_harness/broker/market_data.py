@@ -1,0 +1,299 @@
+"""Market data on ib_insync's tickers: one shared subscription per symbol, restored after every
+reconnect or 1101, checked after 1102 and farm-OK notices, and degraded per farm on a blip.
+
+A price is only answered from a stream that is live: a farm that is down, an IB refusal (10197,
+354) or a stream that never ticked raise MarketDataUnavailable instead of a stale number.
+
+IB never says when a pause such as 10197 (a competing live session) ends. What a client can see is
+ticks arriving again, so a line marked unavailable becomes available with its first tick decoded
+after the mark; meanwhile it is requested again every stream_check_timeout (IB answers 10197 again
+while the pause lasts, or streams the current quote once it is over).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from ib_insync import IB, BarDataList, Contract, RequestError, Stock, Ticker
+
+from .errors import MarketDataUnavailable
+from .events import EventBus
+
+log = logging.getLogger("ib_harness.broker.market_data")
+
+PAUSE_CODES = frozenset({10197})  # unavailable for a while, ended by IB without a notice
+
+
+@dataclass
+class MarketLine:
+    symbol: str
+    contract: Contract
+    ticker: Ticker
+    req_id: int
+    updates: int = 0
+    updated_at: float = 0.0
+    unavailable: str | None = None
+    # where the mark fell in ib_insync's stream: the data chunk (wrapper.lastTime, a new object per
+    # chunk) and the ticks of this line already decoded in it, so a tick decoded before the mark in
+    # the same chunk does not count as the data coming back
+    marked_in: object = None
+    ticks_at_mark: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class BarStream:
+    symbol: str
+    contract: Contract
+    params: dict[str, Any]
+    bars: BarDataList
+    updates: int = 0
+    listeners: list[Callable[[BarDataList, bool], None]] = field(default_factory=list)
+
+
+class MarketData:
+    def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float) -> None:
+        self.ib = ib
+        self.events = events
+        self.stream_check_timeout = stream_check_timeout
+        self.contracts: dict[str, Contract] = {}
+        self.lines: dict[str, MarketLine] = {}
+        self.bar_streams: list[BarStream] = []
+        self.farms_down: set[str] = set()
+        self._pending: dict[str, asyncio.Future[Any]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        ib.pendingTickersEvent += self._on_tickers
+
+    # ----- contracts and lines --------------------------------------------------------------------
+
+    async def contract(self, symbol: str, timeout: float) -> Contract:
+        """The qualified stock contract; concurrent callers share one lookup."""
+        if symbol in self.contracts:
+            return self.contracts[symbol]
+        return await self._shared(f"contract:{symbol}", lambda: self._qualify(symbol, timeout))
+
+    async def _qualify(self, symbol: str, timeout: float) -> Contract:
+        contract = Stock(symbol, "SMART", "USD")
+        qualified = await asyncio.wait_for(self.ib.qualifyContractsAsync(contract), timeout)
+        if not qualified:
+            raise MarketDataUnavailable(symbol, "no security definition (IB 200)")
+        self.contracts[symbol] = qualified[0]
+        return qualified[0]
+
+    async def _shared(self, key: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        future = self._pending.get(key)
+        if future is None:
+            future = asyncio.ensure_future(make())
+            self._pending[key] = future
+            future.add_done_callback(lambda _f: self._pending.pop(key, None))
+        return await asyncio.shield(future)
+
+    async def line(self, symbol: str, timeout: float) -> MarketLine:
+        if symbol not in self.lines:
+            contract = await self.contract(symbol, timeout)
+            if symbol not in self.lines:  # another caller may have subscribed meanwhile
+                self._subscribe(symbol, contract)
+        return self.lines[symbol]
+
+    def _subscribe(self, symbol: str, contract: Contract) -> None:
+        ticker = self.ib.reqMktData(contract)
+        req_id = self.ib.wrapper.ticker2ReqId["mktData"].get(ticker, -1)
+        old = self.lines.get(symbol)
+        line = MarketLine(symbol, contract, ticker, req_id)
+        if old is not None:
+            line.changed = old.changed
+        self.lines[symbol] = line
+
+    async def price(self, symbol: str, timeout: float) -> float:
+        """The current market price from the shared live stream, waiting for its first tick."""
+        line = await self.line(symbol, timeout)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            line = self.lines[symbol]
+            if "market" in self.farms_down:
+                raise MarketDataUnavailable(symbol, "market data farm is down (IB 2103)")
+            if line.unavailable:
+                raise MarketDataUnavailable(symbol, line.unavailable)
+            value = line.ticker.marketPrice()
+            if value is not None and not math.isnan(value) and value > 0:
+                return float(value)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise MarketDataUnavailable(symbol, f"no price arrived within {timeout} s")
+            line.changed.clear()
+            try:
+                await asyncio.wait_for(line.changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
+
+    def live_price(self, symbol: str) -> float | None:
+        """The price of a healthy live stream, or None when it has to be waited for or refused."""
+        line = self.lines.get(symbol)
+        if line is None or line.unavailable or "market" in self.farms_down:
+            return None
+        value = line.ticker.marketPrice()
+        return float(value) if value == value and value > 0 else None  # NaN != NaN
+
+    def last_price(self, symbol: str) -> float | None:
+        line = self.lines.get(symbol)
+        if line is None:
+            return None
+        value = line.ticker.marketPrice()
+        return None if value is None or math.isnan(value) else float(value)
+
+    def _on_tickers(self, tickers: set[Ticker]) -> None:
+        now = asyncio.get_running_loop().time()
+        for line in self.lines.values():
+            if line.ticker in tickers:
+                if line.unavailable and self._ticked_since_mark(line):
+                    self._available_again(line)
+                line.updates += 1
+                line.updated_at = now
+                line.changed.set()
+
+    def _ticked_since_mark(self, line: MarketLine) -> bool:
+        if self.ib.wrapper.lastTime is not line.marked_in:
+            return True  # a later chunk: every tick of it came after the mark
+        return len(line.ticker.ticks) > line.ticks_at_mark
+
+    def _available_again(self, line: MarketLine) -> None:
+        log.info("market data for %s flows again after %s", line.symbol, line.unavailable)
+        self.events.publish("market_data_available", symbol=line.symbol, after=line.unavailable)
+        line.unavailable = None
+        line.marked_in = None
+
+    # ----- bars -----------------------------------------------------------------------------------
+
+    async def stream_bars(self, symbol: str, duration: str, bar_size: str, what_to_show: str,
+                          timeout: float) -> BarStream:
+        contract = await self.contract(symbol, timeout)
+        params: dict[str, Any] = dict(endDateTime="", durationStr=duration, barSizeSetting=bar_size,
+                      whatToShow=what_to_show, useRTH=False, keepUpToDate=True)
+        bars = await asyncio.wait_for(self.ib.reqHistoricalDataAsync(contract, **params), timeout)
+        stream = BarStream(symbol, contract, params, bars)
+        self._watch_bars(stream)
+        self.bar_streams.append(stream)
+        return stream
+
+    def _watch_bars(self, stream: BarStream) -> None:
+        def on_update(bars: BarDataList, has_new_bar: bool) -> None:
+            stream.updates += 1
+            for listener in stream.listeners:
+                listener(bars, has_new_bar)
+        stream.bars.updateEvent += on_update
+
+    def _rerequest_bars(self, stream: BarStream, cause: str) -> None:
+        if stream.bars.reqId in self.ib.wrapper.reqId2Subscriber:
+            self.ib.cancelHistoricalData(stream.bars)
+        self._spawn(self._restart_bars(stream, cause))
+
+    async def _restart_bars(self, stream: BarStream, cause: str) -> None:
+        try:
+            bars = await asyncio.wait_for(self.ib.reqHistoricalDataAsync(stream.contract, **stream.params),
+                                          self.stream_check_timeout * 5)
+        except (asyncio.TimeoutError, ConnectionError, RequestError) as exc:
+            self.events.publish("resubscribe_failed", symbol=stream.symbol, stream="bars", error=repr(exc))
+            return
+        stream.bars = bars
+        self._watch_bars(stream)
+        self.events.publish("resubscribed", symbol=stream.symbol, stream="bars", cause=cause)
+
+    def bars_failed(self, req_id: int) -> None:
+        """IB 10182: the keepUpToDate request died; ask again for exactly that stream."""
+        for stream in self.bar_streams:
+            if stream.bars.reqId == req_id:
+                self._rerequest_bars(stream, "IB 10182")
+
+    # ----- recovery -------------------------------------------------------------------------------
+
+    def resubscribe_all(self, cause: str) -> None:
+        """Request every stream again (after a reconnect, IB's subscriptions are gone)."""
+        for symbol, line in list(self.lines.items()):
+            self._resubscribe(symbol, line, cause)
+        for stream in self.bar_streams:
+            self._rerequest_bars(stream, cause)
+
+    def _resubscribe(self, symbol: str, line: MarketLine, cause: str, still_unavailable: bool = False) -> None:
+        """Cancel and request the line again. ``still_unavailable`` keeps the old mark (the ticker
+        object is the same, with its last values) until a tick of the new request arrives."""
+        if self.ib.isConnected() and line.ticker in self.ib.wrapper.ticker2ReqId["mktData"]:
+            self.ib.cancelMktData(line.contract)
+        self._subscribe(symbol, line.contract)
+        if still_unavailable:
+            self._mark(self.lines[symbol], line.unavailable or "requested again")
+        self.events.publish("resubscribed", symbol=symbol, stream="market", cause=cause)
+
+    def _mark(self, line: MarketLine, reason: str) -> None:
+        ticker = line.ticker
+        line.unavailable = reason
+        line.marked_in = self.ib.wrapper.lastTime
+        line.ticks_at_mark = len(ticker.ticks) if ticker in self.ib.wrapper.pendingTickers else 0
+        line.changed.set()
+
+    def mark_unavailable(self, req_id: int, code: int, message: str) -> None:
+        for line in self.lines.values():
+            if line.req_id == req_id:
+                paused = line.unavailable is not None
+                self._mark(line, f"IB {code}: {message}")
+                self.events.publish("market_data_unavailable", symbol=line.symbol, code=code, message=message)
+                if code in PAUSE_CODES and not paused:
+                    self._spawn(self._rerequest_while_unavailable(line.symbol, f"IB {code}"))
+
+    async def _rerequest_while_unavailable(self, symbol: str, cause: str) -> None:
+        """Bounded by the pause: ends when the data flows again, the line goes or the socket does."""
+        while True:
+            await asyncio.sleep(self.stream_check_timeout)
+            line = self.lines.get(symbol)
+            if line is None or not line.unavailable or not self.ib.isConnected():
+                return
+            self._resubscribe(symbol, line, f"{cause}: still unavailable after {self.stream_check_timeout} s",
+                              still_unavailable=True)
+
+    def farm_down(self, farm: str) -> None:
+        self.farms_down.add(farm)
+        for line in self.lines.values():
+            line.changed.set()
+
+    def farm_ok(self, farm: str, cause: str) -> None:
+        """Farm back: keep the subscriptions, but request again each stream that stays silent."""
+        self.farms_down.discard(farm)
+        if farm == "market":
+            self.verify_streams(cause)
+        elif farm == "hmds":
+            self._spawn(self._verify_bars(cause))
+
+    def verify_streams(self, cause: str) -> None:
+        self._spawn(self._verify_lines(cause))
+
+    async def _verify_lines(self, cause: str) -> None:
+        before = {symbol: line.updates for symbol, line in self.lines.items()}
+        await asyncio.sleep(self.stream_check_timeout)
+        for symbol, count in before.items():
+            line = self.lines.get(symbol)
+            if line is not None and line.updates == count and self.ib.isConnected():
+                self._resubscribe(symbol, line, f"{cause}: silent for {self.stream_check_timeout} s")
+
+    async def _verify_bars(self, cause: str) -> None:
+        before = {id(s): s.updates for s in self.bar_streams}
+        await asyncio.sleep(self.stream_check_timeout)
+        for stream in self.bar_streams:
+            if before.get(id(stream)) == stream.updates and self.ib.isConnected():
+                self._rerequest_bars(stream, f"{cause}: silent for {self.stream_check_timeout} s")
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for future in list(self._pending.values()):
+            future.cancel()
+        self.ib.pendingTickersEvent -= self._on_tickers

@@ -1,0 +1,310 @@
+"""Order placement on ib_insync with the journal in front: intent committed before the send,
+every status and fill recorded after, ids monotonic across reconnects and process restarts.
+
+An unacknowledged order is never resent: the broker asks the gateway (open and completed
+orders, matched by orderRef) and either adopts what it finds or proves the order never arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable
+
+from ib_insync import IB, Contract, Fill, LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
+from ib_insync import Order as IbOrder
+
+from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
+from .events import EventBus
+from .journal import Journal, KeyReused, OrderRecord
+from .metrics import BrokerMetrics
+from .models import Order, OrderStatus, OrderType
+
+log = logging.getLogger("ib_harness.broker.orders")
+
+UNACKED = ("PendingSubmit", "ApiPending", "")
+DUPLICATE_ORDER_ID = 103
+DUPLICATE_ID_RETRIES = 3
+
+
+def ib_order_for(order: Order, order_id: int) -> IbOrder:
+    action, qty = order.side.value, order.quantity
+    limit, stop = order.limit_price or 0.0, order.stop_price or 0.0  # presence checked by Order
+    ib_order: IbOrder
+    if order.order_type == OrderType.MARKET:
+        ib_order = MarketOrder(action, qty)
+    elif order.order_type == OrderType.LIMIT:
+        ib_order = LimitOrder(action, qty, limit)
+    elif order.order_type == OrderType.STOP:
+        ib_order = StopOrder(action, qty, stop)
+    else:
+        ib_order = StopLimitOrder(action, qty, limit, stop)
+    ib_order.orderId = order_id
+    ib_order.orderRef = order.key
+    ib_order.tif = order.tif
+    return ib_order
+
+
+def filled_of(trade: Trade) -> float:
+    """IB's filled quantity, or the executions' when more arrived (their orderStatus was lost)."""
+    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills))
+
+
+def settled_status(status: OrderStatus, filled: float, quantity: float) -> OrderStatus:
+    """A status corrected by the executions, which are the truth when a status message was lost:
+    executions covering the quantity mean FILLED, some mean at least PARTIALLY_FILLED."""
+    if quantity > 0 and filled >= quantity:
+        return OrderStatus.FILLED
+    if filled > 0 and not status.is_terminal:
+        return OrderStatus.PARTIALLY_FILLED
+    return status
+
+
+def status_of(trade: Trade) -> OrderStatus:
+    s, filled = trade.orderStatus, filled_of(trade)
+    return settled_status(OrderStatus.from_ib(s.status, filled, s.remaining), filled, trade.order.totalQuantity)
+
+
+def avg_price_of(trade: Trade) -> float | None:
+    if trade.orderStatus.avgFillPrice:
+        return trade.orderStatus.avgFillPrice
+    shares = sum(f.execution.shares for f in trade.fills)
+    return sum(f.execution.shares * f.execution.price for f in trade.fills) / shares if shares else None
+
+
+def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
+    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled)."""
+    for entry in reversed(trade.log):
+        if entry.errorCode:
+            return entry.message, entry.errorCode
+    return None
+
+
+class OrderBook:
+    def __init__(self, ib: IB, journal: Journal, events: EventBus, metrics: BrokerMetrics) -> None:
+        self.ib = ib
+        self.journal = journal
+        self.events = events
+        self.metrics = metrics
+        self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
+        self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
+        self._placed = metrics.orders.labels("placed")
+        ib.orderStatusEvent += self._on_status
+        ib.openOrderEvent += self._on_open_order
+        ib.execDetailsEvent += self._on_fill
+
+    def close(self) -> None:
+        self.ib.orderStatusEvent -= self._on_status
+        self.ib.openOrderEvent -= self._on_open_order
+        self.ib.execDetailsEvent -= self._on_fill
+
+    # ----- ids ------------------------------------------------------------------------------------
+
+    def next_order_id(self) -> int:
+        """Never below the highest id this broker ever used, whatever nextValidId says."""
+        self.ib.client.updateReqId(self.journal.order_id_high_water() + 1)
+        return self.ib.client.getReqId()
+
+    def session_started(self) -> None:
+        self.ib.client.updateReqId(self.journal.order_id_high_water() + 1)
+
+    # ----- following ib_insync --------------------------------------------------------------------
+
+    def _on_status(self, trade: Trade) -> None:
+        key = trade.order.orderRef
+        record = self.journal.order(key) if key else None
+        if record is None:
+            return
+        status = status_of(trade)
+        acked = trade.orderStatus.status not in UNACKED or bool(trade.fills)
+        if status == OrderStatus.CANCELLED and (reason := rejection_of(trade)) and not trade.fills:
+            status = OrderStatus.REJECTED
+            detail = f"IB {reason[1]}: {reason[0]}"
+        else:
+            detail = trade.orderStatus.status
+        self.journal.update_order(key, status.value, detail=detail,
+                                  order_id=trade.order.orderId or None,
+                                  perm_id=trade.order.permId or None, filled=filled_of(trade),
+                                  avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None)
+        self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
+        self._signal(key)
+
+    def _on_open_order(self, trade: Trade) -> None:
+        key = trade.order.orderRef
+        if key:
+            self._echoes[key] = self._echoes.get(key, 0) + 1
+        if trade.orderStatus.status in UNACKED:
+            self._signal(key)  # its orderStatus follows and is journaled with the permId in one write
+        else:
+            self._on_status(trade)
+
+    def _on_fill(self, trade: Trade, fill: Fill) -> None:
+        self.record_fill(fill, trade.order.orderRef or None)
+        if trade.order.orderRef:
+            self._on_status(trade)  # the executions may settle a status whose message was lost
+
+    def record_fill(self, fill: Fill, key: str | None) -> bool:
+        ex = fill.execution
+        key = key or ex.orderRef or None
+        if key is None:
+            record = self.journal.order_by_id(ex.orderId)
+            key = record.key if record else None
+        added = self.journal.record_fill(ex.execId, key, ex.orderId, ex.shares, ex.price, str(ex.time))
+        if added:
+            self.events.publish("fill", exec_id=ex.execId, key=key, order_id=ex.orderId,
+                                quantity=ex.shares, price=ex.price)
+        return added
+
+    def _signal(self, key: str) -> None:
+        """Wake the waiters of this order whose condition now holds (and only those)."""
+        for waiter, done in self._waiters.get(key, ()):
+            if not waiter.done() and done():
+                waiter.set_result(None)
+
+    async def _wait(self, key: str, done: Callable[[], Any], timeout: float) -> bool:
+        """Wait until ``done()`` holds, checked on this order's events; False on timeout."""
+        if done():
+            return True
+        entry = (asyncio.get_running_loop().create_future(), done)
+        self._waiters.setdefault(key, []).append(entry)
+        try:
+            async with asyncio.timeout(timeout):  # no helper task, unlike wait_for
+                await entry[0]
+            return True
+        except TimeoutError:
+            return bool(done())
+        finally:
+            waiters = self._waiters.get(key, [])
+            waiters.remove(entry)
+            if not waiters:
+                self._waiters.pop(key, None)
+
+    # ----- requests -------------------------------------------------------------------------------
+
+    async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
+        order_id = self.next_order_id()
+        try:
+            self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
+                                       order.order_type.value, order.limit_price, order.stop_price)
+        except KeyReused as exc:
+            raise OrderRejected(str(exc)) from None
+        for attempt in range(1, DUPLICATE_ID_RETRIES + 2):
+            trade = await self._send(order, contract, order_id, ack_timeout, query_timeout)
+            reason = rejection_of(trade)
+            if not (reason and reason[1] == DUPLICATE_ORDER_ID and attempt <= DUPLICATE_ID_RETRIES):
+                break
+            # IB refused the id, so nothing was placed: the same key again under a fresh, higher id
+            order_id = self.next_order_id()
+            self.journal.update_order(order.key, OrderStatus.PENDING.value, order_id=order_id, durable=True,
+                                      detail=f"IB 103 duplicate id: retry {attempt} with id {order_id}")
+        reason = rejection_of(trade)
+        if status_of(trade) == OrderStatus.CANCELLED and reason and not trade.fills:
+            self.metrics.orders.labels("rejected").inc()
+            raise OrderRejected(reason[0], reason[1])
+        self._placed.inc()
+        return self.to_model(order.key)
+
+    async def _send(self, order: Order, contract: Contract, order_id: int, ack_timeout: float,
+                    query_timeout: float) -> Trade:
+        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+        self.events.publish("order", order_id=order_id, key=order.key, status="SENT")
+        acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
+        if not acked:
+            trade = await self._confirm_unacked(order.key, trade, query_timeout)
+        return trade
+
+    async def _confirm_unacked(self, key: str, trade: Trade, timeout: float) -> Trade:
+        """No acknowledgement: ask the gateway. Found: adopt it. Absent: it never arrived."""
+        self.events.publish("order_unacknowledged", key=key, order_id=trade.order.orderId)
+        try:
+            found = await asyncio.wait_for(self.find_at_gateway(key), timeout)
+        except asyncio.TimeoutError:
+            self.metrics.orders.labels("unconfirmed").inc()
+            raise BrokerTimeout("place_order (order state unknown; reconcile will settle it)", timeout) from None
+        if found is None:
+            self.journal.update_order(key, OrderStatus.NOT_SENT.value, detail="not at the gateway after ack timeout")
+            self.events.publish("order", order_id=trade.order.orderId, key=key, status=OrderStatus.NOT_SENT.value)
+            self.metrics.orders.labels("not_sent").inc()
+            raise OrderNotSent(key)
+        self._on_status(found)
+        return found
+
+    async def find_at_gateway(self, key: str) -> Trade | None:
+        open_trades = await self.ib.reqAllOpenOrdersAsync()
+        completed = await self.ib.reqCompletedOrdersAsync(False)
+        for candidate in [*open_trades, *completed, *self.ib.trades()]:
+            if candidate.order.orderRef == key and candidate.orderStatus.status not in UNACKED:
+                return candidate
+        return None
+
+    def trade_for(self, ref: str | int) -> Trade:
+        for trade in self.ib.trades():
+            if trade.order.orderRef == ref or trade.order.orderId == ref:
+                return trade
+        raise UnknownOrder(ref)
+
+    async def cancel(self, ref: str | int, timeout: float) -> Order:
+        trade = self.trade_for(ref)
+        key = trade.order.orderRef
+        if trade.isDone():
+            return self.to_model(key) if key else self._model_of_trade(trade)
+        self.ib.cancelOrder(trade.order)
+        if not await self._wait(key, trade.isDone, timeout):
+            raise BrokerTimeout("cancel_order", timeout)
+        self.metrics.orders.labels("cancelled").inc()
+        return self.to_model(key)
+
+    async def modify(self, ref: str | int, timeout: float, quantity: float | None = None,
+                     limit_price: float | None = None, stop_price: float | None = None) -> Order:
+        """Modify in place (same order id), so there is never a second live order."""
+        trade = self.trade_for(ref)
+        if trade.isDone():
+            raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
+        ib_order = trade.order
+        if quantity is not None:
+            ib_order.totalQuantity = quantity
+        if limit_price is not None:
+            ib_order.lmtPrice = limit_price
+        if stop_price is not None:
+            ib_order.auxPrice = stop_price
+        key = ib_order.orderRef
+        self.journal.update_order(key, detail="modify", quantity=quantity, limit_price=limit_price,
+                                  stop_price=stop_price, durable=True)
+        seen = self._echoes.get(key, 0)
+        self.ib.placeOrder(trade.contract, ib_order)
+        if not await self._wait(key, lambda: self._echoes.get(key, 0) > seen or trade.isDone(), timeout):
+            raise BrokerTimeout("modify_order", timeout)
+        self.metrics.orders.labels("modified").inc()
+        return self.to_model(key)
+
+    # ----- views ----------------------------------------------------------------------------------
+
+    def to_model(self, key: str) -> Order:
+        record = self.journal.order(key)
+        if record is None:
+            raise UnknownOrder(key)
+        return model_of_record(record)
+
+    def _model_of_trade(self, trade: Trade) -> Order:
+        o, s = trade.order, trade.orderStatus
+        kind = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP,
+                "STP LMT": OrderType.STOP_LIMIT}.get(o.orderType, OrderType.MARKET)
+        return Order(symbol=trade.contract.symbol, side=o.action, quantity=o.totalQuantity, order_type=kind,
+                     limit_price=o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None,
+                     stop_price=o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None,
+                     key=o.orderRef or f"ib-{o.permId or o.orderId}", order_id=o.orderId or None,
+                     perm_id=o.permId or None, status=status_of(trade), filled=s.filled,
+                     avg_fill_price=s.avgFillPrice or None)
+
+    def orders(self, status: OrderStatus | None = None) -> list[Order]:
+        """Journaled orders plus any order the gateway reports that this broker did not place."""
+        result = [model_of_record(r) for r in self.journal.orders()]
+        known = {o.key for o in result}
+        result += [self._model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
+        return [o for o in result if status is None or o.status == status]
+
+
+def model_of_record(r: OrderRecord) -> Order:
+    return Order(symbol=r.symbol, side=r.side, quantity=r.quantity, order_type=r.order_type,
+                 limit_price=r.limit_price, stop_price=r.stop_price, key=r.key, order_id=r.order_id,
+                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price)

@@ -1,0 +1,102 @@
+"""Standalone gateway: listen until SIGINT/SIGTERM so any TWS client, in any language, can use it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from pydantic import ValidationError
+
+from .config import ConfigError, GatewayConfig
+from .server import FakeGateway
+
+
+def port_number(text: str) -> int:
+    """A TCP port (0 picks a free one); argparse names the option when this raises."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0..65535")
+    return port
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--config", default=None,
+                        help="YAML file of gateway settings (any GatewayConfig field); flags below override it")
+    parser.add_argument("--host", default=None, help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=None, help="port to bind; 0 picks a free one (default 4002)")
+    parser.add_argument("--max-version", type=int, default=None, help="highest server version to negotiate (157..200; default 176)")
+    parser.add_argument("--min-version", type=int, default=None, help="lowest server version accepted (default 157)")
+    parser.add_argument("--max-clients", type=int, default=None, help="concurrent API clients allowed (TWS: 32)")
+    parser.add_argument("--trusted-ips", default=None,
+                        help="comma-separated IPs or networks allowed to connect; others are dropped")
+    parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
+    parser.add_argument("--control-port", type=port_number, default=None,
+                        help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one")
+    parser.add_argument("--control-host", default="127.0.0.1", help="address of the control API (default: loopback only)")
+    parser.add_argument("--log-level", default="INFO", help="logging level")
+    parser.set_defaults(run=run)
+    return parser
+
+
+STANDALONE_PORT = 4002  # IB Gateway's paper-trading port
+
+
+def config_from_args(args: argparse.Namespace) -> GatewayConfig:
+    """The YAML file (if any), then every flag that was given on top of it."""
+    base = GatewayConfig.from_yaml(args.config) if args.config else GatewayConfig(port=STANDALONE_PORT)
+    flags = {
+        "host": args.host, "port": args.port, "max_version": args.max_version, "min_version": args.min_version,
+        "max_clients": args.max_clients, "catalog": args.catalog, "seed": args.seed,
+        "trusted_ips": [ip.strip() for ip in args.trusted_ips.split(",")] if args.trusted_ips else None,
+    }
+    given = {key: value for key, value in flags.items() if value is not None}
+    return GatewayConfig.model_validate({**base.model_dump(), **given})
+
+
+async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_port: int | None = None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with FakeGateway(config) as gateway, contextlib.AsyncExitStack() as stack:
+        print(f"fake gateway listening on {gateway.host}:{gateway.port}", flush=True)
+        if control_port is not None:
+            from .control import ControlServer  # FastAPI is loaded only when the API is asked for
+
+            control = await stack.enter_async_context(ControlServer(gateway, control_host, control_port))
+            print(f"control api listening on {control.host}:{control.port}", flush=True)
+        await stop.wait()
+        logging.getLogger("ib_harness.fake_gateway").info("shutting down: %d session(s) open", len(gateway.sessions))
+    print("fake gateway stopped", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = config_from_args(args)
+    except ValidationError as exc:
+        print(f"invalid gateway settings:\n{exc}", file=sys.stderr)
+        return 2
+    except (ConfigError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(config, args.control_host, args.control_port))
+    except OSError as exc:  # a port in use, an address that is not ours
+        print(f"cannot listen: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = add_arguments(argparse.ArgumentParser(prog="python -m ib_harness.fake_gateway", description=__doc__))
+    args = parser.parse_args(argv)
+    return run(args)

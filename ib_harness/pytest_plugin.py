@@ -1,0 +1,271 @@
+"""The ib-harness pytest plugin (entry point ``pytest11``): fixtures, a marker and options.
+
+Any project that installs ib-harness gets:
+
+- ``fake_gateway``: an in-process FakeGateway on 127.0.0.1 port 0, its world set by
+  ``@pytest.mark.ib_world(prices={...}, accounts=[...], settings={...})`` or by overriding the
+  ``ib_world`` fixture (a dict with the keys of a scenario's ``gateway:`` section);
+- ``ib_broker``: an ``IBKRInsyncBroker`` connected to it, journal in a temp directory, supervisor
+  from ``--supervisor`` (settings overridable through the ``ib_broker_settings`` fixture);
+- ``ib_client``: a raw ib_insync ``IB`` connected to it;
+- ``scenario_runner``: replays scenario files (``await scenario_runner.run("x.yaml")``);
+- ``@pytest.mark.scenario("path.yaml", supervisor=None, seed=None)``: replays the file before the
+  test body and fails the test with the runner's explanation (the body gets the result through the
+  ``scenario_result`` fixture);
+- options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``.
+
+The marker's replay runs on its own thread with its own event loop, so it behaves the same under
+pytest-asyncio's auto and strict modes, for sync and async tests, and under pytest-xdist (every
+replay has its own gateway on port 0 and its own temp journal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import time
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+SUPERVISORS = ("builtin", "watchdog")
+SCENARIO_RESULT = pytest.StashKey[Any]()
+REPLAY_TIMEOUT_MARGIN = 60.0  # seconds beyond a scenario's own duration before a replay counts as hung
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ib-harness", "ib-harness fake gateway and scenario replay")
+    group.addoption("--scenario-seed", type=int, default=None,
+                    help="override the seed of every replayed scenario")
+    group.addoption("--scenario-report", type=Path, default=None, metavar="DIR",
+                    help="write report.html, report.json and junit.xml of every replay under DIR")
+    group.addoption("--supervisor", choices=SUPERVISORS, default=None,
+                    help="who supervises the broker: builtin (default) or ib_insync's Watchdog")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None): replay this scenario "
+                                       "file against the real broker and a fake gateway; fail with the explanation")
+    config.addinivalue_line("markers", "ib_world(**gateway): the fake_gateway fixture's world (prices, accounts, "
+                                       "paths, server_version, settings), as a scenario's gateway: section")
+
+
+# ----- the scenario runner ----------------------------------------------------------------------
+
+
+class ScenarioFailed(AssertionError):
+    """A replay missed an expectation (or broke); the message is the runner's explanation."""
+
+
+class ScenarioRunner:
+    """Replays scenario files with the session's seed, supervisor and report options."""
+
+    def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
+                 base: Path | None = None) -> None:
+        self.seed = seed
+        self.supervisor = supervisor
+        self.report_dir = report_dir
+        self.base = base or Path.cwd()
+        self.results: list[Any] = []
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path as given, else relative to the test's directory, else a library scenario's name."""
+        from .scenarios.loader import LIBRARY
+
+        candidates = [Path(path), self.base / path, LIBRARY / path, LIBRARY / f"{path}.yaml"]
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+        raise FileNotFoundError(f"scenario file {str(path)!r} not found (tried {', '.join(map(str, candidates))})")
+
+    async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
+                  check: bool = False) -> Any:
+        """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
+        from .scenarios.loader import load_scenario
+        from .scenarios.runner import replay
+
+        item = load_scenario(self.resolve(path))
+        result = await replay(item, seed=self.seed if seed is None else seed,
+                              supervisor=supervisor or self.supervisor)
+        self.results.append(result)
+        self.write_report(result)
+        if check:
+            self.check(result)
+        return result
+
+    def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None) -> Any:
+        """Replay on a fresh loop in a worker thread: safe whatever loop the caller has (or runs)."""
+        from .scenarios.loader import load_scenario
+
+        duration = load_scenario(self.resolve(path)).scenario.duration
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
+            future = pool.submit(asyncio.run, self.run(path, seed=seed, supervisor=supervisor))
+            return future.result(timeout=duration + REPLAY_TIMEOUT_MARGIN)
+
+    def write_report(self, result: Any) -> Path | None:
+        if self.report_dir is None:
+            return None
+        from .scenarios.reports import write_reports
+        from .scenarios.trace import RunResult
+
+        target = self.report_dir / f"{result.name}-{result.supervisor}-seed{result.seed}"
+        write_reports(RunResult(started=time.time() - result.wall, wall=result.wall, results=[result]), target)
+        return target
+
+    @staticmethod
+    def explain(result: Any) -> str:
+        """What failed, as the runner says it: the summary, then the timeline."""
+        from .scenarios.console import render_result
+
+        lines = [f"scenario {result.name} [{result.supervisor}, seed {result.seed}]: {result.verdict.upper()}"]
+        if result.error:
+            lines.append(f"  error: {result.error}")
+        for missed in (e for e in result.expectations if not e.ok):
+            lines.append(f"  {missed.expectation}: {missed.detail}")
+        lines.append("")
+        lines.append(render_result(result))
+        return "\n".join(lines)
+
+    def check(self, result: Any) -> None:
+        if not result.ok:
+            raise ScenarioFailed(self.explain(result))
+
+
+def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
+    return ScenarioRunner(seed=config.getoption("--scenario-seed"), supervisor=config.getoption("--supervisor"),
+                          report_dir=config.getoption("--scenario-report"), base=base)
+
+
+@pytest.fixture
+def scenario_runner(request: pytest.FixtureRequest) -> ScenarioRunner:
+    """Replays files relative to the test's directory with the session's options."""
+    return _runner_for(request.config, Path(str(request.node.path)).parent)
+
+
+@pytest.fixture(autouse=True)
+def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
+    """Replay a ``scenario``-marked test's file during setup; the verdict is judged in the call phase."""
+    marker = request.node.get_closest_marker("scenario")
+    if marker is None:
+        return
+    if len(marker.args) != 1:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario takes one path, got {marker.args!r}")
+    unknown = set(marker.kwargs) - {"supervisor", "seed"}
+    if unknown:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: unknown argument(s) {sorted(unknown)}")
+    supervisor = marker.kwargs.get("supervisor")
+    if supervisor is not None and supervisor not in SUPERVISORS:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: supervisor must be one of "
+                                f"{SUPERVISORS}, got {supervisor!r}")
+    runner = _runner_for(request.config, Path(str(request.node.path)).parent)
+    request.node.stash[SCENARIO_RESULT] = runner.run_in_thread(
+        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor)
+
+
+@pytest.fixture
+def scenario_result(request: pytest.FixtureRequest, _ib_harness_scenario_marker: None) -> Any:
+    """The ``scenario`` marker's ScenarioResult (verdict, expectations, events), for extra asserts."""
+    if SCENARIO_RESULT not in request.node.stash:
+        raise pytest.UsageError(f"{request.node.nodeid}: scenario_result needs @pytest.mark.scenario(path)")
+    return request.node.stash[SCENARIO_RESULT]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    result = item.stash.get(SCENARIO_RESULT, None)
+    if result is not None and not result.ok:
+        pytest.fail(ScenarioRunner.explain(result), pytrace=False)
+
+
+# ----- the world, the gateway, the broker, the raw client ----------------------------------------
+
+
+@pytest.fixture
+def ib_world(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The gateway's world: the ``ib_world`` marker's keywords (override this fixture to share one)."""
+    marker = request.node.get_closest_marker("ib_world")
+    if marker is None:
+        return {}
+    if marker.args:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.ib_world takes keywords only "
+                                f"(prices=, accounts=, paths=, server_version=, settings=)")
+    return dict(marker.kwargs)
+
+
+@pytest.fixture
+def ib_seed(request: pytest.FixtureRequest) -> int:
+    """The gateway's seed: --scenario-seed, else 0."""
+    seed = request.config.getoption("--scenario-seed")
+    return 0 if seed is None else int(seed)
+
+
+@pytest_asyncio.fixture
+async def fake_gateway(ib_world: dict[str, Any], ib_seed: int, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """A started FakeGateway on 127.0.0.1 port 0 with the test's world; closed after the test."""
+    from pydantic import ValidationError
+
+    from ib_harness.fake_gateway import FakeGateway
+
+    from .scenarios.model import GatewaySection
+    from .scenarios.world import apply_world
+
+    try:
+        section = GatewaySection.model_validate(ib_world)
+    except ValidationError as exc:
+        raise pytest.UsageError(f"{request.node.nodeid}: bad ib_world: {exc}") from None
+    gateway = FakeGateway(section.config(ib_seed))
+    await gateway.start()
+    try:
+        apply_world(gateway, section)
+        yield gateway
+    finally:
+        await gateway.close()
+
+
+@pytest.fixture
+def ib_broker_settings() -> dict[str, Any]:
+    """BrokerSettings fields for ``ib_broker`` (override to tune timeouts, risk limits...)."""
+    return {}
+
+
+_client_ids = itertools.count(1)
+
+
+@pytest_asyncio.fixture
+async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], request: pytest.FixtureRequest,
+                    tmp_path: Path) -> AsyncIterator[Any]:
+    """The real broker connected to ``fake_gateway`` (temp journal); disconnected after the test."""
+    from ib_harness.broker import IBKRInsyncBroker
+
+    from .scenarios.runner import CONNECT_TIMEOUT, watchdog_settings
+    from .scenarios.gateway_controller import InProcessGatewayController
+
+    supervisor = request.config.getoption("--supervisor") or ib_broker_settings.get("supervisor", "builtin")
+    settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", **ib_broker_settings,
+                                "supervisor": supervisor}
+    if supervisor == "watchdog":
+        settings = watchdog_settings(settings)
+        settings["controller"] = InProcessGatewayController(fake_gateway)
+    broker = IBKRInsyncBroker(fake_gateway.host, fake_gateway.port, settings.pop("client_id", 1), **settings)
+    try:
+        await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
+        yield broker
+    finally:
+        await broker.disconnect()
+
+
+@pytest_asyncio.fixture
+async def ib_client(fake_gateway: Any) -> AsyncIterator[Any]:
+    """A raw ib_insync IB connected to ``fake_gateway`` (client ids 101, 102, ... never clash with ib_broker)."""
+    from ib_insync import IB
+
+    ib = IB()
+    await ib.connectAsync(fake_gateway.host, fake_gateway.port, clientId=100 + next(_client_ids), timeout=10)
+    try:
+        yield ib
+    finally:
+        ib.disconnect()
+

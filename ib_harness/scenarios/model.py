@@ -1,0 +1,264 @@
+"""The typed shape of a scenario file: header, initial world, broker settings, timeline, expectations.
+
+Every model forbids unknown keys, so a typo is an error that names the field (and, through
+:mod:`.yaml_lines`, the line). Faults are written in the gateway's own fault vocabulary and
+checked by the gateway's parser, so a scenario can never ask for a fault the gateway lacks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ib_harness.broker import BrokerSettings
+
+from ib_harness.fake_gateway import AccountConfig, GatewayConfig
+
+from .fault_vocabulary import check_fault_spec
+from .model_actions import (
+    CancelOrder,
+    GetBars,
+    GetMarketPrice,
+    MarketMove,
+    ModifyOrder,
+    NoArguments,
+    PlaceOrder,
+    Restart,
+    StreamBars,
+)
+from .model_base import NAME_PATTERN, BrokerStateName, Strict
+from .model_expect import Expectation
+
+
+
+class PricePin(Strict):
+    price: float = Field(gt=0)
+    spread: float = Field(0.02, ge=0)
+
+
+# A regular trading day, an hour into the session: US stocks, futures and FX all trade.
+REPLAY_START = datetime.fromisoformat("2026-11-24T10:30:00-05:00")
+
+
+class GatewaySection(Strict):
+    """The initial world; ``settings`` takes any other GatewayConfig field."""
+
+    accounts: list[AccountConfig] = Field(default_factory=lambda: [AccountConfig()])
+    server_version: int | None = Field(None, description="the gateway's highest server version")
+    prices: dict[str, PricePin | float] = Field(default_factory=dict, description="symbol -> pinned price")
+    paths: dict[str, list[float | tuple[float, float]]] = Field(
+        default_factory=dict, description="symbol -> prices, one per market step, or (seconds, price) pairs")
+    settings: dict[str, Any] = Field(default_factory=dict, description="any other GatewayConfig field")
+    start_time: datetime = Field(
+        REPLAY_START, description="the gateway's wall clock when the replay starts (ISO 8601 with its zone); "
+                                  "the default is a fixed Tuesday mid-session, so a replay does not depend on "
+                                  "when it runs (market hours, weekends, holidays)")
+
+    @field_validator("start_time")
+    @classmethod
+    def _zoned(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a time zone (for example 2026-11-24T10:30:00-05:00)")
+        return value
+
+    @field_validator("settings")
+    @classmethod
+    def _known_gateway_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
+        reserved = {"host", "port", "accounts", "seed", "max_version"} & set(value)
+        if reserved:
+            raise ValueError(f"{sorted(reserved)} are set by the runner or elsewhere in the scenario")
+        GatewayConfig.model_validate(value)
+        return value
+
+    def config(self, seed: int) -> GatewayConfig:
+        extra: dict[str, Any] = {"market_ticker": True, "market_tick_interval": 0.1}
+        extra.update(self.settings)
+        if self.server_version is not None:
+            extra["max_version"] = self.server_version
+        return GatewayConfig(accounts=self.accounts, seed=seed, **extra)
+
+
+class BrokerSection(Strict):
+    """The broker's settings under test (any BrokerSettings field) and who supervises it."""
+
+    supervisor: Literal["builtin", "watchdog"] = "builtin"
+    client_id: int = Field(1, ge=0)
+    settings: dict[str, Any] = Field(default_factory=dict, description="BrokerSettings fields")
+
+    @field_validator("settings")
+    @classmethod
+    def _known_broker_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
+        reserved = {"journal_path", "supervisor"} & set(value)
+        if reserved:
+            raise ValueError(f"{sorted(reserved)} are set by the runner (a temp journal per replay; broker.supervisor)")
+        try:
+            BrokerSettings.model_validate(value)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            raise ValueError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        return value
+
+
+class Trigger(Strict):
+    """Run a step when something happens rather than at a fixed time."""
+
+    broker_state: BrokerStateName | None = None
+    order_status: str | None = Field(None, description="an order status, with ``order``")
+    order: str | None = Field(None, description="the place_order step id order_status refers to")
+    gateway_event: str | None = Field(None, description="a gateway event kind, e.g. session_closed")
+    fault_fired: str | None = Field(None, description="step id of a fault whose trigger fired")
+    count: int = Field(1, ge=1, description="the Nth occurrence (counted from the scenario start)")
+    delay: float = Field(0.0, ge=0, description="seconds after the occurrence")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Trigger":
+        kinds = [k for k in ("broker_state", "order_status", "gateway_event", "fault_fired") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError("a trigger needs exactly one of broker_state, order_status, gateway_event, fault_fired")
+        if self.order_status and not self.order:
+            raise ValueError("order_status needs `order: <place_order step id>`")
+        return self
+
+
+ACTIONS = ("fault", "stop_fault", "place_order", "modify_order", "cancel_order", "get_market_price",
+           "get_historical_bars", "stream_bars", "get_positions", "get_account", "get_orders", "market", "restart",
+           "start_gateway")
+CLIENT_ACTIONS = ("place_order", "modify_order", "cancel_order", "get_market_price",
+                  "get_historical_bars", "stream_bars", "get_positions", "get_account", "get_orders")
+
+
+class Step(Strict):
+    """One thing that happens: at ``at`` seconds, or ``on`` a trigger; exactly one action."""
+
+    id: str | None = Field(None, pattern=NAME_PATTERN)
+    at: float | None = Field(None, ge=0, description="seconds from the start of the timeline")
+    on: Trigger | None = None
+    every: float | None = Field(None, gt=0, description="repeat a client call this often ...")
+    until: float | None = Field(None, gt=0, description="... until this many seconds into the timeline")
+    fault: dict[str, Any] | None = Field(None, description="a gateway fault spec: {kind: ..., params}")
+    stop_fault: str | None = Field(None, description="step id of a fault to stop")
+    place_order: PlaceOrder | None = None
+    modify_order: ModifyOrder | None = None
+    cancel_order: CancelOrder | None = None
+    get_market_price: GetMarketPrice | None = None
+    get_historical_bars: GetBars | None = None
+    stream_bars: StreamBars | None = None
+    get_positions: NoArguments | None = None
+    get_account: NoArguments | None = None
+    get_orders: NoArguments | None = None
+    market: MarketMove | None = None
+    restart: Restart | None = None
+    start_gateway: NoArguments | None = Field(None, description="start a gateway that a fault left down (token expiry)")
+
+    @field_validator("fault")
+    @classmethod
+    def _gateway_fault(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else check_fault_spec(value)
+
+    @model_validator(mode="after")
+    def _one_action_one_time(self) -> "Step":
+        actions = [name for name in ACTIONS if getattr(self, name) is not None]
+        if len(actions) != 1:
+            raise ValueError(f"a step needs exactly one action of {', '.join(ACTIONS)}; got {actions or 'none'}")
+        if (self.at is None) == (self.on is None):
+            raise ValueError("a step needs exactly one of `at: seconds` or `on: trigger`")
+        if (self.every is None) != (self.until is None):
+            raise ValueError("`every` and `until` go together")
+        if self.every is not None and self.action not in CLIENT_ACTIONS:
+            raise ValueError(f"only client calls repeat; {self.action} cannot take `every`")
+        if self.every is not None and self.at is not None and self.until is not None and self.until <= self.at:
+            raise ValueError(f"until {self.until} is not after at {self.at}")
+        if self.action in ("place_order", "fault") and self.id is None:
+            raise ValueError(f"a {self.action} step needs an `id` (expectations and later steps refer to it)")
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(name for name in ACTIONS if getattr(self, name) is not None)
+
+    @property
+    def argument(self) -> Any:
+        return getattr(self, self.action)
+
+
+class Scenario(Strict):
+    """One failure scenario: the world, the broker, what happens when, and what must hold."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"title": "ib-harness scenario"})
+
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str = Field(min_length=20, description="the real-world incident it models")
+    seed: int = 0
+    tags: list[str] = Field(default_factory=list)
+    duration: float = Field(gt=0, le=120, description="seconds the timeline runs; expectations are checked after")
+    gateway: GatewaySection = Field(default_factory=GatewaySection)
+    broker: BrokerSection = Field(default_factory=BrokerSection)
+    steps: list[Step] = Field(default_factory=list)
+    expect: list[Expectation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Scenario":
+        ids: dict[str, Step] = {}
+        for index, step in enumerate(self.steps):
+            if step.id is not None:
+                if step.id in ids:
+                    raise _at(("steps", index, "id"), f"step id {step.id!r} is used twice")
+                ids[step.id] = step
+            for time_field in ("at", "until"):
+                value = getattr(step, time_field)
+                if value is not None and value > self.duration:
+                    raise _at(("steps", index, time_field),
+                              f"{value} s is after the end of the timeline (duration {self.duration} s)")
+            for field_name, kind in _step_references(step):
+                target = ids.get(field_name)
+                if target is None or target.action != kind:
+                    raise _at(("steps", index, step.action if step.action != "stop_fault" else "stop_fault"),
+                              f"refers to {kind} step {field_name!r}, which is not defined before it")
+            if step.on is not None:
+                for ref, kind in ((step.on.order, "place_order"), (step.on.fault_fired, "fault")):
+                    if ref is not None and (ref not in ids or ids[ref].action != kind):
+                        raise _at(("steps", index, "on"), f"trigger refers to unknown {kind} step {ref!r}")
+        needs_call = {"account_fresh": "get_account", "market_data": "get_market_price", "bars_flowing": "stream_bars"}
+        for index, expectation in enumerate(self.expect):
+            action = needs_call.get(expectation.kind)
+            if action is not None and not any(step.action == action for step in self.steps):
+                raise _at(("expect", index, expectation.kind),
+                          f"is measured from {action} calls, but no step makes one")
+            for ref, kind in expectation.references():
+                if ref not in ids or ids[ref].action != kind:
+                    raise _at(("expect", index, expectation.kind),
+                              f"names unknown {kind.replace('_', ' ')} step {ref!r}")
+            for time_field, value in expectation.times():
+                if value > self.duration:
+                    raise _at(("expect", index, expectation.kind, time_field),
+                              f"{value} s cannot be measured in a {self.duration} s timeline")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        return next(step for step in self.steps if step.id == step_id)
+
+
+class LocatedError(ValueError):
+    """A cross-reference error that knows its location in the file."""
+
+    def __init__(self, location: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.location = location
+        self.message = message
+
+
+def _at(location: tuple[Any, ...], message: str) -> LocatedError:
+    return LocatedError(location, message)
+
+
+def _step_references(step: Step) -> list[tuple[str, str]]:
+    refs: list[tuple[str, str]] = []
+    if step.stop_fault is not None:
+        refs.append((step.stop_fault, "fault"))
+    if step.modify_order is not None:
+        refs.append((step.modify_order.order, "place_order"))
+    if step.cancel_order is not None:
+        refs.append((step.cancel_order.order, "place_order"))
+    return refs
