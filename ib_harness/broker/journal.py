@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS orders (
     avg_fill_price REAL,
     acknowledged INTEGER NOT NULL DEFAULT 0,
     created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    tif TEXT NOT NULL DEFAULT 'DAY'
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS order_events (
     id INTEGER PRIMARY KEY,
@@ -100,6 +101,7 @@ class OrderRecord:
     acknowledged: bool
     created_at: float
     updated_at: float
+    tif: str = "DAY"  # part of what an Idempotency-Key promises (a repeat with another tif is refused)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class Journal:
         # for); only an OS crash can lose the last commits. FULL would fsync every order.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        if "tif" not in {row["name"] for row in self._db.execute("PRAGMA table_info(orders)")}:
+            self._db.execute("ALTER TABLE orders ADD COLUMN tif TEXT NOT NULL DEFAULT 'DAY'")  # older journals
         self._records: dict[str, OrderRecord] = {}  # this process's view; the database follows
         self._pending: list[_Change] = []
         self._flush_scheduled = False
@@ -191,7 +195,8 @@ class Journal:
     # ----- orders ---------------------------------------------------------------------------------
 
     def record_intent(self, key: str, order_id: int, symbol: str, side: str, quantity: float,
-                      order_type: str, limit_price: float | None, stop_price: float | None) -> None:
+                      order_type: str, limit_price: float | None, stop_price: float | None,
+                      tif: str = "DAY") -> None:
         """Commit the intent (its row, with the id) before the order is sent, together with any
         pending changes; its order_events row follows with the next batch. A reused key raises
         KeyReused."""
@@ -201,15 +206,15 @@ class Journal:
         try:
             self._commit(
                 ("INSERT INTO orders(key, order_id, symbol, side, quantity, order_type, limit_price, stop_price,"
-                 " status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,'PENDING',?,?)",
-                 (key, order_id, symbol, side, quantity, order_type, limit_price, stop_price, now, now)))
+                 " status, created_at, updated_at, tif) VALUES(?,?,?,?,?,?,?,?,'PENDING',?,?,?)",
+                 (key, order_id, symbol, side, quantity, order_type, limit_price, stop_price, now, now, tif)))
         except sqlite3.IntegrityError:
             raise KeyReused(key) from None
         self._high_water = max(self._high_water, order_id)
         # written with this order's first status change (or any read or close), not while it is in flight
         self._pending.append(_Change(key, now, {}, f"intent order_id={order_id}", "PENDING"))
         self._records[key] = OrderRecord(key, order_id, None, symbol, side, float(quantity), order_type,
-                                         limit_price, stop_price, "PENDING", 0.0, None, False, now, now)
+                                         limit_price, stop_price, "PENDING", 0.0, None, False, now, now, tif)
 
     def update_order(self, key: str, status: str | None = None, detail: str = "",
                      durable: bool = False, **fields: Any) -> bool:

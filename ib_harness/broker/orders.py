@@ -185,7 +185,7 @@ class OrderBook:
         order_id = self.next_order_id()
         try:
             self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
-                                       order.order_type.value, order.limit_price, order.stop_price)
+                                       order.order_type.value, order.limit_price, order.stop_price, order.tif)
         except KeyReused as exc:
             raise OrderRejected(str(exc)) from None
         for attempt in range(1, DUPLICATE_ID_RETRIES + 2):
@@ -307,4 +307,5 @@ class OrderBook:
 def model_of_record(r: OrderRecord) -> Order:
     return Order(symbol=r.symbol, side=r.side, quantity=r.quantity, order_type=r.order_type,
                  limit_price=r.limit_price, stop_price=r.stop_price, key=r.key, order_id=r.order_id,
-                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price)
+                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price,
+                 tif=r.tif)

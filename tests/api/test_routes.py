@@ -164,3 +164,24 @@ async def test_journal_lists_orders_and_fills_behind_the_token(stack: Stack) -> 
     assert [o["key"] for o in journal["orders"]] == ["j-1"]
     [execution] = stack.gateway.brokerage.orders.executions
     assert [(f["exec_id"], f["key"], f["quantity"]) for f in journal["fills"]] == [(execution.exec_id, "j-1", 1.0)]
+
+
+async def test_the_same_key_with_another_tif_is_a_different_order(stack: Stack) -> None:
+    """The comparison left tif out: the same key with GTC replayed the DAY order as if it were the same."""
+    body = {"symbol": "AAPL", "side": "BUY", "quantity": 1, "order_type": "LIMIT", "limit_price": 120.0, "tif": "DAY"}
+    headers = {**AUTH, "Idempotency-Key": "tif-key"}
+    assert (await stack.http.post("/orders", json=body, headers=headers)).status_code == 201
+    other = await stack.http.post("/orders", json={**body, "tif": "GTC"}, headers=headers)
+    assert other.status_code == 409, other.text
+    assert "tif 'GTC' != 'DAY'" in other.json()["detail"]
+    assert len(stack.gateway.brokerage.orders.orders) == 1
+
+
+async def test_a_gtc_order_repeated_with_its_key_is_replayed(stack: Stack) -> None:
+    """The journal must keep tif for the comparison: a GTC order repeated as it was is the same order."""
+    body = {"symbol": "AAPL", "side": "BUY", "quantity": 1, "order_type": "LIMIT", "limit_price": 121.0, "tif": "GTC"}
+    headers = {**AUTH, "Idempotency-Key": "gtc-key"}
+    assert (await stack.http.post("/orders", json=body, headers=headers)).status_code == 201
+    again = await stack.http.post("/orders", json=body, headers=headers)
+    assert again.status_code == 200, again.text
+    assert again.json()["tif"] == "GTC"

@@ -47,10 +47,10 @@ class OrderRequest(BaseModel):
         return Order(key=key, **self.model_dump())
 
     def differences(self, order: Order) -> list[str]:
-        """What differs from an order already placed under the same key (empty: the same order)."""
+        """What differs from an order already placed under the same key (empty: the same order).
+        Every field of the request is compared (a hand-kept list once left ``tif`` out)."""
         return [f"{name} {getattr(self, name)!r} != {getattr(order, name)!r} (first request)"
-                for name in ("symbol", "side", "quantity", "order_type", "limit_price", "stop_price")
-                if getattr(self, name) != getattr(order, name)]
+                for name in type(self).model_fields if getattr(self, name) != getattr(order, name)]
 
 
 class ErrorDetail(BaseModel):
