@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,12 @@ from .chaos import ChaosError, ChaosPlayer, load_chaos
 from .locust_procs import LocustRun, run_timed
 from .report import accepted_keys, chaos_report, failed_503_p99, fault_windows, read_requests, summary_table
 from .stack import LocalStack
+from ib_harness.secret_source import add_token_arguments, read_secret
 
 DEFAULT_USERS = ("Trader", "DashboardReader", "TwsUser")
+# Users that place orders whatever the flags (TwsUser places them only with --allow-orders):
+# against --target they run only with --allow-orders.
+ORDER_USERS = frozenset({"Trader"})
 
 
 def endpoint(text: str) -> tuple[str, int]:
@@ -42,12 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--chaos", default=None, help="scenario YAML whose fault steps are fired during the run")
     parser.add_argument("--out", default="load-report", help="directory for the CSV/HTML reports (default load-report)")
     parser.add_argument("--target", default=None, help="URL of an existing API deployment (skips the local stack)")
-    parser.add_argument("--token", default=os.environ.get("IB_API_TOKEN"), help="API bearer token with --target")
+    add_token_arguments(parser, "IB_API_TOKEN", "API bearer token with --target")
     parser.add_argument("--gateway", type=endpoint, default=None, help="TWS API HOST:PORT for TwsUser with --target")
     parser.add_argument("--control", default=None, help="gateway control API URL with --target (chaos, audit)")
-    parser.add_argument("--allow-orders", action="store_true", help="TwsUser may place orders on a real gateway")
-    parser.add_argument("--user-classes", default=",".join(DEFAULT_USERS),
-                        help=f"comma-separated Locust users (default {','.join(DEFAULT_USERS)})")
+    parser.add_argument("--allow-orders", action="store_true",
+                        help="with --target: run the order-placing users (Trader) and let TwsUser place orders; "
+                             "without it a target only gets read-only users")
+    parser.add_argument("--user-classes", default=None,
+                        help=f"comma-separated Locust users (default {','.join(DEFAULT_USERS)}; "
+                             "with --target and no --allow-orders, those that place no orders)")
     parser.add_argument("--recovery-limit", type=float, default=5.0,
                         help="seconds after a fault within which failures count as its own and service must be back")
     parser.add_argument("--seed", type=int, default=0, help="seed of the local fake gateway")
@@ -55,9 +61,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def user_classes(args: argparse.Namespace) -> tuple[list[str], str]:
+    """The users to run and why: a --target (a real deployment) gets no order unless --allow-orders."""
+    if args.user_classes is not None:
+        asked = [c.strip() for c in args.user_classes.split(",") if c.strip()]
+        if not asked:
+            raise ValueError("--user-classes is empty; name at least one user (e.g. DashboardReader)")
+    else:
+        asked = list(DEFAULT_USERS)
+    if not args.target or args.allow_orders:
+        return asked, "orders allowed" if args.allow_orders else "local stack"
+    traders = [c for c in asked if c in ORDER_USERS]
+    if traders and args.user_classes is not None:
+        raise ValueError(f"{', '.join(traders)} place(s) orders; against --target add --allow-orders "
+                         "(real orders at the target's gateway) or leave them out of --user-classes")
+    return [c for c in asked if c not in ORDER_USERS], "read-only: --target without --allow-orders"
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         chaos = load_chaos(args.chaos) if args.chaos else []
+        classes, why = user_classes(args)
+        target_token = read_secret("IB_API_TOKEN", args.token_file) if args.target else None
     except (ChaosError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -67,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         old.unlink()
     with contextlib.ExitStack() as stack:
         if args.target:
-            api_url, token, control_url = args.target.rstrip("/"), args.token or "", args.control
+            api_url, token, control_url = args.target.rstrip("/"), target_token or "", args.control
             gateway = args.gateway
         else:
             local = stack.enter_context(LocalStack(out, seed=args.seed))
@@ -78,17 +103,20 @@ def run(args: argparse.Namespace) -> int:
         if chaos and not control_url:
             print("--chaos needs the gateway's control API (--control URL with --target)", file=sys.stderr)
             return 2
-        classes = [c for c in args.user_classes.split(",") if c and (c != "TwsUser" or gateway)]
-        options = [f"--api-token={token}"]  # "=": a token may start with "-"
+        classes = [c for c in classes if c != "TwsUser" or gateway]
+        print(f"users: {', '.join(classes)} ({why})", flush=True)
+        options: list[str] = []  # the token travels in the environment: every argument is public (ps)
         if gateway:
             options += ["--gateway-host", gateway[0], "--gateway-port", str(gateway[1])]
         if args.allow_orders:
             options.append("--allow-orders")
-        run_spec = LocustRun(api_url, args.users, args.spawn_rate, args.duration, args.workers, out, classes, options)
+        run_spec = LocustRun(api_url, args.users, args.spawn_rate, args.duration, args.workers, out, classes, options,
+                             {"IB_API_TOKEN": token})
         player = ChaosPlayer(control_url, chaos) if chaos else None
         code, started, ended = run_timed(run_spec, args.duration + 120, player)
         result = analyse(args, out, api_url, token, control_url, player, started, ended)
     result["locust_exit_code"] = code
+    result["users"] = classes
     (out / "summary.json").write_text(json.dumps(result, indent=2, default=str))
     print(f"reports: {out / 'report.html'}, {out}/locust_stats.csv, {out / 'summary.json'}")
     return 0 if result["passed"] else 1

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable
 
@@ -32,6 +32,7 @@ class LocustRun:
     out_dir: Path
     user_classes: list[str]
     options: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # secrets go here: every argument is public (ps)
 
     def common(self) -> list[str]:
         return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--request-log", str(self.out_dir / "requests"),
@@ -69,8 +70,8 @@ def follow(stream: IO[str], log: IO[str], on_start: Callable[[], None]) -> None:
 def run_locust(run: LocustRun, timeout: float, on_start: Callable[[], None] = lambda: None) -> int:
     """Run to the end; returns the master's exit code (1 only says some request failed)."""
     run.out_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(LOCUSTFILE.parent.parent),
-                                                                    os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, **run.env,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(LOCUSTFILE.parent.parent), os.environ.get("PYTHONPATH")]))}
     master_port = free_port() if run.workers > 0 else None
     with open(run.out_dir / "locust.log", "w") as log:
         master = subprocess.Popen(run.master_command(master_port), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

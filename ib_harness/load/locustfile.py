@@ -1,5 +1,6 @@
 """The locustfile ``ib-harness load`` runs (``locust -f load/locustfile.py`` works too).
 
+The API's bearer token comes from $IB_API_TOKEN only (an option would show it to ``ps``).
 It adds the options the users need and logs every request (start time, name, latency, outcome,
 idempotency key) to one JSON-lines file per process, from which the runner computes error
 windows, recovery and the accepted orders the audit checks.
@@ -23,7 +24,6 @@ __all__ = ["BareReader", "DashboardReader", "PositionsReader", "Trader", "TwsUse
 
 @events.init_command_line_parser.add_listener
 def add_options(parser: Any) -> None:
-    parser.add_argument("--api-token", default=os.environ.get("IB_API_TOKEN", ""), help="bearer token of the API")
     parser.add_argument("--gateway-host", default="127.0.0.1", help="TWS API host for TwsUser")
     parser.add_argument("--gateway-port", type=int, default=4002, help="TWS API port for TwsUser")
     parser.add_argument("--allow-orders", action="store_true", help="let TwsUser place orders on a real gateway")

@@ -98,8 +98,7 @@ class LocalStack:
         self.api_client_id = api_client_id
         self.broker_env = {**FAST_BROKER, **(broker_env or {})}
         self.startup_timeout = startup_timeout
-        # passed as --token=...: about one generated token in 64 starts with "-", which argparse
-        # would take for an option and the API would exit with a usage error
+        # passed in the API's environment (IB_API_TOKEN), never as an argument: ps shows arguments
         self.token = token or secrets.token_urlsafe(16)
         self.children: list[Child] = []
         self.api_url = self.control_url = self.gateway_host = ""
@@ -117,8 +116,9 @@ class LocalStack:
             self.gateway_port = int(port)
             self.control_url = "http://" + lines["control api"]
             env = {f"IB_BROKER_{name}": value for name, value in self.broker_env.items()}
+            env["IB_API_TOKEN"] = self.token
             api = spawn("api", ["-m", "ib_harness", "api", "--gateway", lines["fake gateway"], "--port", "0",
-                                "--client-id", str(self.api_client_id), f"--token={self.token}",
+                                "--client-id", str(self.api_client_id),
                                 "--journal", str(self.out_dir / "journal.sqlite3")],
                         self.out_dir / "api.log", env)
             self.children.append(api)

@@ -30,7 +30,7 @@ class ApiUser(FastHttpUser):
     abstract = True
 
     def auth(self, **more: str) -> dict[str, str]:
-        token = getattr(self.environment.parsed_options, "api_token", "") or os.environ.get("IB_API_TOKEN", "")
+        token = os.environ.get("IB_API_TOKEN", "")  # never an option: ps shows every argument
         return {"Authorization": f"Bearer {token}", **more}
 
 

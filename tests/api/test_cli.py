@@ -21,7 +21,8 @@ def start(args: list[str], tmp_path: Path) -> Child:
 
 
 def test_serves_against_an_in_process_gateway_and_stops_on_sigterm(tmp_path: Path) -> None:
-    child = start(["--token", "s3cret"], tmp_path)
+    (tmp_path / "token").write_text("s3cret\n")
+    child = start(["--token-file", str(tmp_path / "token")], tmp_path)
     try:
         lines = child.wait_listening({"api", "fake gateway"}, 60)
         health = httpx.get(lines["api"] + "/health", timeout=10)
@@ -55,3 +56,15 @@ def test_a_bad_gateway_option_exits_2_naming_it(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "ib_harness", "api", "--gateway", "nohostport"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--gateway" in done.stderr and "HOST:PORT" in done.stderr
+
+
+def test_a_token_on_the_command_line_is_refused_naming_the_safe_ways(tmp_path: Path) -> None:
+    """Every argument is in the process list (ps): a --token value is public on a shared host."""
+    done = subprocess.run([sys.executable, "-m", "ib_harness", "api", "--token=s3cret"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "IB_API_TOKEN" in done.stderr and "--token-file" in done.stderr
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    done = subprocess.run([sys.executable, "-m", "ib_harness", "api", "--token-file", str(empty)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and f"token file {empty} is empty" in done.stderr

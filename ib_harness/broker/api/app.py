@@ -69,7 +69,7 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
                   description="The broker over HTTP: account, positions, orders, prices and bars.")
     app.state.broker = broker
     install_error_handlers(app, settings.retry_after)
-    bearer = HTTPBearer(auto_error=False, description="the token from IB_API_TOKEN / --token")
+    bearer = HTTPBearer(auto_error=False, description="the token from IB_API_TOKEN / --token-file")
 
     async def require_ready() -> None:
         """Fail fast: a broker that is not ready answers 503 before any work is done."""

@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, AsyncContextManager, Callable
 
+from ib_harness.secret_source import SecretError, add_token_arguments, read_secret
+
 from ..ib_broker import IBKRInsyncBroker
 from ..settings import BrokerSettings, BrokerSettingsError
 from .app import build_api
@@ -40,8 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser, local_gateway: LocalGateway |
     parser.add_argument("--client-id", type=int, default=1, help="API client id of the broker (default 1)")
     parser.add_argument("--host", default=None, help="address to serve on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to serve on; 0 picks a free one (default 0)")
-    parser.add_argument("--token", default=None,
-                        help="bearer token for POST/DELETE (default: IB_API_TOKEN, else a random one, printed)")
+    add_token_arguments(parser, "IB_API_TOKEN", "bearer token (if neither is set, a random one is printed)")
     parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field)")
     parser.add_argument("--journal", default=None,
                         help="order journal SQLite file (default: the broker's; a temporary one with the in-process gateway)")
@@ -51,7 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser, local_gateway: LocalGateway |
 
 
 async def serve(args: argparse.Namespace, local_gateway: LocalGateway | None) -> None:
-    api_values: dict[str, Any] = {k: v for k, v in (("host", args.host), ("token", args.token)) if v is not None}
+    token = read_secret("IB_API_TOKEN", args.token_file)
+    api_values: dict[str, Any] = {k: v for k, v in (("host", args.host), ("token", token)) if v is not None}
     api_values["port"] = 0 if args.port is None else args.port
     settings = ApiSettings(**api_values)
     if settings.token is None:
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace, local_gateway: LocalGateway | None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(args, local_gateway))
-    except BrokerSettingsError as exc:
+    except (BrokerSettingsError, SecretError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except OSError as exc:
