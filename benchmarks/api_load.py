@@ -55,8 +55,8 @@ class Run:
 def locust(stack: LocalStack, out: Path, classes: list[str], users: int, duration: int, workers: int = 0,
            options: list[str] | None = None, player: ChaosPlayer | None = None) -> tuple[pd.DataFrame, float, float]:
     spec = LocustRun(stack.api_url, users, users, duration, workers, out, classes,
-                     [f"--api-token={stack.token}", "--gateway-host", stack.gateway_host,
-                      "--gateway-port", str(stack.gateway_port), *(options or [])])
+                     ["--gateway-host", stack.gateway_host, "--gateway-port", str(stack.gateway_port), *(options or [])],
+                     {"IB_API_TOKEN": stack.token})  # the token in the environment, never in argv (ps)
     _code, started, ended = run_timed(spec, duration + 120, player)
     return read_requests(out / "requests"), started, ended
 

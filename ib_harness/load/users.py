@@ -26,12 +26,22 @@ SYMBOL = "AAPL"
 READ_SYMBOLS = ("AAPL", "MSFT", "IBM", "SPY")
 
 
+def bearer() -> dict[str, str]:
+    """The API token from $IB_API_TOKEN (never an option: ps shows every argument)."""
+    return {"Authorization": f"Bearer {os.environ.get('IB_API_TOKEN', '')}"}
+
+
 class ApiUser(FastHttpUser):
+    """Every request carries the token: the read routes that reach IB need it as well."""
+
     abstract = True
 
+    def __init__(self, environment: Any) -> None:
+        self.default_headers = bearer()
+        super().__init__(environment)
+
     def auth(self, **more: str) -> dict[str, str]:
-        token = os.environ.get("IB_API_TOKEN", "")  # never an option: ps shows every argument
-        return {"Authorization": f"Bearer {token}", **more}
+        return {**bearer(), **more}
 
 
 class Trader(ApiUser):

@@ -38,9 +38,9 @@ async def assert_all_unavailable(http: httpx.AsyncClient) -> None:
 
 
 async def test_stall_turns_routes_to_503_and_they_recover(stack: Stack) -> None:
-    assert (await stack.http.get("/positions")).status_code == 200
+    assert (await stack.http.get("/positions", headers=AUTH)).status_code == 200
     handle = stack.gateway.faults.inject({"kind": "stall"})
-    in_flight = asyncio.ensure_future(stack.http.get("/prices/MSFT"))  # asked while the link is silent
+    in_flight = asyncio.ensure_future(stack.http.get("/prices/MSFT", headers=AUTH))  # asked while the link is silent
     await wait_until(lambda: stack.broker.state != BrokerState.READY)
     await assert_all_unavailable(stack.http)
     health = await stack.http.get("/health")
@@ -57,7 +57,7 @@ async def test_stall_turns_routes_to_503_and_they_recover(stack: Stack) -> None:
     await wait_until(lambda: bool(stack.broker.events.of_kind("probe_timeout")))
     handle.stop()
     await stack.broker.machine.wait_for(BrokerState.READY, timeout=10)
-    assert (await stack.http.get("/positions")).status_code == 200
+    assert (await stack.http.get("/positions", headers=AUTH)).status_code == 200
     health = (await stack.http.get("/health")).json()
     assert health["ready"] and health["reconnects"] == 1 and "no data" in health["last_error"]
     assert not stack.gateway.brokerage.orders.orders
@@ -95,7 +95,7 @@ async def test_a_request_in_flight_fails_when_the_broker_degrades_not_when_the_s
     async with ApiServer(build_api(broker, ApiSettings(token=TOKEN))) as server, \
             httpx.AsyncClient(base_url=server.url, timeout=20) as http:
         gateway.faults.inject({"kind": "stall"})
-        answer = await http.get("/prices/MSFT")  # MSFT has no stream yet: it must ask the gateway
+        answer = await http.get("/prices/MSFT", headers=AUTH)  # MSFT has no stream yet: it must ask the gateway
         assert answer.status_code == 503 and answer.headers["x-fail-fast"] == "0"
         assert "in flight when the broker left ready" in answer.json()["detail"]
         assert broker.state == BrokerState.DEGRADED  # the socket is still up: not failed by the drop

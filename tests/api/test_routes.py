@@ -25,33 +25,33 @@ async def test_metrics_is_the_brokers_prometheus_registry(stack: Stack) -> None:
 
 
 async def test_account_positions_and_price(stack: Stack) -> None:
-    account = (await stack.http.get("/account")).json()
+    account = (await stack.http.get("/account", headers=AUTH)).json()
     assert account["account_id"] == stack.broker.ib.client.getAccounts()[0]
     assert account["net_liquidation"] > 0
-    positions = await stack.http.get("/positions")
+    positions = await stack.http.get("/positions", headers=AUTH)
     assert positions.status_code == 200
     expected = {(p.symbol, p.quantity) for p in await stack.broker.get_positions()}
     assert {(p["symbol"], p["quantity"]) for p in positions.json()} == expected
-    price = await stack.http.get("/prices/AAPL")
+    price = await stack.http.get("/prices/AAPL", headers=AUTH)
     assert price.status_code == 200
     assert 187.9 <= price.json()["price"] <= 188.1 and price.json()["symbol"] == "AAPL"
 
 
 async def test_unknown_symbol_is_404_and_bad_symbol_names_the_field(stack: Stack) -> None:
-    unknown = await stack.http.get("/prices/NOSUCHSYM")
+    unknown = await stack.http.get("/prices/NOSUCHSYM", headers=AUTH)
     assert unknown.status_code == 404, unknown.text
-    bad = await stack.http.get("/prices/aapl!")
+    bad = await stack.http.get("/prices/aapl!", headers=AUTH)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "path.symbol"
 
 
 async def test_bars_and_their_query_checks(stack: Stack) -> None:
-    response = await stack.http.get("/bars/AAPL", params={"duration": "1 D", "bar_size": "1 hour"})
+    response = await stack.http.get("/bars/AAPL", params={"duration": "1 D", "bar_size": "1 hour"}, headers=AUTH)
     assert response.status_code == 200, response.text
     bars = response.json()["bars"]
     assert bars and {"time", "open", "high", "low", "close", "volume"} <= set(bars[0])
     assert all(b["low"] <= b["close"] <= b["high"] for b in bars)
-    bad = await stack.http.get("/bars/AAPL", params={"duration": "1 day", "bar_size": "7 mins"})
+    bad = await stack.http.get("/bars/AAPL", params={"duration": "1 day", "bar_size": "7 mins"}, headers=AUTH)
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"query.duration", "query.bar_size"}
 
@@ -63,14 +63,14 @@ async def test_place_check_and_cancel_a_resting_limit(stack: Stack) -> None:
     assert placed.json()["status"] == "SUBMITTED" and placed.json()["key"] == "rest-1"
     assert placed.headers["location"] == "/orders/rest-1"
     order_id = placed.json()["order_id"]
-    by_id = await stack.http.get(f"/orders/{order_id}")
+    by_id = await stack.http.get(f"/orders/{order_id}", headers=AUTH)
     assert by_id.json()["key"] == "rest-1"
-    working = await stack.http.get("/orders", params={"status": "SUBMITTED"})
+    working = await stack.http.get("/orders", params={"status": "SUBMITTED"}, headers=AUTH)
     assert [o["key"] for o in working.json()] == ["rest-1"]
     cancelled = await stack.http.delete("/orders/rest-1", headers=AUTH)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "CANCELLED"
     assert [o.status for o in stack.gateway.brokerage.orders.orders.values()] == ["Cancelled"]
-    assert (await stack.http.get("/orders", params={"status": "bogus"})).json()["errors"][0]["field"] == "query.status"
+    assert (await stack.http.get("/orders", params={"status": "bogus"}, headers=AUTH)).json()["errors"][0]["field"] == "query.status"
 
 
 async def test_marketable_order_fills(stack: Stack) -> None:
@@ -78,7 +78,7 @@ async def test_marketable_order_fills(stack: Stack) -> None:
     placed = await stack.http.post("/orders", json=body, headers={**AUTH, "Idempotency-Key": "mkt-1"})
     assert placed.status_code == 201, placed.text
     for _ in range(100):
-        current = (await stack.http.get("/orders/mkt-1")).json()
+        current = (await stack.http.get("/orders/mkt-1", headers=AUTH)).json()
         if current["status"] == "FILLED":
             break
         await asyncio.sleep(0.05)

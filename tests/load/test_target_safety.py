@@ -55,6 +55,7 @@ class TargetRun:
     command_lines: list[list[str]]
     stack_command_lines: list[list[str]]
     stack_token: str
+    statuses: set[int | None]
 
 
 def watch(pid: int, stop: threading.Event, seen: list[list[str]]) -> None:
@@ -89,8 +90,10 @@ def target_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TargetRun]:
                 process.wait()
         book = httpx.get(f"{stack.control_url}/orders", timeout=10).json()
         summary = json.loads((base / "out" / "summary.json").read_text())
+        statuses = {json.loads(line)["status"] for log in (base / "out" / "requests").glob("*.jsonl")
+                    for line in log.read_text().splitlines() if line.strip()}
         yield TargetRun(subprocess.CompletedProcess(command, process.returncode, stdout, stderr), summary, book,
-                        seen, stack_lines, stack.token)
+                        seen, stack_lines, stack.token, statuses)
 
 
 def test_a_target_run_without_allow_orders_places_no_order(target_run: TargetRun) -> None:
@@ -98,6 +101,7 @@ def test_a_target_run_without_allow_orders_places_no_order(target_run: TargetRun
     done = target_run.done
     assert done.returncode in (0, 1), done.stdout[-2000:] + done.stderr[-2000:]
     assert target_run.summary["requests"] > 0
+    assert 401 not in target_run.statuses, "the read-only users send the token from the environment"
     assert target_run.gateway_orders == {"orders": [], "executions": []}
     assert "Trader" not in target_run.summary["users"]
     assert "DashboardReader" in target_run.summary["users"] and "TwsUser" in target_run.summary["users"]

@@ -1,4 +1,5 @@
-"""The HTTP API over one IBKRInsyncBroker: FastAPI routes, auth, readiness gate, idempotency.
+"""The HTTP API over one IBKRInsyncBroker: FastAPI routes, readiness gate, idempotency; the
+token and the body bound are checked in front of FastAPI (``guard.ApiGuard``), before any parsing.
 
 Every route is ``async def``: the broker lives on the server's event loop (ib_insync is not
 thread-safe), and FastAPI would run a plain ``def`` route in a thread pool.
@@ -9,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import secrets
 import time
 from typing import Annotated, Any, AsyncIterator
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Response
+from pydantic import AfterValidator
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..errors import BrokerUnavailable, UnknownOrder
@@ -25,18 +26,21 @@ from ..models import Account, Bar, Order, OrderStatus, Position
 from ..orders import model_of_record
 from ..supervision import BrokerState
 from .errors import NotReady, error_json, install_error_handlers
+from .guard import ApiGuard
 from .health import health_of
 from .idempotency import KeyLocks
 from .outage import OutageGuard
 from .schemas import (DURATION_PATTERN, SYMBOL_PATTERN, BarSize, Bars, ErrorBody, Health, Journal, OrderRequest,
-                      Price, RiskRejection)
+                      Price, RiskRejection, within_ib_duration_limits)
 from .settings import ApiSettings
 
 log = logging.getLogger("ib_harness.broker.api")
 
 KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,60}$"  # travels to IB as orderRef
 NOT_READY: dict[int | str, dict[str, Any]] = {503: {"model": ErrorBody, "description": "the broker is not ready (Retry-After says when to retry)"}}
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody, "description": "missing or wrong bearer token"}}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing or wrong bearer token (checked before the body is read)"},
+    413: {"model": ErrorBody, "description": "request body over the limit (64 KiB by default)"}}
 
 
 def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> FastAPI:
@@ -69,26 +73,19 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
                   description="The broker over HTTP: account, positions, orders, prices and bars.")
     app.state.broker = broker
     install_error_handlers(app, settings.retry_after)
-    bearer = HTTPBearer(auto_error=False, description="the token from IB_API_TOKEN / --token-file")
+    app.add_middleware(ApiGuard, token=settings.token.get_secret_value() if settings.token else None,  # type: ignore[arg-type]
+                       read_token=settings.read_token.get_secret_value() if settings.read_token else None,
+                       max_body=settings.max_body)
+    # documents the bearer scheme in OpenAPI; ApiGuard enforces it before FastAPI sees the request
+    bearer = HTTPBearer(auto_error=False, description="the token from IB_API_TOKEN / --token-file "
+                                                      "(GET routes also take IB_API_READ_TOKEN)")
 
     async def require_ready() -> None:
         """Fail fast: a broker that is not ready answers 503 before any work is done."""
         if broker.state != BrokerState.READY:
             raise NotReady(broker.state.value, broker.machine.last_error or broker.machine.cause)
 
-    async def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
-        expected = settings.token.get_secret_value() if settings.token else None
-        given = credentials.credentials if credentials else None
-        if expected is None or given is None or not secrets.compare_digest(given.encode(), expected.encode()):
-            raise Unauthorized("no bearer token configured" if expected is None else
-                               "missing bearer token" if given is None else "wrong bearer token")
-
-    @app.exception_handler(Unauthorized)
-    async def unauthorized(_request: Any, exc: Unauthorized) -> JSONResponse:
-        return error_json(401, str(exc), {"WWW-Authenticate": "Bearer"})
-
-    ready = [Depends(require_ready)]
-    mutating = [Depends(require_token), Depends(require_ready)]
+    ready = [Depends(bearer), Depends(require_ready)]  # the token: ApiGuard, before this runs
 
     @app.get("/health", response_model=Health, responses={503: {"model": Health}})
     async def health(response: Response) -> Health:
@@ -102,27 +99,27 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
     async def metrics() -> Response:
         return Response(broker.metrics.expose(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/account", response_model=Account, dependencies=ready, responses=NOT_READY)
+    @app.get("/account", response_model=Account, dependencies=ready, responses={**NOT_READY, **UNAUTHORIZED})
     async def account() -> Account:
         return await broker.get_account()
 
-    @app.get("/positions", response_model=list[Position], dependencies=ready, responses=NOT_READY)
+    @app.get("/positions", response_model=list[Position], dependencies=ready, responses={**NOT_READY, **UNAUTHORIZED})
     async def positions() -> list[Position]:
         return await broker.get_positions()
 
-    @app.get("/orders", response_model=list[Order], dependencies=ready, responses=NOT_READY)
+    @app.get("/orders", response_model=list[Order], dependencies=ready, responses={**NOT_READY, **UNAUTHORIZED})
     async def orders(status: OrderStatus | None = None) -> list[Order]:
         return await broker.get_orders(status)
 
     @app.get("/orders/{ref}", response_model=Order, dependencies=ready,
-             responses={**NOT_READY, 404: {"model": ErrorBody}})
+             responses={**NOT_READY, **UNAUTHORIZED, 404: {"model": ErrorBody}})
     async def order(ref: Annotated[str, Path(pattern=KEY_PATTERN, description="idempotency key or order id")]) -> Order:
         record = broker.journal.order(ref) or (broker.journal.order_by_id(int(ref)) if ref.isdigit() else None)
         if record is None:
             raise UnknownOrder(ref)
         return model_of_record(record)
 
-    @app.post("/orders", response_model=Order, status_code=201, dependencies=mutating,
+    @app.post("/orders", response_model=Order, status_code=201, dependencies=ready,
               responses={**NOT_READY, **UNAUTHORIZED, 200: {"model": Order, "description": "a repeat of the key"},
                          409: {"model": ErrorBody}, 422: {"model": RiskRejection}})
     async def place(body: OrderRequest, response: Response,
@@ -148,23 +145,26 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
         response.headers["Location"] = f"/orders/{key}"
         return placed
 
-    @app.delete("/orders/{ref}", response_model=Order, dependencies=mutating,
+    @app.delete("/orders/{ref}", response_model=Order, dependencies=ready,
                 responses={**NOT_READY, **UNAUTHORIZED, 404: {"model": ErrorBody}})
     async def cancel(ref: Annotated[str, Path(pattern=KEY_PATTERN, description="idempotency key or order id")]) -> Order:
         return await guard.run(broker.cancel_order(int(ref) if ref.isdigit() else ref))
 
-    @app.get("/journal", response_model=Journal, dependencies=mutating, responses={**NOT_READY, **UNAUTHORIZED})
+    @app.get("/journal", response_model=Journal, dependencies=ready, responses={**NOT_READY, **UNAUTHORIZED})
     async def journal() -> Journal:
         """Every journaled order and fill (token only: it lists every order ever placed)."""
         return Journal(orders=broker.journal.orders(), fills=broker.journal.fills())
 
-    @app.get("/prices/{symbol}", response_model=Price, dependencies=ready, responses={**NOT_READY, 404: {"model": ErrorBody}})
+    @app.get("/prices/{symbol}", response_model=Price, dependencies=ready, responses={**NOT_READY, **UNAUTHORIZED, 404: {"model": ErrorBody}})
     async def price(symbol: Annotated[str, Path(pattern=SYMBOL_PATTERN)]) -> Price:
         return Price(symbol=symbol, price=await guard.run(broker.get_market_price(symbol)), at=time.time())
 
-    @app.get("/bars/{symbol}", response_model=Bars, dependencies=ready, responses={**NOT_READY, 404: {"model": ErrorBody}})
+    @app.get("/bars/{symbol}", response_model=Bars, dependencies=ready, responses={**NOT_READY, **UNAUTHORIZED, 404: {"model": ErrorBody}})
     async def bars(symbol: Annotated[str, Path(pattern=SYMBOL_PATTERN)],
-                   duration: Annotated[str, Query(pattern=DURATION_PATTERN, description="e.g. '1 D', '3600 S'")] = "1 D",
+                   duration: Annotated[str, Query(pattern=DURATION_PATTERN,
+                                                  description="e.g. '1 D', '3600 S'; IB's limits: 30..86400 S, "
+                                                              "365 D, 52 W, 12 M, then years (at most 50 Y)"),
+                                       AfterValidator(within_ib_duration_limits)] = "1 D",
                    bar_size: Annotated[BarSize, Query(description="one of IB's bar sizes")] = "5 mins") -> Bars:
         frame = await guard.run(broker.get_historical_bars(symbol, duration, bar_size))
         rows = [Bar(time=as_datetime(r.time), open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
@@ -172,10 +172,6 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
         return Bars(symbol=symbol, duration=duration, bar_size=bar_size, bars=rows)
 
     return app
-
-
-class Unauthorized(Exception):
-    """A mutating route without the configured bearer token."""
 
 
 def as_datetime(value: Any) -> dt.datetime:

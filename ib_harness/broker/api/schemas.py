@@ -17,9 +17,27 @@ from ..supervision import BrokerState
 SYMBOL_PATTERN = r"^[A-Z0-9][A-Z0-9.]{0,11}$"
 # IB's duration strings ("30 D", "3600 S") and the bar sizes reqHistoricalData accepts.
 DURATION_PATTERN = r"^[1-9][0-9]{0,5} [SDWMY]$"
+# IB's ceilings per unit (error 321 beyond them: "... must be made in years"), at least 30 S, and a
+# ceiling on years of our own: IB documents none, its history holds less, and 9999 Y crashed a
+# gateway session (the broker reconnected; every other client got 503 meanwhile).
+DURATION_LIMITS = {"S": (30, 86400), "D": (1, 365), "W": (1, 52), "M": (1, 12), "Y": (1, 50)}
+# Prices and sizes: finite (JSON as Python parses it takes Infinity and NaN), and far below
+# IB's UNSET_DOUBLE (1.8e308, "no value" on the wire). No instrument trades near 1e9 a unit.
+MAX_PRICE = 1e9
+MAX_QUANTITY = 1e9
 BarSize = Literal["1 secs", "5 secs", "10 secs", "15 secs", "30 secs", "1 min", "2 mins", "3 mins", "5 mins",
                   "10 mins", "15 mins", "20 mins", "30 mins", "1 hour", "2 hours", "3 hours", "4 hours",
                   "8 hours", "1 day", "1 week", "1 month"]
+
+
+def within_ib_duration_limits(duration: str) -> str:
+    """A duration IB accepts for the unit given (the pattern has already checked the form)."""
+    count, unit = int(duration.split()[0]), duration.split()[1]
+    low, high = DURATION_LIMITS[unit]
+    if not low <= count <= high:
+        raise ValueError(f"{duration!r} is outside IB's limits for {unit}: {low}..{high} {unit}"
+                         + ("; longer spans must be given in years" if unit in "DWM" else ""))
+    return duration
 
 
 class OrderRequest(BaseModel):
@@ -29,10 +47,10 @@ class OrderRequest(BaseModel):
 
     symbol: str = Field(pattern=SYMBOL_PATTERN, examples=["AAPL"])
     side: OrderSide
-    quantity: float = Field(gt=0, examples=[10])
+    quantity: float = Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=False, examples=[10])
     order_type: OrderType = OrderType.LIMIT
-    limit_price: float | None = Field(None, gt=0)
-    stop_price: float | None = Field(None, gt=0)
+    limit_price: float | None = Field(None, gt=0, le=MAX_PRICE, allow_inf_nan=False)
+    stop_price: float | None = Field(None, gt=0, le=MAX_PRICE, allow_inf_nan=False)
     tif: str = Field("DAY", pattern=r"^(DAY|GTC|IOC)$")
 
     @model_validator(mode="after")
