@@ -11,6 +11,8 @@ import sys
 
 from pydantic import ValidationError
 
+from ib_harness.listen_args import host_address, ip_list
+
 from .config import ConfigError, GatewayConfig
 from .server import FakeGateway
 
@@ -29,18 +31,20 @@ def port_number(text: str) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--config", default=None,
                         help="YAML file of gateway settings (any GatewayConfig field); flags below override it")
-    parser.add_argument("--host", default=None, help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--host", type=host_address, default=None,
+                        help="address to bind (default: 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=None, help="port to bind; 0 picks a free one (default 4002)")
     parser.add_argument("--max-version", type=int, default=None, help="highest server version to negotiate (157..200; default 176)")
     parser.add_argument("--min-version", type=int, default=None, help="lowest server version accepted (default 157)")
     parser.add_argument("--max-clients", type=int, default=None, help="concurrent API clients allowed (TWS: 32)")
-    parser.add_argument("--trusted-ips", default=None,
+    parser.add_argument("--trusted-ips", type=ip_list, default=None,
                         help="comma-separated IPs or networks allowed to connect; others are dropped")
     parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
     parser.add_argument("--control-port", type=port_number, default=None,
                         help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one")
-    parser.add_argument("--control-host", default="127.0.0.1", help="address of the control API (default: loopback only)")
+    parser.add_argument("--control-host", type=host_address, default="127.0.0.1",
+                        help="address of the control API (default: loopback only)")
     parser.add_argument("--log-level", default="INFO", help="logging level")
     parser.set_defaults(run=run)
     return parser
@@ -55,7 +59,7 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
     flags = {
         "host": args.host, "port": args.port, "max_version": args.max_version, "min_version": args.min_version,
         "max_clients": args.max_clients, "catalog": args.catalog, "seed": args.seed,
-        "trusted_ips": [ip.strip() for ip in args.trusted_ips.split(",")] if args.trusted_ips else None,
+        "trusted_ips": args.trusted_ips,
     }
     given = {key: value for key, value in flags.items() if value is not None}
     return GatewayConfig.model_validate({**base.model_dump(), **given})

@@ -18,6 +18,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, AsyncContextManager, Callable
 
+from pydantic import ValidationError
+
+from ib_harness.listen_args import host_address
 from ib_harness.secret_source import SecretError, add_token_arguments, read_secret
 
 from ..ib_broker import IBKRInsyncBroker
@@ -40,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser, local_gateway: LocalGateway |
     parser.add_argument("--gateway", type=endpoint, default=None,
                         help="TWS API endpoint HOST:PORT (default: an in-process fake gateway)")
     parser.add_argument("--client-id", type=int, default=1, help="API client id of the broker (default 1)")
-    parser.add_argument("--host", default=None, help="address to serve on (default 127.0.0.1)")
+    parser.add_argument("--host", type=host_address, default=None, help="address to serve on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to serve on; 0 picks a free one (default 0)")
     add_token_arguments(parser, "IB_API_TOKEN", "bearer token (if neither is set, a random one is printed)")
     parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field)")
@@ -90,6 +93,10 @@ def run(args: argparse.Namespace, local_gateway: LocalGateway | None) -> int:
         asyncio.run(serve(args, local_gateway))
     except (BrokerSettingsError, SecretError) as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # ApiSettings from the environment (IB_API_*)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"invalid API settings (IB_API_* environment): {problems}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
