@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import signal
 import sys
@@ -12,6 +13,7 @@ import sys
 from pydantic import ValidationError
 
 from ib_harness.listen_args import host_address, ip_list
+from ib_harness.secret_source import SecretError, read_secret
 
 from .config import ConfigError, GatewayConfig
 from .server import FakeGateway
@@ -45,12 +47,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one")
     parser.add_argument("--control-host", type=host_address, default="127.0.0.1",
                         help="address of the control API (default: loopback only)")
+    parser.add_argument("--control-token-file", default=None,
+                        help="file whose first line is the control API's bearer token (default: $IB_CONTROL_TOKEN; "
+                             "required with a non-loopback --control-host)")
     parser.add_argument("--log-level", default="INFO", help="logging level")
     parser.set_defaults(run=run)
     return parser
 
 
 STANDALONE_PORT = 4002  # IB Gateway's paper-trading port
+CONTROL_TOKEN_ENV = "IB_CONTROL_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def control_token(args: argparse.Namespace) -> str | None:
+    """The control API's token (file, else environment); refused: a reachable API without one."""
+    token = read_secret(CONTROL_TOKEN_ENV, args.control_token_file)
+    if args.control_port is not None and token is None and not is_loopback(args.control_host):
+        raise SecretError(f"--control-host {args.control_host} makes the control API (restart, faults) reachable "
+                          f"from the network; set ${CONTROL_TOKEN_ENV} or --control-token-file, or keep it on "
+                          "127.0.0.1")
+    return token
 
 
 def config_from_args(args: argparse.Namespace) -> GatewayConfig:
@@ -65,7 +90,8 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
     return GatewayConfig.model_validate({**base.model_dump(), **given})
 
 
-async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_port: int | None = None) -> None:
+async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_port: int | None = None,
+                token: str | None = None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -75,7 +101,7 @@ async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_
         if control_port is not None:
             from .control import ControlServer  # FastAPI is loaded only when the API is asked for
 
-            control = await stack.enter_async_context(ControlServer(gateway, control_host, control_port))
+            control = await stack.enter_async_context(ControlServer(gateway, control_host, control_port, token))
             print(f"control api listening on {control.host}:{control.port}", flush=True)
         await stop.wait()
         logging.getLogger("ib_harness.fake_gateway").info("shutting down: %d session(s) open", len(gateway.sessions))
@@ -86,14 +112,15 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = config_from_args(args)
+        token = control_token(args)
     except ValidationError as exc:
         print(f"invalid gateway settings:\n{exc}", file=sys.stderr)
         return 2
-    except (ConfigError, OSError) as exc:
+    except (ConfigError, OSError, SecretError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(config, args.control_host, args.control_port))
+        asyncio.run(serve(config, args.control_host, args.control_port, token))
     except OSError as exc:  # a port in use, an address that is not ours
         print(f"cannot listen: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,8 @@ import httpx
 
 from ib_harness.scenarios.order_audit import audit_orders
 
+from .chaos import control_headers
+
 
 def wait_ready(api_url: str, timeout: float) -> bool:
     """Poll GET /health until 200 (the broker reconnected) or ``timeout``."""
@@ -34,7 +36,7 @@ def fetch_audit(api_url: str, token: str, control_url: str, accepted: set[str]) 
     with httpx.Client(timeout=10) as http:
         journal = http.get(f"{api_url}/journal", headers={"Authorization": f"Bearer {token}"})
         journal.raise_for_status()
-        book = http.get(f"{control_url}/orders")
+        book = http.get(f"{control_url}/orders", headers=control_headers())
         book.raise_for_status()
     orders = [SimpleNamespace(**o) for o in book.json()["orders"]]
     executions = [SimpleNamespace(exec_id=e["exec_id"], shares=e["shares"], price=e["price"],

@@ -8,6 +8,7 @@ the Locust users are the clients and the load run has its own checks.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,12 @@ from ib_harness.scenarios.loader import load_scenario
 from ib_harness.scenarios.model import Step
 
 PLAYED = ("fault", "stop_fault", "restart", "market")
+
+
+def control_headers() -> dict[str, str]:
+    """The control API's bearer token, from $IB_CONTROL_TOKEN when the gateway was started with one."""
+    token = os.environ.get("IB_CONTROL_TOKEN", "").strip()
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class ChaosError(ValueError):
@@ -70,7 +77,7 @@ class ChaosPlayer:
 
     def _run(self) -> None:
         origin = time.monotonic()
-        with httpx.Client(base_url=self.control_url, timeout=10) as http:
+        with httpx.Client(base_url=self.control_url, timeout=10, headers=control_headers()) as http:
             for step in self.steps:
                 if self._cancel.wait(max(0.0, origin + (step.at or 0.0) - time.monotonic())):
                     return

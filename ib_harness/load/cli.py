@@ -18,7 +18,7 @@ import httpx
 import pandas as pd
 
 from .audit import audit
-from .chaos import ChaosError, ChaosPlayer, load_chaos
+from .chaos import ChaosError, ChaosPlayer, control_headers, load_chaos
 from .locust_procs import LocustRun, run_timed
 from .report import accepted_keys, chaos_report, failed_503_p99, fault_windows, read_requests, summary_table
 from .stack import LocalStack
@@ -47,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--target", default=None, help="URL of an existing API deployment (skips the local stack)")
     add_token_arguments(parser, "IB_API_TOKEN", "API bearer token with --target")
     parser.add_argument("--gateway", type=endpoint, default=None, help="TWS API HOST:PORT for TwsUser with --target")
-    parser.add_argument("--control", default=None, help="gateway control API URL with --target (chaos, audit)")
+    parser.add_argument("--control", default=None,
+                        help="gateway control API URL with --target (chaos, audit); its token from $IB_CONTROL_TOKEN")
     parser.add_argument("--allow-orders", action="store_true",
                         help="with --target: run the order-placing users (Trader) and let TwsUser place orders; "
                              "without it a target only gets read-only users")
@@ -134,7 +135,7 @@ def analyse(args: argparse.Namespace, out: Path, api_url: str, token: str, contr
                               "p99_503_fail_fast_ms": failed_503_p99(requests, fail_fast_only=True)}
     passed = not requests.empty
     if player is not None and control_url:
-        events = httpx.get(f"{control_url}/events", timeout=10).json()
+        events = httpx.get(f"{control_url}/events", timeout=10, headers=control_headers()).json()
         windows = fault_windows(events, ended)
         report = chaos_report(requests, windows, args.recovery_limit)
         report["played"] = player.log

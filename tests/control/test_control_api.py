@@ -90,7 +90,7 @@ async def test_restart_drops_sessions_and_keeps_the_port_with_an_optional_down_w
             answer = await http.post("/restart", json={"down_seconds": 0.1})
             assert answer.status_code == 200 and answer.json()["port"] == port
             await asyncio.wait_for(me.disconnected.wait(), 2)  # the client saw the restart
-            assert (await http.post("/restart")).status_code == 200
+            assert (await http.post("/restart", headers={"Content-Type": "application/json"})).status_code == 200
             assert (await http.post("/restart", json={"down_seconds": -1})).status_code == 422
             restarts = [e for e in (await http.get("/events")).json() if e["kind"] == "restart"]
             assert [e["data"]["down_seconds"] for e in restarts] == [0.1, 0.0]
@@ -107,7 +107,7 @@ async def test_after_a_token_expiry_the_control_api_starts_the_gateway_again() -
             assert (await http.get("/health")).json()["listening"] is False
             with pytest.raises(ConnectionRefusedError):
                 await RawTwsClient.connect(gw.host, gw.port)
-            assert (await http.post("/restart")).status_code == 200
+            assert (await http.post("/restart", headers={"Content-Type": "application/json"})).status_code == 200
             assert (await http.get("/health")).json()["listening"] is True
             assert (await http.get("/faults")).json() == []  # listening again ended the fault
         async with connected(gw, 1) as again:
@@ -156,6 +156,8 @@ async def test_standalone_gateway_prints_both_lines_and_serves_the_control_api()
     (["--control-port", "http"], "argument --control-port: not a port number: 'http'"),
     (["--control-host", "192.0.2.1"], "cannot listen"),  # an address that is not this machine's
 ])
-async def test_a_control_api_that_cannot_listen_exits_2_with_the_reason(args: list[str], message: str) -> None:
+async def test_a_control_api_that_cannot_listen_exits_2_with_the_reason(args: list[str], message: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IB_CONTROL_TOKEN", "t")  # a non-loopback control host needs one
     code, _, err = await run_to_end("--port", "0", "--control-port", "0", *args, "--log-level", "WARNING")
     assert code == 2 and message in err

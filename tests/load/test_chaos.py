@@ -64,3 +64,14 @@ async def test_the_player_fires_each_step_through_the_control_api(tmp_path: Path
         assert kinds.index("fault_started") < kinds.index("fault_stopped") < kinds.index("restart")
         quote = gw.brokerage.quote(gw.brokerage.catalog.by_symbol("AAPL").con_id)
         assert quote is not None and quote.last == 190
+
+
+async def test_the_player_sends_the_control_token_from_the_environment(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A control API started with a token (required off loopback) refuses a player without it."""
+    steps = load_chaos(write(tmp_path, "  - {id: s, at: 0, fault: {kind: stall}}\n  - {at: 0.1, stop_fault: s}\n"))
+    async with FakeGateway() as gw, ControlServer(gw, token="ctl") as control:
+        monkeypatch.setenv("IB_CONTROL_TOKEN", "ctl")
+        player = ChaosPlayer(control.url, steps).start()
+        assert await asyncio.to_thread(player.join, 30)
+        assert [(entry["action"], entry["status"]) for entry in player.log] == [("fault", 201), ("stop_fault", 204)]

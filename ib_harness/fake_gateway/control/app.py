@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..faults.spec import FaultSpecError
 from ..session.client_state import client_state
+from .guard import ControlGuard
 
 if TYPE_CHECKING:
     from ..faults.handle import FaultHandle
@@ -24,14 +25,15 @@ if TYPE_CHECKING:
 class RestartRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    down_seconds: float | None = Field(None, ge=0, le=3600, description="refuse connects this long before listening again")
+    down_seconds: float | None = Field(None, ge=0, le=3600, allow_inf_nan=False,
+                                       description="refuse connects this long before listening again")
 
 
 class PinRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    price: float = Field(gt=0, description="the price to hold the contract at")
-    spread: float = Field(0.0, ge=0, description="bid and ask this far apart around the price")
+    price: float = Field(gt=0, allow_inf_nan=False, description="the price to hold the contract at")
+    spread: float = Field(0.0, ge=0, allow_inf_nan=False, description="bid and ask this far apart around the price")
 
 
 def describe_session(session: "Session") -> dict[str, Any]:
@@ -54,9 +56,11 @@ def describe_order(order: "Order") -> dict[str, Any]:
             "filled": order.filled}
 
 
-def build_app(gateway: "FakeGateway") -> FastAPI:
-    """The routes of ``interfaces.md``: health, sessions, faults, restart, market, events."""
+def build_app(gateway: "FakeGateway", token: str | None = None) -> FastAPI:
+    """The routes of ``interfaces.md``: health, sessions, faults, restart, market, events; behind
+    ``ControlGuard`` (no browsers, JSON only, bounded bodies, the token if one is given)."""
     app = FastAPI(title="fake IB gateway control API", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(ControlGuard, token=token)  # type: ignore[arg-type]
 
     @app.get("/health")
     async def health() -> dict[str, Any]:

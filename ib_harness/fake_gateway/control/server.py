@@ -23,6 +23,7 @@ class ControlServer(EmbeddedServer):
     label = "control api"
     lifespan: Literal["auto", "on", "off"] = "off"
 
-    def __init__(self, gateway: "FakeGateway", host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__(build_app(gateway), host, port)
+    def __init__(self, gateway: "FakeGateway", host: str = "127.0.0.1", port: int = 0,
+                 token: str | None = None) -> None:
+        super().__init__(build_app(gateway, token), host, port)
         self.gateway = gateway
