@@ -7,7 +7,9 @@ layout of the gateway's table reads it, the same frame as ``named`` fields for p
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -55,12 +57,29 @@ class Recording(BaseModel):
     sessions: list[RecordedSession] = Field(default_factory=list)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.model_dump_json(indent=1) + "\n")
+        """Write the whole recording, readable by its owner only (0600: it holds account numbers
+        and balances); through a temporary file and a rename, so a reader or a kill never sees half."""
+        write_private(Path(path), (self.model_dump_json(indent=1) + "\n").encode())
 
     @classmethod
     def load(cls, path: str | Path) -> "Recording":
         """Read a recording; a hand-edited file that no longer fits the model says where."""
         return cls.model_validate_json(Path(path).read_text())
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` atomically, created 0600 whatever the umask or an older file's mode."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def json_safe(value: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Callable
 from ..wire.framing import API_PREFIX, FrameParser, ProtocolError, split_fields
 from .model import Direction, RecordedFrame, RecordedSession, Recording
 from .naming import name_fields
+from .redact import Redactor
 
 log = logging.getLogger("ib_harness.fake_gateway.record")
 _CHUNK = 65536
@@ -27,8 +28,9 @@ class RecordingProxy:
     """``async with RecordingProxy("127.0.0.1", 4002) as proxy:`` then point clients at proxy.port."""
 
     def __init__(self, upstream_host: str, upstream_port: int, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, redact: bool = False) -> None:
         self.upstream = (upstream_host, upstream_port)
+        self.redactor = Redactor() if redact else None
         self.host, self.port = host, port
         self.clock = clock
         self.recording = Recording(upstream=f"{upstream_host}:{upstream_port}")
@@ -74,7 +76,7 @@ class RecordingProxy:
             client_writer.close()
             self._connections.discard(task)
             return
-        tap = _Tap(session, self.clock)
+        tap = _Tap(session, self.clock, self.redactor)
         pumps = [asyncio.create_task(_pump(client_reader, upstream_writer, tap.from_client)),
                  asyncio.create_task(_pump(upstream_reader, client_writer, tap.from_server))]
         try:
@@ -105,9 +107,10 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reco
 class _Tap:
     """Cuts both copies of one connection into frames and records them."""
 
-    def __init__(self, session: RecordedSession, clock: Callable[[], float]) -> None:
+    def __init__(self, session: RecordedSession, clock: Callable[[], float], redactor: Redactor | None = None) -> None:
         self.session = session
         self.clock = clock
+        self.redactor = redactor
         self.client_parser = FrameParser(require_message_id=False)
         self.server_parser = FrameParser(require_message_id=False)
         self.prefix = b""  # the client's API\0, while it arrives
@@ -150,6 +153,8 @@ class _Tap:
             session.connection_time = fields[1] if len(fields) > 1 else ""
             session.frames.append(RecordedFrame(at=at, sender=sender, raw=fields))
             return
+        if self.redactor is not None:
+            fields = self.redactor.redact(sender, fields, session.server_version or 0)
         layout, named = name_fields(sender, fields, session.server_version or 0)
         msg_id = int(fields[0]) if fields and fields[0].isdigit() else None
         session.frames.append(RecordedFrame(at=at, sender=sender, msg_id=msg_id, layout=layout, raw=fields, named=named))
