@@ -25,7 +25,7 @@ from ..ib_broker import IBKRInsyncBroker
 from ..models import Account, Bar, Order, OrderStatus, Position
 from ..orders import model_of_record
 from ..supervision import BrokerState
-from .errors import NotReady, error_json, install_error_handlers
+from .errors import NotReady, error_json, install_error_handlers, reason_errors
 from .guard import ApiGuard
 from .health import health_of
 from .idempotency import KeyLocks
@@ -140,7 +140,7 @@ def build_api(broker: IBKRInsyncBroker, settings: ApiSettings | None = None) -> 
             verdict = await broker.validate_order(order)
             if not verdict.ok:
                 return error_json(422, "order rejected by risk checks: " + "; ".join(verdict.reasons),
-                                  reasons=list(verdict.reasons), code=None)
+                                  reasons=list(verdict.reasons), code=None, errors=reason_errors(verdict.reasons))
             placed = await guard.run(broker.place_order(order))
         response.headers["Location"] = f"/orders/{key}"
         return placed

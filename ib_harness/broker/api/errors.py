@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (BrokerError, BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderNotSent,
                       OrderRejected, RequestFailed, UnknownOrder)
@@ -37,7 +38,25 @@ def field_name(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in location) or "request"
 
 
+# Which part of a request a risk reason is about (the first word of the reason), for errors[].field.
+REASON_FIELDS = {"symbol": "body.symbol", "quantity": "body.quantity", "notional": "body.quantity",
+                 "limit_price": "body.limit_price", "stop_price": "body.stop_price"}
+# Starlette's own refusals (a body it cannot parse, no such route or method), named the same way.
+HTTP_FIELDS = {400: "body", 404: "path", 405: "method"}
+
+
+def reason_errors(reasons: list[str] | tuple[str, ...]) -> list[dict[str, str]]:
+    """Each refusal reason with the field it is about (``body`` when no single field is)."""
+    return [{"field": REASON_FIELDS.get(reason.split(" ", 1)[0], "body"), "message": reason} for reason in reasons]
+
+
 def install_error_handlers(app: FastAPI, retry_after: int) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = str(exc.detail)
+        errors = [{"field": HTTP_FIELDS.get(exc.status_code, "request"), "message": detail}]
+        return error_json(exc.status_code, detail, dict(exc.headers or {}), errors=errors)
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": field_name(err.get("loc", ())), "message": err.get("msg", "invalid")}
@@ -54,7 +73,8 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
         if isinstance(exc, UnknownOrder):
             return error_json(404, str(exc))
         if isinstance(exc, OrderRejected):
-            return error_json(422, f"order rejected: {exc}", reasons=[exc.reason], code=exc.code)
+            return error_json(422, f"order rejected: {exc}", reasons=[exc.reason], code=exc.code,
+                              errors=reason_errors([exc.reason]))
         if isinstance(exc, OrderNotSent):
             return error_json(502, str(exc), key=exc.key)
         if isinstance(exc, MarketDataUnavailable):

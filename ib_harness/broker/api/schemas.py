@@ -85,6 +85,7 @@ class ErrorBody(BaseModel):
 class RiskRejection(BaseModel):
     detail: str
     reasons: list[str]
+    errors: list[ErrorDetail] = Field(default_factory=list, description="each reason with the field it is about")
     code: int | None = Field(None, description="IB's error code when IB refused the order")
 
 
