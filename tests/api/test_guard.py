@@ -4,10 +4,15 @@ routes that reach IB need a token, and durations and prices outside IB's limits 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.api.conftest import AUTH, Stack
+from ib_harness.broker import IBKRInsyncBroker
+from ib_harness.broker.api import ApiServer, ApiSettings, build_api
+from ib_harness.fake_gateway import FakeGateway
+from tests.api.conftest import AUTH, FAST, TOKEN, Stack
 
 ORDER = b'{"symbol": "AAPL", "side": "BUY", "quantity": 1, "order_type": "LIMIT", "limit_price": 100}'
 
@@ -97,3 +102,27 @@ async def test_non_finite_and_absurd_numbers_are_422_naming_the_field(stack: Sta
     assert answer.status_code == 422, answer.text
     assert f"body.{field}" in [e["field"] for e in answer.json()["errors"]]
     assert stack.gateway.brokerage.orders.orders == {}
+
+
+async def test_a_read_token_reads_but_cannot_trade(gateway: FakeGateway, tmp_path: Path) -> None:
+    broker = IBKRInsyncBroker(gateway.host, gateway.port, 8, journal_path=tmp_path / "j.sqlite3", **FAST)
+    settings = ApiSettings(token=TOKEN, read_token="read-only", startup_wait=10)
+    async with ApiServer(build_api(broker, settings)) as server, httpx.AsyncClient(base_url=server.url) as http:
+        reader = {"Authorization": "Bearer read-only"}
+        assert (await http.get("/positions", headers=reader)).status_code == 200
+        assert (await http.get("/journal", headers=reader)).status_code == 200
+        refused = await http.post("/orders", content=ORDER, headers={**reader, "Idempotency-Key": "ro-1",
+                                                                    "Content-Type": "application/json"})
+        assert refused.status_code == 401 and "read token cannot POST" in refused.json()["detail"]
+        assert (await http.delete("/orders/1", headers=reader)).status_code == 401
+    assert gateway.brokerage.orders.orders == {}
+
+
+async def test_without_any_token_configured_every_guarded_route_is_refused(gateway: FakeGateway,
+                                                                           tmp_path: Path) -> None:
+    broker = IBKRInsyncBroker(gateway.host, gateway.port, 9, journal_path=tmp_path / "j.sqlite3", **FAST)
+    async with ApiServer(build_api(broker, ApiSettings(startup_wait=10))) as server, \
+            httpx.AsyncClient(base_url=server.url) as http:
+        answer = await http.get("/positions", headers={"Authorization": "Bearer anything"})
+        assert answer.status_code == 401 and "no bearer token is configured" in answer.json()["detail"]
+        assert (await http.get("/health")).status_code == 200

@@ -29,3 +29,14 @@ def test_chaos_against_a_target_needs_the_control_api(tmp_path: Path) -> None:
 def test_a_bad_gateway_option_is_named(tmp_path: Path) -> None:
     done = load("--target", "http://127.0.0.1:9", "--gateway", "4002", "--out", str(tmp_path))
     assert done.returncode == 2 and "--gateway" in done.stderr
+
+
+def test_a_token_in_argv_is_refused(tmp_path: Path) -> None:
+    done = load("--target", "http://127.0.0.1:9", "--token", "s3cret", "--out", str(tmp_path))
+    assert done.returncode == 2 and "IB_API_TOKEN" in done.stderr and "--token-file" in done.stderr
+
+
+def test_trader_against_a_target_needs_allow_orders(tmp_path: Path) -> None:
+    done = load("--target", "http://127.0.0.1:9", "--user-classes", "Trader,DashboardReader", "--out", str(tmp_path))
+    assert done.returncode == 2 and "Trader" in done.stderr and "--allow-orders" in done.stderr
+    assert not (tmp_path / "summary.json").exists()
