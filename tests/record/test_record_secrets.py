@@ -85,3 +85,13 @@ async def test_redact_masks_account_ids_and_money_values(tmp_path: Path) -> None
     managed = [f for s in recording.sessions for f in s.frames if f.layout == "managedAccounts"]
     assert managed and all(f.raw[2] == "DU0000001" for f in managed)
     assert "1000000" not in json.dumps([f.raw for f in values])
+
+
+async def test_an_unwritable_out_is_exit_2_naming_it(tmp_path: Path) -> None:
+    out = tmp_path / "missing-dir" / "x.json"
+    async with FakeGateway(market_ticker=False) as gateway:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "ib_harness", "record", "--upstream", f"{gateway.host}:{gateway.port}",
+            "--out", str(out), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2 and str(out) in err.decode()

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 
 from .model import Recording
 from .proxy import RecordingProxy
@@ -69,4 +70,8 @@ async def record(upstream: tuple[str, int], listen: int, out: str, redact: bool 
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return asyncio.run(record(args.upstream, args.listen, args.out, args.redact))
+    try:
+        return asyncio.run(record(args.upstream, args.listen, args.out, args.redact))
+    except OSError as exc:  # --out in a missing or unwritable folder, a --listen port in use
+        print(f"record: {exc.strerror or exc} (--out {args.out}, --listen {args.listen})", file=sys.stderr)
+        return 2
