@@ -28,6 +28,9 @@ class SessionHooks(Protocol):
     def on_session_down(self, cause: str) -> None:
         """The socket is gone: fail in-flight calls, forget per-session state."""
 
+    def settled_state(self) -> BrokerState:
+        """READY, or DEGRADED when something (an 1100 during the sync) holds the session back."""
+
     def on_probe_overdue(self) -> None: ...
 
     def on_probe_answered(self) -> None: ...
@@ -158,7 +161,7 @@ class BuiltinSupervisor:
             self.client_id_in_use = False
             if not await self._sync():
                 continue
-            self.machine.to(BrokerState.READY, f"connected as client {self.client_id}")
+            self.machine.to(self.hooks.settled_state(), f"connected as client {self.client_id}")
             if lost_at is not None:
                 downtime = loop.time() - lost_at
                 self.metrics.reconnects.inc()
@@ -182,6 +185,7 @@ class BuiltinSupervisor:
         except Exception as exc:  # refused, reset, timeout, closed during sync: all retried
             self.ib.disconnect()
             error = f"connect to {self.host}:{self.port} failed: {exc!r}"
+            self.hooks.on_session_down(error)  # what this attempt heard (an 1100) ends with it
             if self.client_id_in_use:
                 error += " (client id in use: IB 326)"
                 if self.settings.fallback_client_id is not None:
@@ -309,7 +313,7 @@ class WatchdogSupervisor:
         except Exception as exc:
             self.drop(f"sync after connect failed: {exc!r}")
             return
-        self.machine.to(BrokerState.READY, "watchdog connected and synced")
+        self.machine.to(self.hooks.settled_state(), "watchdog connected and synced")
         if self._lost_at is not None:
             downtime = asyncio.get_running_loop().time() - self._lost_at
             self.metrics.reconnects.inc()
@@ -319,6 +323,7 @@ class WatchdogSupervisor:
 
     def _on_disconnected(self) -> None:
         if not self._live:
+            self.hooks.on_session_down("connect failed")  # what a failed attempt heard ends with it
             return
         self._live = False
         self._lost_at = asyncio.get_running_loop().time()

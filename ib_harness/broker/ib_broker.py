@@ -80,14 +80,15 @@ class IBKRInsyncBroker(BaseBroker):
         return self.machine.state
 
     async def connect(self, timeout: float | None = None) -> None:
-        """Start supervision and wait until ready; on timeout raise BrokerUnavailable (supervision
+        """Start supervision and wait until a session is up (READY, or DEGRADED when IB reported a
+        problem such as 1100 during the sync); on timeout raise BrokerUnavailable (supervision
         keeps trying in the background until disconnect())."""
         if self._closed:
             raise BrokerUnavailable(BrokerState.STOPPED.value, "broker was disconnected for good")
         self.supervisor.start()
         wait = timeout if timeout is not None else self.settings.connect_timeout + self.settings.request_timeout
         try:
-            await self.machine.wait_for(BrokerState.READY, timeout=wait)
+            await self.machine.wait_for(BrokerState.READY, BrokerState.DEGRADED, timeout=wait)
         except asyncio.TimeoutError:
             raise BrokerUnavailable(self.state.value, self.machine.last_error) from None
 
@@ -128,7 +129,7 @@ class IBKRInsyncBroker(BaseBroker):
 
     async def on_session_up(self) -> None:
         self._session_lost = asyncio.get_running_loop().create_future()
-        self._degraded.clear()
+        # _degraded is not cleared here: an 1100 heard during the connect belongs to this session
         self.book.session_started()
         self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
         self.account_stale = False
@@ -177,6 +178,9 @@ class IBKRInsyncBroker(BaseBroker):
         lost, self._session_lost = self._session_lost, None
         if lost is not None and not lost.done():
             lost.set_result(cause)
+
+    def settled_state(self) -> BrokerState:
+        return BrokerState.DEGRADED if self._degraded else BrokerState.READY
 
     def on_probe_overdue(self) -> None:
         self.degrade("probe", "keepalive probe overdue")
