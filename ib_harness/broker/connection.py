@@ -149,7 +149,10 @@ class BuiltinSupervisor:
             attempt += 1
             self.machine.to(BrokerState.CONNECTING, "half-open probe" if half_open else f"attempt {attempt}")
             error = await self._connect()
-            if error is not None:
+            if error is None:
+                self.client_id_in_use = False
+                error = await self._sync()
+            if error is not None:  # a connect counts as a success only once its sync is done
                 self.machine.last_error = error
                 if self.circuit.record_failure():
                     continue
@@ -158,9 +161,6 @@ class BuiltinSupervisor:
                 await asyncio.sleep(delay)
                 continue
             self.circuit.record_success()
-            self.client_id_in_use = False
-            if not await self._sync():
-                continue
             self.machine.to(self.hooks.settled_state(), f"connected as client {self.client_id}")
             if lost_at is not None:
                 downtime = loop.time() - lost_at
@@ -228,21 +228,23 @@ class BuiltinSupervisor:
             conn.disconnected -= on_closed
             closed.cancel()
 
-    async def _sync(self) -> bool:
+    async def _sync(self) -> str | None:
+        """The post-connect sync; the error text when it failed (the session is then ended)."""
         self.machine.to(BrokerState.SYNCING, "connected; reconciling and restoring subscriptions")
         try:
             await asyncio.wait_for(self.hooks.on_session_up(), self.settings.request_timeout)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self.machine.last_error = f"sync after connect failed: {exc!r}"
-            self.drop(self.machine.last_error)
+            error = f"sync after connect failed: {exc!r}"
+            self.drop(error)
             self._session_ended()
-            return False
+            return error
         if self._lost.is_set():
+            error = f"session lost during its sync: {self._cause or 'connection lost'}"
             self._session_ended()
-            return False
-        return True
+            return error
+        return None
 
     def _session_ended(self) -> None:
         self.keepalive.stop()

@@ -4,11 +4,19 @@ ready, a sync that never ends (no execDetailsEnd), and a session that dies in it
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+from ib_insync import IB
 
 from ib_harness.broker import BrokerState, BrokerUnavailable, Order, OrderSide
+from ib_harness.broker.connection import BuiltinSupervisor
+from ib_harness.broker.events import EventBus
+from ib_harness.broker.metrics import BrokerMetrics
+from ib_harness.broker.settings import BrokerSettings
+from ib_harness.broker.supervision import StateMachine
 from ib_harness.fake_gateway import FakeGateway
 
-from .conftest import BrokerFactory, transitions, wait_event, wait_state
+from .conftest import FAST, BrokerFactory, transitions, wait_event, wait_state
 
 
 async def test_1100_during_the_startup_sync_keeps_the_broker_degraded_until_restored(
@@ -45,3 +53,56 @@ async def test_1100_in_a_failed_attempt_does_not_outlive_it(gateway: FakeGateway
     await wait_event(broker, "reconnected", since=mark)
     await asyncio.sleep(0)
     assert broker.state == BrokerState.READY
+
+
+
+class FailingSync:
+    """The broker's session hooks with a post-connect sync that always fails (the journal is
+    locked by another process, say): everything else is the real supervisor over real ib_insync."""
+
+    def __init__(self) -> None:
+        self.syncs = 0
+
+    async def on_session_up(self) -> None:
+        self.syncs += 1
+        raise RuntimeError("database is locked")
+
+    def on_session_down(self, cause: str) -> None:
+        pass
+
+    def settled_state(self) -> BrokerState:
+        return BrokerState.READY
+
+    def on_probe_overdue(self) -> None:
+        pass
+
+    def on_probe_answered(self) -> None:
+        pass
+
+
+async def test_a_connect_whose_sync_fails_is_a_failure_paced_by_backoff_and_the_circuit(
+        gateway: FakeGateway, tmp_path: Path) -> None:
+    """Success is counted only after the sync: before, each such session was a 'success' for the
+    circuit breaker and the loop reconnected at once (20 sessions in 2 s, the circuit never opened)."""
+    settings = BrokerSettings(**{**FAST, "journal_path": tmp_path / "j.sqlite3", "circuit_failures": 3,
+                                 "circuit_half_open_after": 30, "backoff_initial": 0.3, "backoff_max": 0.3})
+    events = EventBus()
+    machine = StateMachine(events, BrokerMetrics())
+    hooks = FailingSync()
+    supervisor = BuiltinSupervisor(IB(), settings, machine, events, BrokerMetrics(), gateway.host, gateway.port, 1,
+                                   hooks)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    supervisor.start()
+    try:
+        await machine.wait_for(BrokerState.CIRCUIT_OPEN, timeout=10)
+        took = loop.time() - started
+        await asyncio.sleep(1.0)  # open: no further session
+        assert hooks.syncs == 3
+    finally:
+        await supervisor.stop()
+    steps = [(e.data["from"], e.data["to"]) for e in events.of_kind("state")]
+    assert steps.count(("connecting", "syncing")) == 3
+    assert len([s for s in steps if s[1] == "backing_off"]) == 2, steps
+    assert took >= 0.0 and supervisor.circuit.failures == 3
+    assert "database is locked" in (machine.last_error or "")
