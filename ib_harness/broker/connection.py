@@ -11,6 +11,7 @@ from typing import Any, Protocol, cast
 from ib_insync import IB, Watchdog
 
 from .backoff import Backoff, CircuitBreaker
+from .client_adapter import ClientAdapter
 from .events import EventBus
 from .metrics import BrokerMetrics
 from .probe import Keepalive
@@ -47,11 +48,12 @@ class Controller(Protocol):
 def close_ib(ib: IB) -> None:
     """Disconnect and fail every request future still pending in ib_insync (IB.disconnect alone
     leaves them waiting forever)."""
+    client = ClientAdapter(ib)
     try:
         ib.disconnect()
     except OSError:  # the peer already reset the socket: write_eof fails
-        abort_socket(ib)
-    ib.wrapper.connectionClosed()
+        client.abort_socket()
+    client.fail_pending_requests()
 
 
 async def cancel_for_sure(task: "asyncio.Future[Any] | None", wake: asyncio.Event | None = None) -> None:
@@ -66,11 +68,7 @@ async def cancel_for_sure(task: "asyncio.Future[Any] | None", wake: asyncio.Even
 
 def abort_socket(ib: IB) -> bool:
     """Drop the socket at once (RST, no flush): a dead peer cannot hold us in close()."""
-    transport = ib.client.conn.transport
-    if transport is None:
-        return False
-    transport.abort()
-    return True
+    return ClientAdapter(ib).abort_socket()
 
 
 class BuiltinSupervisor:
@@ -82,10 +80,11 @@ class BuiltinSupervisor:
         self.backoff = Backoff(settings.backoff_initial, settings.backoff_max, settings.backoff_multiplier,
                                settings.backoff_reset_after, settings.backoff_seed)
         self.circuit = CircuitBreaker(settings.circuit_failures, settings.circuit_half_open_after)
-        self.keepalive = Keepalive(ib, events, settings.probe_interval, settings.probe_timeout,
+        self.client = ClientAdapter(ib)
+        self.keepalive = Keepalive(self.client, events, settings.probe_interval, settings.probe_timeout,
                                    settings.probe_overdue, hooks.on_probe_overdue, hooks.on_probe_answered,
                                    self._on_probe_dead)
-        self.stream_guard = StreamGuard(ib, self._on_out_of_sync)
+        self.stream_guard = StreamGuard(self.client, self._on_out_of_sync)
         self.client_id_in_use = False
         self._live = False
         self._lost = asyncio.Event()
@@ -201,7 +200,7 @@ class BuiltinSupervisor:
         otherwise wait out its timeout: accept-then-close, a refused client id)."""
         loop = asyncio.get_running_loop()
         closed: asyncio.Future[str] = loop.create_future()
-        stale = 1 if self.ib.client.conn.transport is not None else 0  # its close is not ours
+        stale = 1 if self.client.has_socket() else 0  # its close is not ours
 
         def on_closed(message: str) -> None:
             nonlocal stale
@@ -210,8 +209,7 @@ class BuiltinSupervisor:
             elif not closed.done():
                 closed.set_result(message or "the gateway closed the connection during connect")
 
-        conn = self.ib.client.conn
-        conn.disconnected += on_closed
+        self.client.on_closed(on_closed)
         connect = asyncio.ensure_future(self.ib.connectAsync(
             self.host, self.port, self.client_id, timeout=self.settings.connect_timeout,
             account=self.settings.account))
@@ -225,7 +223,7 @@ class BuiltinSupervisor:
             await cancel_for_sure(connect)
             raise
         finally:
-            conn.disconnected -= on_closed
+            self.client.off_closed(on_closed)
             closed.cancel()
 
     async def _sync(self) -> str | None:

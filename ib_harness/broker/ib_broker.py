@@ -17,6 +17,7 @@ import pandas as pd
 from ib_insync import IB, AccountValue, RequestError
 
 from .base import BaseBroker
+from .client_adapter import SupervisedIB
 from .connection import BuiltinSupervisor, Controller, WatchdogSupervisor, cancel_for_sure
 from .error_handling import IbErrorHandler
 from .errors import BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderRejected, RequestFailed
@@ -48,7 +49,7 @@ class IBKRInsyncBroker(BaseBroker):
         if self.settings.supervisor == "watchdog" and controller is None:
             raise ValueError("supervisor='watchdog' needs a controller (startAsync/terminateAsync)")
         self.host, self.port, self.client_id = host, port, client_id
-        self.ib = IB()
+        self.ib: IB = SupervisedIB()  # ib_insync's IB with a startup sync that survives a lost answer
         self.ib.RaiseRequestErrors = True  # a failed query raises; it never reads as "no data"
         apply_throttle(self.ib.client, self.settings.max_requests_per_second)
         self.events = EventBus()

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable
 
 from ib_insync import IB, BarDataList, Contract, RequestError, Stock, Ticker
 
+from .client_adapter import ClientAdapter
 from .errors import MarketDataUnavailable
 from .events import EventBus
 
@@ -37,8 +38,8 @@ class MarketLine:
     updates: int = 0
     updated_at: float = 0.0
     unavailable: str | None = None
-    # where the mark fell in ib_insync's stream: the data chunk (wrapper.lastTime, a new object per
-    # chunk) and the ticks of this line already decoded in it, so a tick decoded before the mark in
+    # where the mark fell in ib_insync's stream: the data chunk (ClientAdapter.current_chunk, a new
+    # object per chunk) and the ticks of this line already decoded in it, so a tick decoded before the mark in
     # the same chunk does not count as the data coming back
     marked_in: object = None
     ticks_at_mark: int = 0
@@ -58,6 +59,7 @@ class BarStream:
 class MarketData:
     def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float) -> None:
         self.ib = ib
+        self.client = ClientAdapter(ib)
         self.events = events
         self.stream_check_timeout = stream_check_timeout
         self.contracts: dict[str, Contract] = {}
@@ -101,7 +103,7 @@ class MarketData:
 
     def _subscribe(self, symbol: str, contract: Contract) -> None:
         ticker = self.ib.reqMktData(contract)
-        req_id = self.ib.wrapper.ticker2ReqId["mktData"].get(ticker, -1)
+        req_id = self.client.market_data_req_id(ticker)
         old = self.lines.get(symbol)
         line = MarketLine(symbol, contract, ticker, req_id)
         if old is not None:
@@ -157,7 +159,7 @@ class MarketData:
                 line.changed.set()
 
     def _ticked_since_mark(self, line: MarketLine) -> bool:
-        if self.ib.wrapper.lastTime is not line.marked_in:
+        if self.client.current_chunk() is not line.marked_in:
             return True  # a later chunk: every tick of it came after the mark
         return len(line.ticker.ticks) > line.ticks_at_mark
 
@@ -188,7 +190,7 @@ class MarketData:
         stream.bars.updateEvent += on_update
 
     def _rerequest_bars(self, stream: BarStream, cause: str) -> None:
-        if stream.bars.reqId in self.ib.wrapper.reqId2Subscriber:
+        if self.client.bars_subscribed(stream.bars):
             self.ib.cancelHistoricalData(stream.bars)
         self._spawn(self._restart_bars(stream, cause))
 
@@ -221,7 +223,7 @@ class MarketData:
     def _resubscribe(self, symbol: str, line: MarketLine, cause: str, still_unavailable: bool = False) -> None:
         """Cancel and request the line again. ``still_unavailable`` keeps the old mark (the ticker
         object is the same, with its last values) until a tick of the new request arrives."""
-        if self.ib.isConnected() and line.ticker in self.ib.wrapper.ticker2ReqId["mktData"]:
+        if self.ib.isConnected() and self.client.market_data_subscribed(line.ticker):
             self.ib.cancelMktData(line.contract)
         self._subscribe(symbol, line.contract)
         if still_unavailable:
@@ -231,8 +233,8 @@ class MarketData:
     def _mark(self, line: MarketLine, reason: str) -> None:
         ticker = line.ticker
         line.unavailable = reason
-        line.marked_in = self.ib.wrapper.lastTime
-        line.ticks_at_mark = len(ticker.ticks) if ticker in self.ib.wrapper.pendingTickers else 0
+        line.marked_in = self.client.current_chunk()
+        line.ticks_at_mark = len(ticker.ticks) if self.client.ticked_in_current_chunk(ticker) else 0
         line.changed.set()
 
     def mark_unavailable(self, req_id: int, code: int, message: str) -> None:

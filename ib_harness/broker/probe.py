@@ -1,8 +1,8 @@
 """Silent-stall detection: any inbound message proves the link; silence for probe_interval sends a
 reqCurrentTime probe, an answer overdue degrades, no message within probe_timeout declares it dead.
 
-It watches ib_insync's socket directly (Connection.hasData, after ib_insync has decoded the
-chunk), so it works whether the gateway is silent with the socket open or the peer vanished and
+It watches ib_insync's socket directly (after ib_insync has decoded each chunk, through the
+client adapter), so it works whether the gateway is silent with the socket open or the peer vanished and
 the socket is half-open: both look the same from here, nothing arrives. Progress is counted in
 decoded messages, not bytes: bytes that never complete a frame (a stream out of sync) are silence.
 Sending never blocks on a dead peer (the kernel buffers it).
@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import struct
 from typing import Callable
 
-from ib_insync import IB
-
+from .client_adapter import ClientAdapter
 from .events import EventBus
 
 log = logging.getLogger("ib_harness.broker.probe")
@@ -25,10 +23,10 @@ PROBE = b"49\x001\x00"  # reqCurrentTime, version 1: the cheapest request IB ans
 
 
 class Keepalive:
-    def __init__(self, ib: IB, events: EventBus, interval: float, timeout: float, overdue: float,
+    def __init__(self, client: ClientAdapter, events: EventBus, interval: float, timeout: float, overdue: float,
                  on_overdue: Callable[[], None], on_answered: Callable[[], None],
                  on_dead: Callable[[float], None]) -> None:
-        self.ib = ib
+        self.client = client
         self.events = events
         self.interval = interval
         self.timeout = timeout
@@ -41,13 +39,13 @@ class Keepalive:
         self.suspended = False  # during IB 1100 silence is expected; the grace timer escalates instead
         self._arrived = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        ib.client.conn.hasData += self._on_data
+        client.on_data(self._on_data)
 
     def _now(self) -> float:
         return asyncio.get_running_loop().time()
 
     def _on_data(self, data: bytes) -> None:
-        decoded = self.ib.client._numMsgRecv  # ib_insync's count of decoded messages (reset per connect)
+        decoded = self.client.decoded_messages()
         if decoded != self._decoded:
             self._decoded = decoded
             self.last_rx = self._now()
@@ -68,15 +66,12 @@ class Keepalive:
         while task is not None and not task.done():
             task.cancel()
             await asyncio.wait({task}, timeout=0.1)
-        self.ib.client.conn.hasData -= self._on_data
+        self.client.off_data(self._on_data)
 
     def _send_probe(self) -> None:
         """reqCurrentTime (49,1) written straight to the socket: queued behind ib_insync's request
         throttle it could wait seconds and make a busy but healthy link look dead."""
-        conn = self.ib.client.conn
-        if not self.ib.client.isConnected() or conn.transport is None:
-            raise ConnectionError("Not connected")
-        conn.sendMsg(struct.pack(">I", len(PROBE)) + PROBE)
+        self.client.send_frame(PROBE)
 
     async def _answered_within(self, seconds: float) -> bool:
         """Whether a message arrived within ``seconds``. An answer read in the same loop turn as the
