@@ -17,7 +17,7 @@ import pandas as pd
 from ib_insync import IB, AccountValue, RequestError
 
 from .base import BaseBroker
-from .client_adapter import SupervisedIB
+from .client_adapter import ClientAdapter, SupervisedIB
 from .connection import BuiltinSupervisor, Controller, WatchdogSupervisor, cancel_for_sure
 from .error_handling import IbErrorHandler
 from .errors import BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderRejected, RequestFailed
@@ -31,6 +31,7 @@ from .reconcile import reconcile
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
+from .sync_gaps import SyncGaps
 from .throttle import apply_throttle
 
 log = logging.getLogger("ib_harness.broker")
@@ -71,6 +72,8 @@ class IBKRInsyncBroker(BaseBroker):
             self.supervisor = BuiltinSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
                                                 host, port, client_id, self)
         self.errors = IbErrorHandler(self)
+        self.gaps = SyncGaps(self.ib, self.events, self.settings.sync_retry_interval, self.settings.request_timeout,
+                             lambda verified: self.reconcile_orders(f"startup sync completed: {', '.join(verified)}"))
         self.ib.accountValueEvent += self._on_account_value
         self._closed = False
 
@@ -98,6 +101,7 @@ class IBKRInsyncBroker(BaseBroker):
             return
         self._closed = True
         await self.supervisor.stop()
+        await self.gaps.close()
         self.errors.close()
         task, self._reconciling = self._reconciling, None
         await cancel_for_sure(task)
@@ -134,6 +138,7 @@ class IBKRInsyncBroker(BaseBroker):
         self.book.session_started()
         self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
         self.account_stale = False
+        self.gaps.session_started(ClientAdapter(self.ib).sync_gaps())
         if self.market.lines or self.market.bar_streams:
             self.market.resubscribe_all("reconnect")
 
@@ -172,7 +177,13 @@ class IBKRInsyncBroker(BaseBroker):
         if task is not None:
             task.cancel()
 
+    @property
+    def sync_gaps(self) -> tuple[str, ...]:
+        """What the startup sync of this session could not verify yet (e.g. ("executions",))."""
+        return self.gaps.gaps
+
     def on_session_down(self, cause: str) -> None:
+        self.gaps.stop()
         self._stop_reconciling()
         self.errors.session_down()
         self._degraded.clear()

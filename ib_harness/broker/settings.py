@@ -36,7 +36,8 @@ class BrokerSettings(BaseSettings):
     stream_check_timeout: float = Field(2.0, gt=0, description="seconds a stream may stay silent after 1102/farm OK")
     pacing_cooldown: float = Field(5.0, gt=0, description="seconds of halved request rate after error 100")
     # reconnect
-    connect_timeout: float = Field(4.0, gt=0)
+    connect_timeout: float = Field(4.0, gt=0, description="seconds for the handshake and for each startup sync request")
+    sync_retry_interval: float = Field(30.0, gt=0, description="seconds between re-requests of what the startup sync could not get")
     backoff_initial: float = Field(0.5, gt=0)
     backoff_max: float = Field(30.0, gt=0)
     backoff_multiplier: float = Field(2.0, ge=1)

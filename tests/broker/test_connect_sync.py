@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ib_insync import IB
 
-from ib_harness.broker import BrokerState, BrokerUnavailable, Order, OrderSide
+from ib_harness.broker import BrokerState, BrokerUnavailable, Order, OrderSide, OrderType
 from ib_harness.broker.connection import BuiltinSupervisor
 from ib_harness.broker.events import EventBus
 from ib_harness.broker.metrics import BrokerMetrics
@@ -106,3 +106,34 @@ async def test_a_connect_whose_sync_fails_is_a_failure_paced_by_backoff_and_the_
     assert len([s for s in steps if s[1] == "backing_off"]) == 2, steps
     assert took >= 0.0 and supervisor.circuit.failures == 3
     assert "database is locked" in (machine.last_error or "")
+
+
+async def test_a_startup_sync_without_execdetailsend_reaches_ready_and_says_what_it_could_not_verify(
+        gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    """ib_insync#638 / ib_async#82: reqExecutions answered without execDetailsEnd. ib_insync's own
+    connect raises TimeoutError on it and a broker relying on it never gets a session. The broker
+    gets to READY with what it has, learns the fill from completed orders, says that executions
+    are unverified, and verifies them later with another reqExecutions."""
+    gateway.brokerage.market.pin("AAPL", 188.0, spread=0.02)
+    first = await make_broker(gateway)
+    order = await first.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=10,
+                                          order_type=OrderType.LIMIT, limit_price=187.0))
+    await first.disconnect()
+    gateway.brokerage.market.pin("AAPL", 186.0, spread=0.02)  # fills at IB while no broker is connected
+    withheld = gateway.faults.inject({"kind": "drop_message", "message": "execDetailsEnd", "client_id": 1})
+    broker = await make_broker(gateway, connect=False, sync_retry_interval=0.5)
+    await broker.connect(timeout=10)
+    assert broker.state == BrokerState.READY
+    [incomplete] = broker.events.of_kind("sync_incomplete")
+    assert incomplete.data["unverified"] == ["executions"]
+    assert broker.sync_gaps == ("executions",)
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == "FILLED" and record.filled == 10
+    mark = len(broker.events.history)
+    await wait_event(broker, "sync_retry_failed", since=mark)  # still withheld: still unverified
+    assert broker.sync_gaps == ("executions",)
+    withheld.stop()
+    verified = await wait_event(broker, "sync_verified", since=mark)
+    assert verified.data["verified"] == ["executions"]
+    assert broker.sync_gaps == ()
+    assert [f.quantity for f in broker.journal.fills(order.key)] == [10]
