@@ -113,6 +113,8 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("wrapper.clientId", "set before the handshake, as IB.connectAsync does", _attr("wrapper.clientId", int)),
     Internal("wrapper.ticker2ReqId['mktData']", "the request id of a market-data line (to match IB's errors)",
              _market_data_map),
+    Internal("wrapper.endTicker", "forget a line IB refused (101) without cancelling it at IB",
+             _callable("wrapper.endTicker")),
     Internal("wrapper.reqId2Subscriber", "whether a bar subscription is still registered",
              _attr("wrapper.reqId2Subscriber", dict)),
     Internal("wrapper.lastTime", "marks which data chunk a 10197 fell in", _attr("wrapper.lastTime")),
@@ -276,6 +278,10 @@ class ClientAdapter:
 
     def market_data_subscribed(self, ticker: Ticker) -> bool:
         return ticker in self.ib.wrapper.ticker2ReqId["mktData"]
+
+    def forget_market_line(self, ticker: Ticker) -> None:
+        """Drop a line IB refused (101) from ib_insync's books without sending a cancel for it."""
+        self.ib.wrapper.endTicker(ticker, "mktData")
 
     def bars_subscribed(self, bars: BarDataList) -> bool:
         return bars.reqId in self.ib.wrapper.reqId2Subscriber

@@ -118,6 +118,9 @@ class IbErrorHandler:
     def _on_market_data_unavailable(self, req_id: int, code: int, message: str) -> None:
         self.broker.market.mark_unavailable(req_id, code, message)
 
+    def _on_market_data_lines_full(self, req_id: int, code: int, message: str) -> None:
+        self.broker.market.lines_full(req_id, code, message)
+
     def _on_client_id_in_use(self, req_id: int, code: int, message: str) -> None:
         if isinstance(self.broker.supervisor, BuiltinSupervisor):
             self.broker.supervisor.client_id_in_use = True

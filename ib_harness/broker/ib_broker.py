@@ -58,7 +58,8 @@ class IBKRInsyncBroker(BaseBroker):
         self.machine = StateMachine(self.events, self.metrics)
         self.journal = Journal(self.settings.journal_path)
         self.risk = RiskChecker(self.settings)
-        self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout)
+        self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout,
+                                 self.settings.market_data_max_lines, self.settings.market_data_line_ttl)
         self.book = OrderBook(self.ib, self.journal, self.events, self.metrics)
         self.account_stale = False
         self._degraded: dict[str, str] = {}

@@ -44,6 +44,7 @@ class MarketLine:
     marked_in: object = None
     ticks_at_mark: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    last_used: float = 0.0  # loop time of the last call that read it (LRU and idle TTL)
 
 
 @dataclass
@@ -54,14 +55,34 @@ class BarStream:
     bars: BarDataList
     updates: int = 0
     listeners: list[Callable[[BarDataList, bool], None]] = field(default_factory=list)
+    closer: Callable[["BarStream"], None] | None = None
+    closed: bool = False
+
+    def close(self) -> None:
+        """The consumer is done: the subscription ends at IB and is not restored after a reconnect."""
+        if not self.closed:
+            self.closed = True
+            self.listeners.clear()
+            if self.closer is not None:
+                self.closer(self)
+
+    async def __aenter__(self) -> "BarStream":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
 
 
 class MarketData:
-    def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float) -> None:
+    def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float, max_lines: int = 90,
+                 line_ttl: float = 300.0) -> None:
         self.ib = ib
         self.client = ClientAdapter(ib)
         self.events = events
         self.stream_check_timeout = stream_check_timeout
+        self.max_lines = max_lines
+        self.line_ttl = line_ttl
+        self._sweeper: asyncio.Task[None] | None = None
         self.contracts: dict[str, Contract] = {}
         self.lines: dict[str, MarketLine] = {}
         self.bar_streams: list[BarStream] = []
@@ -98,8 +119,61 @@ class MarketData:
         if symbol not in self.lines:
             contract = await self.contract(symbol, timeout)
             if symbol not in self.lines:  # another caller may have subscribed meanwhile
+                self._make_room(f"at most {self.max_lines} lines (market_data_max_lines)")
                 self._subscribe(symbol, contract)
-        return self.lines[symbol]
+                self._sweep_idle_lines()
+        return self._used(self.lines[symbol])
+
+    def _used(self, line: MarketLine) -> MarketLine:
+        line.last_used = asyncio.get_running_loop().time()
+        return line
+
+    def _make_room(self, cause: str) -> None:
+        """Release least recently used lines until one more fits under the bound."""
+        while self.lines and len(self.lines) >= self.max_lines:
+            lru = min(self.lines.values(), key=lambda line: line.last_used)
+            self.release(lru.symbol, f"least recently used; {cause}")
+
+    def release(self, symbol: str, cause: str) -> None:
+        """Cancel the line at IB and forget it (a later call subscribes again)."""
+        line = self.lines.pop(symbol, None)
+        if line is None:
+            return
+        if self.ib.isConnected() and self.client.market_data_subscribed(line.ticker):
+            self.ib.cancelMktData(line.contract)
+        line.changed.set()
+        self.events.publish("market_line_released", symbol=symbol, cause=cause)
+
+    def _sweep_idle_lines(self) -> None:
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._release_idle(), name="broker-line-ttl")
+            self._tasks.add(self._sweeper)
+            self._sweeper.add_done_callback(self._tasks.discard)
+
+    async def _release_idle(self) -> None:
+        """Lines nobody read for line_ttl seconds are released; ends when no line is left."""
+        loop = asyncio.get_running_loop()
+        while self.lines:
+            await asyncio.sleep(self.line_ttl / 2)
+            now = loop.time()
+            for line in list(self.lines.values()):
+                if now - line.last_used >= self.line_ttl:
+                    self.release(line.symbol, f"idle for {self.line_ttl} s (market_data_line_ttl)")
+
+    def lines_full(self, req_id: int, code: int, message: str) -> None:
+        """IB 101: the line was refused (IB holds nothing for it): fail its callers now and free
+        the least recently used other line so that the next request fits."""
+        refused = next((line for line in self.lines.values() if line.req_id == req_id), None)
+        if refused is None:
+            return
+        del self.lines[refused.symbol]
+        self.client.forget_market_line(refused.ticker)
+        refused.unavailable = f"IB {code}: {message}"
+        refused.changed.set()
+        self.events.publish("market_line_refused", symbol=refused.symbol, code=code, message=message)
+        if self.lines:  # IB's limit is below ours (other clients share the account's allowance)
+            lru = min(self.lines.values(), key=lambda line: line.last_used)
+            self.release(lru.symbol, f"least recently used; IB {code}: {message}")
 
     def _subscribe(self, symbol: str, contract: Contract) -> None:
         ticker = self.ib.reqMktData(contract)
@@ -116,7 +190,7 @@ class MarketData:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            line = self.lines[symbol]
+            line = self.lines.get(symbol, line)  # a re-request replaces it; a refused one is gone
             if "market" in self.farms_down:
                 raise MarketDataUnavailable(symbol, "market data farm is down (IB 2103)")
             if line.unavailable:
@@ -138,6 +212,7 @@ class MarketData:
         line = self.lines.get(symbol)
         if line is None or line.unavailable or "market" in self.farms_down:
             return None
+        self._used(line)
         value = line.ticker.marketPrice()
         return float(value) if value == value and value > 0 else None  # NaN != NaN
 
@@ -177,10 +252,17 @@ class MarketData:
         params: dict[str, Any] = dict(endDateTime="", durationStr=duration, barSizeSetting=bar_size,
                       whatToShow=what_to_show, useRTH=False, keepUpToDate=True)
         bars = await asyncio.wait_for(self.ib.reqHistoricalDataAsync(contract, **params), timeout)
-        stream = BarStream(symbol, contract, params, bars)
+        stream = BarStream(symbol, contract, params, bars, closer=self._end_bars)
         self._watch_bars(stream)
         self.bar_streams.append(stream)
         return stream
+
+    def _end_bars(self, stream: BarStream) -> None:
+        if stream in self.bar_streams:
+            self.bar_streams.remove(stream)
+        if self.ib.isConnected() and self.client.bars_subscribed(stream.bars):
+            self.ib.cancelHistoricalData(stream.bars)
+        self.events.publish("bars_closed", symbol=stream.symbol)
 
     def _watch_bars(self, stream: BarStream) -> None:
         def on_update(bars: BarDataList, has_new_bar: bool) -> None:
@@ -200,6 +282,9 @@ class MarketData:
                                           self.stream_check_timeout * 5)
         except (asyncio.TimeoutError, ConnectionError, RequestError) as exc:
             self.events.publish("resubscribe_failed", symbol=stream.symbol, stream="bars", error=repr(exc))
+            return
+        if stream.closed:  # its consumer closed it meanwhile
+            self.ib.cancelHistoricalData(bars)
             return
         stream.bars = bars
         self._watch_bars(stream)

@@ -34,6 +34,9 @@ class BrokerSettings(BaseSettings):
     # IB connectivity codes
     connectivity_grace: float = Field(30.0, gt=0, description="wait for 1101/1102 after 1100 before reconnecting")
     stream_check_timeout: float = Field(2.0, gt=0, description="seconds a stream may stay silent after 1102/farm OK")
+    # market data lines (IB allows 100 per account by default; error 101 above)
+    market_data_max_lines: int = Field(90, ge=1, description="lines held at most; the least recently used is released")
+    market_data_line_ttl: float = Field(300.0, gt=0, description="seconds a line nobody reads is kept")
     pacing_cooldown: float = Field(5.0, gt=0, description="seconds of halved request rate after error 100")
     # reconnect
     connect_timeout: float = Field(4.0, gt=0, description="seconds for the handshake and for each startup sync request")

@@ -45,6 +45,7 @@ BREAK: dict[str, Breaker] = {
     "wrapper.connectionClosed": lambda ib, mp: mp.setattr(ib.wrapper, "connectionClosed", None),
     "wrapper.clientId": lambda ib, mp: mp.setattr(ib.wrapper, "clientId", None),
     "wrapper.ticker2ReqId['mktData']": lambda ib, mp: mp.setattr(ib.wrapper, "ticker2ReqId", {"mktData": []}),
+    "wrapper.endTicker": lambda ib, mp: mp.delattr(type(ib.wrapper), "endTicker"),
     "wrapper.reqId2Subscriber": lambda ib, mp: mp.delattr(ib.wrapper, "reqId2Subscriber"),
     "wrapper.lastTime": lambda ib, mp: mp.delattr(ib.wrapper, "lastTime"),
     "wrapper.pendingTickers": lambda ib, mp: mp.setattr(ib.wrapper, "pendingTickers", []),
