@@ -112,6 +112,9 @@ class IbErrorHandler:
         if farm in self.broker.market.farms_down:
             self.broker.market.farm_ok(farm, f"IB {code}")
 
+    def _on_farm_inactive(self, req_id: int, code: int, message: str) -> None:
+        self.broker.market.verify_streams(f"IB {code}")
+
     def _on_bars_failed(self, req_id: int, code: int, message: str) -> None:
         self.broker.market.bars_failed(req_id)
 

@@ -17,6 +17,7 @@ class Action(str, Enum):
     ACCOUNT_UNSUBSCRIBED = "account_unsubscribed"      # 2100: re-request account updates, mark stale
     FARM_DOWN = "farm_down"                            # 2103/2105/2157: degrade that data only
     FARM_OK = "farm_ok"                                # 2104/2106/2158: revive dead streams of the farm
+    FARM_INACTIVE = "farm_inactive"                    # 2108: lines may go silent: request silent ones again
     BARS_FAILED = "bars_failed"                        # 10182: request the bar subscription again
     MARKET_DATA_UNAVAILABLE = "market_data_unavailable"  # 10197 (and 354): report unavailable
     MARKET_DATA_LINES_FULL = "market_data_lines_full"  # 101: refuse that line at once, free another
@@ -37,6 +38,7 @@ ERROR_ACTIONS: dict[int, Action] = {
     2104: Action.FARM_OK,
     2106: Action.FARM_OK,
     2158: Action.FARM_OK,
+    2108: Action.FARM_INACTIVE,
     10182: Action.BARS_FAILED,
     10197: Action.MARKET_DATA_UNAVAILABLE,
     354: Action.MARKET_DATA_UNAVAILABLE,

@@ -288,13 +288,16 @@ class IBKRInsyncBroker(BaseBroker):
         self._require_ready()
         return self.book.orders(status)
 
-    async def get_market_price(self, symbol: str) -> float:
+    async def get_market_price(self, symbol: str, max_age: float | None = None) -> float:
+        """The current price: from a tick at most ``max_age`` seconds old (default the setting
+        market_data_max_age); a silent line is requested again, a frozen price never returned."""
         self._require_ready()
-        live = self.market.live_price(symbol)
+        age = max_age if max_age is not None else self.settings.market_data_max_age
+        live = self.market.live_price(symbol, age)
         if live is not None:  # the shared stream already has it: no request, no task
             return live
         t = self.settings.request_timeout
-        return await self._request("get_market_price", lambda: self.market.price(symbol, t))
+        return await self._request("get_market_price", lambda: self.market.price(symbol, t, age), timeout=t + 1)
 
     async def get_historical_bars(self, symbol: str, duration: str = "1 D", bar_size: str = "5 mins",
                                   what_to_show: str = "TRADES") -> pd.DataFrame:

@@ -2,7 +2,8 @@
 reconnect or 1101, checked after 1102 and farm-OK notices, and degraded per farm on a blip.
 
 A price is only answered from a stream that is live: a farm that is down, an IB refusal (10197,
-354) or a stream that never ticked raise MarketDataUnavailable instead of a stale number.
+354), a stream that never ticked or one silent for longer than the freshness bound (requested again
+first) raise MarketDataUnavailable instead of a stale number.
 
 IB never says when a pause such as 10197 (a competing live session) ends. What a client can see is
 ticks arriving again, so a line marked unavailable becomes available with its first tick decoded
@@ -45,6 +46,11 @@ class MarketLine:
     ticks_at_mark: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     last_used: float = 0.0  # loop time of the last call that read it (LRU and idle TTL)
+    requested_at: float = 0.0  # loop time of its reqMktData
+
+    def age(self, now: float) -> float:
+        """Seconds since its last tick (since its request while none came)."""
+        return now - (self.updated_at if self.updates else self.requested_at)
 
 
 @dataclass
@@ -179,16 +185,19 @@ class MarketData:
         ticker = self.ib.reqMktData(contract)
         req_id = self.client.market_data_req_id(ticker)
         old = self.lines.get(symbol)
-        line = MarketLine(symbol, contract, ticker, req_id)
+        line = MarketLine(symbol, contract, ticker, req_id, requested_at=asyncio.get_running_loop().time())
         if old is not None:
-            line.changed = old.changed
+            line.changed, line.last_used = old.changed, old.last_used
         self.lines[symbol] = line
 
-    async def price(self, symbol: str, timeout: float) -> float:
-        """The current market price from the shared live stream, waiting for its first tick."""
+    async def price(self, symbol: str, timeout: float, max_age: float) -> float:
+        """The current market price from the shared live stream: a tick at most ``max_age``
+        seconds old. A line silent for longer is requested again (once per call); without a fresh
+        tick within ``timeout`` the call fails: a frozen price is never returned as current."""
         line = await self.line(symbol, timeout)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        requested_again = False
         while True:
             line = self.lines.get(symbol, line)  # a re-request replaces it; a refused one is gone
             if "market" in self.farms_down:
@@ -196,23 +205,37 @@ class MarketData:
             if line.unavailable:
                 raise MarketDataUnavailable(symbol, line.unavailable)
             value = line.ticker.marketPrice()
-            if value is not None and not math.isnan(value) and value > 0:
+            known = value is not None and not math.isnan(value) and value > 0
+            age = line.age(loop.time())
+            if known and line.updates and age <= max_age:
                 return float(value)
+            if age > max_age and not requested_again and symbol in self.lines and self.ib.isConnected():
+                requested_again = True
+                self._resubscribe(symbol, line, f"stale: no tick for {age:.2f} s (max age {max_age} s)")
+                continue
             remaining = deadline - loop.time()
             if remaining <= 0:
+                if known:
+                    raise MarketDataUnavailable(symbol, f"no fresh price within {timeout} s (the last tick is "
+                                                        f"{age:.2f} s old, the bound {max_age} s)")
                 raise MarketDataUnavailable(symbol, f"no price arrived within {timeout} s")
+            if not requested_again:  # wake when the line turns stale, to request it again
+                remaining = min(remaining, max(max_age - age, 0.01))
             line.changed.clear()
             try:
                 await asyncio.wait_for(line.changed.wait(), remaining)
             except asyncio.TimeoutError:
                 pass
 
-    def live_price(self, symbol: str) -> float | None:
-        """The price of a healthy live stream, or None when it has to be waited for or refused."""
+    def live_price(self, symbol: str, max_age: float) -> float | None:
+        """The price of a healthy live stream ticked within ``max_age`` seconds, or None when it has
+        to be waited for, requested again or refused."""
         line = self.lines.get(symbol)
-        if line is None or line.unavailable or "market" in self.farms_down:
+        if line is None or line.unavailable or "market" in self.farms_down or not line.updates:
             return None
         self._used(line)
+        if line.age(asyncio.get_running_loop().time()) > max_age:
+            return None
         value = line.ticker.marketPrice()
         return float(value) if value == value and value > 0 else None  # NaN != NaN
 

@@ -36,6 +36,7 @@ class BrokerSettings(BaseSettings):
     stream_check_timeout: float = Field(2.0, gt=0, description="seconds a stream may stay silent after 1102/farm OK")
     # market data lines (IB allows 100 per account by default; error 101 above)
     market_data_max_lines: int = Field(90, ge=1, description="lines held at most; the least recently used is released")
+    market_data_max_age: float = Field(10.0, gt=0, description="seconds after its last tick a price stops being current")
     market_data_line_ttl: float = Field(300.0, gt=0, description="seconds a line nobody reads is kept")
     pacing_cooldown: float = Field(5.0, gt=0, description="seconds of halved request rate after error 100")
     # reconnect
