@@ -110,6 +110,8 @@ INTERNALS: tuple[Internal, ...] = (
              _attr("client.RequestsInterval", int, float)),
     Internal("wrapper.connectionClosed", "fail the request futures a dead socket leaves pending",
              _callable("wrapper.connectionClosed")),
+    Internal("wrapper.currentTime", "the probe's round trip ends when its currentTime answer is decoded "
+             "(the decoder looks the method up per message)", _callable("wrapper.currentTime")),
     Internal("wrapper.clientId", "set before the handshake, as IB.connectAsync does", _attr("wrapper.clientId", int)),
     Internal("wrapper.ticker2ReqId['mktData']", "the request id of a market-data line (to match IB's errors)",
              _market_data_map),
@@ -259,6 +261,24 @@ class ClientAdapter:
     def fail_pending_requests(self) -> None:
         """Fail every request future still pending (IB.disconnect alone leaves them waiting)."""
         self.ib.wrapper.connectionClosed()
+
+    def on_current_time(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """``callback`` runs for each decoded currentTime answer (the probe's round trip); returns
+        the function that disconnects it. ib_insync's decoder looks the wrapper method up per
+        message, so an instance attribute wrapping it is seen at once."""
+        wrapper = self.ib.wrapper
+        original = wrapper.currentTime
+
+        def current_time(*args: Any) -> None:
+            original(*args)
+            callback()
+
+        wrapper.currentTime = current_time
+
+        def disconnect() -> None:
+            if wrapper.__dict__.get("currentTime") is current_time:
+                wrapper.currentTime = original
+        return disconnect
 
     def decoder_logger(self) -> logging.Logger:
         logger: logging.Logger = self.ib.client.decoder.logger

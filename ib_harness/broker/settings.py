@@ -30,7 +30,8 @@ class BrokerSettings(BaseSettings):
     # keepalive probe (silent-stall detection)
     probe_interval: float = Field(5.0, gt=0, description="idle seconds before a reqCurrentTime probe")
     probe_timeout: float = Field(3.0, gt=0, description="seconds without an answer before the socket is dropped")
-    probe_overdue: float = Field(0.5, gt=0, description="seconds after which an unanswered probe degrades")
+    probe_overdue: float = Field(0.5, gt=0, description="least seconds before an unanswered probe degrades; "
+                                 "the bound follows the measured round trips (srtt + 4 rttvar, up to probe_timeout)")
     # IB connectivity codes
     connectivity_grace: float = Field(30.0, gt=0, description="wait for 1101/1102 after 1100 before reconnecting")
     stream_check_timeout: float = Field(2.0, gt=0, description="seconds a stream may stay silent after 1102/farm OK")

@@ -43,6 +43,7 @@ BREAK: dict[str, Breaker] = {
     "client.MaxRequests": lambda ib, mp: mp.setattr(ib.client, "MaxRequests", "45"),
     "client.RequestsInterval": lambda ib, mp: mp.setattr(ib.client, "RequestsInterval", None),
     "wrapper.connectionClosed": lambda ib, mp: mp.setattr(ib.wrapper, "connectionClosed", None),
+    "wrapper.currentTime": lambda ib, mp: mp.delattr(type(ib.wrapper), "currentTime"),
     "wrapper.clientId": lambda ib, mp: mp.setattr(ib.wrapper, "clientId", None),
     "wrapper.ticker2ReqId['mktData']": lambda ib, mp: mp.setattr(ib.wrapper, "ticker2ReqId", {"mktData": []}),
     "wrapper.endTicker": lambda ib, mp: mp.delattr(type(ib.wrapper), "endTicker"),
