@@ -37,6 +37,8 @@ from .throttle import apply_throttle
 log = logging.getLogger("ib_harness.broker")
 T = TypeVar("T")
 
+ORDER_LISTS = ("open orders", "completed orders")  # startup answers reconcile needs to call an order absent
+
 ACCOUNT_TAGS = {"NetLiquidation": "net_liquidation", "TotalCashValue": "total_cash",
                 "BuyingPower": "buying_power", "AvailableFunds": "available_funds"}
 
@@ -137,9 +139,14 @@ class IBKRInsyncBroker(BaseBroker):
         self._session_lost = asyncio.get_running_loop().create_future()
         # _degraded is not cleared here: an 1100 heard during the connect belongs to this session
         self.book.session_started()
-        self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
+        gaps = ClientAdapter(self.ib).sync_gaps()
+        unproven = [gap for gap in gaps if gap in ORDER_LISTS]
+        if unproven:  # an order missing from an incomplete list is not proof that it is absent
+            self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
+        else:
+            self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
         self.account_stale = False
-        self.gaps.session_started(ClientAdapter(self.ib).sync_gaps())
+        self.gaps.session_started(gaps)
         if self.market.lines or self.market.bar_streams:
             self.market.resubscribe_all("reconnect")
 
