@@ -104,9 +104,9 @@ INTERNALS: tuple[Internal, ...] = (
              _attr("client.conn.transport")),
     Internal("client.conn.sendMsg", "the probe bypasses ib_insync's request throttle",
              _callable("client.conn.sendMsg")),
-    Internal("client.MaxRequests", "the request throttle (read by ib_insync's sender)",
+    Internal("client.MaxRequests", "the request throttle (documented, but a rename would silently unthrottle)",
              _attr("client.MaxRequests", int)),
-    Internal("client.RequestsInterval", "the request throttle (read by ib_insync's sender)",
+    Internal("client.RequestsInterval", "the request throttle (documented, but a rename would silently unthrottle)",
              _attr("client.RequestsInterval", int, float)),
     Internal("wrapper.connectionClosed", "fail the request futures a dead socket leaves pending",
              _callable("wrapper.connectionClosed")),
@@ -163,6 +163,7 @@ class SupervisedIB(IB):
     connectAsync too, so both supervisors get it."""
 
     sync_gaps: tuple[str, ...] = ()
+    sync_account = ""  # the account the startup sync subscribed to
 
     async def connectAsync(self, host: str = "127.0.0.1", port: int = 7497, clientId: int = 1,  # noqa: N803
                            timeout: float | None = 4, readonly: bool = False, account: str = "") -> "IB":
@@ -177,6 +178,7 @@ class SupervisedIB(IB):
             accounts = self.client.getAccounts()
             if not account and len(accounts) == 1:
                 account = accounts[0]
+            self.sync_account = account
             requests: dict[str, Any] = {"positions": self.reqPositionsAsync()}
             if not readonly:
                 requests["open orders"] = self.reqOpenOrdersAsync()

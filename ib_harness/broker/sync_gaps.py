@@ -13,7 +13,7 @@ import asyncio
 import logging
 from typing import Any, Awaitable, Callable
 
-from ib_insync import IB, RequestError
+from ib_insync import IB
 
 from .events import EventBus
 
@@ -33,7 +33,7 @@ def _request_for(ib: IB, gap: str) -> Callable[[], Awaitable[Any]]:
     if gap.startswith("account updates for "):
         return lambda: ib.reqAccountUpdatesMultiAsync(gap[len("account updates for "):])
     if gap == "account updates":
-        return lambda: ib.reqAccountUpdatesAsync(ib.client.getAccounts()[0])
+        return lambda: ib.reqAccountUpdatesAsync(getattr(ib, "sync_account", ""))
     raise ValueError(f"unknown startup sync gap {gap!r}")
 
 
@@ -73,7 +73,9 @@ class SyncGaps:
             for gap in self.gaps:
                 try:
                     await asyncio.wait_for(_request_for(self.ib, gap)(), self.request_timeout)
-                except (asyncio.TimeoutError, ConnectionError, RequestError) as exc:
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # timeout, connection, IB's refusal: tried again next round
                     self.events.publish("sync_retry_failed", gap=gap, unverified=list(self.gaps), error=repr(exc))
                     break
                 verified.append(gap)
