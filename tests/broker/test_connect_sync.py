@@ -15,6 +15,7 @@ from ib_harness.broker.metrics import BrokerMetrics
 from ib_harness.broker.settings import BrokerSettings
 from ib_harness.broker.supervision import StateMachine
 from ib_harness.fake_gateway import FakeGateway
+from ib_harness.scenarios.gateway_controller import InProcessGatewayController
 
 from .conftest import FAST, BrokerFactory, transitions, wait_event, wait_state
 
@@ -35,8 +36,11 @@ async def test_1100_during_the_startup_sync_keeps_the_broker_degraded_until_rest
     except BrokerUnavailable as exc:
         assert exc.state == "degraded" and "1100" in str(exc)
     mark = len(broker.events.history)
-    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})  # the held request is answered
     await wait_state(broker, BrokerState.READY)
+    await wait_event(broker, "sync_verified", since=mark)
+    assert broker.sync_gaps == ()
     assert transitions(broker, mark)[-1] == ("degraded", "ready")
 
 
@@ -47,8 +51,11 @@ async def test_1100_in_a_failed_attempt_does_not_outlive_it(gateway: FakeGateway
     await broker.connect(timeout=10)
     assert broker.state == BrokerState.DEGRADED
     mark = len(broker.events.history)
-    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})  # the held request is answered
     await wait_state(broker, BrokerState.READY)
+    await wait_event(broker, "sync_verified", since=mark)
+    assert broker.sync_gaps == ()
     gateway.faults.inject({"kind": "crash"})
     await wait_event(broker, "reconnected", since=mark)
     await asyncio.sleep(0)
@@ -156,3 +163,23 @@ async def test_orders_are_not_judged_absent_while_the_order_lists_are_unverified
     await wait_event(broker, "reconcile", since=mark)
     record = broker.journal.order("ibh-crashed-before-ack")
     assert record is not None and record.status == "NOT_SENT"
+
+
+WATCHDOG_FAST = dict(supervisor="watchdog", watchdog_app_startup_time=0.0, watchdog_app_timeout=0.3,
+                     watchdog_retry_delay=0.05, watchdog_probe_timeout=0.3)
+
+
+async def test_under_the_watchdog_too_1100_in_the_startup_sync_degrades_and_the_held_answer_is_a_gap(
+        gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    """ib_insync's Watchdog calls the broker's IB.connectAsync: the same startup sync, the same rules."""
+    # IB loses its connectivity as the startup sync asks for executions: the request is held, 1100 sent
+    gateway.faults.inject({"kind": "connectivity_lost", "client_id": 1, "after": {"request": "reqExecutions"}})
+    broker = await make_broker(gateway, connect=False, controller=InProcessGatewayController(gateway),
+                               connectivity_grace=30, sync_retry_interval=0.5, **WATCHDOG_FAST)
+    await broker.connect(timeout=15)
+    assert broker.state == BrokerState.DEGRADED and broker.sync_gaps == ("executions",)
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "connectivity_restored", "client_id": 1})  # the held request is answered
+    await wait_state(broker, BrokerState.READY)
+    await wait_event(broker, "sync_verified", since=mark)
+    assert broker.sync_gaps == ()
