@@ -18,8 +18,8 @@ from .conftest import BrokerFactory, transitions
 S = BrokerState
 
 
-def machine_in(state: BrokerState) -> StateMachine:
-    machine = StateMachine(EventBus(), BrokerMetrics())
+def machine_in(state: BrokerState, strict: bool = True) -> StateMachine:
+    machine = StateMachine(EventBus(), BrokerMetrics(), strict=strict)
     machine.state = state
     return machine
 
@@ -40,6 +40,14 @@ def test_every_transition_outside_the_table_raises_and_is_published(old: BrokerS
             assert machine.state == old
             assert [e.data for e in machine._events.of_kind("illegal_transition")] == [
                 {"from": old.value, "to": new.value, "cause": "not allowed"}]
+
+
+def test_the_broker_machine_records_an_illegal_transition_and_keeps_going() -> None:
+    """Not strict (the broker's): a supervisor bug is published, never a dead supervisor task."""
+    machine = machine_in(S.STOPPED, strict=False)
+    machine.to(S.READY, "after stop")
+    assert machine.state == S.READY
+    assert [e.data["to"] for e in machine._events.of_kind("illegal_transition")] == ["ready"]
 
 
 def test_the_table_names_every_state_and_stopped_is_final() -> None:
