@@ -11,6 +11,7 @@ from typing import Any, Protocol, cast
 from ib_insync import IB, Watchdog
 
 from .backoff import Backoff, CircuitBreaker
+from .client_adapter import ClientAdapter
 from .events import EventBus
 from .metrics import BrokerMetrics
 from .probe import Keepalive
@@ -28,6 +29,9 @@ class SessionHooks(Protocol):
     def on_session_down(self, cause: str) -> None:
         """The socket is gone: fail in-flight calls, forget per-session state."""
 
+    def settled_state(self) -> BrokerState:
+        """READY, or DEGRADED when something (an 1100 during the sync) holds the session back."""
+
     def on_probe_overdue(self) -> None: ...
 
     def on_probe_answered(self) -> None: ...
@@ -44,11 +48,12 @@ class Controller(Protocol):
 def close_ib(ib: IB) -> None:
     """Disconnect and fail every request future still pending in ib_insync (IB.disconnect alone
     leaves them waiting forever)."""
+    client = ClientAdapter(ib)
     try:
         ib.disconnect()
     except OSError:  # the peer already reset the socket: write_eof fails
-        abort_socket(ib)
-    ib.wrapper.connectionClosed()
+        client.abort_socket()
+    client.fail_pending_requests()
 
 
 async def cancel_for_sure(task: "asyncio.Future[Any] | None", wake: asyncio.Event | None = None) -> None:
@@ -63,11 +68,7 @@ async def cancel_for_sure(task: "asyncio.Future[Any] | None", wake: asyncio.Even
 
 def abort_socket(ib: IB) -> bool:
     """Drop the socket at once (RST, no flush): a dead peer cannot hold us in close()."""
-    transport = ib.client.conn.transport
-    if transport is None:
-        return False
-    transport.abort()
-    return True
+    return ClientAdapter(ib).abort_socket()
 
 
 class BuiltinSupervisor:
@@ -79,10 +80,11 @@ class BuiltinSupervisor:
         self.backoff = Backoff(settings.backoff_initial, settings.backoff_max, settings.backoff_multiplier,
                                settings.backoff_reset_after, settings.backoff_seed)
         self.circuit = CircuitBreaker(settings.circuit_failures, settings.circuit_half_open_after)
-        self.keepalive = Keepalive(ib, events, settings.probe_interval, settings.probe_timeout,
+        self.client = ClientAdapter(ib)
+        self.keepalive = Keepalive(self.client, events, settings.probe_interval, settings.probe_timeout,
                                    settings.probe_overdue, hooks.on_probe_overdue, hooks.on_probe_answered,
                                    self._on_probe_dead)
-        self.stream_guard = StreamGuard(ib, self._on_out_of_sync)
+        self.stream_guard = StreamGuard(self.client, self._on_out_of_sync)
         self.client_id_in_use = False
         self._live = False
         self._lost = asyncio.Event()
@@ -146,7 +148,10 @@ class BuiltinSupervisor:
             attempt += 1
             self.machine.to(BrokerState.CONNECTING, "half-open probe" if half_open else f"attempt {attempt}")
             error = await self._connect()
-            if error is not None:
+            if error is None:
+                self.client_id_in_use = False
+                error = await self._sync()
+            if error is not None:  # a connect counts as a success only once its sync is done
                 self.machine.last_error = error
                 if self.circuit.record_failure():
                     continue
@@ -155,10 +160,7 @@ class BuiltinSupervisor:
                 await asyncio.sleep(delay)
                 continue
             self.circuit.record_success()
-            self.client_id_in_use = False
-            if not await self._sync():
-                continue
-            self.machine.to(BrokerState.READY, f"connected as client {self.client_id}")
+            self.machine.to(self.hooks.settled_state(), f"connected as client {self.client_id}")
             if lost_at is not None:
                 downtime = loop.time() - lost_at
                 self.metrics.reconnects.inc()
@@ -182,6 +184,7 @@ class BuiltinSupervisor:
         except Exception as exc:  # refused, reset, timeout, closed during sync: all retried
             self.ib.disconnect()
             error = f"connect to {self.host}:{self.port} failed: {exc!r}"
+            self.hooks.on_session_down(error)  # what this attempt heard (an 1100) ends with it
             if self.client_id_in_use:
                 error += " (client id in use: IB 326)"
                 if self.settings.fallback_client_id is not None:
@@ -197,7 +200,7 @@ class BuiltinSupervisor:
         otherwise wait out its timeout: accept-then-close, a refused client id)."""
         loop = asyncio.get_running_loop()
         closed: asyncio.Future[str] = loop.create_future()
-        stale = 1 if self.ib.client.conn.transport is not None else 0  # its close is not ours
+        stale = 1 if self.client.has_socket() else 0  # its close is not ours
 
         def on_closed(message: str) -> None:
             nonlocal stale
@@ -206,8 +209,7 @@ class BuiltinSupervisor:
             elif not closed.done():
                 closed.set_result(message or "the gateway closed the connection during connect")
 
-        conn = self.ib.client.conn
-        conn.disconnected += on_closed
+        self.client.on_closed(on_closed)
         connect = asyncio.ensure_future(self.ib.connectAsync(
             self.host, self.port, self.client_id, timeout=self.settings.connect_timeout,
             account=self.settings.account))
@@ -221,24 +223,26 @@ class BuiltinSupervisor:
             await cancel_for_sure(connect)
             raise
         finally:
-            conn.disconnected -= on_closed
+            self.client.off_closed(on_closed)
             closed.cancel()
 
-    async def _sync(self) -> bool:
+    async def _sync(self) -> str | None:
+        """The post-connect sync; the error text when it failed (the session is then ended)."""
         self.machine.to(BrokerState.SYNCING, "connected; reconciling and restoring subscriptions")
         try:
             await asyncio.wait_for(self.hooks.on_session_up(), self.settings.request_timeout)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self.machine.last_error = f"sync after connect failed: {exc!r}"
-            self.drop(self.machine.last_error)
+            error = f"sync after connect failed: {exc!r}"
+            self.drop(error)
             self._session_ended()
-            return False
+            return error
         if self._lost.is_set():
+            error = f"session lost during its sync: {self._cause or 'connection lost'}"
             self._session_ended()
-            return False
-        return True
+            return error
+        return None
 
     def _session_ended(self) -> None:
         self.keepalive.stop()
@@ -309,7 +313,7 @@ class WatchdogSupervisor:
         except Exception as exc:
             self.drop(f"sync after connect failed: {exc!r}")
             return
-        self.machine.to(BrokerState.READY, "watchdog connected and synced")
+        self.machine.to(self.hooks.settled_state(), "watchdog connected and synced")
         if self._lost_at is not None:
             downtime = asyncio.get_running_loop().time() - self._lost_at
             self.metrics.reconnects.inc()
@@ -319,6 +323,7 @@ class WatchdogSupervisor:
 
     def _on_disconnected(self) -> None:
         if not self._live:
+            self.hooks.on_session_down("connect failed")  # what a failed attempt heard ends with it
             return
         self._live = False
         self._lost_at = asyncio.get_running_loop().time()

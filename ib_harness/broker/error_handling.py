@@ -112,11 +112,17 @@ class IbErrorHandler:
         if farm in self.broker.market.farms_down:
             self.broker.market.farm_ok(farm, f"IB {code}")
 
+    def _on_farm_inactive(self, req_id: int, code: int, message: str) -> None:
+        self.broker.market.verify_streams(f"IB {code}")
+
     def _on_bars_failed(self, req_id: int, code: int, message: str) -> None:
         self.broker.market.bars_failed(req_id)
 
     def _on_market_data_unavailable(self, req_id: int, code: int, message: str) -> None:
         self.broker.market.mark_unavailable(req_id, code, message)
+
+    def _on_market_data_lines_full(self, req_id: int, code: int, message: str) -> None:
+        self.broker.market.lines_full(req_id, code, message)
 
     def _on_client_id_in_use(self, req_id: int, code: int, message: str) -> None:
         if isinstance(self.broker.supervisor, BuiltinSupervisor):

@@ -17,6 +17,7 @@ import pandas as pd
 from ib_insync import IB, AccountValue, RequestError
 
 from .base import BaseBroker
+from .client_adapter import ClientAdapter, SupervisedIB
 from .connection import BuiltinSupervisor, Controller, WatchdogSupervisor, cancel_for_sure
 from .error_handling import IbErrorHandler
 from .errors import BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderRejected, RequestFailed
@@ -30,10 +31,13 @@ from .reconcile import reconcile
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
+from .sync_gaps import SyncGaps
 from .throttle import apply_throttle
 
 log = logging.getLogger("ib_harness.broker")
 T = TypeVar("T")
+
+ORDER_LISTS = ("open orders", "completed orders")  # startup answers reconcile needs to call an order absent
 
 ACCOUNT_TAGS = {"NetLiquidation": "net_liquidation", "TotalCashValue": "total_cash",
                 "BuyingPower": "buying_power", "AvailableFunds": "available_funds"}
@@ -48,7 +52,7 @@ class IBKRInsyncBroker(BaseBroker):
         if self.settings.supervisor == "watchdog" and controller is None:
             raise ValueError("supervisor='watchdog' needs a controller (startAsync/terminateAsync)")
         self.host, self.port, self.client_id = host, port, client_id
-        self.ib = IB()
+        self.ib: IB = SupervisedIB()  # ib_insync's IB with a startup sync that survives a lost answer
         self.ib.RaiseRequestErrors = True  # a failed query raises; it never reads as "no data"
         apply_throttle(self.ib.client, self.settings.max_requests_per_second)
         self.events = EventBus()
@@ -56,7 +60,8 @@ class IBKRInsyncBroker(BaseBroker):
         self.machine = StateMachine(self.events, self.metrics)
         self.journal = Journal(self.settings.journal_path)
         self.risk = RiskChecker(self.settings)
-        self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout)
+        self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout,
+                                 self.settings.market_data_max_lines, self.settings.market_data_line_ttl)
         self.book = OrderBook(self.ib, self.journal, self.events, self.metrics)
         self.account_stale = False
         self._degraded: dict[str, str] = {}
@@ -70,6 +75,8 @@ class IBKRInsyncBroker(BaseBroker):
             self.supervisor = BuiltinSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
                                                 host, port, client_id, self)
         self.errors = IbErrorHandler(self)
+        self.gaps = SyncGaps(self.ib, self.events, self.settings.sync_retry_interval, self.settings.request_timeout,
+                             lambda verified: self.reconcile_orders(f"startup sync completed: {', '.join(verified)}"))
         self.ib.accountValueEvent += self._on_account_value
         self._closed = False
 
@@ -80,14 +87,15 @@ class IBKRInsyncBroker(BaseBroker):
         return self.machine.state
 
     async def connect(self, timeout: float | None = None) -> None:
-        """Start supervision and wait until ready; on timeout raise BrokerUnavailable (supervision
+        """Start supervision and wait until a session is up (READY, or DEGRADED when IB reported a
+        problem such as 1100 during the sync); on timeout raise BrokerUnavailable (supervision
         keeps trying in the background until disconnect())."""
         if self._closed:
             raise BrokerUnavailable(BrokerState.STOPPED.value, "broker was disconnected for good")
         self.supervisor.start()
         wait = timeout if timeout is not None else self.settings.connect_timeout + self.settings.request_timeout
         try:
-            await self.machine.wait_for(BrokerState.READY, timeout=wait)
+            await self.machine.wait_for(BrokerState.READY, BrokerState.DEGRADED, timeout=wait)
         except asyncio.TimeoutError:
             raise BrokerUnavailable(self.state.value, self.machine.last_error) from None
 
@@ -96,6 +104,7 @@ class IBKRInsyncBroker(BaseBroker):
             return
         self._closed = True
         await self.supervisor.stop()
+        await self.gaps.close()
         self.errors.close()
         task, self._reconciling = self._reconciling, None
         await cancel_for_sure(task)
@@ -128,10 +137,16 @@ class IBKRInsyncBroker(BaseBroker):
 
     async def on_session_up(self) -> None:
         self._session_lost = asyncio.get_running_loop().create_future()
-        self._degraded.clear()
+        # _degraded is not cleared here: an 1100 heard during the connect belongs to this session
         self.book.session_started()
-        self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
+        gaps = ClientAdapter(self.ib).sync_gaps()
+        unproven = [gap for gap in gaps if gap in ORDER_LISTS]
+        if unproven:  # an order missing from an incomplete list is not proof that it is absent
+            self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
+        else:
+            self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
         self.account_stale = False
+        self.gaps.session_started(gaps)
         if self.market.lines or self.market.bar_streams:
             self.market.resubscribe_all("reconnect")
 
@@ -170,13 +185,22 @@ class IBKRInsyncBroker(BaseBroker):
         if task is not None:
             task.cancel()
 
+    @property
+    def sync_gaps(self) -> tuple[str, ...]:
+        """What the startup sync of this session could not verify yet (e.g. ("executions",))."""
+        return self.gaps.gaps
+
     def on_session_down(self, cause: str) -> None:
+        self.gaps.stop()
         self._stop_reconciling()
         self.errors.session_down()
         self._degraded.clear()
         lost, self._session_lost = self._session_lost, None
         if lost is not None and not lost.done():
             lost.set_result(cause)
+
+    def settled_state(self) -> BrokerState:
+        return BrokerState.DEGRADED if self._degraded else BrokerState.READY
 
     def on_probe_overdue(self) -> None:
         self.degrade("probe", "keepalive probe overdue")
@@ -271,13 +295,16 @@ class IBKRInsyncBroker(BaseBroker):
         self._require_ready()
         return self.book.orders(status)
 
-    async def get_market_price(self, symbol: str) -> float:
+    async def get_market_price(self, symbol: str, max_age: float | None = None) -> float:
+        """The current price: from a tick at most ``max_age`` seconds old (default the setting
+        market_data_max_age); a silent line is requested again, a frozen price never returned."""
         self._require_ready()
-        live = self.market.live_price(symbol)
+        age = max_age if max_age is not None else self.settings.market_data_max_age
+        live = self.market.live_price(symbol, age)
         if live is not None:  # the shared stream already has it: no request, no task
             return live
         t = self.settings.request_timeout
-        return await self._request("get_market_price", lambda: self.market.price(symbol, t))
+        return await self._request("get_market_price", lambda: self.market.price(symbol, t, age), timeout=t + 1)
 
     async def get_historical_bars(self, symbol: str, duration: str = "1 D", bar_size: str = "5 mins",
                                   what_to_show: str = "TRADES") -> pd.DataFrame:

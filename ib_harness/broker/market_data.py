@@ -2,7 +2,8 @@
 reconnect or 1101, checked after 1102 and farm-OK notices, and degraded per farm on a blip.
 
 A price is only answered from a stream that is live: a farm that is down, an IB refusal (10197,
-354) or a stream that never ticked raise MarketDataUnavailable instead of a stale number.
+354), a stream that never ticked or one silent for longer than the freshness bound (requested again
+first) raise MarketDataUnavailable instead of a stale number.
 
 IB never says when a pause such as 10197 (a competing live session) ends. What a client can see is
 ticks arriving again, so a line marked unavailable becomes available with its first tick decoded
@@ -15,51 +16,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from ib_insync import IB, BarDataList, Contract, RequestError, Stock, Ticker
 
+from .client_adapter import ClientAdapter
 from .errors import MarketDataUnavailable
 from .events import EventBus
+from .market_lines import BarStream, MarketLine
+
+__all__ = ["BarStream", "MarketData", "MarketLine"]
 
 log = logging.getLogger("ib_harness.broker.market_data")
 
 PAUSE_CODES = frozenset({10197})  # unavailable for a while, ended by IB without a notice
 
 
-@dataclass
-class MarketLine:
-    symbol: str
-    contract: Contract
-    ticker: Ticker
-    req_id: int
-    updates: int = 0
-    updated_at: float = 0.0
-    unavailable: str | None = None
-    # where the mark fell in ib_insync's stream: the data chunk (wrapper.lastTime, a new object per
-    # chunk) and the ticks of this line already decoded in it, so a tick decoded before the mark in
-    # the same chunk does not count as the data coming back
-    marked_in: object = None
-    ticks_at_mark: int = 0
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-@dataclass
-class BarStream:
-    symbol: str
-    contract: Contract
-    params: dict[str, Any]
-    bars: BarDataList
-    updates: int = 0
-    listeners: list[Callable[[BarDataList, bool], None]] = field(default_factory=list)
-
-
 class MarketData:
-    def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float) -> None:
+    def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float, max_lines: int = 90,
+                 line_ttl: float = 300.0) -> None:
         self.ib = ib
+        self.client = ClientAdapter(ib)
         self.events = events
         self.stream_check_timeout = stream_check_timeout
+        self.max_lines = max_lines
+        self.line_ttl = line_ttl
+        self._sweeper: asyncio.Task[None] | None = None
         self.contracts: dict[str, Contract] = {}
         self.lines: dict[str, MarketLine] = {}
         self.bar_streams: list[BarStream] = []
@@ -96,45 +78,116 @@ class MarketData:
         if symbol not in self.lines:
             contract = await self.contract(symbol, timeout)
             if symbol not in self.lines:  # another caller may have subscribed meanwhile
+                self._make_room(f"at most {self.max_lines} lines (market_data_max_lines)")
                 self._subscribe(symbol, contract)
-        return self.lines[symbol]
+                self._sweep_idle_lines()
+        return self._used(self.lines[symbol])
+
+    def _used(self, line: MarketLine) -> MarketLine:
+        line.last_used = asyncio.get_running_loop().time()
+        return line
+
+    def _make_room(self, cause: str) -> None:
+        """Release least recently used lines until one more fits under the bound."""
+        while self.lines and len(self.lines) >= self.max_lines:
+            lru = min(self.lines.values(), key=lambda line: line.last_used)
+            self.release(lru.symbol, f"least recently used; {cause}")
+
+    def release(self, symbol: str, cause: str) -> None:
+        """Cancel the line at IB and forget it (a later call subscribes again)."""
+        line = self.lines.pop(symbol, None)
+        if line is None:
+            return
+        if self.ib.isConnected() and self.client.market_data_subscribed(line.ticker):
+            self.ib.cancelMktData(line.contract)
+        line.changed.set()
+        self.events.publish("market_line_released", symbol=symbol, cause=cause)
+
+    def _sweep_idle_lines(self) -> None:
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._release_idle(), name="broker-line-ttl")
+            self._tasks.add(self._sweeper)
+            self._sweeper.add_done_callback(self._tasks.discard)
+
+    async def _release_idle(self) -> None:
+        """Lines nobody read for line_ttl seconds are released; ends when no line is left."""
+        loop = asyncio.get_running_loop()
+        while self.lines:
+            await asyncio.sleep(self.line_ttl / 2)
+            now = loop.time()
+            for line in list(self.lines.values()):
+                if now - line.last_used >= self.line_ttl:
+                    self.release(line.symbol, f"idle for {self.line_ttl} s (market_data_line_ttl)")
+
+    def lines_full(self, req_id: int, code: int, message: str) -> None:
+        """IB 101: the line was refused (IB holds nothing for it): fail its callers now and free
+        the least recently used other line so that the next request fits."""
+        refused = next((line for line in self.lines.values() if line.req_id == req_id), None)
+        if refused is None:
+            return
+        del self.lines[refused.symbol]
+        self.client.forget_market_line(refused.ticker)
+        refused.unavailable = f"IB {code}: {message}"
+        refused.changed.set()
+        self.events.publish("market_line_refused", symbol=refused.symbol, code=code, message=message)
+        if self.lines:  # IB's limit is below ours (other clients share the account's allowance)
+            lru = min(self.lines.values(), key=lambda line: line.last_used)
+            self.release(lru.symbol, f"least recently used; IB {code}: {message}")
 
     def _subscribe(self, symbol: str, contract: Contract) -> None:
         ticker = self.ib.reqMktData(contract)
-        req_id = self.ib.wrapper.ticker2ReqId["mktData"].get(ticker, -1)
+        req_id = self.client.market_data_req_id(ticker)
         old = self.lines.get(symbol)
-        line = MarketLine(symbol, contract, ticker, req_id)
+        line = MarketLine(symbol, contract, ticker, req_id, requested_at=asyncio.get_running_loop().time())
         if old is not None:
-            line.changed = old.changed
+            line.changed, line.last_used = old.changed, old.last_used
         self.lines[symbol] = line
 
-    async def price(self, symbol: str, timeout: float) -> float:
-        """The current market price from the shared live stream, waiting for its first tick."""
+    async def price(self, symbol: str, timeout: float, max_age: float) -> float:
+        """The current market price from the shared live stream: a tick at most ``max_age``
+        seconds old. A line silent for longer is requested again (once per call); without a fresh
+        tick within ``timeout`` the call fails: a frozen price is never returned as current."""
         line = await self.line(symbol, timeout)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        requested_again = False
         while True:
-            line = self.lines[symbol]
+            line = self.lines.get(symbol, line)  # a re-request replaces it; a refused one is gone
             if "market" in self.farms_down:
                 raise MarketDataUnavailable(symbol, "market data farm is down (IB 2103)")
             if line.unavailable:
                 raise MarketDataUnavailable(symbol, line.unavailable)
             value = line.ticker.marketPrice()
-            if value is not None and not math.isnan(value) and value > 0:
+            known = value is not None and not math.isnan(value) and value > 0
+            age = line.age(loop.time())
+            if known and line.updates and age <= max_age:
                 return float(value)
+            if age > max_age and not requested_again and symbol in self.lines and self.ib.isConnected():
+                requested_again = True
+                self._resubscribe(symbol, line, f"stale: no tick for {age:.2f} s (max age {max_age} s)")
+                continue
             remaining = deadline - loop.time()
             if remaining <= 0:
+                if known:
+                    raise MarketDataUnavailable(symbol, f"no fresh price within {timeout} s (the last tick is "
+                                                        f"{age:.2f} s old, the bound {max_age} s)")
                 raise MarketDataUnavailable(symbol, f"no price arrived within {timeout} s")
+            if not requested_again:  # wake when the line turns stale, to request it again
+                remaining = min(remaining, max(max_age - age, 0.01))
             line.changed.clear()
             try:
                 await asyncio.wait_for(line.changed.wait(), remaining)
             except asyncio.TimeoutError:
                 pass
 
-    def live_price(self, symbol: str) -> float | None:
-        """The price of a healthy live stream, or None when it has to be waited for or refused."""
+    def live_price(self, symbol: str, max_age: float) -> float | None:
+        """The price of a healthy live stream ticked within ``max_age`` seconds, or None when it has
+        to be waited for, requested again or refused."""
         line = self.lines.get(symbol)
-        if line is None or line.unavailable or "market" in self.farms_down:
+        if line is None or line.unavailable or "market" in self.farms_down or not line.updates:
+            return None
+        self._used(line)
+        if line.age(asyncio.get_running_loop().time()) > max_age:
             return None
         value = line.ticker.marketPrice()
         return float(value) if value == value and value > 0 else None  # NaN != NaN
@@ -157,7 +210,7 @@ class MarketData:
                 line.changed.set()
 
     def _ticked_since_mark(self, line: MarketLine) -> bool:
-        if self.ib.wrapper.lastTime is not line.marked_in:
+        if self.client.current_chunk() is not line.marked_in:
             return True  # a later chunk: every tick of it came after the mark
         return len(line.ticker.ticks) > line.ticks_at_mark
 
@@ -175,10 +228,17 @@ class MarketData:
         params: dict[str, Any] = dict(endDateTime="", durationStr=duration, barSizeSetting=bar_size,
                       whatToShow=what_to_show, useRTH=False, keepUpToDate=True)
         bars = await asyncio.wait_for(self.ib.reqHistoricalDataAsync(contract, **params), timeout)
-        stream = BarStream(symbol, contract, params, bars)
+        stream = BarStream(symbol, contract, params, bars, closer=self._end_bars)
         self._watch_bars(stream)
         self.bar_streams.append(stream)
         return stream
+
+    def _end_bars(self, stream: BarStream) -> None:
+        if stream in self.bar_streams:
+            self.bar_streams.remove(stream)
+        if self.ib.isConnected() and self.client.bars_subscribed(stream.bars):
+            self.ib.cancelHistoricalData(stream.bars)
+        self.events.publish("bars_closed", symbol=stream.symbol)
 
     def _watch_bars(self, stream: BarStream) -> None:
         def on_update(bars: BarDataList, has_new_bar: bool) -> None:
@@ -188,7 +248,7 @@ class MarketData:
         stream.bars.updateEvent += on_update
 
     def _rerequest_bars(self, stream: BarStream, cause: str) -> None:
-        if stream.bars.reqId in self.ib.wrapper.reqId2Subscriber:
+        if self.client.bars_subscribed(stream.bars):
             self.ib.cancelHistoricalData(stream.bars)
         self._spawn(self._restart_bars(stream, cause))
 
@@ -198,6 +258,9 @@ class MarketData:
                                           self.stream_check_timeout * 5)
         except (asyncio.TimeoutError, ConnectionError, RequestError) as exc:
             self.events.publish("resubscribe_failed", symbol=stream.symbol, stream="bars", error=repr(exc))
+            return
+        if stream.closed:  # its consumer closed it meanwhile
+            self.ib.cancelHistoricalData(bars)
             return
         stream.bars = bars
         self._watch_bars(stream)
@@ -221,7 +284,7 @@ class MarketData:
     def _resubscribe(self, symbol: str, line: MarketLine, cause: str, still_unavailable: bool = False) -> None:
         """Cancel and request the line again. ``still_unavailable`` keeps the old mark (the ticker
         object is the same, with its last values) until a tick of the new request arrives."""
-        if self.ib.isConnected() and line.ticker in self.ib.wrapper.ticker2ReqId["mktData"]:
+        if self.ib.isConnected() and self.client.market_data_subscribed(line.ticker):
             self.ib.cancelMktData(line.contract)
         self._subscribe(symbol, line.contract)
         if still_unavailable:
@@ -231,8 +294,8 @@ class MarketData:
     def _mark(self, line: MarketLine, reason: str) -> None:
         ticker = line.ticker
         line.unavailable = reason
-        line.marked_in = self.ib.wrapper.lastTime
-        line.ticks_at_mark = len(ticker.ticks) if ticker in self.ib.wrapper.pendingTickers else 0
+        line.marked_in = self.client.current_chunk()
+        line.ticks_at_mark = len(ticker.ticks) if self.client.ticked_in_current_chunk(ticker) else 0
         line.changed.set()
 
     def mark_unavailable(self, req_id: int, code: int, message: str) -> None:

@@ -30,13 +30,19 @@ class BrokerSettings(BaseSettings):
     # keepalive probe (silent-stall detection)
     probe_interval: float = Field(5.0, gt=0, description="idle seconds before a reqCurrentTime probe")
     probe_timeout: float = Field(3.0, gt=0, description="seconds without an answer before the socket is dropped")
-    probe_overdue: float = Field(0.5, gt=0, description="seconds after which an unanswered probe degrades")
+    probe_overdue: float = Field(0.5, gt=0, description="least seconds before an unanswered probe degrades; "
+                                 "the bound follows the measured round trips (srtt + 4 rttvar, up to probe_timeout)")
     # IB connectivity codes
     connectivity_grace: float = Field(30.0, gt=0, description="wait for 1101/1102 after 1100 before reconnecting")
     stream_check_timeout: float = Field(2.0, gt=0, description="seconds a stream may stay silent after 1102/farm OK")
+    # market data lines (IB allows 100 per account by default; error 101 above)
+    market_data_max_lines: int = Field(90, ge=1, description="lines held at most; the least recently used is released")
+    market_data_max_age: float = Field(10.0, gt=0, description="seconds after its last tick a price stops being current")
+    market_data_line_ttl: float = Field(300.0, gt=0, description="seconds a line nobody reads is kept")
     pacing_cooldown: float = Field(5.0, gt=0, description="seconds of halved request rate after error 100")
     # reconnect
-    connect_timeout: float = Field(4.0, gt=0)
+    connect_timeout: float = Field(4.0, gt=0, description="seconds for the handshake and for each startup sync request")
+    sync_retry_interval: float = Field(30.0, gt=0, description="seconds between re-requests of what the startup sync could not get")
     backoff_initial: float = Field(0.5, gt=0)
     backoff_max: float = Field(30.0, gt=0)
     backoff_multiplier: float = Field(2.0, ge=1)

@@ -18,7 +18,7 @@ import logging
 import struct
 from typing import Callable
 
-from ib_insync import IB
+from .client_adapter import ClientAdapter
 
 log = logging.getLogger("ib_harness.broker.stream_guard")
 
@@ -40,19 +40,18 @@ class _DecodeErrors(logging.Handler):
 
 
 class StreamGuard:
-    def __init__(self, ib: IB, on_out_of_sync: Callable[[str], None]) -> None:
-        self.ib = ib
+    def __init__(self, client: ClientAdapter, on_out_of_sync: Callable[[str], None]) -> None:
+        self.client = client
         self.on_out_of_sync = on_out_of_sync
         self._errors = _DecodeErrors()
         self._seen = 0
         self._tripped = False
         # a child logger of ib_insync's own: its records still reach every handler configured for
         # ib_insync, and the ones counted here are this connection's alone
-        decoder = ib.client.decoder
-        self._logger = logging.getLogger(f"{decoder.logger.name}.broker{next(_instances)}")
+        self._logger = logging.getLogger(f"{client.decoder_logger().name}.broker{next(_instances)}")
         self._logger.addHandler(self._errors)
-        decoder.logger = self._logger
-        ib.client.conn.hasData += self._after_chunk
+        client.set_decoder_logger(self._logger)
+        client.on_data(self._after_chunk)
 
     def reset(self) -> None:
         """A new connection: report its first problem again (one report per connection)."""
@@ -60,7 +59,7 @@ class StreamGuard:
         self._seen = self._errors.count
 
     def close(self) -> None:
-        self.ib.client.conn.hasData -= self._after_chunk
+        self.client.off_data(self._after_chunk)
         self._logger.removeHandler(self._errors)
 
     def _after_chunk(self, _data: bytes) -> None:
@@ -75,7 +74,7 @@ class StreamGuard:
         if self._errors.count != self._seen:
             self._seen = self._errors.count
             return f"a frame did not decode ({self._errors.last})"
-        pending = self.ib.client._data
+        pending = self.client.pending_input()
         if len(pending) >= 4:
             (length,) = struct.unpack(">I", pending[:4])
             if length > MAX_FRAME:

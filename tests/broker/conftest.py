@@ -35,6 +35,8 @@ async def make_broker(tmp_path: Path) -> AsyncIterator[BrokerFactory]:
     yield make
     for broker in made:
         await broker.disconnect()
+    for broker in made:
+        assert_legal_transitions(broker)
 
 
 @pytest.fixture
@@ -74,3 +76,9 @@ async def wait_state(broker: IBKRInsyncBroker, *states: BrokerState, timeout: fl
 
 def transitions(broker: IBKRInsyncBroker, since: int = 0) -> list[tuple[str, str]]:
     return [(e.data["from"], e.data["to"]) for e in broker.events.history[since:] if e.kind == "state"]
+
+
+def assert_legal_transitions(broker: IBKRInsyncBroker) -> None:
+    """Every broker a test made stayed inside the transition table."""
+    illegal = [e.data for e in broker.events.of_kind("illegal_transition")]
+    assert illegal == [], f"illegal broker state transitions: {illegal}"
