@@ -44,10 +44,15 @@ def write_junit(run: RunResult, path: Path) -> Path:
     return path
 
 
+def embeddable_json(data: object) -> str:
+    """JSON safe inside <script>: every "<" as \\u003c, so user text can neither close the element
+    ("</script>") nor switch the parser into its double-escaped state ("<!--" then "<script"), which
+    blanks the page. JSON.parse reads the escape back as "<"."""
+    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+
+
 def write_html(run: RunResult, path: Path) -> Path:
-    payload = json.dumps(json.loads(run.model_dump_json()), separators=(",", ":"))
-    # JSON inside <script>: "</" must not close the element early
-    payload = payload.replace("</", "<\\/")
+    payload = embeddable_json(json.loads(run.model_dump_json()))
     page = TEMPLATE.read_text().replace("__REPORT_DATA__", payload)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page)

@@ -50,3 +50,17 @@ def test_junit_and_json(tmp_path: Path) -> None:
     failure = watchdog.find("testcase/failure")
     assert failure is not None and "left ready 0.60 s" in (failure.get("message") or "")
     assert '"verdict": "pass"' in written["json"].read_text().replace('":"', '": "')
+
+
+def test_user_text_with_comment_and_script_openers_does_not_blank_the_page(tmp_path: Path) -> None:
+    """Inside <script>, "<!--" followed later by "<script" puts the HTML parser in the double-escaped
+    state: the real </script> no longer closes the element and the whole page stays blank."""
+    run = sample_run()
+    run.results[0].description = "note <!-- do not remove"
+    run.results[0].error = "then <script> appeared"
+    written = write_reports(run, tmp_path)
+    assert "<!--" not in written["html"].read_text().split('id="report-data"')[1].split("</script>")[0]
+    page = open_page(written["html"])
+    assert page.console == []
+    assert re.search(r'<body[^>]*data-rendered="2"', page.dom), "the page's JS ran and drew both timelines"
+    assert "note &lt;!-- do not remove" in page.dom and "then &lt;script&gt; appeared" in page.dom
