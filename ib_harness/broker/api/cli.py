@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser, local_gateway: LocalGateway |
     parser.add_argument("--port", type=int, default=None, help="port to serve on; 0 picks a free one (default 0)")
     parser.add_argument("--token", default=None,
                         help="bearer token for POST/DELETE (default: IB_API_TOKEN, else a random one, printed)")
-    parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field)")
+    parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field; default: none, built-in settings)")
     parser.add_argument("--journal", default=None,
                         help="order journal SQLite file (default: the broker's; a temporary one with the in-process gateway)")
     parser.add_argument("--log-level", default="WARNING", help="logging level")
