@@ -26,7 +26,7 @@ lock:
 
 # The documentation site, strictly: a broken link, nav entry or table fails the build.
 docs: $(STAMP)
-	$(BIN)/python -m docs.gen_reference
+	$(BIN)/python docs/gen_reference.py
 	$(BIN)/mkdocs build --strict --site-dir site
 
 # Replay the scenario library against the real broker; the HTML report goes to reports/.
