@@ -75,7 +75,7 @@ class Venv:
         return run([str(self.root / "bin" / "ib-harness"), *args], cwd=cwd or self.work, timeout=timeout)
 
 
-def fresh_venv(base: Path, wheel: Path, extra: str, *also: str) -> Venv:
+def fresh_venv(base: Path, wheel: Path, extra: str, *also: str, bytecode: bool = False) -> Venv:
     """A new venv holding wheel[extra] (and ``also``). uv (in [test]) links from its cache: a second per
     venv instead of half a minute of unpacking pandas and numpy again; without uv, this suite's pip."""
     root, work = base / "venv", base / "work"
@@ -84,7 +84,8 @@ def fresh_venv(base: Path, wheel: Path, extra: str, *also: str) -> Venv:
     if importlib.util.find_spec("uv") is not None:
         made = run([sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, str(root)], cwd=base)
         assert made.returncode == 0, made.stderr
-        install = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(root / "bin" / "python")]
+        install = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(root / "bin" / "python"),
+                   *(["--compile-bytecode"] if bytecode else [])]  # pip compiles by default: count what users get
     else:
         made = run([sys.executable, "-m", "venv", "--without-pip", str(root)], cwd=base)
         assert made.returncode == 0, made.stderr
@@ -161,7 +162,7 @@ def test_core_requirements_hold_no_pyarrow_and_no_test_tooling(wheel: Path) -> N
 
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Venv:
-    return fresh_venv(tmp_path_factory.mktemp("core"), wheel, "")
+    return fresh_venv(tmp_path_factory.mktemp("core"), wheel, "", bytecode=True)
 
 
 def test_core_install_puts_nothing_but_ib_harness_in_site_packages(core: Venv) -> None:
@@ -170,6 +171,18 @@ def test_core_install_puts_nothing_but_ib_harness_in_site_packages(core: Venv) -
     record = next(site_packages(core).glob("ib_harness-*.dist-info")) / "RECORD"
     tops = {line.split("/")[0].split(",")[0] for line in record.read_text().splitlines()}
     assert {t for t in tops if not t.endswith(".dist-info") and t != ".."} == {"ib_harness"}
+
+
+CORE_BUDGET_MB = 200  # issue 24: a gateway user's venv grew by 403 MB before the extras split
+
+
+def test_core_install_stays_within_its_size_budget(core: Venv) -> None:
+    """What `pip install ib-harness` adds: every file under site-packages, bytecode included (pip writes
+    it); 184 MB when measured (docs/quickstart.md says how)."""
+    files = [f for f in site_packages(core).rglob("*") if f.is_file() and not f.is_symlink()]
+    megabytes = sum(f.stat().st_size for f in files) / 2**20
+    assert megabytes <= CORE_BUDGET_MB, f"the core install is {megabytes:.0f} MB"
+    assert not (site_packages(core) / "pyarrow").exists() and not (site_packages(core) / "pytest").exists()
 
 
 def test_core_install_runs_every_subcommands_help(core: Venv) -> None:
