@@ -3,15 +3,31 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every dependency of the suite (all extras + test tools), pinned with hashes: CI installs exactly this.
+LOCK := requirements/ci.lock
 
-.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak
+.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak lock docs
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Re-pin requirements/ci.lock after a change to pyproject.toml's dependencies (uv resolves in seconds).
+lock:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet --upgrade pip uv
+	.lock-venv/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	  --generate-hashes --no-emit-package ib-harness -o $(LOCK)
+	rm -rf .lock-venv
+
+# The documentation site, strictly: a broken link, nav entry or table fails the build.
+docs: $(STAMP)
+	$(BIN)/python docs/gen_reference.py
+	$(BIN)/mkdocs build --strict --site-dir site
 
 # Replay the scenario library against the real broker; the HTML report goes to reports/.
 run: $(STAMP)
@@ -33,6 +49,7 @@ chromium:
 	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
 	  else echo "chromium is missing: install Debian's 'chromium' package (the HTML report test needs it)"; fi; }
 
+# The suite (tests/install builds the wheel and installs it into fresh venvs; tests/docs builds the site strictly).
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
@@ -59,4 +76,4 @@ gateway: $(STAMP)
 	$(BIN)/ib-harness gateway --port 4002
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache site

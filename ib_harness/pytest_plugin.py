@@ -26,10 +26,14 @@ import concurrent.futures
 import itertools
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 import pytest
-import pytest_asyncio
+
+try:
+    import pytest_asyncio
+except ModuleNotFoundError:  # the plugin loads in every pytest run of the venv: never break one that lacks it
+    pytest_asyncio = None  # type: ignore[assignment]
 
 SUPERVISORS = ("builtin", "watchdog")
 SCENARIO_RESULT = pytest.StashKey[Any]()
@@ -51,6 +55,18 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "file against the real broker and a fake gateway; fail with the explanation")
     config.addinivalue_line("markers", "ib_world(**gateway): the fake_gateway fixture's world (prices, accounts, "
                                        "paths, server_version, settings), as a scenario's gateway: section")
+
+
+def async_fixture(func: Callable[..., Any]) -> Any:
+    """A pytest-asyncio fixture; without pytest-asyncio, a fixture of that name that says what to install."""
+    if pytest_asyncio is not None:
+        return pytest_asyncio.fixture(func)
+
+    def needs_pytest_asyncio() -> None:
+        pytest.fail(f"ib-harness's {func.__name__} fixture needs pytest-asyncio: pip install 'ib-harness[pytest]'",
+                    pytrace=False)
+
+    return pytest.fixture(name=func.__name__)(needs_pytest_asyncio)
 
 
 # ----- the scenario runner ----------------------------------------------------------------------
@@ -202,7 +218,7 @@ def ib_seed(request: pytest.FixtureRequest) -> int:
     return 0 if seed is None else int(seed)
 
 
-@pytest_asyncio.fixture
+@async_fixture
 async def fake_gateway(ib_world: dict[str, Any], ib_seed: int, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
     """A started FakeGateway on 127.0.0.1 port 0 with the test's world; closed after the test."""
     from pydantic import ValidationError
@@ -234,7 +250,7 @@ def ib_broker_settings() -> dict[str, Any]:
 _client_ids = itertools.count(1)
 
 
-@pytest_asyncio.fixture
+@async_fixture
 async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], request: pytest.FixtureRequest,
                     tmp_path: Path) -> AsyncIterator[Any]:
     """The real broker connected to ``fake_gateway`` (temp journal); disconnected after the test."""
@@ -257,7 +273,7 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
         await broker.disconnect()
 
 
-@pytest_asyncio.fixture
+@async_fixture
 async def ib_client(fake_gateway: Any) -> AsyncIterator[Any]:
     """A raw ib_insync IB connected to ``fake_gateway`` (client ids 101, 102, ... never clash with ib_broker)."""
     from ib_insync import IB

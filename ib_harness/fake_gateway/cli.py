@@ -32,19 +32,22 @@ def port_number(text: str) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--config", default=None,
-                        help="YAML file of gateway settings (any GatewayConfig field); flags below override it")
+                        help="YAML file of gateway settings (any GatewayConfig field); flags below override it "
+                             "(default: none, built-in settings)")
     parser.add_argument("--host", type=host_address, default=None,
                         help="address to bind (default: 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=None, help="port to bind; 0 picks a free one (default 4002)")
     parser.add_argument("--max-version", type=int, default=None, help="highest server version to negotiate (157..200; default 176)")
     parser.add_argument("--min-version", type=int, default=None, help="lowest server version accepted (default 157)")
-    parser.add_argument("--max-clients", type=int, default=None, help="concurrent API clients allowed (TWS: 32)")
+    parser.add_argument("--max-clients", type=int, default=None, help="concurrent API clients allowed (default 32, as TWS)")
     parser.add_argument("--trusted-ips", type=ip_list, default=None,
-                        help="comma-separated IPs or networks allowed to connect; others are dropped")
+                        help="comma-separated IPs or networks allowed to connect; others are dropped "
+                             "(default: any peer; the gateway binds loopback)")
     parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
     parser.add_argument("--control-port", type=port_number, default=None,
-                        help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one")
+                        help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one "
+                             "(default: no control API; needs the [api] extra)")
     parser.add_argument("--control-host", type=host_address, default="127.0.0.1",
                         help="address of the control API (default: loopback only)")
     parser.add_argument("--control-token-file", default=None,

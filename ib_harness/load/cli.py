@@ -41,14 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--users", type=int, default=10, help="concurrent Locust users (default 10)")
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second (default 5)")
     parser.add_argument("--duration", type=int, default=30, help="seconds of load (default 30)")
-    parser.add_argument("--workers", type=int, default=0, help="Locust worker processes; 0 runs one local process")
-    parser.add_argument("--chaos", default=None, help="scenario YAML whose fault steps are fired during the run")
+    parser.add_argument("--workers", type=int, default=0, help="Locust worker processes; 0 runs one local process (default 0)")
+    parser.add_argument("--chaos", default=None, help="scenario YAML whose fault steps are fired during the run (default: no chaos)")
     parser.add_argument("--out", default="load-report", help="directory for the CSV/HTML reports (default load-report)")
-    parser.add_argument("--target", default=None, help="URL of an existing API deployment (skips the local stack)")
+    parser.add_argument("--target", default=None, help="URL of an existing API deployment (default: a local stack is started)")
     add_token_arguments(parser, "IB_API_TOKEN", "API bearer token with --target")
-    parser.add_argument("--gateway", type=endpoint, default=None, help="TWS API HOST:PORT for TwsUser with --target")
+    parser.add_argument("--gateway", type=endpoint, default=None, help="TWS API HOST:PORT for TwsUser with --target (default: none, TwsUser skipped)")
     parser.add_argument("--control", default=None,
-                        help="gateway control API URL with --target (chaos, audit); its token from $IB_CONTROL_TOKEN")
+                        help="gateway control API URL with --target (chaos, audit); its token from $IB_CONTROL_TOKEN (default: none)")
     parser.add_argument("--allow-orders", action="store_true",
                         help="with --target: run the order-placing users (Trader) and let TwsUser place orders; "
                              "without it a target only gets read-only users")
@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                              "with --target and no --allow-orders, those that place no orders)")
     parser.add_argument("--recovery-limit", type=float, default=5.0,
                         help="seconds after a fault within which failures count as its own and service must be back")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the local fake gateway")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the local fake gateway (default 0)")
     parser.set_defaults(run=run)
     return parser
 
@@ -144,7 +144,7 @@ def analyse(args: argparse.Namespace, out: Path, api_url: str, token: str, contr
         print(f"chaos: faults {[(w['label'], round(w['start'] - started, 2), round(w['end'] - started, 2)) for w in report['fault_windows']]}"
               f" errors {[(round(w['start'] - started, 2), round(w['end'] - started, 2)) for w in report['error_windows']]}"
               f" (s from start); failures inside {report['failures_inside']}, outside {report['failures_outside']};"
-              f" recovery {recoveries} s")
+              f" recovery {[None if r is None else round(r, 2) for r in recoveries]} s")
         passed = passed and report["failures_outside"] == 0 and bool(windows) and all(
             r is not None and r <= args.recovery_limit for r in recoveries)
     else:

@@ -1,4 +1,4 @@
-"""``ib-harness replay | validate | schema | scenario from-log | compare``: the scenario commands.
+"""``ib-harness replay | validate | compare | schema | from-log``: the scenario commands.
 
 Bad input (a file that does not parse or validate, a log that cannot be read) exits with code 2
 and a ``file:line: field: problem`` message, before anything runs.
@@ -19,39 +19,57 @@ BAD_INPUT = 2
 
 
 def add_commands(commands: Any) -> None:
-    replay = commands.add_parser("replay", help="replay scenario files against the real broker and a fake gateway")
-    replay.add_argument("paths", nargs="*", default=[str(LIBRARY)], help="files or directories (default: the library)")
-    replay.add_argument("-k", dest="keyword", help="only scenarios whose name contains this")
-    replay.add_argument("--seed", type=int, help="override every scenario's seed")
-    replay.add_argument("--supervisor", choices=["builtin", "watchdog", "both"], help="default: each file's own")
-    replay.add_argument("--report", type=Path, help="write report.html, report.json and junit.xml here")
-    replay.add_argument("--junit", type=Path, help="write JUnit XML here")
-    replay.add_argument("--jobs", type=int, help="scenarios replayed at once")
+    """The scenario commands, registered side by side: replay, validate, compare, schema, from-log."""
+    replay = commands.add_parser("replay", help="replay scenario files against the real broker and a fake gateway",
+                                 description="replay scenario files against the real broker and a fake gateway")
+    replay.add_argument("paths", nargs="*", default=[str(LIBRARY)],
+                        help="scenario files or directories (default: the built-in library)")
+    replay.add_argument("-k", dest="keyword", help="only scenarios whose name contains this (default: all)")
+    replay.add_argument("--seed", type=int, help="override every scenario's seed (default: each file's own)")
+    replay.add_argument("--supervisor", choices=["builtin", "watchdog", "both"],
+                        help="who supervises the broker (default: each file's own)")
+    replay.add_argument("--report", type=Path,
+                        help="directory for report.html, report.json and junit.xml (default: no report)")
+    replay.add_argument("--junit", type=Path, help="also write JUnit XML to this file (default: none)")
+    replay.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
     replay.set_defaults(run=run_replay)
 
-    validate = commands.add_parser("validate", help="check scenario files without running them")
-    validate.add_argument("paths", nargs="*", default=[str(LIBRARY)])
+    validate = commands.add_parser("validate", help="check scenario files without running them",
+                                   description="check scenario files without running them")
+    validate.add_argument("paths", nargs="*", default=[str(LIBRARY)],
+                          help="scenario files or directories (default: the built-in library)")
     validate.set_defaults(run=run_validate)
 
-    schema = commands.add_parser("schema", help="write the scenario JSON Schema")
-    schema.add_argument("--out", type=Path, help="default: scenarios/scenario.schema.json")
+    compare = commands.add_parser("compare", help="replay scenarios under both supervisors; print the table",
+                                  description="replay scenarios under both supervisors; print the table")
+    compare.add_argument("paths", nargs="*", default=[str(LIBRARY)],
+                         help="scenario files or directories (default: the built-in library)")
+    compare.add_argument("--report", type=Path,
+                         help="directory for report.html, report.json and junit.xml (default: no report)")
+    compare.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    compare.set_defaults(run=run_compare)
+
+    schema = commands.add_parser("schema", help="print the scenario JSON Schema (for editors)",
+                                 description="print the scenario JSON Schema (for editors)")
+    schema.add_argument("--out", type=Path, help="write it to this file instead (default: stdout)")
     schema.set_defaults(run=run_schema)
 
-    scenario = commands.add_parser("scenario", help="scenario tools")
+    _add_from_log(commands.add_parser("from-log", help="draft a scenario from an ib_insync/ib_async log",
+                                      description="draft a scenario from an ib_insync/ib_async log"))
+    scenario = commands.add_parser("scenario", help="scenario tools (`scenario from-log` is `from-log`)",
+                                   description="scenario tools, kept for existing scripts")
     tools = scenario.add_subparsers(dest="tool", required=True)
-    from_log = tools.add_parser("from-log", help="draft a scenario from an ib_insync/ib_async log")
-    from_log.add_argument("logfile", type=Path)
+    _add_from_log(tools.add_parser("from-log", help="the same as `ib-harness from-log`"))
+
+
+def _add_from_log(from_log: argparse.ArgumentParser) -> None:
+    from_log.add_argument("logfile", type=Path, help="the log file to read")
     from_log.add_argument("--out", type=Path, help="write the YAML here (default: stdout)")
-    from_log.add_argument("--max-duration", type=float, default=30.0, help="scale longer incidents down to this")
+    from_log.add_argument("--max-duration", type=float, default=30.0,
+                          help="scale longer incidents down to this many seconds")
     from_log.add_argument("--name", help="scenario name (default: from-log-<file>)")
     from_log.set_defaults(run=run_from_log)
-
-    compare = commands.add_parser("compare", help="replay the library under both supervisors; print the table")
-    compare.add_argument("paths", nargs="*", default=[str(LIBRARY)])
-    compare.add_argument("--report", type=Path)
-    compare.add_argument("--jobs", type=int)
-    compare.set_defaults(run=run_compare)
 
 
 def _load(paths: list[str], keyword: str | None = None) -> list[Any]:
@@ -81,9 +99,13 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from .schema import SCHEMA_PATH, write_schema
+    """To stdout unless --out names a file: never into the installed package."""
+    from .schema import schema_text, write_schema
 
-    print(f"wrote {write_schema(args.out or SCHEMA_PATH)}")
+    if args.out is None:
+        sys.stdout.write(schema_text())
+        return 0
+    print(f"wrote {write_schema(args.out)}", file=sys.stderr)
     return 0
 
 

@@ -129,8 +129,9 @@ def _left_ready(ev: Evidence, start: float) -> float | None:
     return None
 
 
-def recovery_after(ev: Evidence, start: float, end: float) -> float | None:
-    """Seconds from the fault's end (or from leaving ready, if later) until ready again.
+def recovery_after(ev: Evidence, start: float) -> float | None:
+    """Seconds the broker spent out of ready: from leaving ready (after the fault started) until ready
+    again, even when it was back before the fault ended (counted from the fault's end, that was 0).
 
     None when the broker never left ready after the fault started (nothing to recover) or never
     came back on the timeline.
@@ -138,9 +139,8 @@ def recovery_after(ev: Evidence, start: float, end: float) -> float | None:
     left = _left_ready(ev, start)
     if left is None:
         return None
-    since = max(end, left)
     back = next((at for at, state in ev.states() if at > left and state == "ready"), None)
-    return None if back is None else max(back - since, 0.0)
+    return None if back is None else back - left
 
 
 def _orders(body: Orders, ev: Evidence) -> tuple[bool, str, float | None, float | None]:

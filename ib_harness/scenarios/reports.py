@@ -10,7 +10,10 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .known_gaps import KNOWN_GAPS
 from .trace import RunResult
+
+KnownGaps = dict[str, dict[str, str]]  # supervisor -> scenario name -> why it is known to fail
 
 TEMPLATE = Path(__file__).parent / "report_template.html"
 
@@ -44,19 +47,30 @@ def write_junit(run: RunResult, path: Path) -> Path:
     return path
 
 
-def write_html(run: RunResult, path: Path) -> Path:
-    payload = json.dumps(json.loads(run.model_dump_json()), separators=(",", ":"))
-    # JSON inside <script>: "</" must not close the element early
-    payload = payload.replace("</", "<\\/")
+def embeddable_json(data: object) -> str:
+    """JSON safe inside <script>: every "<" as \\u003c, so user text can neither close the element
+    ("</script>") nor switch the parser into its double-escaped state ("<!--" then "<script"), which
+    blanks the page. JSON.parse reads the escape back as "<"."""
+    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def write_html(run: RunResult, path: Path, known_gaps: KnownGaps | None = None) -> Path:
+    """The page; a result listed in ``known_gaps`` (default: the suite's table) is marked as a known gap."""
+    data = json.loads(run.model_dump_json())
+    gaps = KNOWN_GAPS if known_gaps is None else known_gaps
+    data["known_gaps"] = {supervisor: {name: why for name, why in gaps.get(supervisor, {}).items()
+                                       if any(r.name == name and r.supervisor == supervisor for r in run.results)}
+                          for supervisor in {r.supervisor for r in run.results}}
+    payload = embeddable_json(data)
     page = TEMPLATE.read_text().replace("__REPORT_DATA__", payload)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page)
     return path
 
 
-def write_reports(run: RunResult, directory: Path) -> dict[str, Path]:
+def write_reports(run: RunResult, directory: Path, known_gaps: KnownGaps | None = None) -> dict[str, Path]:
     return {
-        "html": write_html(run, directory / "report.html"),
+        "html": write_html(run, directory / "report.html", known_gaps),
         "json": write_json(run, directory / "report.json"),
         "junit": write_junit(run, directory / "junit.xml"),
     }

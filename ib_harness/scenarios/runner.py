@@ -126,8 +126,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         "verdict": "pass" if all(e.ok for e in expectations) else "fail",
         "expectations": expectations,
         "detection": detection_after(evidence, first["start"]) if first and first.get("start") is not None else None,
-        "recovery": recovery_after(evidence, first["start"], first["end"])
-        if first and first.get("end") is not None else None,
+        "recovery": recovery_after(evidence, first["start"]) if first and first.get("start") is not None else None,
         "injected": timeline.injected,
         "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
         "events": trace.events,

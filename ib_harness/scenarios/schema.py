@@ -1,6 +1,6 @@
 """The published JSON Schema of scenario files, so editors complete and check them.
 
-``ib-harness schema`` writes it; the checked-in copy (scenarios/scenario.schema.json) is tested
+``ib-harness schema`` prints it (``--out FILE`` writes it); the checked-in copy (scenarios/scenario.schema.json) is tested
 to be up to date. YAML files point at it with a ``# yaml-language-server: $schema=...`` line.
 """
 
@@ -44,6 +44,6 @@ def schema_text() -> str:
     return json.dumps(scenario_schema(), indent=2, sort_keys=True) + "\n"
 
 
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
+def write_schema(path: Path) -> Path:
     path.write_text(schema_text())
     return path

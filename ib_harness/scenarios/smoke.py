@@ -132,7 +132,7 @@ def _raise(message: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--max-version", type=int, default=176, help="gateway's highest server version")
-    parser.add_argument("--client-id", type=int, default=1)
+    parser.add_argument("--client-id", type=int, default=1, help="API client id of the smoke client")
     parser.set_defaults(run=run)
     return parser
 

@@ -103,7 +103,7 @@ class ScenarioResult(BaseModel):
     duration: float = Field(description="the scenario's timeline, seconds")
     wall: float = Field(description="wall seconds for the whole replay, setup and teardown included")
     detection: float | None = Field(None, description="first fault start -> broker leaves ready, seconds")
-    recovery: float | None = Field(None, description="first fault end -> broker ready again, seconds")
+    recovery: float | None = Field(None, description="broker leaves ready (after the first fault starts) -> ready again, seconds")
     expectations: list[ExpectationResult] = Field(default_factory=list)
     injected: list[dict[str, Any]] = Field(default_factory=list, description="the injected timeline (seeded)")
     faults: list[dict[str, Any]] = Field(default_factory=list, description="fault windows: step, kind, start, end")

@@ -28,10 +28,10 @@ def _flags(profile: str) -> list[str]:
             "--virtual-time-budget=5000"]
 
 
-def open_page(path: Path, timeout: float = 60.0) -> Page:
+def open_page(path: Path, timeout: float = 60.0, query: str = "") -> Page:
     """--dump-dom after the page's scripts ran; console lines come from Chromium's stderr log."""
     with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run([*_flags(profile), "--dump-dom", path.resolve().as_uri()],
+        done = subprocess.run([*_flags(profile), "--dump-dom", path.resolve().as_uri() + query],
                               capture_output=True, text=True, timeout=timeout)
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     return Page(dom=done.stdout, console=console)

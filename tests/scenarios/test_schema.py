@@ -15,7 +15,7 @@ from ib_harness.scenarios.yaml_lines import load_yaml_with_lines
 
 
 def test_checked_in_schema_is_up_to_date() -> None:
-    assert SCHEMA_PATH.read_text() == schema_text(), "run `ib-harness schema` and commit the result"
+    assert SCHEMA_PATH.read_text() == schema_text(), "run `ib-harness schema --out ib_harness/scenarios/scenario.schema.json` and commit"
 
 
 def test_schema_forbids_unknown_keys_and_lists_step_actions() -> None:

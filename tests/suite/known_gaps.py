@@ -8,28 +8,9 @@ do at equal timings; they are the comparison's evidence.
 
 from __future__ import annotations
 
-BUILTIN: dict[str, str] = {}
+from ib_harness.scenarios.known_gaps import BUILTIN, KNOWN_GAPS, WATCHDOG  # the table lives with the report
 
-WATCHDOG: dict[str, str] = {
-    "accept-then-close-proxy": "Watchdog notices the dead socket only through its idle timeout "
-                               "(left ready ~1.8 s after the crash, limit 0.3 s)",
-    "client-id-326-lingering": "Watchdog's reconnect never surfaces IB 326 for the lingering client id",
-    "competing-session-10197": "Watchdog restarts the app when 10197 stops market data (1 reconnect, wanted 0)",
-    "connectivity-lost-data-lost": "Watchdog ignores 1101 and restarts on 1100 (1 reconnect, wanted 0)",
-    "daily-restart": "Watchdog restarts the app over and over through the down window (5 reconnects, wanted <= 3)",
-    "error-2100-account-unsubscribed": "Watchdog's idle probe restarts the app while account updates are "
-                                       "stopped (3 reconnects, wanted 0)",
-    "garbage-on-the-wire": "garbage does not make Watchdog restart (0 reconnects, wanted 1..3)",
-    "gateway-crash-fin": "Watchdog terminates and restarts the gateway app on top of the reconnect "
-                         "(4 reconnects, wanted <= 2)",
-    "gateway-crash-rst": "Watchdog terminates and restarts the gateway app on top of the reconnect "
-                         "(4 reconnects, wanted <= 2)",
-    "order-modify-during-1100": "Watchdog has no notion of 1100: the broker stays ready and no call is refused fast",
-    "pacing-100-162": "Watchdog restarts on error 100 (a pacing warning), making the pacing worse",
-    "weekly-token-expiry": "Watchdog notices the closed session late (left ready ~0.8 s after expiry, limit 0.3 s)",
-}
-
-KNOWN_GAPS: dict[str, dict[str, str]] = {"builtin": BUILTIN, "watchdog": WATCHDOG}
+__all__ = ["BUILTIN", "FLAKY", "KNOWN_GAPS", "WATCHDOG"]
 
 # Verdicts that changed between runs of `make soak` (BENCHMARKS.md): not a gap but a race, so
 # xfail(strict=False) until the scenario's timing margin is fixed; a strict mark would fail CI at random.

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser, local_gateway: LocalGateway |
     parser.add_argument("--host", type=host_address, default=None, help="address to serve on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to serve on; 0 picks a free one (default 0)")
     add_token_arguments(parser, "IB_API_TOKEN", "bearer token (if neither is set, a random one is printed)")
-    parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field)")
+    parser.add_argument("--broker-config", default=None, help="YAML of broker settings (any BrokerSettings field; default: none, built-in settings)")
     parser.add_argument("--journal", default=None,
                         help="order journal SQLite file (default: the broker's; a temporary one with the in-process gateway)")
     parser.add_argument("--log-level", default="WARNING", help="logging level")

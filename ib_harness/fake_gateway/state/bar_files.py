@@ -17,7 +17,7 @@ import pandas as pd
 def load_bar_file(path: str, zone: ZoneInfo) -> pd.DataFrame:
     """A CSV/Parquet of bars indexed by epoch seconds; naive times are in the gateway's zone."""
     source = Path(path)
-    raw = pd.read_parquet(source) if source.suffix.lower() in (".parquet", ".pq") else pd.read_csv(source)
+    raw = _read_parquet(source) if source.suffix.lower() in (".parquet", ".pq") else pd.read_csv(source)
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = {"date", "open", "high", "low", "close", "volume"} - set(raw.columns)
     if missing:
@@ -36,6 +36,14 @@ def load_bar_file(path: str, zone: ZoneInfo) -> pd.DataFrame:
                        barCount=raw["barCount"] if "barCount" in raw else 0)
     frame.index = np.array([stamp.timestamp() for stamp in stamps], dtype=float)
     return frame.sort_index()[["open", "high", "low", "close", "volume", "wap", "barCount"]]
+
+
+def _read_parquet(source: Path) -> pd.DataFrame:
+    """Parquet needs pyarrow, which only the [data] extra installs: say so instead of pandas' engine list."""
+    try:
+        return pd.read_parquet(source)
+    except ImportError as exc:
+        raise ValueError(f"{source}: reading Parquet needs the [data] extra: pip install 'ib-harness[data]'") from exc
 
 
 def resample_bars(rows: pd.DataFrame, rule: str, zone: ZoneInfo) -> pd.DataFrame:
