@@ -237,6 +237,19 @@ class Journal:
             self._schedule_flush()
         return True
 
+    def note(self, key: str, detail: str, durable: bool = False) -> bool:
+        """An order_events row with the order's current status and ``detail`` (e.g. a modify
+        requested or refused), fields unchanged. False for an unknown key."""
+        current = self.order(key)
+        if current is None:
+            return False
+        self._pending.append(_Change(key, time.time(), {}, detail, current.status))
+        if durable:
+            self.flush()
+        else:
+            self._schedule_flush()
+        return True
+
     def order(self, key: str) -> OrderRecord | None:
         record = self._records.get(key)
         if record is None:

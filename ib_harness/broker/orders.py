@@ -8,11 +8,15 @@ orders, matched by orderRef) and either adopts what it finds or proves the order
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ib_insync import IB, Contract, Fill, LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
+from ib_insync import IB, Contract, Fill, LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade, TradeLogEntry
 from ib_insync import Order as IbOrder
+from ib_insync.util import UNSET_DOUBLE
 
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
@@ -25,6 +29,22 @@ log = logging.getLogger("ib_harness.broker.orders")
 UNACKED = ("PendingSubmit", "ApiPending", "")
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
+# IB notices to an order id that refuse nothing: farm status (2100-2199), order warnings
+# (399 "will not be placed until ...", 404 shares locate, 434, 492, 10167) and 202 (the order
+# was cancelled: its orderStatus says so).
+NOT_REFUSALS = frozenset({202, 399, 404, 434, 492, 10167})
+
+
+def refuses(code: int) -> bool:
+    return not (2100 <= code < 2200 or code in NOT_REFUSALS)
+
+
+@dataclass
+class _Modify:
+    """A modify in flight: the order's status before it, and IB's refusal when one came."""
+    order_id: int
+    previous: str
+    refusal: tuple[int, str] | None = None
 
 
 def ib_order_for(order: Order, order_id: int) -> IbOrder:
@@ -73,11 +93,28 @@ def avg_price_of(trade: Trade) -> float | None:
 
 
 def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
-    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled)."""
+    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled): an
+    error among the log entries of its current status only, so the error of an earlier refused
+    modify never turns a later cancel into a rejection."""
     for entry in reversed(trade.log):
+        if entry.status != trade.orderStatus.status:
+            break
         if entry.errorCode:
             return entry.message, entry.errorCode
     return None
+
+
+def terms_of(trade: Trade, order_type: str) -> dict[str, float]:
+    """The quantity and prices IB holds for this order (journal field names)."""
+    o = trade.order
+    terms: dict[str, float] = {}
+    if 0 < o.totalQuantity < UNSET_DOUBLE:
+        terms["quantity"] = float(o.totalQuantity)
+    if order_type in (OrderType.LIMIT.value, OrderType.STOP_LIMIT.value) and 0 < o.lmtPrice < UNSET_DOUBLE:
+        terms["limit_price"] = o.lmtPrice
+    if order_type in (OrderType.STOP.value, OrderType.STOP_LIMIT.value) and 0 < o.auxPrice < UNSET_DOUBLE:
+        terms["stop_price"] = o.auxPrice
+    return terms
 
 
 class OrderBook:
@@ -88,15 +125,18 @@ class OrderBook:
         self.metrics = metrics
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
+        self._modifying: dict[str, _Modify] = {}
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
         ib.execDetailsEvent += self._on_fill
+        ib.errorEvent += self._on_error
 
     def close(self) -> None:
         self.ib.orderStatusEvent -= self._on_status
         self.ib.openOrderEvent -= self._on_open_order
         self.ib.execDetailsEvent -= self._on_fill
+        self.ib.errorEvent -= self._on_error
 
     # ----- ids ------------------------------------------------------------------------------------
 
@@ -115,6 +155,9 @@ class OrderBook:
         record = self.journal.order(key) if key else None
         if record is None:
             return
+        modify = self._modifying.get(key)
+        if modify is not None and self._modify_refused(trade, modify):
+            return
         status = status_of(trade)
         acked = trade.orderStatus.status not in UNACKED or bool(trade.fills)
         if status == OrderStatus.CANCELLED and (reason := rejection_of(trade)) and not trade.fills:
@@ -125,9 +168,32 @@ class OrderBook:
         self.journal.update_order(key, status.value, detail=detail,
                                   order_id=trade.order.orderId or None,
                                   perm_id=trade.order.permId or None, filled=filled_of(trade),
-                                  avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None)
+                                  avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None,
+                                  **terms_of(trade, record.order_type))
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
+
+    def _modify_refused(self, trade: Trade, modify: _Modify) -> bool:
+        """ib_insync marks a trade Cancelled on any error to its id, but IB keeps the original order
+        working when it refuses a modify: undo that here (the gateway is asked right after)."""
+        last = trade.log[-1] if trade.log else None
+        if trade.orderStatus.status != "Cancelled" or last is None or not last.errorCode:
+            return False
+        if modify.refusal is None:
+            modify.refusal = (last.errorCode, last.message)
+        trade.orderStatus.status = modify.previous
+        trade.log.append(TradeLogEntry(datetime.now(timezone.utc), modify.previous,
+                                       f"modify refused (IB {last.errorCode}); the original order stands"))
+        self._signal(trade.order.orderRef)
+        return True
+
+    def _on_error(self, req_id: int, code: int, message: str, contract: Any) -> None:
+        """IB's answer to a modify in flight: 110 (a warning to ib_insync) as much as 201."""
+        for key, modify in self._modifying.items():
+            if modify.order_id == req_id and refuses(code):
+                modify.refusal = (code, message)
+                self._signal(key)
+                return
 
     def _on_open_order(self, trade: Trade) -> None:
         key = trade.order.orderRef
@@ -256,26 +322,66 @@ class OrderBook:
 
     async def modify(self, ref: str | int, timeout: float, quantity: float | None = None,
                      limit_price: float | None = None, stop_price: float | None = None) -> Order:
-        """Modify in place (same order id), so there is never a second live order."""
+        """Modify in place (same order id), so there is never a second live order.
+
+        The journal takes the new terms only when the gateway echoes them (openOrder); before the
+        send it records the request. A refusal (201, 110, ...) raises OrderRejected with IB's
+        code and text as soon as IB answers, after the order's state was read back from the
+        gateway: the original order stays working, tracked and cancellable."""
         trade = self.trade_for(ref)
         if trade.isDone():
             raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
-        ib_order = trade.order
-        if quantity is not None:
-            ib_order.totalQuantity = quantity
-        if limit_price is not None:
-            ib_order.lmtPrice = limit_price
-        if stop_price is not None:
-            ib_order.auxPrice = stop_price
-        key = ib_order.orderRef
-        self.journal.update_order(key, detail="modify", quantity=quantity, limit_price=limit_price,
-                                  stop_price=stop_price, durable=True)
+        key = trade.order.orderRef
+        if key in self._modifying:
+            raise OrderRejected(f"order {ref} has a modify in flight; wait for its answer")
+        changes = {name: value for name, value in (("totalQuantity", quantity), ("lmtPrice", limit_price),
+                                                   ("auxPrice", stop_price)) if value is not None}
+        wanted = copy.copy(trade.order)  # ib_insync's order changes only when IB echoes the new terms
+        for name, value in changes.items():
+            setattr(wanted, name, value)
+        self.journal.note(key, "modify requested: " + ", ".join(f"{n}={v:g}" for n, v in changes.items()),
+                          durable=True)
+        modify = self._modifying[key] = _Modify(trade.order.orderId, trade.orderStatus.status)
         seen = self._echoes.get(key, 0)
-        self.ib.placeOrder(trade.contract, ib_order)
-        if not await self._wait(key, lambda: self._echoes.get(key, 0) > seen or trade.isDone(), timeout):
+        try:
+            self.ib.placeOrder(trade.contract, wanted)
+            answered = await self._wait(key, lambda: modify.refusal is not None or trade.isDone()
+                                        or self._echoes.get(key, 0) > seen, timeout)
+        finally:
+            self._modifying.pop(key, None)
+        if modify.refusal is not None:
+            code, text = modify.refusal
+            self.metrics.orders.labels("modify_refused").inc()
+            self.journal.note(key, f"modify refused: IB {code}: {text}")
+            self.events.publish("modify_refused", key=key, order_id=trade.order.orderId, code=code, message=text)
+            await self._confirm_after_refusal(key, trade, timeout)
+            raise OrderRejected(text, code)
+        if not answered:
             raise BrokerTimeout("modify_order", timeout)
+        if self._echoes.get(key, 0) <= seen:
+            raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")
         self.metrics.orders.labels("modified").inc()
         return self.to_model(key)
+
+    async def _confirm_after_refusal(self, key: str, trade: Trade, timeout: float) -> None:
+        """Read the order back after a refused modify: open (as it was), or completed meanwhile."""
+        try:
+            async with asyncio.timeout(timeout):
+                open_trades = await self.ib.reqOpenOrdersAsync()  # updates ``trade`` in place
+                if any(t is trade for t in open_trades):
+                    self._on_status(trade)
+                    return
+                completed = await self.ib.reqCompletedOrdersAsync(False)
+        except TimeoutError:
+            self.journal.note(key, "modify refused; the order's state at the gateway is unconfirmed")
+            return
+        for done in completed:
+            if done.order.orderRef == key or (trade.order.permId and done.order.permId == trade.order.permId):
+                trade.orderStatus.status = done.orderStatus.status
+                self.journal.update_order(key, OrderStatus.from_ib(done.orderStatus.status).value,
+                                          detail="after a refused modify: completed at the gateway")
+                return
+        self.journal.note(key, "modify refused; the order is neither open nor completed at the gateway")
 
     # ----- views ----------------------------------------------------------------------------------
 
