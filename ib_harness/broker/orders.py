@@ -104,10 +104,10 @@ def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
     return None
 
 
-def terms_of(trade: Trade, order_type: str) -> dict[str, float]:
+def terms_of(trade: Trade, order_type: str) -> dict[str, Any]:
     """The quantity and prices IB holds for this order (journal field names)."""
     o = trade.order
-    terms: dict[str, float] = {}
+    terms: dict[str, Any] = {}
     if 0 < o.totalQuantity < UNSET_DOUBLE:
         terms["quantity"] = float(o.totalQuantity)
     if order_type in (OrderType.LIMIT.value, OrderType.STOP_LIMIT.value) and 0 < o.lmtPrice < UNSET_DOUBLE:
