@@ -300,6 +300,10 @@ class IBKRInsyncBroker(BaseBroker):
     # ----- orders ---------------------------------------------------------------------------------
 
     async def validate_order(self, order: Order) -> RiskVerdict:
+        """The risk checks as place_order runs them, without placing or counting anything."""
+        return self.risk.check(order, *await self._risk_inputs(order))
+
+    async def _risk_inputs(self, order: Order) -> tuple[float | None, float | None]:
         last = self.market.last_price(order.symbol)
         if last is None and self.state == BrokerState.READY:
             with contextlib.suppress(MarketDataUnavailable, BrokerTimeout, BrokerUnavailable, RequestFailed):
@@ -308,11 +312,11 @@ class IBKRInsyncBroker(BaseBroker):
         if self.settings.check_buying_power and self.state == BrokerState.READY:
             with contextlib.suppress(BrokerUnavailable):
                 buying_power = (await self.get_account()).buying_power
-        return self.risk.check(order, last, buying_power)
+        return last, buying_power
 
     async def place_order(self, order: Order) -> Order:
         self._require_ready()
-        verdict = await self.validate_order(order)
+        verdict = self.risk.admit(order, *await self._risk_inputs(order))  # checked and counted at once
         if not verdict.ok:
             self.metrics.orders.labels("risk_rejected").inc()
             raise OrderRejected("; ".join(verdict.reasons))
@@ -321,7 +325,6 @@ class IBKRInsyncBroker(BaseBroker):
         async def place() -> Order:
             contract = await self.market.contract(order.symbol, t)
             self._require_ready()  # the link may have degraded while we looked the contract up
-            self.risk.record_placement()
             return await self.book.place(order, contract, self.settings.order_ack_timeout, t)
         return await self._request("place_order", place, timeout=self.settings.order_ack_timeout + 2 * t)
 
@@ -331,6 +334,10 @@ class IBKRInsyncBroker(BaseBroker):
 
     async def modify_order(self, ref: str | int, *, quantity: float | None = None,
                            limit_price: float | None = None, stop_price: float | None = None) -> Order:
+        reasons = self.risk.term_reasons(quantity, limit_price, stop_price)
+        if reasons:
+            self.metrics.orders.labels("risk_rejected").inc()
+            raise OrderRejected("; ".join(reasons))
         t = self.settings.request_timeout
         return await self._request("modify_order", lambda: self.book.modify(
             ref, t, quantity=quantity, limit_price=limit_price, stop_price=stop_price), timeout=t + 1)
