@@ -10,17 +10,28 @@ written one loop turn later, batched into one transaction (with the next intent 
 first): a waiter woken by the acknowledgement does not wait for the disk, every read of the
 database sees them, and a process killed in that turn loses nothing reconcile cannot rebuild from
 the gateway. A change that must precede a send (a new order id, a modify) is written at once.
-One broker process owns a journal file at a time.
+
+Durable means on disk: synchronous=FULL, so every commit (the intent before each send among them)
+is fsynced and survives an OS crash or a power loss, not only a killed process. One owner at a
+time: an exclusive lock on ``<journal>.lock`` (held until close, released by the kernel if the
+process dies), so a second process, or a second Journal in this one, gets JournalError naming
+the owner's pid. The file and its lock are created 0600 (SQLite gives its -wal and -shm files the
+database's mode). A journal that cannot be used is a JournalError naming the file.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+from .errors import JournalError
 
 # Each commit writes every page it touched to the WAL: orders is one b-tree keyed by its key
 # (WITHOUT ROWID), order_events has no AUTOINCREMENT (rows are never deleted, so its ids still
@@ -113,32 +124,41 @@ class FillRecord:
 
 
 class Journal:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
+        """``synchronous``: FULL (the default: every commit fsynced); NORMAL survives a killed
+        process but not an OS crash (what this journal used before, kept for the benchmark)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # WAL + NORMAL: a commit survives the process being killed (the failure this journal is
-        # for); only an OS crash can lose the last commits. FULL would fsync every order.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._closed = True
+        self._lock_fd = _take_ownership(self.path)
+        try:
+            self._db = _open(self.path, synchronous)
+        except BaseException:
+            os.close(self._lock_fd)
+            raise
         self._records: dict[str, OrderRecord] = {}  # this process's view; the database follows
         self._pending: list[_Change] = []
         self._flush_scheduled = False
         self._commits = 0
         # the orders table holds every id ever sent (meta: what journals before it recorded)
-        row = self._db.execute("SELECT max(coalesce((SELECT max(order_id) FROM orders), 0),"
-                               " coalesce((SELECT value FROM meta WHERE name='order_id_high_water'), 0))"
-                               " AS high").fetchone()
+        try:
+            row = self._db.execute("SELECT max(coalesce((SELECT max(order_id) FROM orders), 0),"
+                                   " coalesce((SELECT value FROM meta WHERE name='order_id_high_water'), 0))"
+                                   " AS high").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            os.close(self._lock_fd)
+            raise JournalError(self.path, f"not an order journal this broker can use ({exc})") from None
         self._high_water = int(row["high"])
         self._closed = False
 
     def close(self) -> None:
         if not self._closed:
-            self.flush()
-            self._closed = True
-            self._db.close()
+            try:
+                self.flush()
+            finally:
+                self._closed = True
+                self._db.close()
+                os.close(self._lock_fd)  # the lock goes with it
 
     # ----- writing --------------------------------------------------------------------------------
 
@@ -297,6 +317,53 @@ class Journal:
         else:
             rows = self._db.execute("SELECT * FROM fills WHERE key=? ORDER BY rowid", (key,)).fetchall()
         return [FillRecord(**dict(row)) for row in rows]
+
+
+def _take_ownership(path: Path) -> int:
+    """Make the directory, create the file 0600, and lock ``<path>.lock``; the lock's fd."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(path, f"cannot make its directory {path.parent}: {exc.strerror or exc}") from None
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except PermissionError:
+        raise JournalError(path, "read-only (cannot open it, or its .lock, for writing)") from None
+    except OSError as exc:
+        raise JournalError(path, f"cannot open it: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise JournalError(path, f"in use by another process (pid {owner}) or another Journal of this one; "
+                                     "one broker owns a journal at a time") from None
+        raise JournalError(path, f"cannot lock {lock_path}: {exc.strerror or exc}") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def _open(path: Path, synchronous: str) -> sqlite3.Connection:
+    """Open the database in WAL mode with ``synchronous``; a JournalError when SQLite cannot."""
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
+    db = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={synchronous}")
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            raise JournalError(path, f"read-only ({text})") from None
+        raise JournalError(path, f"{text} (corrupt, or not an order journal)") from None
+    return db
 
 
 def _with(record: OrderRecord, **changes: Any) -> OrderRecord:
