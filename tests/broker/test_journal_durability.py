@@ -3,6 +3,7 @@ journal that cannot be used is a clear error naming the file (exit 2 from ``ib-h
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import stat
@@ -19,11 +20,26 @@ ROOT = Path(__file__).resolve().parents[2]
 OPEN_IN_CHILD = "import sys; from ib_harness.broker.journal import Journal; Journal(sys.argv[1]).close(); print('opened')"
 
 
-def test_every_commit_is_synced_to_disk(tmp_path: Path) -> None:
+async def test_the_intent_and_fills_are_committed_with_fsync_status_batches_without(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.sqlite3")
+    statements: list[str] = []
+    journal._db.set_trace_callback(statements.append)
+
+    def sync_mode_of_last_commit() -> str:
+        modes = [s for s in statements if s.startswith("PRAGMA synchronous")]
+        return modes[-1].split("=")[1] if modes else "FULL"  # the mode the journal opened with
+
     try:
-        assert journal._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: fsync at every commit
         assert journal._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        journal.record_intent("k1", 1, "AAPL", "BUY", 1, "LIMIT", 90.0, None)
+        assert any(s.startswith("INSERT INTO orders") for s in statements) and sync_mode_of_last_commit() == "FULL"
+        journal.update_order("k1", "SUBMITTED", perm_id=5)
+        await asyncio.sleep(0.01)  # the batched status change is written a loop turn later
+        assert any(s.startswith("UPDATE orders") for s in statements) and sync_mode_of_last_commit() == "NORMAL"
+        journal.record_fill("e1", "k1", 1, 1, 90.0, "t")
+        assert any(s.startswith("INSERT OR IGNORE INTO fills") for s in statements) and sync_mode_of_last_commit() == "FULL"
+        journal.update_order("k1", "PENDING", order_id=9, durable=True)
+        assert sync_mode_of_last_commit() == "FULL"
     finally:
         journal.close()
 
