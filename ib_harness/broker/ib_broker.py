@@ -153,8 +153,7 @@ class IBKRInsyncBroker(BaseBroker):
     async def _reconcile_live(self, cause: str) -> None:
         try:
             async with asyncio.timeout(self.settings.request_timeout):
-                open_trades = await self.ib.reqOpenOrdersAsync()
-                completed = await self.ib.reqCompletedOrdersAsync(False)
+                fresh = await self.book.gateway_orders()  # completed, then every client's open orders
                 await self.ib.reqExecutionsAsync()  # after the orders, as ib_insync's own sync does
         except (TimeoutError, ConnectionError, RequestError) as exc:
             self.metrics.reconcile.labels("failed").inc()
@@ -163,7 +162,7 @@ class IBKRInsyncBroker(BaseBroker):
         finally:
             if self._reconciling is asyncio.current_task():
                 self._reconciling = None
-        self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=[*completed, *open_trades]), cause)
+        self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=fresh), cause)
 
     def _stop_reconciling(self) -> None:
         task, self._reconciling = self._reconciling, None

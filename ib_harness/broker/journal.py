@@ -244,6 +244,29 @@ class Journal:
         self._records[key] = OrderRecord(key, order_id, None, symbol, side, float(quantity), order_type,
                                          limit_price, stop_price, "PENDING", 0.0, None, False, now, now)
 
+    def adopt(self, key: str, order_id: int | None, perm_id: int | None, symbol: str, side: str, quantity: float,
+              order_type: str, limit_price: float | None, stop_price: float | None, status: str, filled: float,
+              avg_fill_price: float | None, detail: str) -> bool:
+        """Journal an order found at the gateway that this journal did not hold (durably); False
+        when the key is known."""
+        if self.order(key) is not None:
+            return False
+        now = time.time()
+        self._commit(
+            ("INSERT INTO orders(key, order_id, perm_id, symbol, side, quantity, order_type, limit_price, stop_price,"
+             " status, filled, avg_fill_price, acknowledged, created_at, updated_at)"
+             " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)",
+             (key, order_id, perm_id, symbol, side, quantity, order_type, limit_price, stop_price, status, filled,
+              avg_fill_price, now, now)),
+            ("INSERT INTO order_events(key, at, status, detail) VALUES(?,?,?,?)", (key, now, status, detail)),
+            durable=True)
+        if order_id:
+            self._high_water = max(self._high_water, order_id)
+        self._records[key] = OrderRecord(key, order_id, perm_id, symbol, side, float(quantity), order_type,
+                                         limit_price, stop_price, status, float(filled), avg_fill_price, True,
+                                         now, now)
+        return True
+
     def update_order(self, key: str, status: str | None = None, detail: str = "",
                      durable: bool = False, **fields: Any) -> bool:
         """Apply fields (order_id, perm_id, filled, avg_fill_price, acknowledged, quantity, prices);

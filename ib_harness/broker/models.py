@@ -57,9 +57,14 @@ TERMINAL_STATUSES = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderS
                                OrderStatus.NOT_SENT})
 
 
+# Every key the broker makes starts with this; reconcile adopts any order at the gateway whose
+# orderRef does (give your own keys the prefix to have them adopted too).
+BROKER_KEY_PREFIX = "ibh-"
+
+
 def new_order_key() -> str:
     """A client-generated idempotency key; travels to IB in orderRef."""
-    return "ibh-" + uuid.uuid4().hex
+    return BROKER_KEY_PREFIX + uuid.uuid4().hex
 
 
 class Order(BaseModel):

@@ -3,6 +3,8 @@ every status and fill recorded after, ids monotonic across reconnects and proces
 
 An unacknowledged order is never resent: the broker asks the gateway (open and completed
 orders, matched by orderRef) and either adopts what it finds or proves the order never arrived.
+Before a key the journal does not hold is placed, the gateway is asked the same way: an order
+with that key placed through another journal (or by another process) is adopted, never doubled.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ib_insync import IB, Contract, Fill, LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade, TradeLogEntry
-from ib_insync import Order as IbOrder
+from ib_insync import IB, Contract, Fill, Trade, TradeLogEntry
 from ib_insync.util import UNSET_DOUBLE
 
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
@@ -23,20 +24,13 @@ from .events import EventBus
 from .journal import Journal, KeyReused, OrderRecord
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, OrderType
+from .trades import (ORDER_TYPES, UNACKED, avg_price_of, differences, filled_of, ib_order_for, refuses,
+                     rejection_of, settled_status, status_of, terms_of)
 
 log = logging.getLogger("ib_harness.broker.orders")
 
-UNACKED = ("PendingSubmit", "ApiPending", "")
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
-# IB notices to an order id that refuse nothing: farm status (2100-2199), order warnings
-# (399 "will not be placed until ...", 404 shares locate, 434, 492, 10167) and 202 (the order
-# was cancelled: its orderStatus says so).
-NOT_REFUSALS = frozenset({202, 399, 404, 434, 492, 10167})
-
-
-def refuses(code: int) -> bool:
-    return not (2100 <= code < 2200 or code in NOT_REFUSALS)
 
 
 @dataclass
@@ -45,76 +39,6 @@ class _Modify:
     order_id: int
     previous: str
     refusal: tuple[int, str] | None = None
-
-
-def ib_order_for(order: Order, order_id: int) -> IbOrder:
-    action, qty = order.side.value, order.quantity
-    limit, stop = order.limit_price or 0.0, order.stop_price or 0.0  # presence checked by Order
-    ib_order: IbOrder
-    if order.order_type == OrderType.MARKET:
-        ib_order = MarketOrder(action, qty)
-    elif order.order_type == OrderType.LIMIT:
-        ib_order = LimitOrder(action, qty, limit)
-    elif order.order_type == OrderType.STOP:
-        ib_order = StopOrder(action, qty, stop)
-    else:
-        ib_order = StopLimitOrder(action, qty, limit, stop)
-    ib_order.orderId = order_id
-    ib_order.orderRef = order.key
-    ib_order.tif = order.tif
-    return ib_order
-
-
-def filled_of(trade: Trade) -> float:
-    """IB's filled quantity, or the executions' when more arrived (their orderStatus was lost)."""
-    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills))
-
-
-def settled_status(status: OrderStatus, filled: float, quantity: float) -> OrderStatus:
-    """A status corrected by the executions, which are the truth when a status message was lost:
-    executions covering the quantity mean FILLED, some mean at least PARTIALLY_FILLED."""
-    if quantity > 0 and filled >= quantity:
-        return OrderStatus.FILLED
-    if filled > 0 and not status.is_terminal:
-        return OrderStatus.PARTIALLY_FILLED
-    return status
-
-
-def status_of(trade: Trade) -> OrderStatus:
-    s, filled = trade.orderStatus, filled_of(trade)
-    return settled_status(OrderStatus.from_ib(s.status, filled, s.remaining), filled, trade.order.totalQuantity)
-
-
-def avg_price_of(trade: Trade) -> float | None:
-    if trade.orderStatus.avgFillPrice:
-        return trade.orderStatus.avgFillPrice
-    shares = sum(f.execution.shares for f in trade.fills)
-    return sum(f.execution.shares * f.execution.price for f in trade.fills) / shares if shares else None
-
-
-def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
-    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled): an
-    error among the log entries of its current status only, so the error of an earlier refused
-    modify never turns a later cancel into a rejection."""
-    for entry in reversed(trade.log):
-        if entry.status != trade.orderStatus.status:
-            break
-        if entry.errorCode:
-            return entry.message, entry.errorCode
-    return None
-
-
-def terms_of(trade: Trade, order_type: str) -> dict[str, Any]:
-    """The quantity and prices IB holds for this order (journal field names)."""
-    o = trade.order
-    terms: dict[str, Any] = {}
-    if 0 < o.totalQuantity < UNSET_DOUBLE:
-        terms["quantity"] = float(o.totalQuantity)
-    if order_type in (OrderType.LIMIT.value, OrderType.STOP_LIMIT.value) and 0 < o.lmtPrice < UNSET_DOUBLE:
-        terms["limit_price"] = o.lmtPrice
-    if order_type in (OrderType.STOP.value, OrderType.STOP_LIMIT.value) and 0 < o.auxPrice < UNSET_DOUBLE:
-        terms["stop_price"] = o.auxPrice
-    return terms
 
 
 class OrderBook:
@@ -126,6 +50,9 @@ class OrderBook:
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
         self._modifying: dict[str, _Modify] = {}
+        self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
+        self._lookups_started = 0
+        self._last_lookup: list[Trade] | None = None
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
@@ -248,6 +175,10 @@ class OrderBook:
     # ----- requests -------------------------------------------------------------------------------
 
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
+        if self.journal.order(order.key) is None:  # a key this journal never saw: is it at the gateway?
+            existing = await self._placed_elsewhere(order, query_timeout)
+            if existing is not None:
+                return existing
         order_id = self.next_order_id()
         try:
             self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
@@ -296,12 +227,64 @@ class OrderBook:
         return found
 
     async def find_at_gateway(self, key: str) -> Trade | None:
-        open_trades = await self.ib.reqAllOpenOrdersAsync()
-        completed = await self.ib.reqCompletedOrdersAsync(False)
-        for candidate in [*open_trades, *completed, *self.ib.trades()]:
+        for candidate in [*await self.gateway_orders(), *self.ib.trades()]:
             if candidate.order.orderRef == key and candidate.orderStatus.status not in UNACKED:
                 return candidate
         return None
+
+    async def gateway_orders(self) -> list[Trade]:
+        """Completed orders, then every client's open orders, as the gateway reports them now.
+        One lookup at a time (ib_insync has one future per request kind, a second request would
+        orphan the first); a caller that waited for the lock takes the answer of a lookup that
+        started after it asked instead of asking again."""
+        asked = self._lookups_started
+        async with self._lookup_lock:
+            if self._lookups_started > asked and self._last_lookup is not None:
+                return self._last_lookup
+            self._lookups_started += 1
+            self._last_lookup = None
+            completed = await self.ib.reqCompletedOrdersAsync(False)
+            open_trades = await self.ib.reqAllOpenOrdersAsync()
+            self._last_lookup = [*completed, *open_trades]
+            return self._last_lookup
+
+    async def _placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
+        """The order with this key at the gateway, adopted (None: not there, send it). A key used
+        there for a different order raises OrderRejected naming the differences."""
+        found = next((t for t in self.ib.trades() if t.order.orderRef == order.key
+                      and t.orderStatus.status not in UNACKED), None)
+        if found is None:
+            try:
+                found = await asyncio.wait_for(self.find_at_gateway(order.key), timeout)
+            except asyncio.TimeoutError:
+                raise BrokerTimeout("place_order (looking the key up at the gateway; nothing was sent)",
+                                    timeout) from None
+        if found is None:
+            return None
+        found_differences = differences(order, found)
+        if found_differences:
+            self.metrics.orders.labels("rejected").inc()
+            raise OrderRejected(f"key {order.key} is already an order at the gateway with other terms: "
+                                + "; ".join(found_differences))
+        if self.adopt(found, "adopted before placing: the key was already at the gateway"):
+            self.events.publish("order_adopted", key=order.key, order_id=found.order.orderId,
+                                perm_id=found.order.permId, cause="place_order")
+        return self.to_model(order.key)
+
+    def adopt(self, trade: Trade, detail: str) -> bool:
+        """Journal an order of the gateway's that the journal does not hold; False when it knows
+        the key already or the order is of a type this broker does not place."""
+        o = trade.order
+        kind = ORDER_TYPES.get(o.orderType)
+        if not o.orderRef or kind is None or self.journal.order(o.orderRef) is not None:
+            return False
+        filled = max(filled_of(trade), o.filledQuantity if 0 < o.filledQuantity < UNSET_DOUBLE else 0.0)
+        terms = terms_of(trade, kind.value)
+        return self.journal.adopt(
+            o.orderRef, o.orderId or None, o.permId or None, trade.contract.symbol, o.action,
+            terms.get("quantity", o.totalQuantity), kind.value, terms.get("limit_price"), terms.get("stop_price"),
+            settled_status(status_of(trade), filled, o.totalQuantity).value, filled, avg_price_of(trade),
+            f"{detail} (client {o.clientId}, perm id {o.permId})")
 
     def trade_for(self, ref: str | int) -> Trade:
         for trade in self.ib.trades():
