@@ -35,10 +35,21 @@ DUPLICATE_ID_RETRIES = 3
 
 @dataclass
 class _Modify:
-    """A modify in flight: the order's status before it, and IB's refusal when one came."""
+    """A modify in flight: the order's status before it, the terms asked for, whether IB's
+    answer carried them, and IB's refusal when one came."""
     order_id: int
     previous: str
+    wanted: dict[str, float]
+    applied: bool = False
     refusal: tuple[int, str] | None = None
+
+    def check(self, trade: Trade) -> None:
+        """An answer (openOrder or orderStatus) with the order at the wanted terms: applied. The
+        openOrder frame alone may be taken by a concurrent open-orders request (ib_insync then
+        files it with that request's answer); it still updates the trade, and its orderStatus
+        follows as an event."""
+        if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
+            self.applied = True
 
 
 class OrderBook:
@@ -83,8 +94,10 @@ class OrderBook:
         if record is None:
             return
         modify = self._modifying.get(key)
-        if modify is not None and self._modify_refused(trade, modify):
-            return
+        if modify is not None:
+            if self._modify_refused(trade, modify):
+                return
+            modify.check(trade)
         status = status_of(trade)
         acked = trade.orderStatus.status not in UNACKED or bool(trade.fills)
         if status == OrderStatus.CANCELLED and (reason := rejection_of(trade)) and not trade.fills:
@@ -246,7 +259,17 @@ class OrderBook:
             completed = await self.ib.reqCompletedOrdersAsync(False)
             open_trades = await self.ib.reqAllOpenOrdersAsync()
             self._last_lookup = [*completed, *open_trades]
+            self._recheck_modifies()
             return self._last_lookup
+
+    def _recheck_modifies(self) -> None:
+        """A modify's openOrder that arrived during an open-orders request went into its answer, and
+        ib_insync may emit no orderStatus event either: look at the trades once the answer is in."""
+        for key, modify in list(self._modifying.items()):
+            trade = next((t for t in self.ib.trades() if t.order.orderRef == key), None)
+            if trade is not None:
+                modify.check(trade)
+                self._signal(key)
 
     async def _placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
         """The order with this key at the gateway, adopted (None: not there, send it). A key used
@@ -324,11 +347,11 @@ class OrderBook:
             setattr(wanted, name, value)
         self.journal.note(key, "modify requested: " + ", ".join(f"{n}={v:g}" for n, v in changes.items()),
                           durable=True)
-        modify = self._modifying[key] = _Modify(trade.order.orderId, trade.orderStatus.status)
+        modify = self._modifying[key] = _Modify(trade.order.orderId, trade.orderStatus.status, changes)
         seen = self._echoes.get(key, 0)
         try:
             self.ib.placeOrder(trade.contract, wanted)
-            answered = await self._wait(key, lambda: modify.refusal is not None or trade.isDone()
+            answered = await self._wait(key, lambda: modify.refusal is not None or trade.isDone() or modify.applied
                                         or self._echoes.get(key, 0) > seen, timeout)
         finally:
             self._modifying.pop(key, None)
@@ -341,7 +364,7 @@ class OrderBook:
             raise OrderRejected(text, code)
         if not answered:
             raise BrokerTimeout("modify_order", timeout)
-        if self._echoes.get(key, 0) <= seen:
+        if not modify.applied and self._echoes.get(key, 0) <= seen:
             raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")
         self.metrics.orders.labels("modified").inc()
         return self.to_model(key)

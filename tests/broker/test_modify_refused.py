@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from ib_harness.broker import IBKRInsyncBroker, Order, OrderRejected, OrderSide, OrderStatus, OrderType
@@ -71,3 +73,19 @@ async def test_an_accepted_modify_is_journaled_as_the_gateway_echoes_it(
     modified = await broker.modify_order(order.key, quantity=3, limit_price=91.0)
     assert (modified.quantity, modified.limit_price, modified.status) == (3, 91.0, OrderStatus.SUBMITTED)
     assert live_at_gateway(gateway, order.key) == [(3, 91.0, "Submitted")]
+
+
+async def test_a_modify_answered_while_an_open_orders_request_is_running_is_seen(
+        gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
+    """ib_insync files every openOrder with a running reqOpenOrders/reqAllOpenOrders answer (no
+    openOrderEvent then), as when 1102's live reconcile overlaps a modify."""
+    order = await broker.place_order(limit_buy())
+    gateway.faults.inject({"kind": "delay_message", "message": "openOrderEnd", "delay_ms": 1500, "count": 1})
+    broker.reconcile_orders("test")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while "openOrders" not in broker.ib.wrapper._results:  # the open-orders request is running
+        assert loop.time() < deadline
+        await asyncio.sleep(0.005)
+    modified = await broker.modify_order(order.key, limit_price=91.0)  # before: BrokerTimeout
+    assert modified.limit_price == 91.0 and live_at_gateway(gateway, order.key) == [(2, 91.0, "Submitted")]
