@@ -26,7 +26,7 @@ from .market_data import BarStream, MarketData
 from .metrics import BrokerMetrics
 from .models import Account, Order, OrderStatus, Position
 from .orders import OrderBook
-from .reconcile import reconcile
+from .reconcile import reconcile, watch_replaced_client
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
@@ -62,6 +62,7 @@ class IBKRInsyncBroker(BaseBroker):
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None
         self._reconciling: asyncio.Task[None] | None = None
+        self._replaced_watch: asyncio.Task[None] | None = None
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
@@ -99,6 +100,8 @@ class IBKRInsyncBroker(BaseBroker):
         self.errors.close()
         task, self._reconciling = self._reconciling, None
         await cancel_for_sure(task)
+        watch, self._replaced_watch = self._replaced_watch, None
+        await cancel_for_sure(watch)
         await self.market.close()
         self.book.close()
         self.ib.accountValueEvent -= self._on_account_value
@@ -131,6 +134,11 @@ class IBKRInsyncBroker(BaseBroker):
         self._degraded.clear()
         self.book.session_started()
         self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
+        session_id = self.ib.client.clientId
+        if session_id != self.client_id:  # a fallback id after 326: the replaced id's orders need reading
+            self._replaced_watch = asyncio.get_running_loop().create_task(watch_replaced_client(
+                self.journal, self.settings.fallback_poll_interval, self.reconcile_orders,
+                f"fallback client id {session_id}: orders of client {self.client_id}"), name="broker-replaced-id")
         self.account_stale = False
         if self.market.lines or self.market.bar_streams:
             self.market.resubscribe_all("reconnect")
@@ -165,9 +173,10 @@ class IBKRInsyncBroker(BaseBroker):
         self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=fresh), cause)
 
     def _stop_reconciling(self) -> None:
-        task, self._reconciling = self._reconciling, None
-        if task is not None:
-            task.cancel()
+        for task in (self._reconciling, self._replaced_watch):
+            if task is not None:
+                task.cancel()
+        self._reconciling = self._replaced_watch = None
 
     def on_session_down(self, cause: str) -> None:
         self._stop_reconciling()

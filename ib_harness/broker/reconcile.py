@@ -5,7 +5,8 @@ a status held or lost while IB was away is not replayed); the counts go to event
 
 from __future__ import annotations
 
-from typing import Iterable
+import asyncio
+from typing import Callable, Iterable
 
 from ib_insync import IB, Trade
 
@@ -75,3 +76,14 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
         if trade.order.orderRef.startswith(BROKER_KEY_PREFIX) and book.adopt(trade, "adopted by reconcile"):
             results["adopted"] += 1
     return results
+
+
+async def watch_replaced_client(journal: Journal, interval: float, reconcile_now: Callable[[str], None],
+                                cause: str) -> None:
+    """On a fallback client id (after 326), IB reports the replaced id's orders and fills to that
+    id only: while the journal has unfinished orders, reconcile every ``interval`` from what any
+    client may read (completed orders, every client's open orders, executions)."""
+    while True:
+        if journal.orders(OPEN_STATUSES):
+            reconcile_now(cause)
+        await asyncio.sleep(interval)

@@ -45,6 +45,8 @@ class BrokerSettings(BaseSettings):
     circuit_failures: int = Field(8, ge=1, description="consecutive failed connects that open the circuit")
     circuit_half_open_after: float = Field(60.0, gt=0)
     fallback_client_id: int | None = Field(None, ge=0, description="client id to try after error 326")
+    fallback_poll_interval: float = Field(5.0, gt=0, description="on the fallback client id: seconds between reads "
+                                          "of the replaced id's orders and executions (IB reports them to it only)")
     # requests
     request_timeout: float = Field(10.0, gt=0)
     order_ack_timeout: float = Field(5.0, gt=0)

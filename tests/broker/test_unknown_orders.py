@@ -104,3 +104,23 @@ async def test_the_live_reconcile_adopts_another_clients_order_of_ours(
     assert reconciled.data["results"]["adopted"] == 1
     record = broker.journal.order(placed.key)
     assert record is not None and record.perm_id == placed.perm_id and record.status == "SUBMITTED"
+
+
+async def test_an_order_of_the_replaced_client_id_that_fills_under_the_fallback_is_journaled(
+        gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+    broker = await make_broker(gateway, fallback_client_id=9, fallback_poll_interval=0.3)
+    order = await broker.place_order(limit_buy(BROKER_KEY_PREFIX + "old-id", price=95.0))
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "linger_client_id", "client_id": 1, "duration": 60})
+    gateway.faults.inject({"kind": "crash", "rst": True})
+    await wait_event(broker, "reconnected", since=mark)
+    assert gateway.session_for(9) is not None and gateway.session_for(1) is None
+    gateway.brokerage.market.pin("AAPL", 94.0, spread=0.02)  # fills at IB; IB tells client 1 only
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while (record := broker.journal.order(order.key)) is None or record.status != "FILLED":
+        assert loop.time() < deadline, f"the fill never reached the journal: {record}"
+        await asyncio.sleep(0.05)
+    assert record.filled == 2 and [f.quantity for f in broker.journal.fills(order.key)] == [2]
+    assert any(e.data["cause"].startswith("fallback client id 9") for e in broker.events.of_kind("reconcile"))
