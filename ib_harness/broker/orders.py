@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -23,33 +22,20 @@ from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused, OrderRecord
 from .metrics import BrokerMetrics
-from .models import Order, OrderStatus, OrderType
-from .trades import (ORDER_TYPES, UNACKED, avg_price_of, differences, filled_of, ib_order_for, refuses,
-                     rejection_of, settled_status, status_of, terms_of)
+from .models import Order, OrderStatus, minted_here
+from .trades import (ORDER_TYPES, UNACKED, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
+                     model_of_trade, refuses, rejection_of, settled_status, status_of, terms_of)
 
 log = logging.getLogger("ib_harness.broker.orders")
 
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
+_SENT_HERE: set[str] = set()  # keys minted by this process that any of its brokers sent
 
 
-@dataclass
-class _Modify:
-    """A modify in flight: the order's status before it, the terms asked for, whether IB's
-    answer carried them, and IB's refusal when one came."""
-    order_id: int
-    previous: str
-    wanted: dict[str, float]
-    applied: bool = False
-    refusal: tuple[int, str] | None = None
-
-    def check(self, trade: Trade) -> None:
-        """An answer (openOrder or orderStatus) with the order at the wanted terms: applied. The
-        openOrder frame alone may be taken by a concurrent open-orders request (ib_insync then
-        files it with that request's answer); it still updates the trade, and its orderStatus
-        follows as an event."""
-        if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
-            self.applied = True
+def _fresh(key: str) -> bool:
+    """A key minted in this process that no broker of it sent: it cannot be at the gateway yet."""
+    return minted_here(key) and key not in _SENT_HERE
 
 
 class OrderBook:
@@ -60,7 +46,7 @@ class OrderBook:
         self.metrics = metrics
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
-        self._modifying: dict[str, _Modify] = {}
+        self._modifying: dict[str, ModifyInFlight] = {}
         self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
         self._lookups_started = 0
         self._last_lookup: list[Trade] | None = None
@@ -113,7 +99,7 @@ class OrderBook:
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
 
-    def _modify_refused(self, trade: Trade, modify: _Modify) -> bool:
+    def _modify_refused(self, trade: Trade, modify: ModifyInFlight) -> bool:
         """ib_insync marks a trade Cancelled on any error to its id, but IB keeps the original order
         working when it refuses a modify: undo that here (the gateway is asked right after)."""
         last = trade.log[-1] if trade.log else None
@@ -188,11 +174,13 @@ class OrderBook:
     # ----- requests -------------------------------------------------------------------------------
 
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
-        if self.journal.order(order.key) is None:  # a key this journal never saw: is it at the gateway?
+        if self.journal.order(order.key) is None and not _fresh(order.key):  # is it at the gateway already?
             existing = await self._placed_elsewhere(order, query_timeout)
             if existing is not None:
                 return existing
         order_id = self.next_order_id()
+        if minted_here(order.key):
+            _SENT_HERE.add(order.key)
         try:
             self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
                                        order.order_type.value, order.limit_price, order.stop_price)
@@ -310,16 +298,28 @@ class OrderBook:
             f"{detail} (client {o.clientId}, perm id {o.permId})")
 
     def trade_for(self, ref: str | int) -> Trade:
-        for trade in self.ib.trades():
-            if trade.order.orderRef == ref or trade.order.orderId == ref:
-                return trade
-        raise UnknownOrder(ref)
+        """The order by key or id, this session's client id first (ids repeat across clients)."""
+        session = self.ib.client.clientId
+        matches = [t for t in self.ib.trades() if t.order.orderRef == ref or t.order.orderId == ref]
+        matches.sort(key=lambda t: t.order.clientId != session)
+        if not matches:
+            raise UnknownOrder(ref)
+        return matches[0]
+
+    def _require_owned(self, trade: Trade, ref: str | int, action: str) -> None:
+        """IB lets only the client id that placed an order (or the master client) change it: say so
+        at once (a cancel from another id got 10147 to an id ib_insync does not track, and waited)."""
+        owner, session = trade.order.clientId, self.ib.client.clientId
+        if owner and owner != session and not trade.isDone():
+            raise OrderRejected(f"order {ref} was placed by client id {owner}; this session is client id {session} "
+                                f"(after 326, fallback_client_id), and IB lets only the owner {action} it")
 
     async def cancel(self, ref: str | int, timeout: float) -> Order:
         trade = self.trade_for(ref)
+        self._require_owned(trade, ref, "cancel")
         key = trade.order.orderRef
         if trade.isDone():
-            return self.to_model(key) if key else self._model_of_trade(trade)
+            return self.to_model(key) if key else model_of_trade(trade)
         self.ib.cancelOrder(trade.order)
         if not await self._wait(key, trade.isDone, timeout):
             raise BrokerTimeout("cancel_order", timeout)
@@ -337,6 +337,7 @@ class OrderBook:
         trade = self.trade_for(ref)
         if trade.isDone():
             raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
+        self._require_owned(trade, ref, "modify")
         key = trade.order.orderRef
         if key in self._modifying:
             raise OrderRejected(f"order {ref} has a modify in flight; wait for its answer")
@@ -347,7 +348,7 @@ class OrderBook:
             setattr(wanted, name, value)
         self.journal.note(key, "modify requested: " + ", ".join(f"{n}={v:g}" for n, v in changes.items()),
                           durable=True)
-        modify = self._modifying[key] = _Modify(trade.order.orderId, trade.orderStatus.status, changes)
+        modify = self._modifying[key] = ModifyInFlight(trade.order.orderId, trade.orderStatus.status, changes)
         seen = self._echoes.get(key, 0)
         try:
             self.ib.placeOrder(trade.contract, wanted)
@@ -397,22 +398,11 @@ class OrderBook:
             raise UnknownOrder(key)
         return model_of_record(record)
 
-    def _model_of_trade(self, trade: Trade) -> Order:
-        o, s = trade.order, trade.orderStatus
-        kind = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP,
-                "STP LMT": OrderType.STOP_LIMIT}.get(o.orderType, OrderType.MARKET)
-        return Order(symbol=trade.contract.symbol, side=o.action, quantity=o.totalQuantity, order_type=kind,
-                     limit_price=o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None,
-                     stop_price=o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None,
-                     key=o.orderRef or f"ib-{o.permId or o.orderId}", order_id=o.orderId or None,
-                     perm_id=o.permId or None, status=status_of(trade), filled=s.filled,
-                     avg_fill_price=s.avgFillPrice or None)
-
     def orders(self, status: OrderStatus | None = None) -> list[Order]:
         """Journaled orders plus any order the gateway reports that this broker did not place."""
         result = [model_of_record(r) for r in self.journal.orders()]
         known = {o.key for o in result}
-        result += [self._model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
+        result += [model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
         return [o for o in result if status is None or o.status == status]
 
 

@@ -3,6 +3,7 @@ terms, IB's refusal. No state: the order book, reconcile and adoption share them
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ib_insync import LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
@@ -112,3 +113,34 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(getattr(value, "value", value))
+
+
+def model_of_trade(trade: Trade) -> Order:
+    """An order the journal does not hold, as the gateway reports it."""
+    o, s = trade.order, trade.orderStatus
+    kind = ORDER_TYPES.get(o.orderType, OrderType.MARKET)
+    return Order(symbol=trade.contract.symbol, side=o.action, quantity=o.totalQuantity, order_type=kind,
+                 limit_price=o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None,
+                 stop_price=o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None,
+                 key=o.orderRef or f"ib-{o.permId or o.orderId}", order_id=o.orderId or None,
+                 perm_id=o.permId or None, status=status_of(trade), filled=s.filled,
+                 avg_fill_price=s.avgFillPrice or None)
+
+
+@dataclass
+class ModifyInFlight:
+    """A modify in flight: the order's status before it, the terms asked for, whether IB's
+    answer carried them, and IB's refusal when one came."""
+    order_id: int
+    previous: str
+    wanted: dict[str, float]
+    applied: bool = False
+    refusal: tuple[int, str] | None = None
+
+    def check(self, trade: Trade) -> None:
+        """An answer (openOrder or orderStatus) with the order at the wanted terms: applied. The
+        openOrder frame alone may be taken by a concurrent open-orders request (ib_insync then
+        files it with that request's answer, and may emit no orderStatus event either); it still
+        updates the trade."""
+        if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
+            self.applied = True

@@ -124,3 +124,29 @@ async def test_an_order_of_the_replaced_client_id_that_fills_under_the_fallback_
         await asyncio.sleep(0.05)
     assert record.filled == 2 and [f.quantity for f in broker.journal.fills(order.key)] == [2]
     assert any(e.data["cause"].startswith("fallback client id 9") for e in broker.events.of_kind("reconcile"))
+
+
+async def test_cancel_or_modify_of_the_replaced_client_ids_order_is_refused_at_once(
+        gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    broker = await make_broker(gateway, fallback_client_id=9, fallback_poll_interval=0.3)
+    order = await broker.place_order(limit_buy(BROKER_KEY_PREFIX + "owned-by-1"))
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "linger_client_id", "client_id": 1, "duration": 60})
+    gateway.faults.inject({"kind": "crash", "rst": True})
+    await wait_event(broker, "reconnected", since=mark)
+    await wait_event(broker, "reconcile", lambda e: e.data["cause"].startswith("fallback"), since=mark)
+    with pytest.raises(OrderRejected, match="placed by client id 1; this session is client id 9"):
+        await broker.cancel_order(order.key)  # before: IB's 10147 went unnoticed, BrokerTimeout
+    with pytest.raises(OrderRejected, match="placed by client id 1"):
+        await broker.modify_order(order.key, limit_price=91.0)
+    assert [o.status for o in gateway.brokerage.orders.open_orders()] == ["Submitted"]
+
+
+async def test_one_minted_order_placed_through_two_brokers_of_one_process_is_one_order(
+        gateway: FakeGateway, make_broker: BrokerFactory, tmp_path: Path) -> None:
+    first = await make_broker(gateway, client_id=1, journal_path=tmp_path / "first.sqlite3")
+    second = await make_broker(gateway, client_id=2, journal_path=tmp_path / "second.sqlite3")
+    order = Order(symbol="AAPL", side=OrderSide.BUY, quantity=2, order_type=OrderType.LIMIT, limit_price=90.0)
+    placed = await first.place_order(order)  # a key minted here: no look-up needed the first time
+    again = await second.place_order(order)
+    assert again.perm_id == placed.perm_id and len(at_gateway(gateway, order.key)) == 1
