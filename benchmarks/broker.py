@@ -339,7 +339,8 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
         "",
         f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x,"
         f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip also runs the risk",
-        "  checks and commits the journal intent (one SQLite INSERT, WAL) before the send; the",
+        "  checks and commits the journal intent (one SQLite INSERT, WAL, fsynced: see Journal durability)",
+        "  before the send; the",
         "  acknowledgement is applied to the journal's in-memory record at once and written a loop turn",
         "  later, in the same transaction as the next intent when orders follow each other (as here). The",
         "  fake gateway runs on the same event loop, so every microsecond the broker spends anywhere in the",
