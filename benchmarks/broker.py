@@ -199,12 +199,13 @@ def journal_section(directory: str, costs: list[JournalCost]) -> list[str]:
         "Alternating rounds in one run, the two journals side by side in one directory "
         f"(`{directory}`, {_filesystem(directory)}); median per call.",
         "",
-        "| call | NORMAL (survives a killed process) | FULL (every commit fsynced) | cost of FULL |",
+        "| call | NORMAL (survives a killed process) | FULL (intent and fills fsynced) | cost of FULL |",
         "|---|---|---|---|",
     ]
     lines += [f"| {c.what} | {c.normal_us:,.1f} us | {c.full_us:,.1f} us | +{c.full_us - c.normal_us:,.0f} us "
               f"({c.full_us / c.normal_us:.2f}x) |" for c in costs]
-    lines += ["", "The fsync's price depends on the disk under the journal: measure on the production volume.", ""]
+    lines += ["", "The fsync's price depends on the disk under the journal and on what else writes to it: measure on",
+              "the production volume.", ""]
     return lines
 
 
