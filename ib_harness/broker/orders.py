@@ -24,13 +24,20 @@ from .journal import Journal, KeyReused, OrderRecord
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
 from .trades import (ORDER_TYPES, UNACKED, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
-                     model_of_trade, refuses, rejection_of, settled_status, status_of, terms_of)
+                     model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
+                     terms_of)
 
 log = logging.getLogger("ib_harness.broker.orders")
 
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
 _SENT_HERE: set[str] = set()  # keys minted by this process that any of its brokers sent
+
+
+def _retrieve(task: "asyncio.Future[Any]") -> None:
+    """A lookup whose caller gave up still ends; its error is not 'never retrieved'."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _fresh(key: str) -> bool:
@@ -174,7 +181,10 @@ class OrderBook:
     # ----- requests -------------------------------------------------------------------------------
 
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
-        if self.journal.order(order.key) is None and not _fresh(order.key):  # is it at the gateway already?
+        record = self.journal.order(order.key)
+        if record is not None and self.journal.adopted(order.key):  # placed elsewhere, adopted meanwhile
+            return self._same_order(order, record_differences(order, record))
+        if record is None and not _fresh(order.key):  # is it at the gateway already?
             existing = await self._placed_elsewhere(order, query_timeout)
             if existing is not None:
                 return existing
@@ -235,10 +245,16 @@ class OrderBook:
 
     async def gateway_orders(self) -> list[Trade]:
         """Completed orders, then every client's open orders, as the gateway reports them now.
-        One lookup at a time (ib_insync has one future per request kind, a second request would
-        orphan the first); a caller that waited for the lock takes the answer of a lookup that
-        started after it asked instead of asking again."""
-        asked = self._lookups_started
+
+        One lookup at a time, each run to its end even when its caller gives up (ib_insync keeps
+        one future per request kind: a second request while an answer is still arriving files
+        frames under the wrong request, and a completedOrder with no request pending fails to
+        decode). A caller that queued behind a lookup started after it asked takes its answer."""
+        task = asyncio.ensure_future(self._lookup(self._lookups_started))
+        task.add_done_callback(_retrieve)
+        return await asyncio.shield(task)
+
+    async def _lookup(self, asked: int) -> list[Trade]:
         async with self._lookup_lock:
             if self._lookups_started > asked and self._last_lookup is not None:
                 return self._last_lookup
@@ -273,13 +289,16 @@ class OrderBook:
         if found is None:
             return None
         found_differences = differences(order, found)
-        if found_differences:
-            self.metrics.orders.labels("rejected").inc()
-            raise OrderRejected(f"key {order.key} is already an order at the gateway with other terms: "
-                                + "; ".join(found_differences))
-        if self.adopt(found, "adopted before placing: the key was already at the gateway"):
+        if not found_differences and self.adopt(found, "adopted before placing: the key was already at the gateway"):
             self.events.publish("order_adopted", key=order.key, order_id=found.order.orderId,
                                 perm_id=found.order.permId, cause="place_order")
+        return self._same_order(order, found_differences)
+
+    def _same_order(self, order: Order, found_differences: list[str]) -> Order:
+        """The order already placed under this key, or OrderRejected naming how it differs."""
+        if found_differences:
+            self.metrics.orders.labels("rejected").inc()
+            raise OrderRejected(f"key {order.key} is already an order with other terms: " + "; ".join(found_differences))
         return self.to_model(order.key)
 
     def adopt(self, trade: Trade, detail: str) -> bool:

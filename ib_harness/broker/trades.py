@@ -97,15 +97,26 @@ def terms_of(trade: Trade, order_type: str) -> dict[str, Any]:
 def differences(order: Order, trade: Trade) -> list[str]:
     """How the order found at the gateway differs from the one asked for (empty: the same)."""
     o = trade.order
-    found = {"symbol": trade.contract.symbol, "side": o.action, "quantity": o.totalQuantity,
-             "order type": ORDER_TYPES.get(o.orderType, o.orderType)}
-    asked = {"symbol": order.symbol, "side": order.side.value, "quantity": order.quantity,
-             "order type": order.order_type}
+    return _differences(order, "at the gateway", trade.contract.symbol, o.action, o.totalQuantity,
+                        ORDER_TYPES.get(o.orderType, o.orderType), o.lmtPrice, o.auxPrice)
+
+
+def record_differences(order: Order, record: Any) -> list[str]:
+    """How a journaled order (an OrderRecord) differs from the one asked for."""
+    return _differences(order, "in the journal", record.symbol, record.side, record.quantity,
+                        OrderType(record.order_type), record.limit_price, record.stop_price)
+
+
+def _differences(order: Order, where: str, symbol: str, side: str, quantity: float, kind: Any,
+                 limit: float | None, stop: float | None) -> list[str]:
+    found: dict[str, Any] = {"symbol": symbol, "side": side, "quantity": quantity, "order type": kind}
+    asked: dict[str, Any] = {"symbol": order.symbol, "side": order.side.value, "quantity": order.quantity,
+                             "order type": order.order_type}
     if order.limit_price is not None:
-        found["limit price"], asked["limit price"] = o.lmtPrice, order.limit_price
+        found["limit price"], asked["limit price"] = limit, order.limit_price
     if order.stop_price is not None:
-        found["stop price"], asked["stop price"] = o.auxPrice, order.stop_price
-    return [f"{name} {_text(found[name])} at the gateway, {_text(asked[name])} asked"
+        found["stop price"], asked["stop price"] = stop, order.stop_price
+    return [f"{name} {_text(found[name])} {where}, {_text(asked[name])} asked"
             for name in asked if found[name] != asked[name]]
 
 
