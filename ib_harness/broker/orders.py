@@ -16,28 +16,21 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from ib_insync import IB, Contract, Fill, Trade, TradeLogEntry
-from ib_insync.util import UNSET_DOUBLE
 
+from .adoption import GatewayOrders
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
-from .journal import Journal, KeyReused, OrderRecord
+from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (ORDER_TYPES, UNACKED, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
-                     model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
-                     terms_of)
+from .trades import (UNACKED, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
+                     model_of_trade, record_differences, refuses, rejection_of, status_of, terms_of)
 
 log = logging.getLogger("ib_harness.broker.orders")
 
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
 _SENT_HERE: set[str] = set()  # keys minted by this process that any of its brokers sent
-
-
-def _retrieve(task: "asyncio.Future[Any]") -> None:
-    """A lookup whose caller gave up still ends; its error is not 'never retrieved'."""
-    if not task.cancelled():
-        task.exception()
 
 
 def _fresh(key: str) -> bool:
@@ -54,9 +47,7 @@ class OrderBook:
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
         self._modifying: dict[str, ModifyInFlight] = {}
-        self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
-        self._lookups_started = 0
-        self._last_lookup: list[Trade] | None = None
+        self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=self._recheck_modifies)
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
@@ -183,9 +174,9 @@ class OrderBook:
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
         record = self.journal.order(order.key)
         if record is not None and self.journal.adopted(order.key):  # placed elsewhere, adopted meanwhile
-            return self._same_order(order, record_differences(order, record))
+            return self.gateway.same_order(order, record_differences(order, record))
         if record is None and not _fresh(order.key):  # is it at the gateway already?
-            existing = await self._placed_elsewhere(order, query_timeout)
+            existing = await self.gateway.placed_elsewhere(order, query_timeout)
             if existing is not None:
                 return existing
         order_id = self.next_order_id()
@@ -237,35 +228,6 @@ class OrderBook:
         self._on_status(found)
         return found
 
-    async def find_at_gateway(self, key: str) -> Trade | None:
-        for candidate in [*await self.gateway_orders(), *self.ib.trades()]:
-            if candidate.order.orderRef == key and candidate.orderStatus.status not in UNACKED:
-                return candidate
-        return None
-
-    async def gateway_orders(self) -> list[Trade]:
-        """Completed orders, then every client's open orders, as the gateway reports them now.
-
-        One lookup at a time, each run to its end even when its caller gives up (ib_insync keeps
-        one future per request kind: a second request while an answer is still arriving files
-        frames under the wrong request, and a completedOrder with no request pending fails to
-        decode). A caller that queued behind a lookup started after it asked takes its answer."""
-        task = asyncio.ensure_future(self._lookup(self._lookups_started))
-        task.add_done_callback(_retrieve)
-        return await asyncio.shield(task)
-
-    async def _lookup(self, asked: int) -> list[Trade]:
-        async with self._lookup_lock:
-            if self._lookups_started > asked and self._last_lookup is not None:
-                return self._last_lookup
-            self._lookups_started += 1
-            self._last_lookup = None
-            completed = await self.ib.reqCompletedOrdersAsync(False)
-            open_trades = await self.ib.reqAllOpenOrdersAsync()
-            self._last_lookup = [*completed, *open_trades]
-            self._recheck_modifies()
-            return self._last_lookup
-
     def _recheck_modifies(self) -> None:
         """A modify's openOrder that arrived during an open-orders request went into its answer, and
         ib_insync may emit no orderStatus event either: look at the trades once the answer is in."""
@@ -275,46 +237,14 @@ class OrderBook:
                 modify.check(trade)
                 self._signal(key)
 
-    async def _placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
-        """The order with this key at the gateway, adopted (None: not there, send it). A key used
-        there for a different order raises OrderRejected naming the differences."""
-        found = next((t for t in self.ib.trades() if t.order.orderRef == order.key
-                      and t.orderStatus.status not in UNACKED), None)
-        if found is None:
-            try:
-                found = await asyncio.wait_for(self.find_at_gateway(order.key), timeout)
-            except asyncio.TimeoutError:
-                raise BrokerTimeout("place_order (looking the key up at the gateway; nothing was sent)",
-                                    timeout) from None
-        if found is None:
-            return None
-        found_differences = differences(order, found)
-        if not found_differences and self.adopt(found, "adopted before placing: the key was already at the gateway"):
-            self.events.publish("order_adopted", key=order.key, order_id=found.order.orderId,
-                                perm_id=found.order.permId, cause="place_order")
-        return self._same_order(order, found_differences)
+    async def gateway_orders(self) -> list[Trade]:
+        return await self.gateway.orders()
 
-    def _same_order(self, order: Order, found_differences: list[str]) -> Order:
-        """The order already placed under this key, or OrderRejected naming how it differs."""
-        if found_differences:
-            self.metrics.orders.labels("rejected").inc()
-            raise OrderRejected(f"key {order.key} is already an order with other terms: " + "; ".join(found_differences))
-        return self.to_model(order.key)
+    async def find_at_gateway(self, key: str) -> Trade | None:
+        return await self.gateway.find(key)
 
     def adopt(self, trade: Trade, detail: str) -> bool:
-        """Journal an order of the gateway's that the journal does not hold; False when it knows
-        the key already or the order is of a type this broker does not place."""
-        o = trade.order
-        kind = ORDER_TYPES.get(o.orderType)
-        if not o.orderRef or kind is None or self.journal.order(o.orderRef) is not None:
-            return False
-        filled = max(filled_of(trade), o.filledQuantity if 0 < o.filledQuantity < UNSET_DOUBLE else 0.0)
-        terms = terms_of(trade, kind.value)
-        return self.journal.adopt(
-            o.orderRef, o.orderId or None, o.permId or None, trade.contract.symbol, o.action,
-            terms.get("quantity", o.totalQuantity), kind.value, terms.get("limit_price"), terms.get("stop_price"),
-            settled_status(status_of(trade), filled, o.totalQuantity).value, filled, avg_price_of(trade),
-            f"{detail} (client {o.clientId}, perm id {o.permId})")
+        return self.gateway.adopt(trade, detail)
 
     def trade_for(self, ref: str | int) -> Trade:
         """The order by key or id, this session's client id first (ids repeat across clients)."""
@@ -423,9 +353,3 @@ class OrderBook:
         known = {o.key for o in result}
         result += [model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
         return [o for o in result if status is None or o.status == status]
-
-
-def model_of_record(r: OrderRecord) -> Order:
-    return Order(symbol=r.symbol, side=r.side, quantity=r.quantity, order_type=r.order_type,
-                 limit_price=r.limit_price, stop_price=r.stop_price, key=r.key, order_id=r.order_id,
-                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price)

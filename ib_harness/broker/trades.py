@@ -10,6 +10,7 @@ from ib_insync import LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
 from ib_insync import Order as IbOrder
 from ib_insync.util import UNSET_DOUBLE
 
+from .journal import OrderRecord
 from .models import Order, OrderStatus, OrderType
 
 UNACKED = ("PendingSubmit", "ApiPending", "")
@@ -155,3 +156,9 @@ class ModifyInFlight:
         updates the trade."""
         if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
             self.applied = True
+
+
+def model_of_record(r: OrderRecord) -> Order:
+    return Order(symbol=r.symbol, side=r.side, quantity=r.quantity, order_type=r.order_type,
+                 limit_price=r.limit_price, stop_price=r.stop_price, key=r.key, order_id=r.order_id,
+                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price)
