@@ -320,18 +320,18 @@ class OrderBook:
         return self.to_model(key)
 
     async def _confirm_after_refusal(self, key: str, trade: Trade, timeout: float) -> None:
-        """Read the order back after a refused modify: open (as it was), or completed meanwhile."""
+        """Read the order back after a refused modify: open (as it was), or completed meanwhile.
+        Through the order book's one-at-a-time lookup (open orders update ``trade`` in place)."""
         try:
             async with asyncio.timeout(timeout):
-                open_trades = await self.ib.reqOpenOrdersAsync()  # updates ``trade`` in place
-                if any(t is trade for t in open_trades):
-                    self._on_status(trade)
-                    return
-                completed = await self.ib.reqCompletedOrdersAsync(False)
-        except TimeoutError:
-            self.journal.note(key, "modify refused; the order's state at the gateway is unconfirmed")
+                seen = await self.gateway.orders()  # completed orders, then every client's open ones
+        except (TimeoutError, ConnectionError) as exc:
+            self.journal.note(key, f"modify refused; the order's state at the gateway is unconfirmed ({exc!r})")
             return
-        for done in completed:
+        if any(t is trade for t in seen):
+            self._on_status(trade)
+            return
+        for done in seen:
             if done.order.orderRef == key or (trade.order.permId and done.order.permId == trade.order.permId):
                 trade.orderStatus.status = done.orderStatus.status
                 self.journal.update_order(key, OrderStatus.from_ib(done.orderStatus.status).value,
