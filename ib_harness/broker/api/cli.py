@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ib_harness.listen_args import host_address
 from ib_harness.secret_source import SecretError, add_token_arguments, read_secret
 
+from ..errors import JournalError
 from ..ib_broker import IBKRInsyncBroker
 from ..settings import BrokerSettings, BrokerSettingsError
 from .app import build_api
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace, local_gateway: LocalGateway | None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(args, local_gateway))
-    except (BrokerSettingsError, SecretError) as exc:
+    except (BrokerSettingsError, SecretError, JournalError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except ValidationError as exc:  # ApiSettings from the environment (IB_API_*)
