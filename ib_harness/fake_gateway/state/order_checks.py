@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..wire.fields import UNSET_DOUBLE, UNSET_INTEGER
+from ..wire.fields import UNSET_DOUBLE, UNSET_INTEGER, Field
+from ..wire.out_orders import OPEN_ORDER
 from .accounts import Account
 from .contracts import ContractDef
 from .order_model import OrderRejected, is_set
@@ -46,6 +47,15 @@ LABELS = frozenset({
     "mifid2ExecutionAlgo", "customerAccount", "professionalCustomer", "externalUserId",
     "manualOrderIndicator", "exemptCode", "solicited", "faProfile",
 })
+# IB's own values for fields a plain order leaves alone, as the gateway sends them in openOrder
+# (deltaNeutralOrderType='None', clearingIntent='IB', adjustedOrderType='None', ...). ib_insync and
+# ib_async rebuild an order from openOrder after a reconnect and send them back on every modify;
+# IB accepts them, so they count as "not used". The openOrder layout is the one source.
+OPEN_ORDER_DEFAULTS: dict[str, Any] = {
+    slot.name: slot.default for slot in OPEN_ORDER.slots if isinstance(slot, Field) and slot.default not in ("", None)
+}
+
+
 def is_neutral(value: Any) -> bool:
     """A field left at "not used", in any of the three clients' spellings."""
     if value is None or isinstance(value, bool):
@@ -60,7 +70,19 @@ def is_neutral(value: Any) -> bool:
 def unmodelled_fields(values: Mapping[str, Any]) -> list[str]:
     """placeOrder fields set to something the engine would ignore: ``name=value`` for each."""
     return [f"{name}={value!r}" for name, value in values.items()
-            if name not in MODELLED and name not in LABELS and not is_neutral(value)]
+            if name not in MODELLED and name not in LABELS and not is_neutral(value)
+            and not _is_ib_default(name, value)]
+
+
+def _is_ib_default(name: str, value: Any) -> bool:
+    """``value`` is what IB itself sends for ``name`` in openOrder (so a client echoes it back)."""
+    default = OPEN_ORDER_DEFAULTS.get(name)
+    if default is None or isinstance(value, bool) != isinstance(default, bool):
+        return False
+    try:
+        return value == default or (isinstance(value, str) and value == str(default))
+    except (TypeError, ValueError):
+        return False
 
 
 def validate_order(brokerage: "Brokerage", values: Mapping[str, Any]) -> tuple[ContractDef, Account, dict[str, Any]]:
