@@ -241,7 +241,15 @@ class Session(asyncio.Protocol):
             log.warning("session %d (client %s): %s", self.number, self.client_id, exc)
             self.send_error(_guess_request_id(fields), 320, f"Error reading request. {exc}")
             return
-        handler(self, Request(msg_id, spec.name, values, fields))
+        try:
+            handler(self, Request(msg_id, spec.name, values, fields))
+        except ProtocolError:
+            raise
+        except Exception:  # a bug in a handler: IB's 322 for this request, the session stays up
+            log.exception("session %d (client %s): internal error while handling %s", self.number,
+                          self.client_id, spec.name)
+            self.send_error(_guess_request_id(fields), 322,
+                            f"Error processing request.-'{msg_id}' : cause - internal error of the fake gateway")
 
     def unsupported(self, msg_id: int, fields: list[str], name: str | None) -> None:
         """IB answers requests it cannot serve with an error to that id and goes on."""

@@ -176,8 +176,11 @@ class History:
             raise HistoryError(321, f"{VALIDATION}What to show value of {what} rejected.")
         if format_date not in (1, 2):
             raise HistoryError(321, f"{VALIDATION}Date formatting selection of {format_date} rejected.")
-        start = self.window_start(end, span, size, use_rth, self._exchange_days(con_id))
-        bars = self.bars(con_id, start, end, size, what.upper(), use_rth)
+        try:  # a window beyond the calendar (999999 Y, an end in year 9999) is too long, not a crash
+            start = self.window_start(end, span, size, use_rth, self._exchange_days(con_id))
+            bars = self.bars(con_id, start, end, size, what.upper(), use_rth)
+        except (OverflowError, ValueError):
+            raise HistoryError(162, TIME_LENGTH_EXCEEDED) from None
         if not bars:
             contract = self.market.contract(con_id)
             raise HistoryError(162, f"{HMDS}HMDS query returned no data: {contract.details.get('localSymbol', symbol)}"

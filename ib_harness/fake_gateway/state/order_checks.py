@@ -30,6 +30,7 @@ STOP_PRICE_TYPES = {"STP", "STP LMT", "MIT", "LIT"}
 TIFS = {"DAY", "GTC", "IOC", "GTD", "OPG"}
 ACTIONS = {"BUY", "SELL", "SSHORT"}
 MAX_QUANTITY = 1e9
+MAX_PRICE = 1e12  # far above any real price; beyond it a price is refused rather than overflowing the checks
 NO_SECURITY_DEFINITION = "No security definition has been found for the request"
 OFF_TICK = "The price does not conform to the minimum price variation for this contract."
 UNSUPPORTED_TYPE = "Unsupported order type for this exchange and security type."
@@ -153,6 +154,12 @@ def _price_terms(contract: ContractDef, order_type: str, values: Mapping[str, An
     elif any(is_set(value) for value in (percent, trail_stop, offset)):
         raise rejected(f"trailingPercent, trailStopPrice and lmtPriceOffset apply only to TRAIL and "
                        f"TRAIL LIMIT orders, not {order_type}.")
+    for name, price in (("limit price", terms["lmt_price"]), ("stop price", terms["aux_price"]),
+                        ("trailing amount", terms.get("trailing_amount", 0.0)),
+                        ("trail stop price", terms.get("trail_stop_price", 0.0)),
+                        ("limit price offset", terms.get("lmt_price_offset", 0.0))):
+        if not math.isfinite(price) or abs(price) > MAX_PRICE:
+            raise rejected(f"The {name} {price!r} is not a valid price.")
     for price in (terms["lmt_price"], terms["aux_price"], terms.get("trail_stop_price", 0.0)):
         if price and not on_tick(price, contract.min_tick):
             raise OrderRejected(110, OFF_TICK)
@@ -215,6 +222,8 @@ def on_tick(price: float, tick: float) -> bool:
     if tick <= 0:
         return True
     steps = price / tick
+    if not math.isfinite(steps):
+        return False
     return math.isclose(steps, round(steps), rel_tol=0, abs_tol=1e-6 * max(1.0, abs(steps)) ** 0.5)
 
 
