@@ -22,6 +22,7 @@ from ..wire.framing import (
     FrameParser,
     MalformedHandshake,
     ProtocolError,
+    TooManyFields,
     parse_version_range,
     split_fields,
 )
@@ -68,6 +69,8 @@ class Session(asyncio.Protocol):
         self.aborted = False  # closed with RST rather than FIN
         self.admitted = False
         self.link: "SessionLink | None" = None  # set while a fault targets this session
+        self._pending_counted = 0  # this session's share of gateway.pending_bytes
+        self._deadline: asyncio.TimerHandle | None = None
 
     # ----- connection lifecycle -------------------------------------------------------------
 
@@ -83,8 +86,30 @@ class Session(asyncio.Protocol):
             return
         self.admitted = True
         self.gateway.events.record("session_opened", None, self.number, peer=self.peer)
+        config = self.gateway.config
+        self._accepted_at = asyncio.get_running_loop().time()
+        self._deadline_after(config.handshake_timeout, ("prefix", "version"), "no handshake")
+
+    def _deadline_after(self, seconds: float, phases: tuple[str, ...], what: str) -> None:
+        """Close this connection if it is still in one of ``phases`` ``seconds`` after accept: a
+        peer that never finishes connecting must not hold a client slot forever."""
+        def expired() -> None:
+            self._deadline = None
+            if self.phase in phases:
+                limit = self.gateway.config.start_api_timeout if what == "no startApi" else self.gateway.config.handshake_timeout
+                self.reject(f"{what} within {limit:g} s")
+
+        if self._deadline is not None:
+            self._deadline.cancel()
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.call_at(self._accepted_at + seconds, expired)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        self.gateway.pending_bytes -= self._pending_counted
+        self._pending_counted = 0
         if self.phase != "closed":
             self.phase = "closed"
             if self.parser.pending and not self.close_reason:
@@ -155,7 +180,10 @@ class Session(asyncio.Protocol):
                 data = self._read_prefix(data)
                 if not data:
                     return
-            for payload in self.parser.feed(data):
+            payloads = self.parser.feed(data)
+            if self._count_pending():
+                return
+            for payload in payloads:
                 self._on_payload(payload)
                 if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
                     return
@@ -164,6 +192,23 @@ class Session(asyncio.Protocol):
         except Exception:  # a bug in a handler must not take the gateway down
             log.exception("session %d: internal error while handling a request", self.number)
             self.reject("internal error while handling a request (see the traceback above)")
+
+    def _count_pending(self) -> bool:
+        """Keep the gateway's total of unfinished-frame bytes; True (and closed) when this
+        connection's unfinished frame took it over ``max_pending_bytes``."""
+        held = self.parser.pending
+        grew = held > self._pending_counted
+        self.gateway.pending_bytes += held - self._pending_counted
+        self._pending_counted = held
+        limit = self.gateway.config.max_pending_bytes
+        if grew and self.gateway.pending_bytes > limit:
+            self.reject(f"unfinished frames of all connections hold {self.gateway.pending_bytes} bytes, "
+                        f"over max_pending_bytes={limit}")
+            self.parser = FrameParser(self.gateway.config.max_frame)  # release the buffer now
+            self.gateway.pending_bytes -= self._pending_counted
+            self._pending_counted = 0
+            return True
+        return False
 
     def _read_prefix(self, data: bytes) -> bytes:
         needed = len(API_PREFIX) - len(self._prefix)
@@ -180,7 +225,14 @@ class Session(asyncio.Protocol):
         if self.phase == "version":
             self._negotiate(payload)
             return
-        fields = split_fields(payload, self.parser.frames_seen)
+        if not admit_request(self):  # the rate limit first: a flood above it costs no split
+            return
+        try:
+            fields = split_fields(payload, self.parser.frames_seen, self.gateway.config.max_request_fields)
+        except TooManyFields as exc:
+            log.warning("session %d (client %s): %s; refused", self.number, self.client_id, exc)
+            self.send_error(-1, 320, f"Error reading request. {exc}")
+            return
         if self.link is not None:
             self.link.request(fields)
             return
@@ -210,6 +262,7 @@ class Session(asyncio.Protocol):
         self.parser.require_message_id = True
         self.connect_options = options
         self.phase = "start_api"
+        self._deadline_after(config.start_api_timeout, ("start_api",), "no startApi")
         self.write(frame_fields([str(self.version), self.connection_time()]), None)
 
     def connection_time(self) -> str:
@@ -228,8 +281,6 @@ class Session(asyncio.Protocol):
             raise BadRequestFrame(f"message id {fields[0][:20]!r} is not a number" if fields else "empty message")
         if self.phase == "start_api" and msg_id != START_API_ID:
             raise BadRequestFrame(f"request {msg_id} arrived before startApi")
-        if not admit_request(self):
-            return
         spec = INCOMING.get(msg_id)
         handler = self.gateway.handlers.get(msg_id)
         if spec is None or handler is None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import struct
 
-DEFAULT_MAX_FRAME = 0xFFFFFF  # the official client's own cap
+DEFAULT_MAX_FRAME = 0xFFFFFF  # the official client's own cap (on what it receives)
+MAX_REQUEST_FRAME = 1024 * 1024  # the gateway's default cap on a request frame (GatewayConfig.max_frame)
 API_PREFIX = b"API\0"
 _LENGTH = struct.Struct(">I")
 _VERSION_RANGE = re.compile(r"^v(\d+)(?:\.\.(\d+))?$")
@@ -31,6 +32,10 @@ class FrameTooLarge(ProtocolError):
 
 class BadFrame(ProtocolError):
     pass
+
+
+class TooManyFields(Exception):
+    """A frame with more fields than the gateway reads (refused before it is split)."""
 
 
 class FrameParser:
@@ -83,10 +88,16 @@ class FrameParser:
         return f"{len(self._buffer) - 4} of {length} payload bytes"
 
 
-def split_fields(payload: bytes, frame_number: int = 0) -> list[str]:
-    """Split a text payload into fields; every field must be NUL-terminated UTF-8."""
+def split_fields(payload: bytes, frame_number: int = 0, max_fields: int | None = None) -> list[str]:
+    """Split a text payload into fields; every field must be NUL-terminated UTF-8. With
+    ``max_fields``, a frame with more fields is refused before anything is split (counting NULs
+    costs a fraction of splitting and decoding a million empty fields)."""
     if not payload:
         raise BadFrame(f"frame {frame_number} is empty")
+    if max_fields is not None:
+        count = payload.count(b"\0")
+        if count > max_fields:
+            raise TooManyFields(f"frame {frame_number} has {count} fields, over the limit of {max_fields}")
     if not payload.endswith(b"\0"):
         raise BadFrame(f"frame {frame_number} does not end with a NUL field terminator")
     parts = payload[:-1].split(b"\0")
