@@ -134,3 +134,17 @@ def test_invalid_abuse_settings_are_refused() -> None:
 
 
 
+
+
+async def test_a_burst_is_handled_a_slice_per_turn_so_others_are_served_meanwhile() -> None:
+    async with FakeGateway() as gw:
+        flooder, bystander = await _ready(gw, 1), await _ready(gw, 2)
+        flooder.write(b"".join(frame_fields(["49", "1"]) for _ in range(20_000)))  # far above 50/s
+        flooding = gw.session_for(1)
+        assert flooding is not None
+        await until(lambda: flooding._draining, what="the flood's backlog")
+        assert await served(bystander)
+        assert flooding._draining, "the bystander waited for the whole flood"
+        await until(lambda: not flooding._draining, timeout=30, what="the backlog to be handled")
+        await flooder.close()
+        await bystander.close()

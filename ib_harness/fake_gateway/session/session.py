@@ -40,6 +40,7 @@ log = logging.getLogger("ib_harness.fake_gateway.session")
 wire_log = logging.getLogger("ib_harness.fake_gateway.wire")  # every frame in and out at DEBUG
 
 START_API_ID = 71
+FRAMES_PER_TURN = 64  # frames one connection may handle before the loop serves the others
 
 
 class Session(asyncio.Protocol):
@@ -70,6 +71,8 @@ class Session(asyncio.Protocol):
         self.admitted = False
         self.link: "SessionLink | None" = None  # set while a fault targets this session
         self._pending_counted = 0  # this session's share of gateway.pending_bytes
+        self._draining = False  # frames of a burst wait in the parser for their slice
+        self._reading_held: set[str] = set()
         self._deadline: asyncio.TimerHandle | None = None
 
     # ----- connection lifecycle -------------------------------------------------------------
@@ -180,18 +183,59 @@ class Session(asyncio.Protocol):
                 data = self._read_prefix(data)
                 if not data:
                     return
-            payloads = self.parser.feed(data)
-            if self._count_pending():
+            if self._draining:  # a slice of an earlier burst is still waiting its turn
+                self.parser.feed(data, 0)
+                self._count_pending()
                 return
-            for payload in payloads:
-                self._on_payload(payload)
-                if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
-                    return
+            self._handle_slice(data)
         except ProtocolError as exc:
             self.reject(str(exc))
         except Exception:  # a bug in a handler must not take the gateway down
             log.exception("session %d: internal error while handling a request", self.number)
             self.reject("internal error while handling a request (see the traceback above)")
+
+    def _handle_slice(self, data: bytes = b"") -> None:
+        """Handle at most FRAMES_PER_TURN frames, then let the loop serve the other connections:
+        a client that sends a burst of thousands of frames (a flood above the message rate) is
+        read no further until its backlog is handled, a slice per loop turn."""
+        payloads = self.parser.feed(data, FRAMES_PER_TURN)
+        if self._count_pending():
+            return
+        for payload in payloads:
+            self._on_payload(payload)
+            if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
+                return
+        if len(payloads) == FRAMES_PER_TURN:
+            if not self._draining:
+                self._draining = True
+                self.hold_reading("backlog")
+            asyncio.get_running_loop().call_soon(self._next_slice)
+        elif self._draining:
+            self._draining = False
+            self.release_reading("backlog")
+
+    def _next_slice(self) -> None:
+        if self.phase == "closed" or self.transport is None or self.transport.is_closing():
+            return
+        try:
+            self._handle_slice()
+        except ProtocolError as exc:
+            self.reject(str(exc))
+        except Exception:
+            log.exception("session %d: internal error while handling a request", self.number)
+            self.reject("internal error while handling a request (see the traceback above)")
+
+    def hold_reading(self, reason: str) -> None:
+        """Stop reading this socket for ``reason`` (a backlog, a half-open fault); reading resumes
+        once every reason is released."""
+        self._reading_held.add(reason)
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.pause_reading()
+
+    def release_reading(self, reason: str) -> None:
+        self._reading_held.discard(reason)
+        if not self._reading_held and self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
 
     def _count_pending(self) -> bool:
         """Keep the gateway's total of unfinished-frame bytes; True (and closed) when this

@@ -47,14 +47,15 @@ class FrameParser:
         self._buffer = bytearray()
         self.frames_seen = 0
 
-    def feed(self, data: bytes) -> list[bytes]:
-        """Add bytes; return every payload now complete, in order."""
+    def feed(self, data: bytes, limit: int | None = None) -> list[bytes]:
+        """Add bytes; return the payloads now complete, in order (at most ``limit``: the rest
+        stay buffered for the next call, so a burst can be handled a slice at a time)."""
         buffer = self._buffer
         buffer += data
         payloads: list[bytes] = []
         offset = 0
         end = len(buffer)
-        while end - offset >= 4:
+        while end - offset >= 4 and (limit is None or len(payloads) < limit):
             (length,) = _LENGTH.unpack_from(buffer, offset)
             number = self.frames_seen + 1
             if length > self.max_frame:
