@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .wire.framing import DEFAULT_MAX_FRAME
+from .wire.framing import MAX_REQUEST_FRAME
 
 LOWEST_SUPPORTED_VERSION = 157
 HIGHEST_SUPPORTED_VERSION = 200
@@ -56,7 +56,14 @@ class GatewayConfig(BaseModel):
     max_version: int = 176
     max_clients: int = Field(32, ge=1)
     trusted_ips: list[str] | None = None
-    max_frame: int = Field(DEFAULT_MAX_FRAME, ge=16)
+    max_frame: int = Field(MAX_REQUEST_FRAME, ge=16, description=(
+        "largest request frame, so the most memory one connection's unfinished frame can hold "
+        "(requests are small; the official clients' 16 MiB cap is for what they receive)"))
+    max_pending_bytes: int = Field(32 * 1024 * 1024, ge=1024,
+                                   description="unfinished frames of all connections together, in bytes")
+    max_request_fields: int = Field(5_000, ge=16, description="fields in one request (placeOrder has about 115)")
+    handshake_timeout: float = Field(10.0, gt=0, description="seconds from accept to the version announcement")
+    start_api_timeout: float = Field(30.0, gt=0, description="seconds from accept to startApi")
     max_output_buffer: int = Field(64 * 1024 * 1024, ge=1024,
                                    description="bytes queued for a client that is not reading before it is dropped")
     accounts: list[AccountConfig] = Field(default_factory=lambda: [AccountConfig()])

@@ -55,6 +55,7 @@ class FakeGateway:
         self.host = self.config.host
         self.port = self.config.port
         self.refused_connections = 0
+        self.pending_bytes = 0  # unfinished request frames held by all sessions (max_pending_bytes)
         self._listener_lock = asyncio.Lock()
 
     # ----- lifecycle ----------------------------------------------------------------------------

@@ -177,3 +177,29 @@ def test_an_oca_group_needs_a_known_oca_type(brokerage: Brokerage) -> None:
     with pytest.raises(OrderRejected) as caught:
         brokerage.orders.place(order(1, order_type="LMT", lmt=185.0, ocaGroup="G", ocaType=0), client_id=1)
     assert caught.value.code == 201 and "needs ocaType 1, 2 or 3 (got 0)" in caught.value.message
+
+
+@pytest.mark.parametrize("oca_type", [1, 2])
+def test_with_block_an_order_joining_a_group_whose_member_filled_is_cancelled(brokerage: Brokerage, oca_type: int) -> None:
+    """Issue 23.4: two marketable orders in one OCA group with block (types 1, 2) never both fill."""
+    book = brokerage.orders
+    first = book.place(order(1, quantity=5, order_type="LMT", lmt=191.0, ocaGroup="once", ocaType=oca_type), client_id=1)
+    assert first.status == "Filled"
+    second = book.place(order(2, quantity=5, order_type="LMT", lmt=191.0, ocaGroup="once", ocaType=oca_type), client_id=1)
+    assert second.status == "Cancelled" and second.filled == 0
+    assert brokerage.default_account.positions[AAPL].quantity == 5  # not +10
+
+
+def test_without_block_an_order_joining_a_filled_group_may_still_fill(brokerage: Brokerage) -> None:
+    book = brokerage.orders
+    book.place(order(1, quantity=5, order_type="LMT", lmt=191.0, ocaGroup="free", ocaType=3), client_id=1)
+    second = book.place(order(2, quantity=5, order_type="LMT", lmt=191.0, ocaGroup="free", ocaType=3), client_id=1)
+    assert second.status == "Filled"
+    assert brokerage.default_account.positions[AAPL].quantity == 10  # type 3 may overfill, as at IB
+
+
+def test_an_order_in_another_group_is_not_blocked(brokerage: Brokerage) -> None:
+    book = brokerage.orders
+    book.place(order(1, quantity=5, order_type="LMT", lmt=191.0, ocaGroup="g", ocaType=1), client_id=1)
+    other = book.place(order(2, quantity=5, order_type="LMT", lmt=150.0, ocaGroup="other", ocaType=1), client_id=1)
+    assert other.status == "Submitted"

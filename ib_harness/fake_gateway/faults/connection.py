@@ -64,12 +64,10 @@ class HalfOpen(Stall):
     """Nothing is read or sent (a peer that vanished without a FIN); held frames go out at the end."""
 
     def attach(self, session: "Session") -> None:
-        if session.transport is not None and not session.transport.is_closing():
-            session.transport.pause_reading()
+        session.hold_reading("half_open")
 
     def detach(self, session: "Session") -> None:
-        if session.transport is not None and not session.transport.is_closing():
-            session.transport.resume_reading()
+        session.release_reading("half_open")
 
     def stop(self) -> None:
         pass  # held frames are flushed

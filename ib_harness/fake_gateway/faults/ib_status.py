@@ -29,24 +29,34 @@ FarmName = Literal["market", "hmds", "secdef"]
 class StatusFault(Fault):
     """A fault whose effect on a session is IB's notice plus its side effects (``apply``).
 
-    A client that connects while the fault is active is attached when its startApi claims the
-    client id, before the gateway's greeting: its notice waits for the greeting (IB sends
-    managedAccounts and nextValidId first).
+    An IB-side condition is not a property of a connection: a client that connects while the
+    fault is active is attached at accept, and the fault applies once the client is logged in
+    (:meth:`greeted`, right after managedAccounts and nextValidId, before the farm notices, which
+    then report only the farms that are up). A reconnect does not cure an outage.
     """
 
-    waiting = 0  # applies deferred until a greeting has gone out
+    def __init__(self, spec: FaultSpec | None = None) -> None:
+        super().__init__(spec)
+        self.pending: set["Session"] = set()  # attached before their greeting; applied by greeted()
 
     def attach(self, session: "Session") -> None:
         if session.phase == "ready":
             self.apply(session)
         else:
-            self.waiting += 1
-            asyncio.get_running_loop().call_soon(self._apply_when_ready, session)
+            self.pending.add(session)
 
-    def _apply_when_ready(self, session: "Session") -> None:
-        self.waiting -= 1
-        if session.phase == "ready" and self.handle is not None and self.handle.stopped_at is None:
-            self.apply(session)
+    def greeted(self, session: "Session") -> None:
+        if session in self.pending:
+            self.pending.discard(session)
+            if self.handle is not None and self.handle.active:
+                self.apply(session)
+
+    def on_session_closed(self, session: "Session") -> None:
+        self.pending.discard(session)
+
+    def farms_held_down(self) -> tuple[str, ...]:
+        """The farms this fault holds down (a greeting does not announce them as OK)."""
+        return ()
 
     def apply(self, session: "Session") -> None:
         """Send the notice to ``session`` and change its state as IB does."""
@@ -62,7 +72,7 @@ class OneShot(StatusFault):
 
     def start(self) -> None:
         if self.spec is None or self.spec.duration is None:
-            if self.waiting:  # fired by a client's connect: its notice follows the greeting first
+            if self.pending:  # fired by a client's connect: its notice follows the greeting first
                 asyncio.get_running_loop().call_soon(self.finish)
             else:
                 self.finish()
@@ -127,6 +137,9 @@ class ConnectivityLost(StatusFault):
     def apply(self, session: "Session") -> None:
         status.connectivity_lost(session)
 
+    def farms_held_down(self) -> tuple[str, ...]:
+        return status.FARMS
+
     def detach(self, session: "Session") -> None:
         status.connectivity_restored(session, data_lost=False)
 
@@ -174,6 +187,9 @@ class FarmDown(StatusFault):
 
     def apply(self, session: "Session") -> None:
         status.farm_down(session, self.spec.farm, self.spec.name)
+
+    def farms_held_down(self) -> tuple[str, ...]:
+        return (self.spec.farm,)
 
     def detach(self, session: "Session") -> None:
         if self.spec.farm in client_state(session).farms_down:

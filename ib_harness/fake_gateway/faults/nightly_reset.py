@@ -93,6 +93,9 @@ class NightlyReset(StatusFault):
             for farm in self.still_down:
                 status.farm_down(session, farm)
 
+    def farms_held_down(self) -> tuple[str, ...]:
+        return status.FARMS if self.phase == "lost" else self.still_down
+
     def detach(self, session: "Session") -> None:
         status.connectivity_restored(session, data_lost=False)
         for farm in self.still_down:

@@ -8,6 +8,7 @@ from ..wire.reading import Request
 from .session import Session
 
 # What a real paper gateway announces after startApi (see the conformance capture).
+OK_CODE_FARM = {2104: "market", 2106: "hmds", 2158: "secdef"}
 FARM_NOTICES = (
     (2104, "Market data farm connection is OK:usfarm.nj"),
     (2104, "Market data farm connection is OK:hfarm"),
@@ -39,9 +40,13 @@ def start_api(session: Session, request: Request) -> None:
     session.brokerage.events.subscribe(session.on_brokerage_event)
     session.send(MANAGED_ACCOUNTS, accountsList=",".join(session.brokerage.account_ids))
     session.send(NEXT_VALID_ID, orderId=session.brokerage.next_order_id())
+    faults = session.gateway.faults
     if session.gateway.config.farm_notices:
+        down = faults.farms_down_for(session)
         for code, text in FARM_NOTICES:
-            session.send_error(-1, code, text)
+            if OK_CODE_FARM[code] not in down:  # a farm that is down is not announced as OK
+                session.send_error(-1, code, text)
+    faults.greeted(session)  # then the IB-side incidents under way (1100, farms broken...)
 
 
 def req_current_time(session: Session, request: Request) -> None:

@@ -9,6 +9,7 @@ that says what was wrong; the gateway and the other sessions carry on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import struct
@@ -18,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from ..state.session_times import standard_zone_name
 from ..wire.framing import (
-    API_PREFIX,
     FrameParser,
     MalformedHandshake,
     ProtocolError,
+    TooManyFields,
     parse_version_range,
     split_fields,
 )
@@ -29,6 +30,7 @@ from ..wire.out_basic import ERROR
 from ..wire.reading import BadRequest, Request
 from ..wire.spec import MessageSpec, frame_fields
 from ..wire.table import INCOMING
+from .intake import Intake
 from .pacing import admit_request
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ wire_log = logging.getLogger("ib_harness.fake_gateway.wire")  # every frame in a
 START_API_ID = 71
 
 
-class Session(asyncio.Protocol):
+class Session(Intake, asyncio.Protocol):
     """The server side of one TWS API socket."""
 
     def __init__(self, gateway: "FakeGateway", number: int) -> None:
@@ -68,6 +70,10 @@ class Session(asyncio.Protocol):
         self.aborted = False  # closed with RST rather than FIN
         self.admitted = False
         self.link: "SessionLink | None" = None  # set while a fault targets this session
+        self._pending_counted = 0  # this session's share of gateway.pending_bytes
+        self._draining = False  # frames of a burst wait in the parser for their slice
+        self._reading_held: set[str] = set()
+        self._deadline: asyncio.TimerHandle | None = None
 
     # ----- connection lifecycle -------------------------------------------------------------
 
@@ -83,8 +89,16 @@ class Session(asyncio.Protocol):
             return
         self.admitted = True
         self.gateway.events.record("session_opened", None, self.number, peer=self.peer)
+        config = self.gateway.config
+        self._accepted_at = asyncio.get_running_loop().time()
+        self._deadline_after(config.handshake_timeout, ("prefix", "version"), "no handshake")
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        self.gateway.pending_bytes -= self._pending_counted
+        self._pending_counted = 0
         if self.phase != "closed":
             self.phase = "closed"
             if self.parser.pending and not self.close_reason:
@@ -146,41 +160,18 @@ class Session(asyncio.Protocol):
             return
         self.consume(data)
 
-    def consume(self, data: bytes) -> None:
-        """Bytes from the client (past the link stage): handshake, frames, requests."""
-        if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
-            return
-        try:
-            if self.phase == "prefix":
-                data = self._read_prefix(data)
-                if not data:
-                    return
-            for payload in self.parser.feed(data):
-                self._on_payload(payload)
-                if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
-                    return
-        except ProtocolError as exc:
-            self.reject(str(exc))
-        except Exception:  # a bug in a handler must not take the gateway down
-            log.exception("session %d: internal error while handling a request", self.number)
-            self.reject("internal error while handling a request (see the traceback above)")
-
-    def _read_prefix(self, data: bytes) -> bytes:
-        needed = len(API_PREFIX) - len(self._prefix)
-        self._prefix += data[:needed]
-        rest = data[needed:]
-        if not API_PREFIX.startswith(self._prefix):
-            raise MalformedHandshake(f"connection must start with API\\0, got {self._prefix!r}")
-        if len(self._prefix) < len(API_PREFIX):
-            return b""
-        self.phase = "version"
-        return rest
-
     def _on_payload(self, payload: bytes) -> None:
         if self.phase == "version":
             self._negotiate(payload)
             return
-        fields = split_fields(payload, self.parser.frames_seen)
+        if not admit_request(self):  # the rate limit first: a flood above it costs no split
+            return
+        try:
+            fields = split_fields(payload, self.parser.frames_seen, self.gateway.config.max_request_fields)
+        except TooManyFields as exc:
+            log.warning("session %d (client %s): %s; refused", self.number, self.client_id, exc)
+            self.send_error(-1, 320, f"Error reading request. {exc}")
+            return
         if self.link is not None:
             self.link.request(fields)
             return
@@ -210,6 +201,7 @@ class Session(asyncio.Protocol):
         self.parser.require_message_id = True
         self.connect_options = options
         self.phase = "start_api"
+        self._deadline_after(config.start_api_timeout, ("start_api",), "no startApi")
         self.write(frame_fields([str(self.version), self.connection_time()]), None)
 
     def connection_time(self) -> str:
@@ -228,8 +220,6 @@ class Session(asyncio.Protocol):
             raise BadRequestFrame(f"message id {fields[0][:20]!r} is not a number" if fields else "empty message")
         if self.phase == "start_api" and msg_id != START_API_ID:
             raise BadRequestFrame(f"request {msg_id} arrived before startApi")
-        if not admit_request(self):
-            return
         spec = INCOMING.get(msg_id)
         handler = self.gateway.handlers.get(msg_id)
         if spec is None or handler is None:
@@ -241,7 +231,15 @@ class Session(asyncio.Protocol):
             log.warning("session %d (client %s): %s", self.number, self.client_id, exc)
             self.send_error(_guess_request_id(fields), 320, f"Error reading request. {exc}")
             return
-        handler(self, Request(msg_id, spec.name, values, fields))
+        try:
+            handler(self, Request(msg_id, spec.name, values, fields))
+        except ProtocolError:
+            raise
+        except Exception:  # a bug in a handler: IB's 322 for this request, the session stays up
+            log.exception("session %d (client %s): internal error while handling %s", self.number,
+                          self.client_id, spec.name)
+            self.send_error(_guess_request_id(fields), 322,
+                            f"Error processing request.-'{msg_id}' : cause - internal error of the fake gateway")
 
     def unsupported(self, msg_id: int, fields: list[str], name: str | None) -> None:
         """IB answers requests it cannot serve with an error to that id and goes on."""
@@ -356,8 +354,10 @@ class Session(asyncio.Protocol):
             return
         self.gateway.events.record("error_sent", self.client_id, self.number, code=code, req_id=req_id,
                                    text=message)
-        self.send(ERROR, id=req_id, errorCode=code, errorString=message,
-                  advancedOrderRejectJson=advanced, errorTime=int(self.gateway.clock() * 1000))
+        values = {"id": req_id, "errorCode": code, "errorString": message, "advancedOrderRejectJson": advanced,
+                  "errorTime": int(self.gateway.clock() * 1000)}
+        names, encode = _error_encoder(self.version)  # errors are frequent (error 100 under a flood)
+        self.write(encode(*(values[name] for name in names)), ERROR.msg_id)
 
     # ----- subscriptions and background work -----------------------------------------------
 
@@ -379,6 +379,13 @@ class Session(asyncio.Protocol):
         for listener in self.gateway.event_handlers.get(event, ()):
             listener(self, payload)
 
+
+
+@functools.lru_cache(maxsize=None)
+def _error_encoder(version: int) -> tuple[tuple[str, ...], Callable[..., bytes]]:
+    """The error layout's variable slots at ``version`` (the table says which) and its fast encoder."""
+    names = tuple(slot.name for slot in ERROR.slots if slot.present_at(version) and not getattr(slot, "constant", False))
+    return names, ERROR.positional(version)
 
 
 def reset(transport: asyncio.Transport) -> None:

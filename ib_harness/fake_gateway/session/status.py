@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..wire import in_market
+from ..wire import in_basic, in_market, in_orders, in_reference
 from .client_state import ACCOUNT, MARKET, ORDERS, REQUESTS, client_state
 from .handlers_account import ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS, ACCOUNT_UPDATES, drop_account_subscriptions
 from .handlers_history import end_live_bars
@@ -34,6 +34,20 @@ RESTORED_DATA_MAINTAINED = "Connectivity between IB and Trader Workstation has b
 ACCOUNT_UNSUBSCRIBED = "API client has been unsubscribed from account data."
 LIVE_UPDATES_LOST = "Failed to request live updates (disconnected)."
 HMDS_REQUESTS = {str(in_market.REQ_HISTORICAL_DATA.msg_id), str(in_market.REQ_HEAD_TIMESTAMP.msg_id)}
+# What TWS/Gateway answers from its own copy of the account while its link to IB is down (1100):
+# the startup sync a client sends when it connects (positions, open and completed orders,
+# executions, account values, order ids). A client can connect in an outage and finish its sync;
+# its other requests (market data, history, contract details, orders) wait for IB. Evidence:
+# ib_async#6, where ib.connect() succeeds and the first reqTickers/qualifyContracts get 1100
+# (ib_insync/ib_async fail the connect when reqExecutions is not answered: ib_async#82), and
+# IBC#251, where API connections stay up through the nightly 1100 and TWS keeps its state.
+# See docs/fake-gateway-fidelity.md.
+CACHED_REQUESTS = {str(spec.msg_id) for spec in (
+    in_basic.REQ_POSITIONS, in_basic.REQ_ACCOUNT_UPDATES, in_basic.REQ_ACCOUNT_SUMMARY,
+    in_basic.REQ_POSITIONS_MULTI, in_basic.REQ_ACCOUNT_UPDATES_MULTI,
+    in_orders.REQ_OPEN_ORDERS, in_orders.REQ_ALL_OPEN_ORDERS, in_orders.REQ_AUTO_OPEN_ORDERS,
+    in_orders.REQ_IDS, in_orders.REQ_COMPLETED_ORDERS, in_orders.REQ_EXECUTIONS, in_reference.REQ_MANAGED_ACCTS,
+)}
 
 CONNECTIVITY = "connectivity"  # the pause reason of a lost connection between the gateway and IB
 OUTAGE = "outage"  # a farm's own outage (a farm_down fault, a restart's flap), as a cause of a farm being down
@@ -150,11 +164,12 @@ def connectivity_restored(session: Session, data_lost: bool, keep_down: tuple[st
 
 
 def must_wait(session: Session, fields: list[str]) -> bool:
-    """Whether IB would leave this request unanswered for now: every request while connectivity
-    is lost; a historical data request (HMDS's) while the HMDS farm is down."""
+    """Whether IB would leave this request unanswered for now: every request TWS cannot answer
+    from its own copy (``CACHED_REQUESTS``) while connectivity is lost; a historical data request
+    (HMDS's) while the HMDS farm is down."""
     state = client_state(session)
     if not state.flowing(REQUESTS):
-        return True
+        return not fields or fields[0] not in CACHED_REQUESTS
     return "hmds" in state.farms_down and bool(fields) and fields[0] in HMDS_REQUESTS
 
 

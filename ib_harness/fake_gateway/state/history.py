@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as day_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .bar_files import load_bar_file, resample_bars
-from .exchange_days import is_trading_day
+from .bar_grid import HMDS, RTH_OPEN, TIME_LENGTH_EXCEEDED, BarGrid, BarSize, HistoryError
 from .market import Market
 from .quote import Quote
 
@@ -36,14 +36,11 @@ BAR_SECONDS: dict[str, int] = {
 LEGAL_BAR_SIZES = ("1 secs, 5 secs, 10 secs, 15 secs, 30 secs, 1 min, 2 mins, 3 mins, 5 mins, 10 mins, "
                    "15 mins, 20 mins, 30 mins, 1 hour, 2 hours, 3 hours, 4 hours, 8 hours, 1 day, 1W, 1M")
 WHAT_TO_SHOW = {"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK", "ADJUSTED_LAST"}
-RTH_OPEN, RTH_CLOSE = day_time(9, 30), day_time(16, 0)
 SESSION_SECONDS = 6_000  # a session's variance in seconds of the live walk: ~1.5%/day at 0.0002
 HEAD_TIMESTAMP = 1_074_868_200.0  # 20040123 14:30:00 UTC: the earliest synthetic data point
 HEAD_TIMESTAMP_BY_SEC_TYPE = {"CASH": 1_109_635_200.0}  # 20050301 00:00:00 UTC: IDEALPRO history
 BLOCK = 1024
 VALIDATION = "Error validating request.-'bK' : cause - "
-HMDS = "Historical Market Data Service error message:"
-TIME_LENGTH_EXCEEDED = f"{HMDS}Time length exceed max."
 END_DATE_INVALID = (
     "End Date/Time: The date, time, or time-zone entered is invalid. The correct format is yyyymmdd "
     "hh:mm:ss xx/xxx where yyyymmdd and xx/xxx are optional. E.g.: 20031126 15:59:00 US/Eastern  Note "
@@ -52,26 +49,6 @@ END_DATE_INVALID = (
     "(deprecated).  You can also provide yyyymmddd-hh:mm:ss time is in UTC. Note that there is a dash "
     "between the date and time in UTC notation."
 )
-
-
-class HistoryError(Exception):
-    """A request IB would refuse: the error code and text to send to the client."""
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class BarSize:
-    text: str
-    seconds: int
-    unit: str  # "s" intraday, "D" day, "W" week, "M" month
-
-    @property
-    def daily(self) -> bool:
-        return self.unit != "s"
 
 
 @dataclass(frozen=True)
@@ -138,7 +115,7 @@ def parse_end(text: str, now: float, timezone: str) -> float:
         raise HistoryError(10314, END_DATE_INVALID) from None
 
 
-class History:
+class History(BarGrid):
     """Bars for any catalog contract, from the market model or from configured files."""
 
     def __init__(self, market: Market, seed: int = 0, timezone: str = "US/Eastern",
@@ -176,8 +153,11 @@ class History:
             raise HistoryError(321, f"{VALIDATION}What to show value of {what} rejected.")
         if format_date not in (1, 2):
             raise HistoryError(321, f"{VALIDATION}Date formatting selection of {format_date} rejected.")
-        start = self.window_start(end, span, size, use_rth, self._exchange_days(con_id))
-        bars = self.bars(con_id, start, end, size, what.upper(), use_rth)
+        try:  # a window beyond the calendar (999999 Y, an end in year 9999) is too long, not a crash
+            start = self.window_start(end, span, size, use_rth, self._exchange_days(con_id))
+            bars = self.bars(con_id, start, end, size, what.upper(), use_rth)
+        except (OverflowError, ValueError):
+            raise HistoryError(162, TIME_LENGTH_EXCEEDED) from None
         if not bars:
             contract = self.market.contract(con_id)
             raise HistoryError(162, f"{HMDS}HMDS query returned no data: {contract.details.get('localSymbol', symbol)}"
@@ -245,61 +225,6 @@ class History:
     def _exchange_days(self, con_id: int) -> bool:
         """Whether the contract keeps the exchange's holidays (forex trades through them)."""
         return self.market.contract(con_id).sec_type != "CASH"
-
-    @staticmethod
-    def _trades_on(day: date, holidays: bool) -> bool:
-        return is_trading_day(day) if holidays else day.weekday() < 5
-
-    def _slots(self, start: float, end: float, size: BarSize, rth: bool, holidays: bool = True) -> list[float]:
-        if not size.daily:
-            step = size.seconds
-            first = math.ceil(start / step) * step
-            count = max(0, math.ceil(end / step) - math.ceil(start / step))
-            if count > self.max_bars:
-                raise HistoryError(162, TIME_LENGTH_EXCEEDED)
-            if not rth:
-                return [float(first + i * step) for i in range(count)]
-            # the bar that straddles the open starts at the open (1 hour: 09:30, 10:00, 11:00 ...)
-            grid = (float(first + i * step) for i in range(-1, count))
-            opened = (self._rth_start(t, step) for t in grid)
-            return [t for t in opened if t is not None and start <= t < end]
-        day = datetime.fromtimestamp(start, self.zone).date()
-        last = datetime.fromtimestamp(end, self.zone).date()
-        if (last - day).days > 40 * 366:
-            raise HistoryError(162, TIME_LENGTH_EXCEEDED)
-        out: list[float] = []
-        while day <= last:
-            if self._trades_on(day, holidays) and self._opens_bar(day, size, holidays):
-                midnight = datetime.combine(day, day_time(0), self.zone).timestamp()
-                if midnight < end and (midnight >= start or size.unit != "D"):
-                    out.append(midnight)
-            day += timedelta(days=1)
-        return out
-
-    @classmethod
-    def _opens_bar(cls, day: date, size: BarSize, holidays: bool = True) -> bool:
-        """A weekly (monthly) bar starts on the first trading day of its week (month)."""
-        if size.unit == "W":
-            first = day - timedelta(days=day.weekday())
-        elif size.unit == "M":
-            first = day.replace(day=1)
-        else:
-            return True
-        return not any(cls._trades_on(first + timedelta(days=d), holidays) for d in range((day - first).days))
-
-    def _rth_start(self, t: float, step: int) -> float | None:
-        """Where the RTH bar of grid slot [t, t + step) starts: t inside regular hours, the open
-        when the slot straddles it (IB's first hourly RTH bar is 09:30-10:00), else no bar."""
-        if self.in_rth(t):
-            return t
-        local = datetime.fromtimestamp(t, self.zone)
-        opens = datetime.combine(local.date(), RTH_OPEN, self.zone).timestamp()
-        return opens if t < opens < t + step and is_trading_day(local.date()) else None
-
-    def in_rth(self, t: float) -> bool:
-        """Inside regular trading hours (09:30-16:00 on trading days, in the gateway's zone)."""
-        local = datetime.fromtimestamp(t, self.zone)
-        return RTH_OPEN <= local.time() < RTH_CLOSE and is_trading_day(local.date())
 
     # ----- synthetic bars --------------------------------------------------------------------
 

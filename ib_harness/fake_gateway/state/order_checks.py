@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..wire.fields import UNSET_DOUBLE, UNSET_INTEGER
+from ..wire.fields import UNSET_DOUBLE, UNSET_INTEGER, Field
+from ..wire.out_orders import OPEN_ORDER
 from .accounts import Account
 from .contracts import ContractDef
 from .order_model import OrderRejected, is_set
@@ -29,6 +30,7 @@ STOP_PRICE_TYPES = {"STP", "STP LMT", "MIT", "LIT"}
 TIFS = {"DAY", "GTC", "IOC", "GTD", "OPG"}
 ACTIONS = {"BUY", "SELL", "SSHORT"}
 MAX_QUANTITY = 1e9
+MAX_PRICE = 1e12  # far above any real price; beyond it a price is refused rather than overflowing the checks
 NO_SECURITY_DEFINITION = "No security definition has been found for the request"
 OFF_TICK = "The price does not conform to the minimum price variation for this contract."
 UNSUPPORTED_TYPE = "Unsupported order type for this exchange and security type."
@@ -46,10 +48,13 @@ LABELS = frozenset({
     "mifid2ExecutionAlgo", "customerAccount", "professionalCustomer", "externalUserId",
     "manualOrderIndicator", "exemptCode", "solicited", "faProfile",
 })
-
-# Defaults IB's openOrder carries (see the conformance captures): ib_insync sends an order rebuilt
-# from openOrder back unchanged on a modify, and IB accepts them, so they are "not used" here too.
-IB_ECHOED_DEFAULTS = {"deltaNeutralOrderType": "None", "clearingIntent": "IB", "adjustedOrderType": "None"}
+# IB's own values for fields a plain order leaves alone, as the gateway sends them in openOrder
+# (deltaNeutralOrderType='None', clearingIntent='IB', adjustedOrderType='None', ...). ib_insync and
+# ib_async rebuild an order from openOrder after a reconnect and send them back on every modify;
+# IB accepts them, so they count as "not used". The openOrder layout is the one source.
+OPEN_ORDER_DEFAULTS: dict[str, Any] = {
+    slot.name: slot.default for slot in OPEN_ORDER.slots if isinstance(slot, Field) and slot.default not in ("", None)
+}
 
 
 def is_neutral(value: Any) -> bool:
@@ -67,7 +72,18 @@ def unmodelled_fields(values: Mapping[str, Any]) -> list[str]:
     """placeOrder fields set to something the engine would ignore: ``name=value`` for each."""
     return [f"{name}={value!r}" for name, value in values.items()
             if name not in MODELLED and name not in LABELS and not is_neutral(value)
-            and IB_ECHOED_DEFAULTS.get(name) != value]
+            and not _is_ib_default(name, value)]
+
+
+def _is_ib_default(name: str, value: Any) -> bool:
+    """``value`` is what IB itself sends for ``name`` in openOrder (so a client echoes it back)."""
+    default = OPEN_ORDER_DEFAULTS.get(name)
+    if default is None or isinstance(value, bool) != isinstance(default, bool):
+        return False
+    try:
+        return value == default or (isinstance(value, str) and value == str(default))
+    except (TypeError, ValueError):
+        return False
 
 
 def validate_order(brokerage: "Brokerage", values: Mapping[str, Any]) -> tuple[ContractDef, Account, dict[str, Any]]:
@@ -138,6 +154,12 @@ def _price_terms(contract: ContractDef, order_type: str, values: Mapping[str, An
     elif any(is_set(value) for value in (percent, trail_stop, offset)):
         raise rejected(f"trailingPercent, trailStopPrice and lmtPriceOffset apply only to TRAIL and "
                        f"TRAIL LIMIT orders, not {order_type}.")
+    for name, price in (("limit price", terms["lmt_price"]), ("stop price", terms["aux_price"]),
+                        ("trailing amount", terms.get("trailing_amount", 0.0)),
+                        ("trail stop price", terms.get("trail_stop_price", 0.0)),
+                        ("limit price offset", terms.get("lmt_price_offset", 0.0))):
+        if not math.isfinite(price) or abs(price) > MAX_PRICE:
+            raise rejected(f"The {name} {price!r} is not a valid price.")
     for price in (terms["lmt_price"], terms["aux_price"], terms.get("trail_stop_price", 0.0)):
         if price and not on_tick(price, contract.min_tick):
             raise OrderRejected(110, OFF_TICK)
@@ -200,6 +222,8 @@ def on_tick(price: float, tick: float) -> bool:
     if tick <= 0:
         return True
     steps = price / tick
+    if not math.isfinite(steps):
+        return False
     return math.isclose(steps, round(steps), rel_tol=0, abs_tol=1e-6 * max(1.0, abs(steps)) ** 0.5)
 
 

@@ -12,6 +12,9 @@ IB's rules, as the order book applies them:
   1 cancels the others, 2 reduces them proportionately before anything else can fill
   (overfill protection, IB's "with block"), 3 reduces them only after the current market update,
   so orders already marketable on it fill as well (IB's "no block": overfills are possible).
+  With block (types 1 and 2) an order that joins a group one of whose members has already
+  filled is cancelled when it goes live: two marketable orders sent one after the other never
+  both fill. Type 3 has no block, so the joining order may fill too.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ def peers(orders: Iterable[Order], order: Order) -> tuple[list[Order], int]:
         if same_oca or sibling:
             found.append(other)
     return found, oca_type
+
+
+def joins_filled_group(orders: Iterable[Order], order: Order) -> bool:
+    """With block (ocaType 1 or 2): another member of ``order``'s OCA group has already filled."""
+    if not order.oca_group or order.oca_type not in (CANCEL_ALL, REDUCE_WITH_BLOCK):
+        return False
+    return any(other is not order and other.oca_group == order.oca_group and other.account == order.account
+               and other.filled > 0 for other in orders)
 
 
 def reduced_quantity(peer: Order, order: Order, filled: float) -> float:

@@ -18,7 +18,8 @@ from .execution_log import ExecutionLog
 from .order_margin import check_margin, order_figures
 from .matching import commission_for, execution_price, fill_quantity, triggers
 from .order_checks import rejected, validate_order
-from .order_groups import CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, peers, reduced_quantity
+from .order_groups import (CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, joins_filled_group, peers,
+                           reduced_quantity)
 from .order_model import Execution, ExecutionFilter, Order, OrderRejected
 from .order_timing import AUCTION_TYPES, TRIGGERED_TYPES, due_action, expiry_for, run_auction
 from .quote import Quote
@@ -148,6 +149,8 @@ class OrderBook:
         order.status = "PreSubmitted" if self._waiting(order) else "Submitted"
         self._working.setdefault(order.con_id, {})[order.perm_id] = order
         self._changed(order)
+        if joins_filled_group(self.orders.values(), order):  # OCA with block: the group is done
+            self._cancel(order, "Cancelled by System")
 
     def _schedule(self, order: Order) -> None:
         order.expires_at = expiry_for(order, self.clock())

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import struct
 
-DEFAULT_MAX_FRAME = 0xFFFFFF  # the official client's own cap
+DEFAULT_MAX_FRAME = 0xFFFFFF  # the official client's own cap (on what it receives)
+MAX_REQUEST_FRAME = 1024 * 1024  # the gateway's default cap on a request frame (GatewayConfig.max_frame)
 API_PREFIX = b"API\0"
 _LENGTH = struct.Struct(">I")
 _VERSION_RANGE = re.compile(r"^v(\d+)(?:\.\.(\d+))?$")
@@ -33,6 +34,10 @@ class BadFrame(ProtocolError):
     pass
 
 
+class TooManyFields(Exception):
+    """A frame with more fields than the gateway reads (refused before it is split)."""
+
+
 class FrameParser:
     """Accumulates bytes and yields complete frame payloads."""
 
@@ -42,14 +47,15 @@ class FrameParser:
         self._buffer = bytearray()
         self.frames_seen = 0
 
-    def feed(self, data: bytes) -> list[bytes]:
-        """Add bytes; return every payload now complete, in order."""
+    def feed(self, data: bytes, limit: int | None = None) -> list[bytes]:
+        """Add bytes; return the payloads now complete, in order (at most ``limit``: the rest
+        stay buffered for the next call, so a burst can be handled a slice at a time)."""
         buffer = self._buffer
         buffer += data
         payloads: list[bytes] = []
         offset = 0
         end = len(buffer)
-        while end - offset >= 4:
+        while end - offset >= 4 and (limit is None or len(payloads) < limit):
             (length,) = _LENGTH.unpack_from(buffer, offset)
             number = self.frames_seen + 1
             if length > self.max_frame:
@@ -63,7 +69,11 @@ class FrameParser:
             if end - offset - 4 < length:
                 break
             start = offset + 4
-            payloads.append(bytes(buffer[start : start + length]))
+            if length > 4096:  # one copy of a big frame, not a slice and then a copy of it
+                with memoryview(buffer) as view:
+                    payloads.append(bytes(view[start : start + length]))
+            else:  # the usual small request: slicing is cheaper than making a view
+                payloads.append(bytes(buffer[start : start + length]))
             offset = start + length
             self.frames_seen += 1
         if offset:
@@ -83,10 +93,17 @@ class FrameParser:
         return f"{len(self._buffer) - 4} of {length} payload bytes"
 
 
-def split_fields(payload: bytes, frame_number: int = 0) -> list[str]:
-    """Split a text payload into fields; every field must be NUL-terminated UTF-8."""
+def split_fields(payload: bytes, frame_number: int = 0, max_fields: int | None = None) -> list[str]:
+    """Split a text payload into fields; every field must be NUL-terminated UTF-8. With
+    ``max_fields``, a frame with more fields is refused before anything is split (counting NULs
+    costs a fraction of splitting and decoding a million empty fields)."""
     if not payload:
         raise BadFrame(f"frame {frame_number} is empty")
+    if max_fields is not None:
+        count, looked_at = _count_fields(payload, max_fields)
+        if count > max_fields:
+            raise TooManyFields(f"frame {frame_number} has more than {max_fields} fields ({count} in its first "
+                                f"{looked_at} bytes)")
     if not payload.endswith(b"\0"):
         raise BadFrame(f"frame {frame_number} does not end with a NUL field terminator")
     parts = payload[:-1].split(b"\0")
@@ -100,6 +117,19 @@ def split_fields(payload: bytes, frame_number: int = 0) -> list[str]:
                 f"(byte {exc.start}: {part[exc.start:exc.start + 1]!r})"
             ) from None
     return fields
+
+
+_COUNT_STEP = 8192
+
+
+def _count_fields(payload: bytes, limit: int) -> tuple[int, int]:
+    """(NULs counted, bytes looked at): counted in steps that stop once over ``limit`` (counting
+    every NUL of a 1 MiB frame of empty fields costs most of a millisecond; 8 KiB settle it)."""
+    count, start = 0, 0
+    while start < len(payload) and count <= limit:
+        count += payload.count(b"\0", start, start + _COUNT_STEP)
+        start += _COUNT_STEP
+    return count, min(start, len(payload))
 
 
 def parse_version_range(payload: bytes) -> tuple[int, int, str]:
