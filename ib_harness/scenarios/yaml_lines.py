@@ -3,6 +3,8 @@
 PyYAML's ``safe_load`` forgets positions; ``compose`` keeps them on every node. We build plain
 Python data from the node tree ourselves and record the line of each key path, then map a
 pydantic error location (``("steps", 3, "fault", "kind")``) back to the closest recorded line.
+The tree comes from ``ib_harness.bounded_yaml``: building copies an alias at every use, so alias
+expansion and depth must be bounded before we walk it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any, Iterable
 
 import yaml
 from pydantic import ValidationError
+
+from ib_harness import bounded_yaml
 
 Location = tuple[Any, ...]
 
@@ -46,7 +50,7 @@ class LineMap:
 def load_yaml_with_lines(text: str, path: str | Path) -> tuple[Any, LineMap]:
     """Parse one YAML document; duplicate keys and non-string keys are errors with their line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = bounded_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
