@@ -11,10 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from ib_harness.fake_gateway.faults import FaultSpecError, parse_fault_spec
+from ib_harness.fake_gateway.faults.base import KINDS
+
+from .model_messages import unknown_name
 
 
 def check_fault_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """Validate ``spec`` with the gateway's parser; ValueError naming the kind or the field."""
+    """Validate ``spec`` with the gateway's parser; ValueError naming the kind or the field.
+
+    A misspelt kind or parameter is caught here first, to offer the closest name the gateway knows.
+    """
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    if isinstance(kind, str) and kind not in KINDS:
+        raise ValueError(unknown_name("fault kind", kind, KINDS))
+    if isinstance(kind, str):
+        fields = KINDS[kind][0].model_fields
+        for key in spec:
+            if key not in fields:
+                raise ValueError(f"fault {kind!r}: " + unknown_name("parameter", key, fields))
     try:
         parse_fault_spec(spec)
     except FaultSpecError as exc:

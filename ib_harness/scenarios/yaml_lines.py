@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ib_harness import bounded_yaml
+
+from .model_messages import explain_yaml_problem, humanize
 
 Location = tuple[Any, ...]
 
@@ -54,7 +56,8 @@ def load_yaml_with_lines(text: str, path: str | Path) -> tuple[Any, LineMap]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(path, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
+        raise ScenarioError(path, mark.line + 1 if mark else None,
+                            f"not valid YAML: {explain_yaml_problem(problem)}") from None
     lines = LineMap()
     if node is None:
         return None, lines
@@ -92,13 +95,13 @@ def _scalar(node: yaml.Node, path: str | Path) -> Any:
 
 
 def describe_validation_error(exc: ValidationError, path: str | Path, lines: LineMap,
-                              prefix: Location = ()) -> ScenarioError:
-    """The first pydantic error as a ScenarioError naming file, line and field."""
+                              root: type[BaseModel], prefix: Location = ()) -> ScenarioError:
+    """The first pydantic error as a ScenarioError naming file, line and field, in words."""
     errors = exc.errors(include_url=False)
     first = errors[0]
     location = (*prefix, *(part for part in first["loc"] if not _is_union_tag(part)))
     field = ".".join(str(part) for part in location) or "(top level)"
-    message = first["msg"].removeprefix("Value error, ")
+    message = humanize(first, root, location)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return ScenarioError(path, lines.line_of(location), f"{field}: {message}{more}")
 
