@@ -30,6 +30,8 @@ from .model_actions import (
 )
 from .model_base import NAME_PATTERN, BrokerStateName, Strict
 from .model_expect import Expectation
+from .model_messages import did_you_mean
+from .model_names import GatewayEventName, OrderStatusName, catalog_for, stock_symbols, symbol_uses
 
 
 
@@ -101,9 +103,9 @@ class Trigger(Strict):
     """Run a step when something happens rather than at a fixed time."""
 
     broker_state: BrokerStateName | None = None
-    order_status: str | None = Field(None, description="an order status, with ``order``")
+    order_status: OrderStatusName | None = Field(None, description="a broker order status, with ``order``")
     order: str | None = Field(None, description="the place_order step id order_status refers to")
-    gateway_event: str | None = Field(None, description="a gateway event kind, e.g. session_closed")
+    gateway_event: GatewayEventName | None = Field(None, description="a gateway event kind, e.g. session_closed")
     fault_fired: str | None = Field(None, description="step id of a fault whose trigger fired")
     count: int = Field(1, ge=1, description="the Nth occurrence (counted from the scenario start)")
     delay: float = Field(0.0, ge=0, description="seconds after the occurrence")
@@ -211,11 +213,13 @@ class Scenario(Strict):
                 target = ids.get(field_name)
                 if target is None or target.action != kind:
                     raise _at(("steps", index, step.action if step.action != "stop_fault" else "stop_fault"),
-                              f"refers to {kind} step {field_name!r}, which is not defined before it")
+                              f"refers to {kind} step {field_name!r}, which is not defined before it"
+                              + _ids_like(field_name, ids, kind))
             if step.on is not None:
                 for ref, kind in ((step.on.order, "place_order"), (step.on.fault_fired, "fault")):
                     if ref is not None and (ref not in ids or ids[ref].action != kind):
-                        raise _at(("steps", index, "on"), f"trigger refers to unknown {kind} step {ref!r}")
+                        raise _at(("steps", index, "on"), f"trigger refers to unknown {kind} step {ref!r}"
+                                  + _ids_like(ref, ids, kind))
         needs_call = {"account_fresh": "get_account", "market_data": "get_market_price", "bars_flowing": "stream_bars"}
         for index, expectation in enumerate(self.expect):
             action = needs_call.get(expectation.kind)
@@ -225,12 +229,23 @@ class Scenario(Strict):
             for ref, kind in expectation.references():
                 if ref not in ids or ids[ref].action != kind:
                     raise _at(("expect", index, expectation.kind),
-                              f"names unknown {kind.replace('_', ' ')} step {ref!r}")
+                              f"names unknown {kind.replace('_', ' ')} step {ref!r}" + _ids_like(ref, ids, kind))
             for time_field, value in expectation.times():
                 if value > self.duration:
                     raise _at(("expect", index, expectation.kind, time_field),
                               f"{value} s cannot be measured in a {self.duration} s timeline")
+        self._symbols_in_catalog()
         return self
+
+    def _symbols_in_catalog(self) -> None:
+        try:
+            symbols = stock_symbols(catalog_for(self.gateway.settings))
+        except ValueError as exc:
+            raise _at(("gateway", "settings", "catalog"), str(exc)) from None
+        for location, symbol in symbol_uses(self):
+            if symbol not in symbols:
+                raise _at(location, f"symbol {symbol!r} is not a US stock in the gateway's contract catalog"
+                                    + did_you_mean(symbol, symbols))
 
     def step(self, step_id: str) -> Step:
         return next(step for step in self.steps if step.id == step_id)
@@ -247,6 +262,10 @@ class LocatedError(ValueError):
 
 def _at(location: tuple[Any, ...], message: str) -> LocatedError:
     return LocatedError(location, message)
+
+
+def _ids_like(ref: str, ids: dict[str, Step], kind: str) -> str:
+    return did_you_mean(ref, [name for name, step in ids.items() if step.action == kind])
 
 
 def _step_references(step: Step) -> list[tuple[str, str]]:

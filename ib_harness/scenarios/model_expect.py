@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from .model_base import BrokerStateName, Strict
+from .model_names import OrderStatusName
 
 
 
@@ -92,7 +93,7 @@ class OrderStatusIs(Strict):
     """An order placed by a step ends in one of these statuses (as the broker's journal says)."""
 
     order: str
-    status: list[str] = Field(min_length=1)
+    status: list[OrderStatusName] = Field(min_length=1)
 
 
 KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "market_data", "bars_flowing",
