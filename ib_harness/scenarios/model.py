@@ -31,7 +31,7 @@ from .model_actions import (
 from .model_base import NAME_PATTERN, BrokerStateName, Strict
 from .model_expect import Expectation
 from .model_messages import did_you_mean
-from .model_names import GatewayEventName, OrderStatusName, catalog_for, stock_symbols, symbol_uses
+from .model_names import BrokerEventName, GatewayEventName, OrderStatusName, catalog_for, stock_symbols, symbol_uses
 
 
 
@@ -99,6 +99,9 @@ class BrokerSection(Strict):
         return value
 
 
+TRIGGER_KINDS = ("broker_state", "order_status", "gateway_event", "broker_event", "fault_fired")
+
+
 class Trigger(Strict):
     """Run a step when something happens rather than at a fixed time."""
 
@@ -106,15 +109,16 @@ class Trigger(Strict):
     order_status: OrderStatusName | None = Field(None, description="a broker order status, with ``order``")
     order: str | None = Field(None, description="the place_order step id order_status refers to")
     gateway_event: GatewayEventName | None = Field(None, description="a gateway event kind, e.g. session_closed")
+    broker_event: BrokerEventName | None = Field(None, description="a broker event kind, e.g. reconnected, reconcile")
     fault_fired: str | None = Field(None, description="step id of a fault whose trigger fired")
     count: int = Field(1, ge=1, description="the Nth occurrence (counted from the scenario start)")
     delay: float = Field(0.0, ge=0, description="seconds after the occurrence")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Trigger":
-        kinds = [k for k in ("broker_state", "order_status", "gateway_event", "fault_fired") if getattr(self, k)]
+        kinds = [k for k in TRIGGER_KINDS if getattr(self, k)]
         if len(kinds) != 1:
-            raise ValueError("a trigger needs exactly one of broker_state, order_status, gateway_event, fault_fired")
+            raise ValueError(f"a trigger needs exactly one of {', '.join(TRIGGER_KINDS)}")
         if self.order_status and not self.order:
             raise ValueError("order_status needs `order: <place_order step id>`")
         return self
@@ -227,9 +231,10 @@ class Scenario(Strict):
                 raise _at(("expect", index, expectation.kind),
                           f"is measured from {action} calls, but no step makes one")
             for ref, kind in expectation.references():
-                if ref not in ids or ids[ref].action != kind:
+                if ref not in ids or not _is_kind(ids[ref], kind):
+                    what = "" if kind == "step" else kind.replace("_", " ") + " "
                     raise _at(("expect", index, expectation.kind),
-                              f"names unknown {kind.replace('_', ' ')} step {ref!r}" + _ids_like(ref, ids, kind))
+                              f"names unknown {what}step {ref!r}" + _ids_like(ref, ids, kind))
             for time_field, value in expectation.times():
                 if value > self.duration:
                     raise _at(("expect", index, expectation.kind, time_field),
@@ -264,8 +269,13 @@ def _at(location: tuple[Any, ...], message: str) -> LocatedError:
     return LocatedError(location, message)
 
 
+def _is_kind(step: Step, kind: str) -> bool:
+    """``kind`` is an action, ``step`` (any action) or ``client_call`` (any client call)."""
+    return kind == "step" or step.action == kind or (kind == "client_call" and step.action in CLIENT_ACTIONS)
+
+
 def _ids_like(ref: str, ids: dict[str, Step], kind: str) -> str:
-    return did_you_mean(ref, [name for name, step in ids.items() if step.action == kind])
+    return did_you_mean(ref, [name for name, step in ids.items() if _is_kind(step, kind)])
 
 
 def _step_references(step: Step) -> list[tuple[str, str]]:

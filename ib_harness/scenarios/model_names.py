@@ -26,6 +26,14 @@ FAULT_EVENT_KINDS = ("garbage_sent", "frame_truncated", "frames_dropped", "half_
 MESSAGE_EVENT_PREFIX = "message_"
 GATEWAY_EVENT_KINDS: tuple[str, ...] = (*EVENT_KINDS, *FAULT_EVENT_KINDS)
 
+# the kinds the broker publishes on its event bus (tests/scenarios/test_names.py keeps this in step
+# with every ``events.publish("...")`` in ib_harness/broker)
+BROKER_EVENT_KINDS = ("account_fresh", "account_resubscribed", "escalation", "fill", "ib_error",
+                      "legacy_thread_died", "market_data_available", "market_data_unavailable", "order",
+                      "order_unacknowledged", "probe_sent", "probe_timeout", "reconcile", "reconcile_failed",
+                      "reconnected", "resubscribe_failed", "resubscribed", "slow_down", "state",
+                      "stream_out_of_sync")
+
 
 def _order_status(value: str) -> str:
     if value not in ORDER_STATUSES:
@@ -39,6 +47,13 @@ def _gateway_event(value: str) -> str:
     return value
 
 
+def _broker_event(value: str) -> str:
+    if value not in BROKER_EVENT_KINDS:
+        raise ValueError(unknown_name("broker event", value, BROKER_EVENT_KINDS))
+    return value
+
+
+BrokerEventName = Annotated[str, AfterValidator(_broker_event)]
 OrderStatusName = Annotated[str, AfterValidator(_order_status), Field(json_schema_extra={"enum": list(ORDER_STATUSES)})]
 GatewayEventName = Annotated[str, AfterValidator(_gateway_event)]
 

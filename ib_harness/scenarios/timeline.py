@@ -86,6 +86,8 @@ class Timeline:
                     and str(event.data.get("status")).upper() == trigger.order_status.upper())
         if trigger.gateway_event is not None:
             return event.source == "gateway" and event.kind == trigger.gateway_event
+        if trigger.broker_event is not None:
+            return event.source == "broker" and event.kind == trigger.broker_event
         handle = self.handles.get(trigger.fault_fired or "")
         if handle is None:
             return False
@@ -98,6 +100,7 @@ class Timeline:
         await self._perform(index, step)
 
     async def _perform(self, index: int, step: Step) -> None:
+        self.trace.add("runner", "step", {"step": step.id or f"#{index + 1}", "action": step.action})
         if step.action in CLIENT_ACTIONS:
             await self._client(step)
         elif step.action == "fault":

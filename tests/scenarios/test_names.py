@@ -63,3 +63,19 @@ def test_validate_cli_refuses_working_and_aaplx(tmp_path: Path, capsys: pytest.C
     fixed = write(tmp_path, GOOD.replace("symbol: AAPL", "symbol: AAPLX"), "fixed-status.yaml")
     assert main(["validate", str(fixed)]) == 2
     assert f"{fixed}:8: steps.0.place_order.symbol: symbol 'AAPLX'" in capsys.readouterr().err
+
+
+def test_the_broker_event_vocabulary_covers_every_event_the_broker_publishes() -> None:
+    import re
+
+    from ib_harness.scenarios.model_names import BROKER_EVENT_KINDS
+
+    source = "".join(path.read_text() for path in Path("ib_harness/broker").rglob("*.py"))
+    published = set(re.findall(r"publish\(\s*\"([a-z_]+)\"", source))
+    assert published and published <= set(BROKER_EVENT_KINDS), sorted(published - set(BROKER_EVENT_KINDS))
+
+
+def test_a_misspelt_broker_event_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace("  - at: 1.0\n", "  - on: {broker_event: reconected}\n")
+    error = error_of(write(tmp_path, text))
+    assert error.line == 9 and "unknown broker event 'reconected' (did you mean 'reconnected'?)" in error.message
