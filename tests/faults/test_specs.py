@@ -29,6 +29,7 @@ GOOD: list[dict[str, Any]] = [
     {"kind": "truncate", "message": "orderStatus", "keep_bytes": 5},
     {"kind": "drop_message", "message": "placeOrder", "direction": "in", "count": 1},
     {"kind": "md_line_inactive", "symbol": "AAPL", "farm": "usfarm"},
+    {"kind": "order_id_rollback", "by": 4},
     {"kind": "delay_message", "message": 3, "delay_ms": 100},
     {"kind": "duplicate_message", "message": "execDetails", "after": {"connect": True}},
     {"kind": "reorder_message", "message": "error"},
