@@ -140,6 +140,8 @@ class Step(Strict):
     every: float | None = Field(None, gt=0, description="repeat a client call this often ...")
     until: float | None = Field(None, gt=0, description="... until this many seconds into the timeline")
     fault: dict[str, Any] | None = Field(None, description="a gateway fault spec: {kind: ..., params}")
+    before_connect: bool = Field(False, description="a fault step at 0: injected before the broker's first "
+                                                    "connect; the timeline starts with that connect")
     stop_fault: str | None = Field(None, description="step id of a fault to stop")
     place_order: PlaceOrder | None = None
     modify_order: ModifyOrder | None = None
@@ -172,6 +174,8 @@ class Step(Strict):
             raise ValueError(f"only client calls repeat; {self.action} cannot take `every`")
         if self.every is not None and self.at is not None and self.until is not None and self.until <= self.at:
             raise ValueError(f"until {self.until} is not after at {self.at}")
+        if self.before_connect and (self.action != "fault" or self.at != 0):
+            raise ValueError("only a fault step `at: 0` can be `before_connect` (it acts on the first connect)")
         if self.action in ("place_order", "fault") and self.id is None:
             raise ValueError(f"a {self.action} step needs an `id` (expectations and later steps refer to it)")
         return self
