@@ -23,7 +23,7 @@ ORDER_STATUSES: tuple[str, ...] = tuple(status.value for status in OrderStatus)
 
 # kinds fault families add to the gateway's event log (``Fault.record``); message faults add message_<action>
 FAULT_EVENT_KINDS = ("garbage_sent", "frame_truncated", "frames_dropped", "half_closed", "nightly_reset",
-                     "md_line_inactive", "md_line_revived", "order_id_rollback")
+                     "md_line_inactive", "md_line_revived", "order_id_rollback", "answered_from_cache")
 MESSAGE_EVENT_PREFIX = "message_"
 GATEWAY_EVENT_KINDS: tuple[str, ...] = (*EVENT_KINDS, *FAULT_EVENT_KINDS)
 
