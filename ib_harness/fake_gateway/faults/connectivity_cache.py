@@ -30,7 +30,7 @@ STARTUP_REQUESTS = ("reqIds", "reqManagedAccts", "reqCurrentTime", "reqPositions
 STARTUP_IDS = frozenset(str(msg_id) for msg_id, spec in INCOMING.items() if spec.name in STARTUP_REQUESTS)
 
 
-class ConnectivityLostCachedSpec(ConnectivityLostSpec):  # type: ignore[misc]
+class ConnectivityLostCachedSpec(ConnectivityLostSpec):
     kind: Literal["connectivity_lost_cached"]  # type: ignore[assignment]
 
 
