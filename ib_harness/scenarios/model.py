@@ -16,7 +16,7 @@ from ib_harness.broker import BrokerSettings
 
 from ib_harness.fake_gateway import AccountConfig, GatewayConfig
 
-from .fault_vocabulary import check_fault_spec
+from .fault_vocabulary import ORDER_REFERENCE, check_fault_spec
 from .model_actions import (
     CancelOrder,
     GetBars,
@@ -284,6 +284,8 @@ def _ids_like(ref: str, ids: dict[str, Step], kind: str) -> str:
 
 def _step_references(step: Step) -> list[tuple[str, str]]:
     refs: list[tuple[str, str]] = []
+    if step.fault is not None and isinstance(step.fault.get(ORDER_REFERENCE), str):
+        refs.append((step.fault[ORDER_REFERENCE], "place_order"))
     if step.stop_fault is not None:
         refs.append((step.stop_fault, "fault"))
     if step.modify_order is not None:

@@ -16,6 +16,7 @@ from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.faults import FaultHandle
 
 from .client_calls import ClientActions
+from .fault_vocabulary import resolve_order
 from .model import CLIENT_ACTIONS, Scenario, Step, Trigger
 from .trace import Trace, TraceEvent
 from .world import move_market
@@ -133,7 +134,13 @@ class Timeline:
         if step.action in CLIENT_ACTIONS:
             await self._client(step)
         elif step.action == "fault":
-            spec = self._fault_spec(index, step)
+            try:
+                spec = resolve_order(self._fault_spec(index, step), {
+                    name: order.order_id for name, order in self.actions.orders.items()})
+            except KeyError as missing:
+                self.trace.add("fault", "not_injected", {"step": step.id, "why": f"order {missing} has no id "
+                                                                                  "(never placed)"})
+                return
             handle = self.gateway.faults.inject(spec)
             self.handles[step.id or ""] = handle
             self.trace.add("fault", "injected", {"step": step.id, "id": handle.id, "kind": spec["kind"], "spec": spec})
