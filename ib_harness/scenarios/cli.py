@@ -45,6 +45,8 @@ def add_commands(commands: Any) -> None:
     from_log.add_argument("--out", type=Path, help="write the YAML here (default: stdout)")
     from_log.add_argument("--max-duration", type=float, default=30.0, help="scale longer incidents down to this")
     from_log.add_argument("--name", help="scenario name (default: from-log-<file>)")
+    from_log.add_argument("--pattern", help="regex for another log format, with named groups ts (ISO 8601 time) "
+                                            "and message (and optionally logger); default: ib_insync/ib_async's format")
     from_log.set_defaults(run=run_from_log)
 
     compare = commands.add_parser("compare", help="replay the library under both supervisors; print the table")
@@ -88,14 +90,22 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_from_log(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from .from_log import draft_scenario, draft_yaml
     from .model import Scenario
+    from .yaml_lines import LineMap, describe_validation_error
 
     try:
-        draft = draft_scenario(args.logfile, max_duration=args.max_duration, name=args.name)
+        draft = draft_scenario(args.logfile, max_duration=args.max_duration, name=args.name, pattern=args.pattern)
     except ScenarioError as exc:
         return _bad_input(exc)
-    Scenario.model_validate(draft)  # a draft this tool writes must validate
+    try:
+        Scenario.model_validate(draft)  # a draft this tool writes must validate
+    except ValidationError as exc:  # a bug in the drafting, said in words
+        print(f"internal error: the draft does not validate: "
+              f"{describe_validation_error(exc, args.logfile, LineMap(), Scenario).message}", file=sys.stderr)
+        return 1
     text = draft_yaml(draft)
     if args.out:
         args.out.write_text(text)
