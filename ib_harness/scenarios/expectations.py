@@ -25,6 +25,9 @@ from .evidence import UNAVAILABLE, Evidence
 from .expectations_calls import CALL_JUDGES
 from .trace import ExpectationResult
 
+# what the runner records about a call besides its answer: not part of what "changed" compares
+BOOKKEEPING = ("step", "latency", "entry_state", "outcome")
+
 __all__ = ["Evidence", "evaluate", "detection_after", "recovery_after", "JUDGES"]
 
 
@@ -140,7 +143,7 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
             done = event.at + float(event.data.get("latency", 0.0))
             if body.changed and event.data.get("ok"):
                 # a stale cache repeats itself: only an answer that moved shows data flowing
-                answer = {k: v for k, v in event.data.items() if k not in ("step", "latency")}
+                answer = {k: v for k, v in event.data.items() if k not in BOOKKEEPING}
                 moved = bool(previous) and answer != previous[0]
                 previous[:] = [answer]
                 if event.at < ref or not moved:

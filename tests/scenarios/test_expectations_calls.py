@@ -126,3 +126,14 @@ def test_bad_new_expectations_are_refused(expectation: dict[str, Any], words: st
     with pytest.raises(ValueError) as caught:
         judge(expectation)
     assert words in str(caught.value)
+
+
+def test_a_changed_answer_is_judged_on_the_answer_not_on_the_calls_bookkeeping() -> None:
+    """The same stale price, asked once while ready and once while degraded, has not changed."""
+    trace = [call(0.2, "prices", "get_market_price", "ready", True, price=100.0, outcome="ok", symbol="AAPL"),
+             call(1.5, "prices", "get_market_price", "degraded", True, price=100.0, outcome="ok", symbol="AAPL"),
+             call(1.7, "prices", "get_market_price", "ready", True, price=100.0, outcome="ok", symbol="AAPL")]
+    evidence = Evidence(events=trace, faults={"drop": {"start": 1.0, "end": 2.0, "kind": "connectivity_lost"}}, end=5)
+    ok, detail = judge({"market_data": {"symbol": "AAPL", "within": 2.0, "of": {"fault_start": "drop"},
+                                        "changed": True}}, evidence)
+    assert not ok and "with a changed answer" in detail
