@@ -84,3 +84,17 @@ expect:
 """)
     steps = load_scenario(path).scenario.steps
     assert [step.id for step in steps] == ["buy", "buy2"]
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_the_broker_settings_file_refuses_the_same_bombs(tmp_path: Path, name: str) -> None:
+    from ib_harness.broker import BrokerSettings, BrokerSettingsError
+
+    text, line, words = BOMBS[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    started = time.perf_counter()
+    with pytest.raises(BrokerSettingsError) as caught:
+        BrokerSettings.load(path)
+    assert time.perf_counter() - started < 1.0
+    assert words in str(caught.value) and f"line {line}" in str(caught.value)
