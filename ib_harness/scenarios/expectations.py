@@ -21,7 +21,7 @@ from .model_expect import (
     Range,
     StateWithin,
 )
-from .evidence import UNAVAILABLE, Evidence
+from .evidence import Evidence, call_outcome
 from .expectations_calls import CALL_JUDGES
 from .trace import ExpectationResult
 
@@ -173,7 +173,7 @@ def _error_codes(body: ErrorCodes, ev: Evidence) -> tuple[bool, str, float | Non
 
 
 def _fail_fast(body: FailFast, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
-    refused = [c for c in ev.calls() if c.data.get("error_type") == UNAVAILABLE]
+    refused = [c for c in ev.calls() if call_outcome(c.data) == "refused"]  # not the calls cut in flight
     if len(refused) < body.min_calls:
         return False, f"{len(refused)} call(s) refused while not ready, wanted at least {body.min_calls}", \
             None, body.max_latency

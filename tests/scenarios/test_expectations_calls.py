@@ -137,3 +137,14 @@ def test_a_changed_answer_is_judged_on_the_answer_not_on_the_calls_bookkeeping()
     ok, detail = judge({"market_data": {"symbol": "AAPL", "within": 2.0, "of": {"fault_start": "drop"},
                                         "changed": True}}, evidence)
     assert not ok and "with a changed answer" in detail
+
+
+def test_fail_fast_counts_calls_refused_at_entry_not_calls_cut_in_flight() -> None:
+    """The cancel cut in flight waited for its answer until the connection died: it is not a slow refusal."""
+    slow_cut = event(1.2, "client", "call", step="cancel", method="cancel_order", entry_state="ready", ok=False,
+                     error="cancel_order: connection lost (EOF)", error_type="BrokerUnavailable", latency=0.9)
+    quick_refusal = event(1.7, "client", "call", step="prices", method="get_market_price", entry_state="degraded",
+                          ok=False, error="not ready", error_type="BrokerUnavailable", latency=0.001)
+    evidence = Evidence(events=[slow_cut, quick_refusal], end=5)
+    ok, detail = judge({"fail_fast": {"max_latency": 0.05, "min_calls": 1}}, evidence)
+    assert ok and detail == "1 call(s) refused, slowest in 1.0 ms"
