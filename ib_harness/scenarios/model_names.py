@@ -21,9 +21,12 @@ from .model_messages import unknown_name
 
 ORDER_STATUSES: tuple[str, ...] = tuple(status.value for status in OrderStatus)
 
-# kinds fault families add to the gateway's event log (``Fault.record``); message faults add message_<action>
+# kinds the fault families and IB-status effects add to the gateway's event log (``Fault.record``,
+# ``status.record``); message faults add message_<action>. tests/scenarios/test_names.py keeps this
+# in step with every ``record("...")`` in ib_harness/fake_gateway.
 FAULT_EVENT_KINDS = ("garbage_sent", "frame_truncated", "frames_dropped", "half_closed", "nightly_reset",
-                     "md_line_inactive", "md_line_revived", "order_id_rollback", "answered_from_cache")
+                     "md_line_inactive", "md_line_revived", "order_id_rollback", "answered_from_cache",
+                     "request_held", "held_requests_answered", "order_events_released", "subscriptions_dropped")
 MESSAGE_EVENT_PREFIX = "message_"
 GATEWAY_EVENT_KINDS: tuple[str, ...] = (*EVENT_KINDS, *FAULT_EVENT_KINDS)
 

@@ -79,3 +79,13 @@ def test_a_misspelt_broker_event_is_refused(tmp_path: Path) -> None:
     text = GOOD.replace("  - at: 1.0\n", "  - on: {broker_event: reconected}\n")
     error = error_of(write(tmp_path, text))
     assert error.line == 9 and "unknown broker event 'reconected' (did you mean 'reconnected'?)" in error.message
+
+
+def test_the_gateway_event_vocabulary_covers_every_event_the_gateway_records() -> None:
+    import re
+
+    from ib_harness.scenarios.model_names import GATEWAY_EVENT_KINDS, MESSAGE_EVENT_PREFIX
+
+    source = "".join(path.read_text() for path in Path("ib_harness/fake_gateway").rglob("*.py"))
+    recorded = set(re.findall(r'\brecord\(\s*(?:session,\s*)?"([a-z_]+)"', source)) - {"kind", MESSAGE_EVENT_PREFIX}
+    assert recorded and recorded <= set(GATEWAY_EVENT_KINDS), sorted(recorded - set(GATEWAY_EVENT_KINDS))

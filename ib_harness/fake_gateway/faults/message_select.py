@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ..session.session import Session
 
 REQUEST_ID_NAMES = ("reqId", "tickerId", "id")
+# message id -> its layout (tick-by-tick's three layouts share id 99 and their leading slots)
+_OUT_BY_ID = {spec.msg_id: spec for spec in reversed(list(OUTGOING.values()))}
 ORDER_ID_NAMES = ("orderId",)
 
 
@@ -94,7 +96,7 @@ def _inbound_values(session: "Session", fields: list[str]) -> dict[str, Any] | N
 
 def _outbound_values(session: "Session", msg_id: int | None, fields: list[str]) -> dict[str, Any] | None:
     """The leading plain slots of the message (ids and contract come before any repeated group)."""
-    spec = next((spec for spec in OUTGOING.values() if spec.msg_id == msg_id), None)
+    spec = _OUT_BY_ID.get(msg_id) if msg_id is not None else None
     if spec is None:
         return None
     values: dict[str, Any] = {}
