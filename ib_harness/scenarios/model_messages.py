@@ -34,6 +34,9 @@ def did_you_mean(word: Any, choices: Iterable[str]) -> str:
     by_case = {choice.lower(): choice for choice in options}
     if word.lower() in by_case:
         return f" (did you mean {by_case[word.lower()]!r}?)"
+    swapped = [choice for lower, choice in by_case.items() if sorted(lower) == sorted(word.lower())]
+    if swapped:  # the same letters in another order: a transposition (APPL for AAPL)
+        return f" (did you mean {swapped[0]!r}?)"
     close = difflib.get_close_matches(word.lower(), list(by_case), n=1, cutoff=0.6)
     return f" (did you mean {by_case[close[0]]!r}?)" if close else ""
 

@@ -85,8 +85,9 @@ def stock_symbols(catalog: ContractCatalog) -> set[str]:
 def symbol_uses(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(location, symbol) of every symbol a validated scenario names."""
     for index, step in enumerate(data.steps):
-        symbol = getattr(step.argument, "symbol", None)
-        if isinstance(symbol, str):
+        argument = step.argument
+        symbol = argument.get("symbol") if isinstance(argument, dict) else getattr(argument, "symbol", None)
+        if isinstance(symbol, str):  # a client call, a market move, or a fault narrowed to one symbol
             yield ("steps", index, step.action, "symbol"), symbol
     for section in ("prices", "paths"):
         for symbol in getattr(data.gateway, section):

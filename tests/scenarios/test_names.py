@@ -33,6 +33,8 @@ WRONG_NAMES = {
                  "refers to place_order step 'bye', which is not defined before it (did you mean 'buy'?)"),
     "expected order id": (GOOD.replace("order_status: {order: buy", "order_status: {order: bye"), 12,
                           "names unknown place order step 'bye' (did you mean 'buy'?)"),
+    "fault symbol": (GOOD.replace("  - at: 1.0\n", "  - id: quiet\n    at: 0.2\n    fault: {kind: md_line_inactive, symbol: APPL}\n  - at: 1.0\n"),
+                     11, "steps.1.fault.symbol: symbol 'APPL' is not a US stock in the gateway's contract catalog (did you mean 'AAPL'?)"),
     "catalog setting": (GOOD.replace("duration: 2\n", "duration: 2\ngateway:\n  settings: {catalog: /nonexistent.yaml}\n"),
                         6, "catalog '/nonexistent.yaml' cannot be loaded"),
 }
