@@ -34,11 +34,27 @@ def did_you_mean(word: Any, choices: Iterable[str]) -> str:
     by_case = {choice.lower(): choice for choice in options}
     if word.lower() in by_case:
         return f" (did you mean {by_case[word.lower()]!r}?)"
-    swapped = [choice for lower, choice in by_case.items() if sorted(lower) == sorted(word.lower())]
-    if swapped:  # the same letters in another order: a transposition (APPL for AAPL)
-        return f" (did you mean {swapped[0]!r}?)"
-    close = difflib.get_close_matches(word.lower(), list(by_case), n=1, cutoff=0.6)
+    typed = word.lower()
+    if by_case and len(typed) <= 40:  # one or two slips of the keyboard: the fewest edits wins (APPL -> AAPL)
+        edits, nearest = min((_edits(typed, lower), lower) for lower in by_case)
+        if edits <= max(1, len(typed) // 4):
+            return f" (did you mean {by_case[nearest]!r}?)"
+    close = difflib.get_close_matches(typed, list(by_case), n=1, cutoff=0.6)
     return f" (did you mean {by_case[close[0]]!r}?)" if close else ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (insert, delete, substitute, swap two neighbours)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def unknown_name(what: str, word: Any, choices: Iterable[str], list_them: bool = True) -> str:

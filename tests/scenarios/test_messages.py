@@ -62,3 +62,21 @@ def test_no_pydantic_text_or_url_reaches_the_cli(tmp_path: Path, capsys: pytest.
     assert len(err.strip().splitlines()) == len(paths)
     for raw in ("errors.pydantic.dev", "Input should", "Extra inputs", "Value error", "validation error for"):
         assert raw not in err
+
+
+@pytest.mark.parametrize("word, choices, meant", [
+    ("APPL", ["AAPL", "PYPL"], "AAPL"),                       # one substitution beats a closer-looking ratio
+    ("SMFT", ["MSFT", "SMH"], "MSFT"),                        # two neighbours swapped
+    ("market_tick_intervall", ["market_tick_interval", "market_ticker"], "market_tick_interval"),
+    ("Submitted", ["SUBMITTED", "PENDING"], "SUBMITTED"),     # case only
+])
+def test_did_you_mean_offers_the_fewest_edits(word: str, choices: list[str], meant: str) -> None:
+    from ib_harness.scenarios.model_messages import did_you_mean
+
+    assert did_you_mean(word, choices) == f" (did you mean {meant!r}?)"
+
+
+def test_did_you_mean_stays_quiet_when_nothing_is_close() -> None:
+    from ib_harness.scenarios.model_messages import did_you_mean
+
+    assert did_you_mean("colour", ["at", "id", "place_order"]) == ""
