@@ -231,7 +231,7 @@ def _farm(draft: Draft, event: LogEvent, at: float, farm: str, change: str) -> N
             _data_back(draft, step["id"], at)
         elif farm == "hmds":
             draft.codes.add(10182)
-            draft.expect.append({"bars_flowing": {"symbol": draft.symbol, "within": draft.data_window * 3,
+            draft.expect.append({"bars_flowing": {"symbol": draft.symbol, "within": draft.data_window * 2,
                                                   "of": {"fault_start": step["id"]}}})
 
 
