@@ -87,16 +87,18 @@ def _greeting(event: LogEvent) -> bool:
 
 def build(events: list[LogEvent], scale: float, settings: dict[str, Any]) -> Draft:
     span = max(event.at for event in events)
-    draft = Draft(BrokerSettings.model_validate(settings), end=round(LEAD + span * scale + 2.0 + _settle(settings), 3))
+    draft = Draft(BrokerSettings.model_validate(settings), end=round(LEAD + 1.0 + span * scale + 2.0 + _settle(settings), 3))
     draft.symbol = next((m["symbol"] for e in events if (m := SYMBOL.search(e.data.get("message", "")))), DEFAULT_SYMBOL)
     first_ready = next((e for e in events if e.kind == "connected"), None)
     at_connect = [e for e in events if first_ready is not None and e.at < first_ready.at]
     if at_connect and first_ready is not None:
         _first_connect(draft, at_connect, round(first_ready.at * scale, 3))
+    # a bar stream needs its first answer before HMDS goes, or there is no stream to lose
+    lead = LEAD + (1.0 if any(e.kind == "ib_error" and e.data["code"] in (2105, 10182) for e in events) else 0.0)
     for event in events:
         if event in at_connect:
             continue
-        _event(draft, event, round(LEAD + event.at * scale, 3))
+        _event(draft, event, round(lead + event.at * scale, 3))
     _close_open(draft)
     draft.end = _long_enough(draft)
     _client_calls(draft)
