@@ -39,6 +39,13 @@ class BoundedSafeLoader(yaml.SafeLoader):
         self._values: dict[int, int] = {}
         self._height: dict[int, int] = {}
 
+    def fetch_more_tokens(self) -> None:
+        """Stop at the 65th open bracket: the scanner reads up to 1024 characters ahead looking for a
+        key, and thousands of open ``[`` cost it half a second before the composer sees any."""
+        super().fetch_more_tokens()
+        if self.flow_level > MAX_DEPTH or len(self.indents) > MAX_DEPTH:
+            raise YamlLimitError(f"nested more than {MAX_DEPTH} levels deep", self.get_mark())
+
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(AliasEvent):
             event = self.peek_event()
