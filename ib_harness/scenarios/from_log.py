@@ -16,6 +16,7 @@ import yaml
 
 from .from_log_draft import build, expected_codes, incident
 from .from_log_read import LogEvent, compile_pattern, read_log, text_line
+from .yaml_lines import ScenarioError
 
 __all__ = ["LogEvent", "compile_pattern", "draft_scenario", "draft_yaml", "read_log", "text_line"]
 
@@ -28,6 +29,9 @@ def draft_scenario(path: str | Path, max_duration: float = 30.0, name: str | Non
     span = max(event.at for event in events)
     scale = min(1.0, max_duration / span) if span > 0 else 1.0
     draft = build(events, scale, settings or {})
+    if not any("fault" in step for step in draft.steps):
+        raise ScenarioError(path, None, "the log shows no incident to replay: no IB error beyond the "
+                                        "connect's farm-OK notices, no disconnect, no failed connect")
     scaled = "" if scale == 1.0 else f", times scaled by {scale:.4g} to fit {max_duration:g} s"
     expect: list[dict[str, Any]] = []
     codes = expected_codes(draft)

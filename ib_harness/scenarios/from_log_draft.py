@@ -183,6 +183,8 @@ def _code(draft: Draft, event: LogEvent, at: float) -> None:
         draft.codes.add(1100)
         draft.lost = draft.add({"id": f"line{line}-1100", "at": at, "fault": {"kind": "connectivity_lost"}})["id"]
         draft.polls.add("get_market_price")
+        draft.expect.append({"broker_state": {"states": ["degraded"], "within": draft.data_window,
+                                              "of": {"fault_start": draft.lost}}})  # it noticed the 1100
     elif code in (1101, 1102) and draft.lost is not None:
         draft.codes.add(code)
         step = draft.add({"id": f"line{line}-{code}", "at": at,

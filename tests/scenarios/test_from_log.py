@@ -54,6 +54,8 @@ def test_long_incidents_are_scaled_and_say_so(tmp_path: Path) -> None:
     (None, "missing.log", "no such file"),
     (b"hello\nworld\n", "plain.log", "no ib_insync or ib_async log lines"),
     (b"2026-01-01 00:00:00,000 ib_insync.client INFO Connected\n", "quiet.log", "no IB error lines"),
+    (b"2026-01-01 00:00:00,000 ib_insync.wrapper INFO Warning 2104, reqId -1: Market data farm connection is OK:usfarm\n"
+     b"2026-01-01 00:00:00,100 ib_insync.client INFO API connection ready\n", "greeting.log", "no incident to replay"),
     (b"2026-01-01 00:00:05,000 ib_insync.client INFO Connected\n"
      b"2026-01-01 00:00:01,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n", "backwards.log:2",
      "time goes backwards"),
