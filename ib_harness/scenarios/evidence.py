@@ -65,6 +65,8 @@ class Evidence:
             end = start + window.seconds
         else:
             end = self.end
+        if end < start:
+            return f"the window ends ({end:.2f} s) before it starts ({start:.2f} s)"
         return start, min(end, self.end)
 
 

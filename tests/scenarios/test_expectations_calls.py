@@ -148,3 +148,8 @@ def test_fail_fast_counts_calls_refused_at_entry_not_calls_cut_in_flight() -> No
     evidence = Evidence(events=[slow_cut, quick_refusal], end=5)
     ok, detail = judge({"fail_fast": {"max_latency": 0.05, "min_calls": 1}}, evidence)
     assert ok and detail == "1 call(s) refused, slowest in 1.0 ms"
+
+
+def test_a_window_that_ends_before_it_starts_fails_and_says_so() -> None:
+    ok, detail = judge({"stays_ready": {"window": {"after": {"fault_end": "drop"}, "until": {"fault_start": "drop"}}}})
+    assert not ok and detail == "the window ends (1.00 s) before it starts (2.00 s)"
