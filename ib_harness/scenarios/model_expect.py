@@ -60,7 +60,6 @@ class Anchor(Strict):
 
 
 ANCHOR_KINDS = ("start", "fault_start", "fault_end", "step", "broker_state", "broker_event", "gateway_event")
-START = Anchor(start=True)
 
 
 class Window(Strict):
@@ -148,7 +147,7 @@ class CallsCounted(Range):
     """How many client calls were refused at entry (the broker was not ready: it answered at once),
     or cut in flight (made while ready, the connection died under them), in a window."""
 
-    method: str | None = Field(None, description="only calls of this broker method")
+    method: "CallMethod | None" = Field(None, description="only calls of this broker method")
     window: Window = Field(default_factory=Window)
 
 
@@ -186,7 +185,8 @@ class CallOutcome(Strict):
     def _something(self) -> "CallOutcome":
         if self.ok is None and self.raised is None and self.returned is None:
             raise ValueError("say what the call must do: ok, raised or returned")
-        if self.raised is not None and self.ok is True or self.returned is not None and self.ok is False:
+        if self.raised is not None and (self.ok is True or self.returned is not None) \
+                or self.returned is not None and self.ok is False:
             raise ValueError("a call that raised returns nothing: ok, raised and returned contradict")
         return self
 

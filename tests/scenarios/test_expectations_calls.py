@@ -153,3 +153,21 @@ def test_fail_fast_counts_calls_refused_at_entry_not_calls_cut_in_flight() -> No
 def test_a_window_that_ends_before_it_starts_fails_and_says_so() -> None:
     ok, detail = judge({"stays_ready": {"window": {"after": {"fault_end": "drop"}, "until": {"fault_start": "drop"}}}})
     assert not ok and detail == "the window ends (1.00 s) before it starts (2.00 s)"
+
+
+@pytest.mark.parametrize("expectation, words", [
+    ({"calls_refused": {"method": "get_price"}}, "'get_price' is not one of place_order"),
+    ({"call": {"step": "cancel", "raised": "BrokerUnavailable", "returned": {"status": "CANCELLED"}}},
+     "contradict"),
+])
+def test_names_in_the_new_expectations_are_checked(expectation: dict[str, Any], words: str, tmp_path: Any) -> None:
+    from ib_harness.scenarios.loader import load_scenario
+    from ib_harness.scenarios.yaml_lines import ScenarioError
+    import yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": "hand-made", "description": "A hand-made trace for the judges.",
+                                    "duration": 5, "steps": STEPS, "expect": [expectation]}))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert words in caught.value.message
