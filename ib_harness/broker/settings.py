@@ -14,6 +14,8 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ib_harness import bounded_yaml
+
 
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
@@ -94,7 +96,7 @@ class BrokerSettings(BaseSettings):
         values: dict[str, Any] = {}
         if yaml_path is not None:
             try:
-                loaded = yaml.safe_load(Path(yaml_path).read_text()) or {}
+                loaded = bounded_yaml.safe_load(Path(yaml_path).read_text()) or {}
             except (OSError, yaml.YAMLError) as exc:
                 raise BrokerSettingsError(f"broker settings file {yaml_path}: {exc}") from exc
             if not isinstance(loaded, dict):

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ib_harness import bounded_yaml
+
 from .wire.framing import MAX_REQUEST_FRAME
 
 LOWEST_SUPPORTED_VERSION = 157
@@ -135,7 +137,7 @@ class GatewayConfig(BaseModel):
         """Load settings from a YAML mapping of these fields; errors name the file, line and field."""
         text = Path(path).read_text()
         try:
-            data = yaml.safe_load(text)
+            data = bounded_yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

@@ -69,6 +69,8 @@ def _add_from_log(from_log: argparse.ArgumentParser) -> None:
     from_log.add_argument("--max-duration", type=float, default=30.0,
                           help="scale longer incidents down to this many seconds")
     from_log.add_argument("--name", help="scenario name (default: from-log-<file>)")
+    from_log.add_argument("--pattern", help="regex for another log format, with named groups ts (ISO 8601 time) "
+                                            "and message (and optionally logger); default: ib_insync/ib_async's format")
     from_log.set_defaults(run=run_from_log)
 
 
@@ -110,14 +112,22 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_from_log(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from .from_log import draft_scenario, draft_yaml
     from .model import Scenario
+    from .yaml_lines import LineMap, describe_validation_error
 
     try:
-        draft = draft_scenario(args.logfile, max_duration=args.max_duration, name=args.name)
+        draft = draft_scenario(args.logfile, max_duration=args.max_duration, name=args.name, pattern=args.pattern)
     except ScenarioError as exc:
         return _bad_input(exc)
-    Scenario.model_validate(draft)  # a draft this tool writes must validate
+    try:
+        Scenario.model_validate(draft)  # a draft this tool writes must validate
+    except ValidationError as exc:  # a bug in the drafting, said in words
+        print(f"internal error: the draft does not validate: "
+              f"{describe_validation_error(exc, args.logfile, LineMap(), Scenario).message}", file=sys.stderr)
+        return 1
     text = draft_yaml(draft)
     if args.out:
         args.out.write_text(text)

@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable
 
 from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 
+from .evidence import call_outcome
 from .model import Step
 from .trace import Trace
 
@@ -37,7 +38,8 @@ class ClientActions:
                       describe: Callable[[Any], dict[str, Any]], **context: Any) -> Any:
         started_at = self.trace.now()
         started = time.perf_counter()
-        data: dict[str, Any] = {"step": step.id, "method": method, **context}
+        data: dict[str, Any] = {"step": step.id, "method": method, **context,
+                                "entry_state": str(getattr(self.broker.state, "value", self.broker.state))}
         result = None
         try:
             result = await asyncio.wait_for(invoke(), CALL_TIMEOUT)
@@ -47,6 +49,7 @@ class ClientActions:
         except Exception as exc:  # a failed call is an outcome to record, not a runner failure
             data.update(ok=False, error_type=type(exc).__name__, error=str(exc)[:300])
         data["latency"] = time.perf_counter() - started
+        data["outcome"] = call_outcome(data)
         self.trace.add("client", "call", data, at=started_at)
         return result
 

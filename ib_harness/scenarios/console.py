@@ -10,7 +10,8 @@ from typing import Iterable
 
 from .trace import RunResult, ScenarioResult, TraceEvent
 
-QUIET = {("broker", "probe_sent"), ("broker", "probe_answered"), ("gateway", "listening"), ("runner", "timeline_ended")}
+QUIET = {("broker", "probe_sent"), ("broker", "probe_answered"), ("gateway", "listening"), ("runner", "timeline_ended"),
+         ("runner", "step")}  # a step shows as what it did (fault inject, client call, market move)
 
 
 def render_result(result: ScenarioResult) -> str:

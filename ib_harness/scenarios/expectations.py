@@ -6,7 +6,6 @@ and a report can be re-judged without replaying.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .model import Scenario
@@ -22,42 +21,14 @@ from .model_expect import (
     Range,
     StateWithin,
 )
-from .trace import ExpectationResult, TraceEvent
+from .evidence import Evidence, call_outcome
+from .expectations_calls import CALL_JUDGES
+from .trace import ExpectationResult
 
-UNAVAILABLE = "BrokerUnavailable"
+# what the runner records about a call besides its answer: not part of what "changed" compares
+BOOKKEEPING = ("step", "latency", "entry_state", "outcome")
 
-
-@dataclass
-class Evidence:
-    """What the runner recorded: the trace, fault windows by step id, the order audit, leaks."""
-
-    events: list[TraceEvent]
-    faults: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id -> {start, end, kind}
-    audit: dict[str, Any] = field(default_factory=dict)  # lost, duplicated, details, statuses
-    leaks: dict[str, Any] = field(default_factory=dict)  # tasks/sockets before and after
-    initial_state: str = "ready"
-    end: float = float("inf")  # the timeline's end: the teardown's own state changes do not count
-
-    def states(self) -> list[tuple[float, str]]:
-        """(time, state) for every broker state change on the timeline, starting with the state at t=0."""
-        changes = [(e.at, str(e.data.get("to"))) for e in self.events
-                   if e.source == "broker" and e.kind == "state" and 0 <= e.at <= self.end]
-        return [(0.0, self.state_at(0.0))] + changes
-
-    def state_at(self, moment: float) -> str:
-        state = self.initial_state
-        for event in self.events:
-            if event.source == "broker" and event.kind == "state" and event.at <= min(moment, self.end):
-                state = str(event.data.get("to"))
-        return state
-
-    def calls(self, method: str | None = None) -> list[TraceEvent]:
-        return [e for e in self.events if e.source == "client" and e.kind == "call"
-                and e.at >= 0 and (method is None or e.data.get("method") == method)]
-
-    def anchor(self, anchor: Anchor) -> float | None:
-        window = self.faults.get(anchor.fault, {})
-        return window.get("start") if anchor.fault_start else window.get("end")
+__all__ = ["Evidence", "evaluate", "detection_after", "recovery_after", "JUDGES"]
 
 
 def evaluate(scenario: Scenario, evidence: Evidence) -> list[ExpectationResult]:
@@ -71,7 +42,7 @@ def _judge(expectation: Expectation, evidence: Evidence) -> ExpectationResult:
 
 
 def _anchor_name(anchor: Anchor) -> str:
-    return f"fault_start {anchor.fault}" if anchor.fault_start else f"fault_end {anchor.fault}"
+    return anchor.describe()
 
 
 def _state_within(body: StateWithin, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
@@ -172,7 +143,7 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
             done = event.at + float(event.data.get("latency", 0.0))
             if body.changed and event.data.get("ok"):
                 # a stale cache repeats itself: only an answer that moved shows data flowing
-                answer = {k: v for k, v in event.data.items() if k not in ("step", "latency")}
+                answer = {k: v for k, v in event.data.items() if k not in BOOKKEEPING}
                 moved = bool(previous) and answer != previous[0]
                 previous[:] = [answer]
                 if event.at < ref or not moved:
@@ -202,7 +173,7 @@ def _error_codes(body: ErrorCodes, ev: Evidence) -> tuple[bool, str, float | Non
 
 
 def _fail_fast(body: FailFast, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
-    refused = [c for c in ev.calls() if c.data.get("error_type") == UNAVAILABLE]
+    refused = [c for c in ev.calls() if call_outcome(c.data) == "refused"]  # not the calls cut in flight
     if len(refused) < body.min_calls:
         return False, f"{len(refused)} call(s) refused while not ready, wanted at least {body.min_calls}", \
             None, body.max_latency
@@ -245,4 +216,5 @@ JUDGES: dict[str, Callable[[Any, Evidence], tuple[bool, str, float | None, float
     "fail_fast": _fail_fast,
     "no_leaks": _no_leaks,
     "order_status": _order_status,
+    **CALL_JUDGES,
 }

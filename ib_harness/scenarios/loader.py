@@ -37,7 +37,7 @@ def load_scenario(path: str | Path) -> ScenarioFile:
         if located is not None:
             field = ".".join(str(p) for p in located.location)
             raise ScenarioError(path, lines.line_of(located.location), f"{field}: {located.message}") from None
-        raise describe_validation_error(exc, path, lines) from None
+        raise describe_validation_error(exc, path, lines, Scenario) from None
 
 
 def _located(exc: ValidationError) -> LocatedError | None:

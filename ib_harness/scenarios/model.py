@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ib_harness.broker import BrokerSettings
 
 from ib_harness.fake_gateway import AccountConfig, GatewayConfig
 
-from .fault_vocabulary import check_fault_spec
+from .fault_vocabulary import ORDER_REFERENCE, check_fault_spec
 from .model_actions import (
     CancelOrder,
     GetBars,
@@ -30,6 +30,8 @@ from .model_actions import (
 )
 from .model_base import NAME_PATTERN, BrokerStateName, Strict
 from .model_expect import Expectation
+from .model_messages import did_you_mean
+from .model_names import BrokerEventName, GatewayEventName, OrderStatusName, catalog_for, stock_symbols, symbol_uses
 
 
 
@@ -93,30 +95,30 @@ class BrokerSection(Strict):
         reserved = {"journal_path", "supervisor"} & set(value)
         if reserved:
             raise ValueError(f"{sorted(reserved)} are set by the runner (a temp journal per replay; broker.supervisor)")
-        try:
-            BrokerSettings.model_validate(value)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            raise ValueError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        BrokerSettings.model_validate(value)  # its errors are located under broker.settings
         return value
+
+
+TRIGGER_KINDS = ("broker_state", "order_status", "gateway_event", "broker_event", "fault_fired")
 
 
 class Trigger(Strict):
     """Run a step when something happens rather than at a fixed time."""
 
     broker_state: BrokerStateName | None = None
-    order_status: str | None = Field(None, description="an order status, with ``order``")
+    order_status: OrderStatusName | None = Field(None, description="a broker order status, with ``order``")
     order: str | None = Field(None, description="the place_order step id order_status refers to")
-    gateway_event: str | None = Field(None, description="a gateway event kind, e.g. session_closed")
+    gateway_event: GatewayEventName | None = Field(None, description="a gateway event kind, e.g. session_closed")
+    broker_event: BrokerEventName | None = Field(None, description="a broker event kind, e.g. reconnected, reconcile")
     fault_fired: str | None = Field(None, description="step id of a fault whose trigger fired")
     count: int = Field(1, ge=1, description="the Nth occurrence (counted from the scenario start)")
     delay: float = Field(0.0, ge=0, description="seconds after the occurrence")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Trigger":
-        kinds = [k for k in ("broker_state", "order_status", "gateway_event", "fault_fired") if getattr(self, k)]
+        kinds = [k for k in TRIGGER_KINDS if getattr(self, k)]
         if len(kinds) != 1:
-            raise ValueError("a trigger needs exactly one of broker_state, order_status, gateway_event, fault_fired")
+            raise ValueError(f"a trigger needs exactly one of {', '.join(TRIGGER_KINDS)}")
         if self.order_status and not self.order:
             raise ValueError("order_status needs `order: <place_order step id>`")
         return self
@@ -138,6 +140,8 @@ class Step(Strict):
     every: float | None = Field(None, gt=0, description="repeat a client call this often ...")
     until: float | None = Field(None, gt=0, description="... until this many seconds into the timeline")
     fault: dict[str, Any] | None = Field(None, description="a gateway fault spec: {kind: ..., params}")
+    before_connect: bool = Field(False, description="a fault step at 0: injected before the broker's first "
+                                                    "connect; the timeline starts with that connect")
     stop_fault: str | None = Field(None, description="step id of a fault to stop")
     place_order: PlaceOrder | None = None
     modify_order: ModifyOrder | None = None
@@ -170,6 +174,8 @@ class Step(Strict):
             raise ValueError(f"only client calls repeat; {self.action} cannot take `every`")
         if self.every is not None and self.at is not None and self.until is not None and self.until <= self.at:
             raise ValueError(f"until {self.until} is not after at {self.at}")
+        if self.before_connect and (self.action != "fault" or self.at != 0):
+            raise ValueError("only a fault step `at: 0` can be `before_connect` (it acts on the first connect)")
         if self.action in ("place_order", "fault") and self.id is None:
             raise ValueError(f"a {self.action} step needs an `id` (expectations and later steps refer to it)")
         return self
@@ -215,11 +221,13 @@ class Scenario(Strict):
                 target = ids.get(field_name)
                 if target is None or target.action != kind:
                     raise _at(("steps", index, step.action if step.action != "stop_fault" else "stop_fault"),
-                              f"refers to {kind} step {field_name!r}, which is not defined before it")
+                              f"refers to {kind} step {field_name!r}, which is not defined before it"
+                              + _ids_like(field_name, ids, kind))
             if step.on is not None:
                 for ref, kind in ((step.on.order, "place_order"), (step.on.fault_fired, "fault")):
                     if ref is not None and (ref not in ids or ids[ref].action != kind):
-                        raise _at(("steps", index, "on"), f"trigger refers to unknown {kind} step {ref!r}")
+                        raise _at(("steps", index, "on"), f"trigger refers to unknown {kind} step {ref!r}"
+                                  + _ids_like(ref, ids, kind))
         needs_call = {"account_fresh": "get_account", "market_data": "get_market_price", "bars_flowing": "stream_bars"}
         for index, expectation in enumerate(self.expect):
             action = needs_call.get(expectation.kind)
@@ -227,14 +235,26 @@ class Scenario(Strict):
                 raise _at(("expect", index, expectation.kind),
                           f"is measured from {action} calls, but no step makes one")
             for ref, kind in expectation.references():
-                if ref not in ids or ids[ref].action != kind:
+                if ref not in ids or not _is_kind(ids[ref], kind):
+                    what = "" if kind == "step" else kind.replace("_", " ") + " "
                     raise _at(("expect", index, expectation.kind),
-                              f"names unknown {kind.replace('_', ' ')} step {ref!r}")
+                              f"names unknown {what}step {ref!r}" + _ids_like(ref, ids, kind))
             for time_field, value in expectation.times():
                 if value > self.duration:
                     raise _at(("expect", index, expectation.kind, time_field),
                               f"{value} s cannot be measured in a {self.duration} s timeline")
+        self._symbols_in_catalog()
         return self
+
+    def _symbols_in_catalog(self) -> None:
+        try:
+            symbols = stock_symbols(catalog_for(self.gateway.settings))
+        except ValueError as exc:
+            raise _at(("gateway", "settings", "catalog"), str(exc)) from None
+        for location, symbol in symbol_uses(self):
+            if symbol not in symbols:
+                raise _at(location, f"symbol {symbol!r} is not a US stock in the gateway's contract catalog"
+                                    + did_you_mean(symbol, symbols))
 
     def step(self, step_id: str) -> Step:
         return next(step for step in self.steps if step.id == step_id)
@@ -253,8 +273,19 @@ def _at(location: tuple[Any, ...], message: str) -> LocatedError:
     return LocatedError(location, message)
 
 
+def _is_kind(step: Step, kind: str) -> bool:
+    """``kind`` is an action, ``step`` (any action) or ``client_call`` (any client call)."""
+    return kind == "step" or step.action == kind or (kind == "client_call" and step.action in CLIENT_ACTIONS)
+
+
+def _ids_like(ref: str, ids: dict[str, Step], kind: str) -> str:
+    return did_you_mean(ref, [name for name, step in ids.items() if _is_kind(step, kind)])
+
+
 def _step_references(step: Step) -> list[tuple[str, str]]:
     refs: list[tuple[str, str]] = []
+    if step.fault is not None and isinstance(step.fault.get(ORDER_REFERENCE), str):
+        refs.append((step.fault[ORDER_REFERENCE], "place_order"))
     if step.stop_fault is not None:
         refs.append((step.stop_fault, "fault"))
     if step.modify_order is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
+from ib_harness.broker.models import OrderStatus
+
 LIVE_OR_DONE = {"SUBMITTED", "PARTIALLY_FILLED", "FILLED"}
 
 
@@ -66,10 +68,12 @@ def audit_orders(journal_orders: Iterable[Any], journal_fills: Iterable[Any], ga
             details.append(f"order {key} reached the gateway {count} times")
 
     by_key = {text(field(r, "key")): text(field(r, "status")) for r in journal_orders}
+    at_gateway = {o.order_ref: OrderStatus.from_ib(o.status, o.filled, o.remaining).value for o in ours}
     return {
         "lost": lost,
         "duplicated": duplicated,
         "fills": len(executions),
         "details": details[:10],
         "statuses": {step_id: by_key.get(key) for step_id, key in placed.items()},
+        "gateway_statuses": {step_id: at_gateway.get(key) for step_id, key in placed.items()},
     }

@@ -101,9 +101,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     actions = ClientActions(broker, trace)
     timeline = Timeline(scenario, seed, gateway, actions, trace)
     try:
-        await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
-        trace.restart_clock()
-        trace.add("runner", "timeline_started", {"state": str(getattr(broker.state, "value", broker.state))})
+        initial_state = await timeline.open(lambda timeout: broker.connect(timeout), CONNECT_TIMEOUT)
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
         audit = _audit(broker, gateway, actions, trace)
@@ -119,7 +117,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
     evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
-                        initial_state="ready", end=scenario.duration)
+                        initial_state=initial_state, end=scenario.duration)
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()
     return {

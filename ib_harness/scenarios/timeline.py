@@ -10,12 +10,13 @@ gives the same list, which is what the determinism test compares.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.faults import FaultHandle
 
 from .client_calls import ClientActions
+from .fault_vocabulary import resolve_order
 from .model import CLIENT_ACTIONS, Scenario, Step, Trigger
 from .trace import Trace, TraceEvent
 from .world import move_market
@@ -49,11 +50,40 @@ class Timeline:
         spec.setdefault("seed", self.seed * 1000 + index)
         return spec
 
+    async def open(self, connect: Callable[[float | None], Awaitable[None]], timeout: float) -> str:
+        """Connect the broker and start the clock; returns the broker's state at t=0.
+
+        Without ``before_connect`` faults the broker connects first (within ``timeout``) and the
+        timeline starts ready. With them, the timeline starts at the first connect: the faults are
+        injected at t=0 and the broker connects on its own task while the steps run.
+        """
+        early = [(index, step) for index, step in enumerate(self.scenario.steps) if step.before_connect]
+        if not early:
+            await asyncio.wait_for(connect(None), timeout)  # the broker's own connect timeout
+            self.trace.restart_clock()
+            self.trace.add("runner", "timeline_started", {"state": "ready"})
+            return "ready"
+        self.trace.restart_clock()
+        self.trace.add("runner", "timeline_started", {"state": "disconnected", "before_connect": len(early)})
+        for index, step in early:
+            await self._perform(index, step)
+        self._spawn(self._connect(connect))
+        return "disconnected"
+
+    async def _connect(self, connect: Callable[[float | None], Awaitable[None]]) -> None:
+        try:
+            await connect(self.scenario.duration)
+            self.trace.add("runner", "connected", {})
+        except Exception as exc:  # the broker keeps trying; expectations judge what it managed
+            self.trace.add("runner", "connect_failed", {"error": f"{type(exc).__name__}: {exc}"[:300]})
+
     async def run(self) -> None:
         """Start every step, then let the timeline run for the scenario's duration."""
         start = asyncio.get_running_loop().time()
         self.trace.listen(self._on_event)
         for index, step in enumerate(self.scenario.steps):
+            if step.before_connect:
+                continue
             if step.on is not None:
                 self._waiting.append((step, step.on, [0]))
             else:
@@ -86,6 +116,8 @@ class Timeline:
                     and str(event.data.get("status")).upper() == trigger.order_status.upper())
         if trigger.gateway_event is not None:
             return event.source == "gateway" and event.kind == trigger.gateway_event
+        if trigger.broker_event is not None:
+            return event.source == "broker" and event.kind == trigger.broker_event
         handle = self.handles.get(trigger.fault_fired or "")
         if handle is None:
             return False
@@ -98,10 +130,17 @@ class Timeline:
         await self._perform(index, step)
 
     async def _perform(self, index: int, step: Step) -> None:
+        self.trace.add("runner", "step", {"step": step.id or f"#{index + 1}", "action": step.action})
         if step.action in CLIENT_ACTIONS:
             await self._client(step)
         elif step.action == "fault":
-            spec = self._fault_spec(index, step)
+            try:
+                spec = resolve_order(self._fault_spec(index, step), {
+                    name: order.order_id for name, order in self.actions.orders.items()})
+            except KeyError as missing:
+                self.trace.add("fault", "not_injected", {"step": step.id, "why": f"order {missing} has no id "
+                                                                                  "(never placed)"})
+                return
             handle = self.gateway.faults.inject(spec)
             self.handles[step.id or ""] = handle
             self.trace.add("fault", "injected", {"step": step.id, "id": handle.id, "kind": spec["kind"], "spec": spec})

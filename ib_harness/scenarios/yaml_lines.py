@@ -3,6 +3,8 @@
 PyYAML's ``safe_load`` forgets positions; ``compose`` keeps them on every node. We build plain
 Python data from the node tree ourselves and record the line of each key path, then map a
 pydantic error location (``("steps", 3, "fault", "kind")``) back to the closest recorded line.
+The tree comes from ``ib_harness.bounded_yaml``: building copies an alias at every use, so alias
+expansion and depth must be bounded before we walk it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+from ib_harness import bounded_yaml
+
+from .model_messages import explain_yaml_problem, humanize
 
 Location = tuple[Any, ...]
 
@@ -46,11 +52,12 @@ class LineMap:
 def load_yaml_with_lines(text: str, path: str | Path) -> tuple[Any, LineMap]:
     """Parse one YAML document; duplicate keys and non-string keys are errors with their line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = bounded_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(path, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
+        raise ScenarioError(path, mark.line + 1 if mark else None,
+                            f"not valid YAML: {explain_yaml_problem(problem)}") from None
     lines = LineMap()
     if node is None:
         return None, lines
@@ -88,13 +95,13 @@ def _scalar(node: yaml.Node, path: str | Path) -> Any:
 
 
 def describe_validation_error(exc: ValidationError, path: str | Path, lines: LineMap,
-                              prefix: Location = ()) -> ScenarioError:
-    """The first pydantic error as a ScenarioError naming file, line and field."""
+                              root: type[BaseModel], prefix: Location = ()) -> ScenarioError:
+    """The first pydantic error as a ScenarioError naming file, line and field, in words."""
     errors = exc.errors(include_url=False)
     first = errors[0]
     location = (*prefix, *(part for part in first["loc"] if not _is_union_tag(part)))
     field = ".".join(str(part) for part in location) or "(top level)"
-    message = first["msg"].removeprefix("Value error, ")
+    message = humanize(first, root, location)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return ScenarioError(path, lines.line_of(location), f"{field}: {message}{more}")
 

@@ -23,21 +23,30 @@ def test_reads_errors_and_disconnects_at_their_relative_times() -> None:
     assert events[6].data["text"].startswith("Connectivity between IB and Trader Workstation has been restored")
 
 
-def test_draft_keeps_codes_and_times() -> None:
+def faults(draft: dict) -> list[tuple[float, dict]]:
+    return [(step["at"], step["fault"]) for step in draft["steps"] if "fault" in step]
+
+
+def test_draft_keeps_the_incident_with_its_side_effects_and_timing() -> None:
     draft = draft_scenario(DATA / "nightly_reset_ib_insync.log")
-    faults = [(s["at"], s["fault"]["kind"], s["fault"].get("code")) for s in draft["steps"]]
-    assert faults == [(1.039, "ib_error", 2104), (1.04, "ib_error", 2106), (4.391, "ib_error", 1100),
-                      (4.392, "ib_error", 2103), (12.765, "ib_error", 2104), (19.308, "ib_error", 1102),
-                      (22.138, "crash", None)]
-    assert draft["expect"][0] == {"error_codes": {"include": [1100, 1102, 2103, 2104, 2106]}}
+    steps = faults(draft)
+    assert [fault["kind"] for _, fault in steps] == ["connectivity_lost", "connectivity_restored", "crash"]
+    assert steps[1][1] == {"kind": "connectivity_restored", "data_lost": False}
+    # the quiet minutes before the incident are cut; the incident keeps its own timing (1100 -> 1102: 14.917 s)
+    assert steps[0][0] == pytest.approx(1.054) and steps[1][0] - steps[0][0] == pytest.approx(14.917)
+    assert draft["expect"][0] == {"error_codes": {"include": [1100, 1102]}}
+    kinds = [next(iter(e)) for e in draft["expect"]]
+    assert {"market_data", "broker_state", "reconnects"} <= set(kinds)
+    calls = {next(k for k in step if k not in ("at", "every", "until")) for step in draft["steps"] if "every" in step}
+    assert calls == {"get_market_price", "get_positions"}
 
 
 def test_long_incidents_are_scaled_and_say_so(tmp_path: Path) -> None:
     log = tmp_path / "long.log"
     log.write_text("2026-01-01 00:00:00,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n"
-                   "2026-01-01 10:00:00,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n")
+                   "2026-01-01 10:00:00,000 ib_insync.wrapper ERROR Error 1102, reqId -1: restored\n")
     draft = draft_scenario(log, max_duration=20)
-    assert [s["at"] for s in draft["steps"]] == [1.0, 21.0]
+    assert [at for at, _ in faults(draft)] == [1.0, 21.0]
     assert "scaled by 0.0005556" in draft["description"]
 
 
@@ -45,6 +54,8 @@ def test_long_incidents_are_scaled_and_say_so(tmp_path: Path) -> None:
     (None, "missing.log", "no such file"),
     (b"hello\nworld\n", "plain.log", "no ib_insync or ib_async log lines"),
     (b"2026-01-01 00:00:00,000 ib_insync.client INFO Connected\n", "quiet.log", "no IB error lines"),
+    (b"2026-01-01 00:00:00,000 ib_insync.wrapper INFO Warning 2104, reqId -1: Market data farm connection is OK:usfarm\n"
+     b"2026-01-01 00:00:00,100 ib_insync.client INFO API connection ready\n", "greeting.log", "no incident to replay"),
     (b"2026-01-01 00:00:05,000 ib_insync.client INFO Connected\n"
      b"2026-01-01 00:00:01,000 ib_insync.wrapper ERROR Error 1100, reqId -1: lost\n", "backwards.log:2",
      "time goes backwards"),
@@ -91,8 +102,33 @@ def test_ib_async_logs_and_refused_connects_become_a_down_window(tmp_path: Path)
         "\"Connect call failed ('127.0.0.1', 4002)\")\n"
         "2026-03-11 09:30:05,000 ib_async.client INFO API connection ready\n")
     draft = draft_scenario(log)
-    assert [(s["at"], s["fault"]) for s in draft["steps"]] == [
-        (3.0, {"kind": "ib_error", "code": 10197, "text": "No market data during competing live session", "req_id": 4}),
-        (4.0, {"kind": "crash"}),
-        (4.5, {"kind": "down", "duration": 1.5}),
+    # the peer close and the refused connects are one outage: the gateway is down from the close on
+    assert faults(draft) == [
+        (1.05, {"kind": "ib_error", "code": 10197, "text": "No market data during competing live session", "req_id": 4}),
+        (2.05, {"kind": "crash"}),
+        (2.05, {"kind": "down", "duration": 2.0}),
     ]
+
+
+def test_a_custom_format_is_read_with_pattern(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "app.log"
+    log.write_text("[2026-03-11T09:30:00.000] broker | connected: API connection ready\n"
+                   "[2026-03-11T09:30:02.000] broker | ib: Error 1100, reqId -1: Connectivity lost\n"
+                   "[2026-03-11T09:30:05.000] broker | ib: Error 1101, reqId -1: restored - data lost\n")
+    pattern = r"^\[(?P<ts>[^\]]+)\] \S+ \| \w+: (?P<message>.*)$"
+    draft = draft_scenario(log, pattern=pattern)
+    assert [fault["kind"] for _, fault in faults(draft)] == ["connectivity_lost", "connectivity_restored"]
+    out = tmp_path / "draft.yaml"
+    assert main(["scenario", "from-log", str(log), "--pattern", pattern, "--out", str(out)]) == 0
+    assert main(["validate", str(out)]) == 0
+    assert main(["scenario", "from-log", str(log)]) == 2  # without the pattern: not the clients' format
+    assert "--pattern" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("pattern, problem", [
+    (r"(?P<ts>\S+) (?P<message", "not a regular expression"),
+    (r"(?P<when>\S+) (?P<message>.*)", "missing ['ts']"),
+])
+def test_a_bad_pattern_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str, problem: str) -> None:
+    assert main(["scenario", "from-log", str(DATA / "nightly_reset_ib_insync.log"), "--pattern", pattern]) == 2
+    assert problem in capsys.readouterr().err

@@ -3,7 +3,9 @@
 drop_message, delay_message, duplicate_message, reorder_message and corrupt_field. Inbound they
 act on a decoded request before the brokerage sees it (swallow a placeOrder, send it twice);
 outbound on a frame the gateway wrote (lose an orderStatus, duplicate an execDetails). ``count``
-limits how many matching messages are affected; the fault ends after the last one.
+limits how many matching messages are affected; the fault ends after the last one. ``req_id``,
+``symbol`` and ``order_id`` narrow the message to one request, contract or order
+(:mod:`.message_select`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ from pydantic import Field
 from ..wire.framing import split_fields
 from ..wire.spec import frame_fields
 from .base import Fault, register
+from .message_select import LineSymbols, MessageSelection, selects
 from .spec import MessageFaultSpec
 
 if TYPE_CHECKING:
     from ..session.session import Session
+
+
+class SelectedMessageSpec(MessageFaultSpec, MessageSelection):
+    """One message, one way, how many, and optionally of which request, contract or order."""
 
 
 class MessageFault(Fault):
@@ -28,14 +35,16 @@ class MessageFault(Fault):
 
     action = "faulted"
 
-    def __init__(self, spec: MessageFaultSpec) -> None:
+    def __init__(self, spec: SelectedMessageSpec) -> None:
         super().__init__(spec)
         self.config = spec
         self.msg_id = spec.msg_id
         self.matched = 0
+        self.lines = LineSymbols()  # which symbol each request id of a session is about
 
     def on_outbound(self, session: "Session", msg_id: int | None, frame: bytes) -> list[bytes]:
-        if self.config.direction != "out" or not self._take(msg_id):
+        if self.config.direction != "out" or not self._take(msg_id) \
+                or not selects(self.config, session, "out", msg_id, frame, self.lines):
             return [frame]
         self._note(session)
         frames = self.act_out(session, msg_id, frame)
@@ -43,7 +52,10 @@ class MessageFault(Fault):
         return frames
 
     def on_inbound_request(self, session: "Session", fields: list[str]) -> list[list[str]]:
-        if self.config.direction != "in" or not self._take(_request_id(fields)):
+        if self.config.symbol is not None:
+            self.lines.learn(session, fields)
+        if self.config.direction != "in" or not self._take(_request_id(fields)) \
+                or not selects(self.config, session, "in", _request_id(fields), fields, self.lines):
             return [fields]
         self._note(session)
         requests = self.act_in(session, fields)
@@ -74,7 +86,7 @@ class MessageFault(Fault):
         return True
 
 
-class DropMessageSpec(MessageFaultSpec):
+class DropMessageSpec(SelectedMessageSpec):
     kind: Literal["drop_message"]
 
 
@@ -88,7 +100,7 @@ class DropMessage(MessageFault):
         return []
 
 
-class DuplicateMessageSpec(MessageFaultSpec):
+class DuplicateMessageSpec(SelectedMessageSpec):
     kind: Literal["duplicate_message"]
 
 
@@ -102,7 +114,7 @@ class DuplicateMessage(MessageFault):
         return [fields, list(fields)]
 
 
-class DelayMessageSpec(MessageFaultSpec):
+class DelayMessageSpec(SelectedMessageSpec):
     kind: Literal["delay_message"]
     delay_ms: float = Field(ge=0)
 
@@ -125,7 +137,7 @@ class DelayMessage(MessageFault):
         return self.config.delay_ms / 1000.0
 
 
-class ReorderMessageSpec(MessageFaultSpec):
+class ReorderMessageSpec(SelectedMessageSpec):
     kind: Literal["reorder_message"]
 
 
@@ -134,7 +146,7 @@ class ReorderMessage(MessageFault):
 
     action = "reordered"
 
-    def __init__(self, spec: MessageFaultSpec) -> None:
+    def __init__(self, spec: SelectedMessageSpec) -> None:
         super().__init__(spec)
         self._held_out: dict["Session", tuple[bytes, int | None]] = {}
         self._held_in: dict["Session", list[str]] = {}
@@ -179,7 +191,7 @@ class ReorderMessage(MessageFault):
         self._held_in.clear()
 
 
-class CorruptFieldSpec(MessageFaultSpec):
+class CorruptFieldSpec(SelectedMessageSpec):
     kind: Literal["corrupt_field"]
     field: int | None = Field(None, ge=1, description="index of the field to spoil (0 is the message id); absent: seeded")
 
