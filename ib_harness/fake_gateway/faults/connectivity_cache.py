@@ -11,7 +11,6 @@ and believe itself up to date.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Literal
 
 from ..wire.table import INCOMING
@@ -37,30 +36,9 @@ class ConnectivityLostCachedSpec(ConnectivityLostSpec):
 class ConnectivityLostCached(ConnectivityLost):
     """1100 as ``connectivity_lost``; the startup sync requests are answered from the cache.
 
-    A client connecting meanwhile is attached at accept, before it has logged in; the 1100 and its
-    side effects then apply when its startApi is accepted (IB-side state holds from the login on).
+    A client connecting meanwhile gets the 1100 once it has logged in, as with every IB-side
+    condition (``StatusFault``); only what it asks while syncing is served.
     """
-
-    def __init__(self, spec: ConnectivityLostCachedSpec) -> None:
-        super().__init__(spec)
-        self.connecting: set[int] = set()  # sessions attached before their login
-
-    def attach(self, session: "Session") -> None:
-        if session.phase == "ready":
-            self.apply(session)
-        else:
-            self.connecting.add(session.number)
-
-    def on_claim(self, session: "Session", client_id: int) -> bool:
-        if session.number in self.connecting:
-            self.connecting.discard(session.number)
-            self.waiting += 1
-            asyncio.get_running_loop().call_soon(self._apply_when_ready, session)  # after the greeting
-        return True
-
-    def detach(self, session: "Session") -> None:
-        self.connecting.discard(session.number)
-        super().detach(session)
 
     def on_request(self, session: "Session", fields: list[str]) -> bool:
         if fields and fields[0] in STARTUP_IDS:
