@@ -30,7 +30,6 @@ GOOD: list[dict[str, Any]] = [
     {"kind": "drop_message", "message": "placeOrder", "direction": "in", "count": 1},
     {"kind": "md_line_inactive", "symbol": "AAPL", "farm": "usfarm"},
     {"kind": "order_id_rollback", "by": 4},
-    {"kind": "connectivity_lost_cached", "duration": 30},
     {"kind": "delay_message", "message": 3, "delay_ms": 100},
     {"kind": "duplicate_message", "message": "execDetails", "after": {"connect": True}},
     {"kind": "reorder_message", "message": "error"},

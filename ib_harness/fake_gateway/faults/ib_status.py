@@ -159,7 +159,7 @@ class ConnectivityRestored(OneShot):
 
     def start(self) -> None:
         # Already applied (attach runs before start), so the ended faults find nothing to restore.
-        self.stop_others(("connectivity_lost", "connectivity_lost_cached"))
+        self.stop_others(("connectivity_lost",))
         super().start()
 
 
