@@ -79,6 +79,12 @@ async def _time_is_dropped(gw: FakeGateway, me: Observed) -> None:
     asked.cancel()
 
 
+async def _new_lines_flow(gw: FakeGateway, me: Observed) -> None:
+    ticker = me.ib.reqMktData(aapl())  # the fault silenced the lines open when it fired, not later ones
+    gw.brokerage.market.set_quote(AAPL, 190.10, 190.12, last=190.11)
+    await until(lambda: ticker.bid == 190.10, what="a tick on a line opened after the 2108")
+
+
 async def _sees_nothing_special(gw: FakeGateway, me: Observed) -> None:
     assert me.ib.isConnected()
 
@@ -103,10 +109,11 @@ RECONNECT_CHECKS: dict[str, tuple[dict[str, Any], Check] | None] = {
     "duplicate_message": ({"kind": "duplicate_message", "message": "currentTime"}, _sees_nothing_special),
     "reorder_message": ({"kind": "reorder_message", "message": "currentTime"}, _sees_nothing_special),
     "drop_message": ({"kind": "drop_message", "message": "currentTime"}, _time_is_dropped),
+    "md_line_inactive": ({"kind": "md_line_inactive", "duration": 60}, _new_lines_flow),
     "corrupt_field": None, "garbage": None, "truncate": None,  # break any client's stream: no clean connect
     "stall": None, "half_open": None, "stop_reading": None, "half_close": None, "crash": None, "down": None,
     "accept_then_close": None, "no_handshake": None, "linger_client_id": None, "client_id_in_use": None,
-    "daily_restart": None, "token_expiry": None,
+    "daily_restart": None, "token_expiry": None, "order_id_rollback": None,  # acts on the next nextValidId handed out
 }
 
 
