@@ -14,6 +14,7 @@ from typing import Annotated, Any, Iterator
 from pydantic import AfterValidator, Field
 
 from ib_harness.broker.models import OrderStatus
+from ib_harness.broker.events import EVENT_KINDS as BROKER_EVENTS
 from ib_harness.fake_gateway.event_log import EVENT_KINDS
 from ib_harness.fake_gateway.state.contracts import CatalogError, ContractCatalog, default_catalog
 
@@ -25,18 +26,14 @@ ORDER_STATUSES: tuple[str, ...] = tuple(status.value for status in OrderStatus)
 # ``status.record``); message faults add message_<action>. tests/scenarios/test_names.py keeps this
 # in step with every ``record("...")`` in ib_harness/fake_gateway.
 FAULT_EVENT_KINDS = ("garbage_sent", "frame_truncated", "frames_dropped", "half_closed", "nightly_reset",
-                     "md_line_inactive", "md_line_revived", "order_id_rollback", "answered_from_cache",
+                     "md_line_inactive", "md_line_revived", "order_id_rollback",
                      "request_held", "held_requests_answered", "order_events_released", "subscriptions_dropped")
 MESSAGE_EVENT_PREFIX = "message_"
 GATEWAY_EVENT_KINDS: tuple[str, ...] = (*EVENT_KINDS, *FAULT_EVENT_KINDS)
 
 # the kinds the broker publishes on its event bus (tests/scenarios/test_names.py keeps this in step
 # with every ``events.publish("...")`` in ib_harness/broker)
-BROKER_EVENT_KINDS = ("account_fresh", "account_resubscribed", "escalation", "fill", "ib_error",
-                      "legacy_thread_died", "market_data_available", "market_data_unavailable", "order",
-                      "order_unacknowledged", "probe_sent", "probe_timeout", "reconcile", "reconcile_failed",
-                      "reconnected", "resubscribe_failed", "resubscribed", "slow_down", "state",
-                      "stream_out_of_sync")
+BROKER_EVENT_KINDS = BROKER_EVENTS  # the broker's own list (broker.events)
 
 
 def _order_status(value: str) -> str:

@@ -31,7 +31,8 @@ def test_every_default_shows_in_the_help() -> None:
         wide.add_arguments(parser._actions)
         text = " ".join(wide.format_help().split())
         for action in parser._actions:
-            if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)) or action.default is False:
+            if (isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)) or action.default is False
+                    or action.help == argparse.SUPPRESS):  # hidden: kept only to refuse it with a message
                 continue
             help_text = " ".join(parser._get_formatter()._expand_help(action).split())
             if action.default is None and action.required:
