@@ -193,3 +193,36 @@ async def test_a_client_connecting_in_an_1100_finishes_its_sync_from_the_gateway
             await asyncio.sleep(0.3)
             assert not details.done(), "a request that needs IB's servers was answered in the outage"
             details.cancel()
+
+
+async def test_ib_side_conditions_live_in_the_brokerage_while_the_faults_are_active() -> None:
+    async with world() as gw:
+        ib_side = gw.brokerage.ib_side
+        lost = gw.faults.inject({"kind": "connectivity_lost"})
+        mine = gw.faults.inject({"kind": "farm_down", "farm": "hmds", "client_id": 3})
+        competing = gw.faults.inject({"kind": "competing_session"})
+        assert ib_side.holds("connectivity") and ib_side.holds("competing_session")
+        assert ib_side.farms_down() == {"market", "hmds", "secdef"}
+        lost.stop()
+        assert not ib_side.holds("connectivity") and ib_side.farms_down() == set()
+        assert ib_side.farms_down(3) == {"hmds"} and ib_side.farms_down(4) == set()
+        await gw.restart()  # the gateway restarts; IB's side goes on
+        assert ib_side.farms_down(3) == {"hmds"} and ib_side.holds("competing_session")
+        mine.stop()
+        competing.stop()
+        assert ib_side.conditions() == {}
+
+
+async def test_a_nightly_reset_holds_connectivity_until_its_recovery() -> None:
+    async with world() as gw:
+        reset = gw.faults.inject({"kind": "nightly_reset", "recover_after": 0.2, "repeat_every": 0.1,
+                                  "outcome": "farms_down", "farms_recover_after": 30, "flaps": 0})
+        assert gw.brokerage.ib_side.holds("connectivity")
+        await until(lambda: not gw.brokerage.ib_side.holds("connectivity"), what="the recovery")
+        still_down = gw.brokerage.ib_side.farms_down()
+        assert still_down and still_down < {"market", "hmds", "secdef"}
+        async with connected(gw, 5) as me:  # a client connecting now hears of the farms still down only
+            await until(lambda: {2103, 2105, 2157} & set(me.codes()), what="the farms still down")
+            assert 1100 not in me.codes()
+        reset.stop()
+        assert gw.brokerage.ib_side.conditions() == {}

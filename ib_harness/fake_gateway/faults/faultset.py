@@ -158,14 +158,6 @@ class FaultSet:
             watch.saw_connect(session)
         self.refresh(session)
 
-    def farms_down_for(self, session: "Session") -> set[str]:
-        """The farms the IB-side faults targeting ``session`` hold down (its greeting leaves them out)."""
-        link = session.link
-        down: set[str] = set()
-        for fault in link.faults if link is not None else ():
-            down.update(getattr(fault, "farms_held_down", lambda: ())())
-        return down
-
     def greeted(self, session: "Session") -> None:
         """``session`` is logged in: the IB-side faults attached to it before now apply to it."""
         link = session.link

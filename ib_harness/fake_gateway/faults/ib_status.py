@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, model_validator
 
 from ..session import status
+from ..state import ib_side
 from ..session.client_state import PacingLimits, client_state
 from .base import Fault, register
 from .spec import FaultSpec
@@ -29,10 +30,11 @@ FarmName = Literal["market", "hmds", "secdef"]
 class StatusFault(Fault):
     """A fault whose effect on a session is IB's notice plus its side effects (``apply``).
 
-    An IB-side condition is not a property of a connection: a client that connects while the
-    fault is active is attached at accept, and the fault applies once the client is logged in
-    (:meth:`greeted`, right after managedAccounts and nextValidId, before the farm notices, which
-    then report only the farms that are up). A reconnect does not cure an outage.
+    An IB-side condition is not a property of a connection: while active, the fault holds its
+    condition in the brokerage (:class:`~fake_gateway.state.ib_side.IbSide`), whose farms a
+    greeting does not announce as OK; a client that connects meanwhile is attached at accept and
+    the fault applies once it is logged in (:meth:`greeted`, after the greeting). A reconnect does
+    not cure an outage.
     """
 
     def __init__(self, spec: FaultSpec | None = None) -> None:
@@ -54,9 +56,21 @@ class StatusFault(Fault):
     def on_session_closed(self, session: "Session") -> None:
         self.pending.discard(session)
 
-    def farms_held_down(self) -> tuple[str, ...]:
-        """The farms this fault holds down (a greeting does not announce them as OK)."""
-        return ()
+    def hold(self, *conditions: str) -> None:
+        """Put IB-side conditions in the brokerage while this fault is active (for every client,
+        or for the fault's client id): a session's greeting reads them there."""
+        for condition in conditions:
+            self.gateway.brokerage.ib_side.hold(condition, self._cause, self.client_id)
+
+    def release(self, *conditions: str) -> None:
+        """Lift some of this fault's conditions (all of them when none is named)."""
+        held = self.gateway.brokerage.ib_side
+        for condition in conditions or (None,):
+            held.release(self._cause, condition)
+
+    @property
+    def _cause(self) -> str:
+        return self.handle.id if self.handle is not None else f"fault:{id(self)}"
 
     def apply(self, session: "Session") -> None:
         """Send the notice to ``session`` and change its state as IB does."""
@@ -134,11 +148,14 @@ class ConnectivityLost(StatusFault):
     """1100 while active: the socket stays up, data stops, requests are held. Ending it without a
     connectivity_restored restores with data maintained (1102)."""
 
+    def start(self) -> None:
+        self.hold(ib_side.CONNECTIVITY, *(ib_side.farm(name) for name in status.FARMS))
+
+    def stop(self) -> None:
+        self.release()
+
     def apply(self, session: "Session") -> None:
         status.connectivity_lost(session)
-
-    def farms_held_down(self) -> tuple[str, ...]:
-        return status.FARMS
 
     def detach(self, session: "Session") -> None:
         status.connectivity_restored(session, data_lost=False)
@@ -185,11 +202,14 @@ class FarmDown(StatusFault):
 
     spec: FarmDownSpec
 
+    def start(self) -> None:
+        self.hold(ib_side.farm(self.spec.farm))
+
+    def stop(self) -> None:
+        self.release()
+
     def apply(self, session: "Session") -> None:
         status.farm_down(session, self.spec.farm, self.spec.name)
-
-    def farms_held_down(self) -> tuple[str, ...]:
-        return (self.spec.farm,)
 
     def detach(self, session: "Session") -> None:
         if self.spec.farm in client_state(session).farms_down:
@@ -238,6 +258,12 @@ class CompetingSessionSpec(FaultSpec):
 
 class CompetingSession(StatusFault):
     """10197 on every market data line; no market data until the fault ends."""
+
+    def start(self) -> None:
+        self.hold(ib_side.COMPETING_SESSION)
+
+    def stop(self) -> None:
+        self.release()
 
     def apply(self, session: "Session") -> None:
         status.competing_session_started(session)

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from ..session import status
 from ..session.client_state import client_state
+from ..state import ib_side
 from .base import register
 from .ib_status import StatusFault
 from .spec import FaultSpec
@@ -55,6 +56,7 @@ class NightlyReset(StatusFault):
         flappable = [farm for farm in status.FARMS if farm not in self.still_down]
         self.flapping = [rnd.choice(flappable) for _ in range(spec.flaps)]
         self.record("nightly_reset", outcome=self.outcome, still_down=list(self.still_down), flaps=self.flapping)
+        self.hold(ib_side.CONNECTIVITY, *(ib_side.farm(name) for name in status.FARMS))
         self.task = self.spawn(self._timeline())
 
     def targeted(self) -> list["Session"]:
@@ -71,6 +73,7 @@ class NightlyReset(StatusFault):
                 status.connectivity_lost(session)
         await asyncio.sleep(spec.recover_after - waited)
         self.phase = "recovered"
+        self.release(ib_side.CONNECTIVITY, *(ib_side.farm(name) for name in status.FARMS if name not in self.still_down))
         for session in self.targeted():
             status.connectivity_restored(session, self.outcome == "lost", self.still_down)
         for farm in self.flapping:
@@ -93,9 +96,6 @@ class NightlyReset(StatusFault):
             for farm in self.still_down:
                 status.farm_down(session, farm)
 
-    def farms_held_down(self) -> tuple[str, ...]:
-        return status.FARMS if self.phase == "lost" else self.still_down
-
     def detach(self, session: "Session") -> None:
         status.connectivity_restored(session, data_lost=False)
         for farm in self.still_down:
@@ -103,6 +103,7 @@ class NightlyReset(StatusFault):
                 status.farm_up(session, farm)
 
     def stop(self) -> None:
+        self.release()
         task = getattr(self, "task", None)
         if task is not None and task is not asyncio.current_task():
             task.cancel()

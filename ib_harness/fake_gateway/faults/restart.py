@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ..session.session import reset
 from ..session.status import farm_down, farm_up
+from ..state.ib_side import TOKEN_EXPIRED
 from .base import Fault, register
 from .connection import ListenerFaultSpec
 
@@ -122,6 +123,7 @@ class TokenExpiry(Fault):
     per_session = False
 
     def start(self) -> None:
+        self.gateway.brokerage.ib_side.hold(TOKEN_EXPIRED, self.handle.id if self.handle else "token_expiry")
         self.gateway.events.record("restart", reason="token_expiry", down_seconds=None)
         self.gateway.close_listener()
         for session in list(self.gateway.sessions):
@@ -129,6 +131,9 @@ class TokenExpiry(Fault):
 
     def on_listening(self) -> None:
         self.finish()
+
+    def stop(self) -> None:
+        self.gateway.brokerage.ib_side.release(self.handle.id if self.handle else "token_expiry")
 
 
 register("daily_restart", DailyRestartSpec, DailyRestart)

@@ -40,13 +40,12 @@ def start_api(session: Session, request: Request) -> None:
     session.brokerage.events.subscribe(session.on_brokerage_event)
     session.send(MANAGED_ACCOUNTS, accountsList=",".join(session.brokerage.account_ids))
     session.send(NEXT_VALID_ID, orderId=session.brokerage.next_order_id())
-    faults = session.gateway.faults
     if session.gateway.config.farm_notices:
-        down = faults.farms_down_for(session)
+        down = session.brokerage.ib_side.farms_down(client_id)  # IB's side, as it is now
         for code, text in FARM_NOTICES:
             if OK_CODE_FARM[code] not in down:  # a farm that is down is not announced as OK
                 session.send_error(-1, code, text)
-    faults.greeted(session)  # then the IB-side incidents under way (1100, farms broken...)
+    session.gateway.faults.greeted(session)  # then the IB-side incidents under way (1100, farms broken...)
 
 
 def req_current_time(session: Session, request: Request) -> None:

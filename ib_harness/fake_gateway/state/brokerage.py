@@ -15,6 +15,7 @@ from .accounts import Account
 from .contracts import ContractCatalog, default_catalog
 from .events import EventHub
 from .history import History
+from .ib_side import IbSide
 from .market import Market
 from .orders import OrderBook
 from .quote import Quote
@@ -30,6 +31,7 @@ class Brokerage:
             ContractCatalog.from_yaml(self.config.catalog) if self.config.catalog else default_catalog()
         )
         self.events = EventHub()
+        self.ib_side = IbSide()  # connectivity, farms, competing session, token: outlive sessions
         self.accounts: dict[str, Account] = {}
         for account_config in self.config.accounts:
             self.add_account(account_config)
