@@ -28,6 +28,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--junit", type=Path, help="write JUnit XML here")
     replay.add_argument("--jobs", type=int, help="scenarios replayed at once")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
+    _clock_option(replay)
     replay.set_defaults(run=run_replay)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -51,7 +52,16 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("paths", nargs="*", default=[str(LIBRARY)])
     compare.add_argument("--report", type=Path)
     compare.add_argument("--jobs", type=int)
+    _clock_option(compare)
     compare.set_defaults(run=run_compare)
+
+
+def _clock_option(parser: argparse.ArgumentParser) -> None:
+    from .clocks import CLOCKS
+
+    parser.add_argument("--clock", choices=CLOCKS, help="virtual: simulated time and an in-memory network "
+                        "(production timings in seconds); real: the wall clock. Default: each file's clock:, "
+                        "else real")
 
 
 def _load(paths: list[str], keyword: str | None = None) -> list[Any]:
@@ -131,7 +141,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
             print(render_result(result), flush=True)
 
     run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
-                    jobs=args.jobs or DEFAULT_JOBS, on_result=progress)
+                    jobs=args.jobs or DEFAULT_JOBS, clock=getattr(args, "clock", None), on_result=progress)
     print(render_summary(run))
     if len(supervisors) > 1:
         print(render_comparison(run))

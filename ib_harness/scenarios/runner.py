@@ -19,7 +19,9 @@ from ib_harness.broker import BrokerEvent, BrokerSettings, IBKRInsyncBroker
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
 
-from . import leaks
+from ib_harness import sim
+
+from . import clocks, leaks
 from .client_calls import ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
 from .loader import ScenarioFile
@@ -51,14 +53,24 @@ def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None) -> ScenarioResult:
-    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict."""
+async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                 clock: str | None = None) -> ScenarioResult:
+    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
+
+    On the virtual clock the replay needs its own virtual loop: called from one it runs right
+    there, called from an ordinary loop it runs on a fresh virtual loop in a worker thread.
+    """
+    chosen = clocks.resolve(clock, item.scenario.clock)
+    if chosen == "virtual" and not clocks.on_virtual_loop():
+        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen)
+    if chosen == "real" and clocks.on_virtual_loop():
+        raise RuntimeError("a real-clock replay cannot run on a virtual loop; use clock='virtual' or a real loop")
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
     wall_start = time.perf_counter()
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
-                supervisor=supervisor, seed=seed, duration=scenario.duration)
+                supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
             result = await _replay(scenario, seed, supervisor, Path(workdir))
@@ -71,13 +83,27 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     return ScenarioResult(**result)
 
 
+def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                    clock: str | None = None) -> ScenarioResult:
+    """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
+    chosen = clocks.resolve(clock, item.scenario.clock)
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen), start=item.scenario.gateway.start_time)
+
+
 async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
-    # the gateway lives at the scenario's start_time (its clock runs at real speed from there), so
-    # market hours, bars and order expiry are the same whenever the replay runs
-    offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
-    gateway = FakeGateway(scenario.gateway.config(seed), clock=lambda: time.time() + offset)
+    # the gateway lives at the scenario's start_time, so market hours, bars and order expiry are
+    # the same whenever the replay runs: on the real clock it runs at real speed from there, on
+    # the virtual one it is the loop's own wall clock (which starts there)
+    loop = asyncio.get_running_loop()
+    if isinstance(loop, sim.VirtualClockLoop):
+        trace.gateway_offset = loop.wall.now() - time.time()
+        gateway_clock = loop.wall.now
+    else:
+        offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
+        gateway_clock = lambda: time.time() + offset  # noqa: E731
+    gateway = FakeGateway(scenario.gateway.config(seed), clock=gateway_clock)
     await gateway.start()
 
     def on_gateway_event(event: GatewayEvent) -> None:
@@ -106,6 +132,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         trace.add("runner", "timeline_started", {"state": str(getattr(broker.state, "value", broker.state))})
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
+        timeline_events = len(trace.events)  # what teardown records (at the end's very instant on
+        # the virtual clock: "stopped") is not part of what the expectations judge
         audit = _audit(broker, gateway, actions, trace)
     finally:
         await _bounded("timeline.close", timeline.close(), trace)
@@ -118,7 +146,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     leak_counts = {"tasks_before": before.tasks, "tasks_after": after.tasks,
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
-    evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
+    evidence = Evidence(events=trace.events[:timeline_events], faults=timeline.fault_windows(), audit=audit,
+                        leaks=leak_counts,
                         initial_state="ready", end=scenario.duration)
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()

@@ -13,6 +13,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, Field
 
+AT_DIGITS = 6  # trace times are kept to the microsecond
 Source = Literal["fault", "gateway", "broker", "client", "market", "runner"]
 
 
@@ -38,7 +39,7 @@ class Trace:
         now = self.clock()
         shift = now - self.start
         for event in self.events:
-            event.at -= shift
+            event.at = round(event.at - shift, AT_DIGITS)
         self.start = now
 
     def relative(self, absolute: float) -> float:
@@ -53,7 +54,9 @@ class Trace:
 
     def add(self, source: Source, kind: str, data: dict[str, Any] | None = None,
             at: float | None = None) -> TraceEvent:
-        event = TraceEvent(at=self.now() if at is None else at, source=source, kind=kind,
+        # microseconds: wall-clock stamps near 1.7e9 s carry ~2e-7 s of float noise, which would
+        # put a state change "before" the fault that caused it at the same virtual instant
+        event = TraceEvent(at=round(self.now() if at is None else at, AT_DIGITS), source=source, kind=kind,
                            data=_plain(data or {}))
         self.events.append(event)
         for listener in tuple(self._listeners):
@@ -101,6 +104,7 @@ class ScenarioResult(BaseModel):
     verdict: Literal["pass", "fail", "error"]
     error: str | None = None
     duration: float = Field(description="the scenario's timeline, seconds")
+    clock: Literal["virtual", "real"] = Field("real", description="the clock the replay ran on")
     wall: float = Field(description="wall seconds for the whole replay, setup and teardown included")
     detection: float | None = Field(None, description="first fault start -> broker leaves ready, seconds")
     recovery: float | None = Field(None, description="first fault end -> broker ready again, seconds")

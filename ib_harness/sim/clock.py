@@ -46,13 +46,25 @@ class WallClock:
     def __init__(self, loop: VirtualEventLoop, start: datetime | float | None = None) -> None:
         self.loop = loop
         self.epoch = _epoch_seconds(start)
+        self.epoch_ns = round(self.epoch * 1e9)
         self._traveller: Any = None
         self._coordinates: Any = None
         self._unsubscribe: Any = None
 
+    def now_ns(self) -> int:
+        return self.epoch_ns + round(self.loop.time() * 1e9)
+
     def now(self) -> float:
-        """The virtual wall time, patched or not (the gateway's clock uses this)."""
-        return self.epoch + self.loop.time()
+        """The virtual wall time, patched or not (the gateway's clock uses this); exactly what
+        ``time.time()`` returns meanwhile, so stamps taken either way compare equal."""
+        return self.now_ns() / 1_000_000_000
+
+    def _follow(self, _: float) -> None:
+        coordinates = self._coordinates
+        if hasattr(coordinates, "_destination_timestamp_ns"):  # time-machine 2.x/3.x: exact, no tzset
+            coordinates._destination_timestamp_ns = self.now_ns()
+        else:
+            coordinates.move_to(self.now())
 
     def start(self) -> None:
         with _tie_lock:
@@ -61,7 +73,8 @@ class WallClock:
             _tied.append(self.loop)
         self._traveller = time_machine.travel(self.now(), tick=False)
         self._coordinates = self._traveller.start()
-        self._unsubscribe = self.loop.on_advance(lambda now: self._coordinates.move_to(self.epoch + now))
+        self._follow(0.0)
+        self._unsubscribe = self.loop.on_advance(self._follow)
 
     def stop(self) -> None:
         if self._traveller is None:

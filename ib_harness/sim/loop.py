@@ -21,6 +21,9 @@ from typing import Any, Callable
 from .network import MemoryNetwork, MemoryServer, MemoryTransport
 
 
+TICK = 1e-6  # how far time moves when only timers that are due right now remain
+
+
 class VirtualDeadlock(RuntimeError):
     """Every task waits, no timer is set and no thread is working: nothing can ever happen."""
 
@@ -49,9 +52,16 @@ class VirtualSelector(selectors.BaseSelector):
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         ready = self._real.select(0)
-        if ready or timeout == 0:
-            return ready
         loop = self._loop
+        if ready:
+            return ready
+        if timeout == 0:
+            if not loop._ready:  # type: ignore[attr-defined]
+                # only timers are due, at this very instant: a real clock would have moved on by
+                # now, and code that reschedules "until strictly later" (ib_insync's request
+                # throttle) spins forever unless it does
+                loop.advance(TICK)
+            return ready
         if loop.threads_working:
             return self._real.select(None)  # the clock stands still while a thread works
         if timeout is None:
