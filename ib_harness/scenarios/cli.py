@@ -136,7 +136,8 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
     def progress(result: Any, done: int, total: int) -> None:
         print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.supervisor}] "
-              f"{result.wall:.1f} s", flush=True)
+              f"{result.wall:.1f} s ({result.clock} clock, {result.duration:g} s simulated) "
+              f"trace sha256 {result.trace_sha256}", flush=True)
         if not quiet:
             print(render_result(result), flush=True)
 

@@ -35,10 +35,10 @@ def resolve(flag: str | None, scenario_clock: str | None) -> Clock:
     return DEFAULT_CLOCK
 
 
-def run_on(clock: Clock, main: Coroutine[Any, Any, T], start: Any = None) -> T:
+def run_on(clock: Clock, main: Coroutine[Any, Any, T], start: Any = None, seed: int = 0) -> T:
     """Run ``main`` to completion on a fresh loop of that clock (blocking; from a thread or process)."""
     if clock == "virtual":
-        return sim.run(main, start=start)
+        return sim.run(main, start=start, seed=seed)
     return asyncio.run(main)
 
 

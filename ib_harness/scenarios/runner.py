@@ -28,7 +28,7 @@ from .loader import ScenarioFile
 from .model import Scenario
 from .order_audit import audit_orders
 from .timeline import Timeline
-from .trace import ScenarioResult, Trace
+from .trace import ScenarioResult, Trace, trace_digest
 from .gateway_controller import InProcessGatewayController
 from .world import apply_world
 
@@ -87,7 +87,8 @@ def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str
                     clock: str | None = None) -> ScenarioResult:
     """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
     chosen = clocks.resolve(clock, item.scenario.clock)
-    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen), start=item.scenario.gateway.start_time)
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen), start=item.scenario.gateway.start_time,
+                         seed=item.scenario.seed if seed is None else seed)
 
 
 async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
@@ -160,7 +161,14 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         "injected": timeline.injected,
         "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
         "events": trace.events,
+        "trace_sha256": trace_digest(trace.events, _wire_digest(loop)),
     }
+
+
+def _wire_digest(loop: asyncio.AbstractEventLoop) -> str | None:
+    """Every byte that crossed the in-memory network, hashed in order (virtual clock only)."""
+    network = getattr(loop, "network", None)
+    return None if network is None else network.wire.hexdigest()
 
 
 async def _bounded(what: str, step: Awaitable[None], trace: Trace) -> None:

@@ -8,6 +8,8 @@ many ways without running it again.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from typing import Any, Callable, Literal
 
@@ -70,6 +72,19 @@ class Trace:
         return [e for e in self.events if e.source == source and (kind is None or e.kind == kind)]
 
 
+def trace_digest(events: list[TraceEvent], wire: str | None = None) -> str:
+    """sha256 of every event (time, source, kind, data, in order) and of the wire's own digest:
+    on the virtual clock the same file and seed give the same value, byte for byte."""
+    digest = hashlib.sha256()
+    for event in events:
+        digest.update(json.dumps([event.at, event.source, event.kind, event.data], sort_keys=True,
+                                 separators=(",", ":"), default=str).encode())
+        digest.update(b"\n")
+    if wire is not None:
+        digest.update(b"wire:" + wire.encode())
+    return digest.hexdigest()
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready data: enums by value, unknown objects by str()."""
     if isinstance(value, dict):
@@ -112,6 +127,8 @@ class ScenarioResult(BaseModel):
     injected: list[dict[str, Any]] = Field(default_factory=list, description="the injected timeline (seeded)")
     faults: list[dict[str, Any]] = Field(default_factory=list, description="fault windows: step, kind, start, end")
     events: list[TraceEvent] = Field(default_factory=list)
+    trace_sha256: str | None = Field(None, description="sha256 of the events and every byte on the wire (virtual "
+                                                       "clock: equal for the same file and seed)")
 
     @property
     def ok(self) -> bool:

@@ -14,7 +14,9 @@ a second one meanwhile is an error, not a silent fight over ``time.time``.
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
+import uuid
 from datetime import datetime, timezone
 from typing import Any, Coroutine, TypeVar
 
@@ -86,18 +88,41 @@ class WallClock:
             _tied.remove(self.loop)
 
 
-class VirtualClockLoop(VirtualEventLoop):
-    """A virtual loop that ties the wall clock whenever it runs (pytest-asyncio's loops run many times)."""
+class SeededIds:
+    """``uuid.uuid4()`` from a seeded generator while the loop runs: ids (the broker's order keys)
+    repeat from run to run, so traces can be compared byte for byte."""
 
-    def __init__(self, start: datetime | float | None = None) -> None:
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self._original: Any = None
+
+    def uuid4(self) -> uuid.UUID:
+        return uuid.UUID(int=self.random.getrandbits(128), version=4)
+
+    def start(self) -> None:
+        self._original, uuid.uuid4 = uuid.uuid4, self.uuid4  # type: ignore[assignment]
+
+    def stop(self) -> None:
+        if self._original is not None:
+            uuid.uuid4, self._original = self._original, None  # type: ignore[assignment]
+
+
+class VirtualClockLoop(VirtualEventLoop):
+    """A virtual loop that ties the wall clock (and seeds uuid4) whenever it runs; pytest-asyncio
+    runs one loop many times."""
+
+    def __init__(self, start: datetime | float | None = None, seed: int = 0) -> None:
         super().__init__()
         self.wall = WallClock(self, start)
+        self.ids = SeededIds(seed)
 
     def run_forever(self) -> None:
         self.wall.start()
+        self.ids.start()
         try:
             super().run_forever()
         finally:
+            self.ids.stop()
             self.wall.stop()
 
 
@@ -112,12 +137,12 @@ class VirtualLoopPolicy(asyncio.DefaultEventLoopPolicy):
         return VirtualClockLoop(self.start)
 
 
-def run(main: Coroutine[Any, Any, T], start: datetime | float | None = None) -> T:
+def run(main: Coroutine[Any, Any, T], start: datetime | float | None = None, seed: int = 0) -> T:
     """``asyncio.run`` on a fresh virtual loop whose wall clock starts at ``start``."""
     if _tied:
         main.close()
         raise RuntimeError(BUSY)
-    with asyncio.Runner(loop_factory=lambda: VirtualClockLoop(start)) as runner:
+    with asyncio.Runner(loop_factory=lambda: VirtualClockLoop(start, seed)) as runner:
         asyncio.set_event_loop(runner.get_loop())  # ib_insync asks the policy, not the running loop
         try:
             return runner.run(main)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import hashlib
 import itertools
 from typing import Any, Callable
 
@@ -125,6 +126,8 @@ class MemoryTransport(asyncio.Transport):
                            else ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"))
             self._rst_coming = True
             return
+        self._network.wire.update(b"%d>%d:%d:" % (self._local[1], self._remote[1], len(data)))
+        self._network.wire.update(data)
         peer._inbox += data
         peer._schedule_delivery()
         self._pressure()
@@ -266,6 +269,7 @@ class MemoryNetwork:
         self._loop = loop
         self.listeners: dict[int, MemoryServer] = {}
         self.connections: set[MemoryTransport] = set()
+        self.wire = hashlib.sha256()  # every byte written, in order, with who wrote it to whom
         self._server_ports = itertools.count(40001)
         self._client_ports = itertools.count(50001)
 
