@@ -49,6 +49,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scenario-clock", choices=CLOCKS, default=None,
                     help="clock of every replay: virtual (simulated time, in-memory network) or real; "
                          "default: each file's clock:, else the runner's default")
+    group.addoption("--scenario-time-scale", type=float, default=1.0, metavar="FACTOR",
+                    help="real clock only: run every replay's time FACTOR times as fast (0.05 = 20x)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,9 +71,10 @@ class ScenarioRunner:
     """Replays scenario files with the session's seed, supervisor and report options."""
 
     def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
-                 base: Path | None = None, clock: str | None = None) -> None:
+                 base: Path | None = None, clock: str | None = None, time_scale: float = 1.0) -> None:
         self.seed = seed
         self.clock = clock
+        self.time_scale = time_scale
         self.supervisor = supervisor
         self.report_dir = report_dir
         self.base = base or Path.cwd()
@@ -88,14 +91,15 @@ class ScenarioRunner:
         raise FileNotFoundError(f"scenario file {str(path)!r} not found (tried {', '.join(map(str, candidates))})")
 
     async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                  check: bool = False, clock: str | None = None) -> Any:
+                  check: bool = False, clock: str | None = None, time_scale: float | None = None) -> Any:
         """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
         from .scenarios.loader import load_scenario
         from .scenarios.runner import replay
 
         item = load_scenario(self.resolve(path))
         result = await replay(item, seed=self.seed if seed is None else seed,
-                              supervisor=supervisor or self.supervisor, clock=clock or self.clock)
+                              supervisor=supervisor or self.supervisor, clock=clock or self.clock,
+                              time_scale=self.time_scale if time_scale is None else time_scale)
         self.results.append(result)
         self.write_report(result)
         if check:
@@ -103,16 +107,18 @@ class ScenarioRunner:
         return result
 
     def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                      clock: str | None = None) -> Any:
+                      clock: str | None = None, time_scale: float | None = None) -> Any:
         """Replay on a fresh loop (virtual or real) in a worker thread: safe whatever loop the caller has."""
         from .scenarios import clocks
         from .scenarios.loader import load_scenario
 
         scenario = load_scenario(self.resolve(path)).scenario
         chosen = clocks.resolve(clock or self.clock, scenario.clock)
-        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen)
+        scale = clocks.check_time_scale(self.time_scale if time_scale is None else time_scale, chosen)
+        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, time_scale=scale)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
-            future = pool.submit(clocks.run_on, chosen, main, scenario.gateway.start_time)
+            future = pool.submit(clocks.run_on, chosen, main, scenario.gateway.start_time,
+                                 next(s for s in (seed, self.seed, scenario.seed) if s is not None), scale)
             return future.result(timeout=scenario.duration + REPLAY_TIMEOUT_MARGIN)
 
     def write_report(self, result: Any) -> Path | None:
@@ -147,7 +153,8 @@ class ScenarioRunner:
 def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
     return ScenarioRunner(seed=config.getoption("--scenario-seed"), supervisor=config.getoption("--supervisor"),
                           report_dir=config.getoption("--scenario-report"), base=base,
-                          clock=config.getoption("--scenario-clock"))
+                          clock=config.getoption("--scenario-clock"),
+                          time_scale=config.getoption("--scenario-time-scale"))
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
 HANG_MARGIN = 60.0  # seconds beyond a scenario's timeline before its worker is declared hung
 
 
-def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str | None = None) -> str:
+def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
+                 time_scale: float = 1.0) -> str:
     from .runner import replay_blocking  # imported in the worker: the parent only validates
 
     # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
@@ -34,7 +35,7 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str
     # the run reports it instead of hanging
     faulthandler.dump_traceback_later(item.scenario.duration + HANG_MARGIN, exit=True)
     try:
-        result = replay_blocking(item, seed=seed, supervisor=supervisor, clock=clock)
+        result = replay_blocking(item, seed=seed, supervisor=supervisor, clock=clock, time_scale=time_scale)
     finally:
         faulthandler.cancel_dump_traceback_later()
     return result.model_dump_json()
@@ -49,7 +50,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: tuple[str | None, ...] = (None,),
-              jobs: int = DEFAULT_JOBS, clock: str | None = None,
+              jobs: int = DEFAULT_JOBS, clock: str | None = None, time_scale: float = 1.0,
               on_result: Callable[[ScenarioResult, int, int], None] | None = None) -> RunResult:
     """Replay every file under every supervisor; results come back in file order."""
     started = time.time()
@@ -57,7 +58,7 @@ def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: t
     work = [(item, supervisor) for supervisor in supervisors for item in files]
     results: dict[int, ScenarioResult] = {}
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), mp_context=_context()) as pool:
-        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, clock): index
+        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, clock, time_scale): index
                    for index, (item, supervisor) in enumerate(work)}
         for done in as_completed(futures):
             result = ScenarioResult.model_validate_json(done.result())

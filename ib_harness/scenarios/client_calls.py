@@ -17,7 +17,8 @@ from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
 from .model import Step
 from .trace import Trace
 
-CALL_TIMEOUT = 5.0  # a broker call that outlives this is recorded as hung (the broker must time out first)
+CALL_TIMEOUT = 30.0  # a call that outlives this is recorded as hung: above every broker default timeout
+# (request 10 s, order ack 5 s), so at production timings the broker always times out first
 
 
 class ClientActions:

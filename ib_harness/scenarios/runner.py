@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable
 
-from ib_harness.broker import BrokerEvent, BrokerSettings, IBKRInsyncBroker
+from ib_harness.broker import BrokerEvent, IBKRInsyncBroker
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
-
-from ib_harness import sim
 
 from . import clocks, leaks
 from .client_calls import ClientActions
@@ -34,35 +32,28 @@ from .world import apply_world
 
 log = logging.getLogger("ib_harness.scenarios.runner")
 
-CONNECT_TIMEOUT = 10.0
+CONNECT_TIMEOUT = 60.0  # the Watchdog waits its appStartupTime (30 s) after starting the gateway
 TEARDOWN_TIMEOUT = 5.0
-# Watchdog at equal settings: its idle timeout is the probe interval, its probe timeout the probe
-# timeout, its retry delay the first backoff step; the app (the in-process gateway) starts at once.
-WATCHDOG_EQUIVALENTS = {"watchdog_app_timeout": "probe_interval", "watchdog_probe_timeout": "probe_timeout",
-                        "watchdog_retry_delay": "backoff_initial"}
-WATCHDOG_APP_STARTUP = 0.1
 
 
 def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's settings with Watchdog's timings set equal to the builtin supervisor's."""
-    defaults = BrokerSettings.model_validate({})
-    result = dict(settings)
-    for watchdog_field, builtin_field in WATCHDOG_EQUIVALENTS.items():
-        result.setdefault(watchdog_field, settings.get(builtin_field, getattr(defaults, builtin_field)))
-    result.setdefault("watchdog_app_startup_time", WATCHDOG_APP_STARTUP)
-    return result
+    """The scenario's settings for a Watchdog-supervised broker: Watchdog's own defaults (appTimeout
+    20 s, probeTimeout 4 s, appStartupTime 30 s, retryDelay 2 s) unless the scenario names others."""
+    return dict(settings)
 
 
 async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
-                 clock: str | None = None) -> ScenarioResult:
+                 clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
     """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
 
     On the virtual clock the replay needs its own virtual loop: called from one it runs right
     there, called from an ordinary loop it runs on a fresh virtual loop in a worker thread.
     """
     chosen = clocks.resolve(clock, item.scenario.clock)
-    if chosen == "virtual" and not clocks.on_virtual_loop():
-        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen)
+    time_scale = clocks.check_time_scale(time_scale, chosen)
+    if (chosen == "virtual" and not clocks.on_virtual_loop()) or \
+            (chosen == "real" and time_scale != clocks.running_scale()):
+        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, time_scale)
     if chosen == "real" and clocks.on_virtual_loop():
         raise RuntimeError("a real-clock replay cannot run on a virtual loop; use clock='virtual' or a real loop")
     scenario = item.scenario
@@ -70,7 +61,7 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     supervisor = supervisor or scenario.broker.supervisor
     wall_start = time.perf_counter()
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
-                supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen)
+                supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen, time_scale=time_scale)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
             result = await _replay(scenario, seed, supervisor, Path(workdir))
@@ -84,11 +75,13 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
 
 
 def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
-                    clock: str | None = None) -> ScenarioResult:
+                    clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
     """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
     chosen = clocks.resolve(clock, item.scenario.clock)
-    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen), start=item.scenario.gateway.start_time,
-                         seed=item.scenario.seed if seed is None else seed)
+    time_scale = clocks.check_time_scale(time_scale, chosen)
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, time_scale),
+                         start=item.scenario.gateway.start_time, seed=item.scenario.seed if seed is None else seed,
+                         time_scale=time_scale)
 
 
 async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
@@ -98,9 +91,10 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     # the same whenever the replay runs: on the real clock it runs at real speed from there, on
     # the virtual one it is the loop's own wall clock (which starts there)
     loop = asyncio.get_running_loop()
-    if isinstance(loop, sim.VirtualClockLoop):
-        trace.gateway_offset = loop.wall.now() - time.time()
-        gateway_clock = loop.wall.now
+    wall = getattr(loop, "wall", None)  # a virtual or time-scaled loop: its wall clock starts there
+    if wall is not None:
+        trace.gateway_offset = wall.now() - time.time()
+        gateway_clock = wall.now
     else:
         offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
         gateway_clock = lambda: time.time() + offset  # noqa: E731
@@ -128,7 +122,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     actions = ClientActions(broker, trace)
     timeline = Timeline(scenario, seed, gateway, actions, trace)
     try:
-        await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
+        await asyncio.wait_for(broker.connect(timeout=CONNECT_TIMEOUT), CONNECT_TIMEOUT + 1)
         trace.restart_clock()
         trace.add("runner", "timeline_started", {"state": str(getattr(broker.state, "value", broker.state))})
         await timeline.run()

@@ -120,6 +120,7 @@ class ScenarioResult(BaseModel):
     error: str | None = None
     duration: float = Field(description="the scenario's timeline, seconds")
     clock: Literal["virtual", "real"] = Field("real", description="the clock the replay ran on")
+    time_scale: float = Field(1.0, description="real clock: how much faster than the wall its time ran (0.05: 20x)")
     wall: float = Field(description="wall seconds for the whole replay, setup and teardown included")
     detection: float | None = Field(None, description="first fault start -> broker leaves ready, seconds")
     recovery: float | None = Field(None, description="first fault end -> broker ready again, seconds")

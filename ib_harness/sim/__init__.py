@@ -4,9 +4,11 @@ Harness machinery only: ``ib_harness.fake_gateway`` and ``ib_harness.broker`` ne
 (they run on whatever loop and clock they are given). See docs/virtual-clock.md.
 """
 
-from .clock import DEFAULT_EPOCH, VirtualClockLoop, VirtualLoopPolicy, WallClock, is_virtual, run
+from .clock import DEFAULT_EPOCH, VirtualClockLoop, VirtualLoopPolicy, WallClock, is_virtual, run, run_scaled
 from .loop import VirtualDeadlock, VirtualEventLoop
 from .network import MemoryNetwork, MemoryServer, MemoryTransport
+from .scaled import ScaledEventLoop
 
 __all__ = ["DEFAULT_EPOCH", "MemoryNetwork", "MemoryServer", "MemoryTransport", "VirtualClockLoop",
-           "VirtualDeadlock", "VirtualEventLoop", "VirtualLoopPolicy", "WallClock", "is_virtual", "run"]
+           "ScaledEventLoop", "VirtualDeadlock", "VirtualEventLoop", "VirtualLoopPolicy", "WallClock", "is_virtual", "run",
+           "run_scaled"]

@@ -23,10 +23,11 @@ from typing import Any, Coroutine, TypeVar
 import time_machine
 
 from .loop import VirtualEventLoop
+from .scaled import ScaledEventLoop
 
 T = TypeVar("T")
 DEFAULT_EPOCH = datetime(2026, 1, 6, 14, 30, tzinfo=timezone.utc)  # a Tuesday, the NYSE open
-_tied: list[VirtualEventLoop] = []
+_tied: list[Any] = []  # the loop whose clock drives time.time() now
 _tie_lock = threading.Lock()
 BUSY = ("another virtual loop already drives this process's wall clock; "
         "run virtual replays one at a time per process")
@@ -45,7 +46,7 @@ def _epoch_seconds(start: datetime | float | None) -> float:
 class WallClock:
     """``time.time() == epoch + loop.time()`` while the loop runs (re-entrant per run)."""
 
-    def __init__(self, loop: VirtualEventLoop, start: datetime | float | None = None) -> None:
+    def __init__(self, loop: "VirtualEventLoop | ScaledEventLoop", start: datetime | float | None = None) -> None:
         self.loop = loop
         self.epoch = _epoch_seconds(start)
         self.epoch_ns = round(self.epoch * 1e9)
@@ -144,6 +145,25 @@ def run(main: Coroutine[Any, Any, T], start: datetime | float | None = None, see
         raise RuntimeError(BUSY)
     with asyncio.Runner(loop_factory=lambda: VirtualClockLoop(start, seed)) as runner:
         asyncio.set_event_loop(runner.get_loop())  # ib_insync asks the policy, not the running loop
+        try:
+            return runner.run(main)
+        finally:
+            asyncio.set_event_loop(None)
+
+
+def run_scaled(main: Coroutine[Any, Any, T], scale: float, start: datetime | float | None = None) -> T:
+    """``asyncio.run`` on a real-time loop whose clock (and ``time.time()``) runs ``1/scale`` times faster."""
+    if _tied:
+        main.close()
+        raise RuntimeError(BUSY)
+
+    def make() -> ScaledEventLoop:
+        loop = ScaledEventLoop(scale)
+        loop.wall = WallClock(loop, start)  # type: ignore[attr-defined]
+        return loop
+
+    with asyncio.Runner(loop_factory=make) as runner:
+        asyncio.set_event_loop(runner.get_loop())
         try:
             return runner.run(main)
         finally:
