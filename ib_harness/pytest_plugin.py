@@ -12,10 +12,13 @@ Any project that installs ib-harness gets:
 - ``@pytest.mark.scenario("path.yaml", supervisor=None, seed=None)``: replays the file before the
   test body and fails the test with the runner's explanation (the body gets the result through the
   ``scenario_result`` fixture);
+- ``@pytest.mark.virtual_clock(start=None)``: an async test (and its async fixtures: the gateway,
+  the broker) runs on the virtual clock, so a bot that sleeps 30 s runs in milliseconds;
 - options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``,
   ``--scenario-clock virtual|real``.
 
-The marker's replay runs on its own thread with its own event loop, so it behaves the same under
+The ``scenario`` marker replays on the virtual clock unless told otherwise, on its own thread
+with its own event loop, so it behaves the same under
 pytest-asyncio's auto and strict modes, for sync and async tests, and under pytest-xdist (every
 replay has its own gateway on port 0 and its own temp journal).
 """
@@ -53,9 +56,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="real clock only: run every replay's time FACTOR times as fast (0.05 = 20x)")
 
 
+def _default_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_event_loop_policy().new_event_loop()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """``@pytest.mark.virtual_clock``: the test (and its async fixtures) run on the virtual clock."""
+    marker = item.get_closest_marker("virtual_clock")
+    if marker is None:
+        return {"real": _default_loop}
+    from .sim import VirtualClockLoop
+
+    unknown = set(marker.kwargs) - {"start"}
+    if marker.args or unknown:
+        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.virtual_clock takes only start=<datetime with "
+                                f"a zone or epoch seconds>, got {marker.args!r} {sorted(unknown)}")
+    start = marker.kwargs.get("start")
+    return {"virtual": lambda: VirtualClockLoop(start)}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None): replay this scenario "
                                        "file against the real broker and a fake gateway; fail with the explanation")
+    config.addinivalue_line("markers", "virtual_clock(start=None): run this async test and its async fixtures on "
+                                       "the virtual clock (simulated time, in-memory network; sleeps cost nothing)")
     config.addinivalue_line("markers", "ib_world(**gateway): the fake_gateway fixture's world (prices, accounts, "
                                        "paths, server_version, settings), as a scenario's gateway: section")
 
