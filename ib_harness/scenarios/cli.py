@@ -152,6 +152,9 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.supervisor}] "
               f"{result.wall:.1f} s ({result.clock} clock, {result.duration:g} s simulated) "
               f"trace sha256 {result.trace_sha256}", flush=True)
+        if result.state_seconds:
+            print("    " + ", ".join(f"{state} {seconds:.1f} s" for state, seconds in result.state_seconds.items()),
+                  flush=True)
         if not quiet:
             print(render_result(result), flush=True)
 

@@ -156,7 +156,17 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
         "events": trace.events,
         "trace_sha256": trace_digest(trace.events, _wire_digest(loop)),
+        "state_seconds": state_seconds(evidence.states(), scenario.duration),
     }
+
+
+def state_seconds(states: list[tuple[float, str]], end: float) -> dict[str, float]:
+    """How long the broker was ready, degraded and down (any other state) over the timeline."""
+    totals = {"ready": 0.0, "degraded": 0.0, "down": 0.0}
+    for (at, state), (until, _) in zip(states, states[1:] + [(end, "")]):
+        group = state if state in ("ready", "degraded") else "down"
+        totals[group] += max(0.0, min(until, end) - at)
+    return {group: round(seconds, 6) for group, seconds in totals.items()}
 
 
 def _wire_digest(loop: asyncio.AbstractEventLoop) -> str | None:

@@ -128,6 +128,8 @@ class ScenarioResult(BaseModel):
     injected: list[dict[str, Any]] = Field(default_factory=list, description="the injected timeline (seeded)")
     faults: list[dict[str, Any]] = Field(default_factory=list, description="fault windows: step, kind, start, end")
     events: list[TraceEvent] = Field(default_factory=list)
+    state_seconds: dict[str, float] = Field(default_factory=dict,
+                                            description="seconds the broker was ready, degraded and down")
     trace_sha256: str | None = Field(None, description="sha256 of the events and every byte on the wire (virtual "
                                                        "clock: equal for the same file and seed)")
 
