@@ -51,8 +51,11 @@ class VirtualSelector(selectors.BaseSelector):
         self._real.close()
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        ready = self._real.select(0)
         loop = self._loop
+        # the only descriptor is the loop's self-pipe, which only threads write to: with none at
+        # work there is nothing to poll (most of a long replay's loop turns)
+        idle_pipe = not loop.threads_working and len(self._real.get_map()) <= 1
+        ready = [] if idle_pipe else self._real.select(0)
         if ready:
             return ready
         if timeout == 0:
