@@ -16,11 +16,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
+from .clocks import resolve
 from .loader import ScenarioFile, load_scenario
 from .trace import RunResult, ScenarioResult
 
 DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
 HANG_MARGIN = 60.0  # seconds beyond a scenario's timeline before its worker is declared hung
+VIRTUAL_WALL_BUDGET = 300.0  # wall seconds any virtual replay gets (the week of trading takes ~35)
 
 
 def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
@@ -33,7 +35,9 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str
     item = load_scenario(Path(path))
     # a replay that wedges the worker is dumped (every thread's stack, to stderr) and ended, so
     # the run reports it instead of hanging
-    faulthandler.dump_traceback_later(item.scenario.duration + HANG_MARGIN, exit=True)
+    virtual = resolve(clock, item.scenario.clock) == "virtual"
+    expected_wall = VIRTUAL_WALL_BUDGET if virtual else item.scenario.duration * time_scale
+    faulthandler.dump_traceback_later(expected_wall + HANG_MARGIN, exit=True)
     try:
         result = replay_blocking(item, seed=seed, supervisor=supervisor, clock=clock, time_scale=time_scale)
     finally:
