@@ -67,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(designs) - set(DESIGNS)
     if unknown or not designs:
         parser.error(f"--designs: unknown {sorted(unknown)}; choose from {DESIGNS}")
-    files = load_all(args.paths)
+    # ibapi's threads and sockets cannot run on the virtual clock: every design replays on the real
+    # clock, 10x faster (the week of trading, 7 days, is left out)
+    files = [item for item in load_all(args.paths) if item.scenario.duration <= 3600]
     with installed():
-        run = run_batch(files, supervisors=designs, jobs=args.jobs,
+        run = run_batch(files, supervisors=designs, jobs=args.jobs, clock="real", time_scale=0.1,
                         on_result=lambda r, done, total: print(f"[{done}/{total}] {r.verdict.upper():5} {r.name} "
                                                                f"[{r.supervisor}] {r.wall:.1f} s", flush=True))
     table = render_comparison(run)

@@ -12,9 +12,13 @@ Any project that installs ib-harness gets:
 - ``@pytest.mark.scenario("path.yaml", supervisor=None, seed=None)``: replays the file before the
   test body and fails the test with the runner's explanation (the body gets the result through the
   ``scenario_result`` fixture);
-- options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``.
+- ``@pytest.mark.virtual_clock(start=None)``: an async test (and its async fixtures: the gateway,
+  the broker) runs on the virtual clock, so a bot that sleeps 30 s runs in milliseconds;
+- options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``,
+  ``--scenario-clock virtual|real``.
 
-The marker's replay runs on its own thread with its own event loop, so it behaves the same under
+The ``scenario`` marker replays on the virtual clock unless told otherwise, on its own thread
+with its own event loop, so it behaves the same under
 pytest-asyncio's auto and strict modes, for sync and async tests, and under pytest-xdist (every
 replay has its own gateway on port 0 and its own temp journal).
 """
@@ -36,6 +40,7 @@ except ModuleNotFoundError:  # the plugin loads in every pytest run of the venv:
     pytest_asyncio = None  # type: ignore[assignment]
 
 SUPERVISORS = ("builtin", "watchdog")
+CLOCKS = ("virtual", "real")  # ib_harness.scenarios.clocks.CLOCKS, not imported here: the plugin loads light
 SCENARIO_RESULT = pytest.StashKey[Any]()
 REPLAY_TIMEOUT_MARGIN = 60.0  # seconds beyond a scenario's own duration before a replay counts as hung
 
@@ -48,11 +53,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write report.html, report.json and junit.xml of every replay under DIR")
     group.addoption("--supervisor", choices=SUPERVISORS, default=None,
                     help="who supervises the broker: builtin (default) or ib_insync's Watchdog")
+    group.addoption("--scenario-clock", choices=CLOCKS, default=None,
+                    help="clock of every replay: virtual (simulated time, in-memory network) or real; "
+                         "default: each file's clock:, else the runner's default")
+    group.addoption("--scenario-time-scale", type=float, default=1.0, metavar="FACTOR",
+                    help="real clock only: run every replay's time FACTOR times as fast (0.05 = 20x)")
+
+
+def _default_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_event_loop_policy().new_event_loop()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """``@pytest.mark.virtual_clock``: the test (and its async fixtures) run on the virtual clock."""
+    marker = item.get_closest_marker("virtual_clock")
+    if marker is None:
+        return {"real": _default_loop}
+    from .sim import VirtualClockLoop
+
+    unknown = set(marker.kwargs) - {"start"}
+    if marker.args or unknown:
+        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.virtual_clock takes only start=<datetime with "
+                                f"a zone or epoch seconds>, got {marker.args!r} {sorted(unknown)}")
+    start = marker.kwargs.get("start")
+    return {"virtual": lambda: VirtualClockLoop(start)}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None): replay this scenario "
+    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None): replay this scenario "
                                        "file against the real broker and a fake gateway; fail with the explanation")
+    config.addinivalue_line("markers", "virtual_clock(start=None): run this async test and its async fixtures on "
+                                       "the virtual clock (simulated time, in-memory network; sleeps cost nothing)")
     config.addinivalue_line("markers", "ib_world(**gateway): the fake_gateway fixture's world (prices, accounts, "
                                        "paths, server_version, settings), as a scenario's gateway: section")
 
@@ -80,8 +112,10 @@ class ScenarioRunner:
     """Replays scenario files with the session's seed, supervisor and report options."""
 
     def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
-                 base: Path | None = None) -> None:
+                 base: Path | None = None, clock: str | None = None, time_scale: float = 1.0) -> None:
         self.seed = seed
+        self.clock = clock
+        self.time_scale = time_scale
         self.supervisor = supervisor
         self.report_dir = report_dir
         self.base = base or Path.cwd()
@@ -98,28 +132,35 @@ class ScenarioRunner:
         raise FileNotFoundError(f"scenario file {str(path)!r} not found (tried {', '.join(map(str, candidates))})")
 
     async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                  check: bool = False) -> Any:
+                  check: bool = False, clock: str | None = None, time_scale: float | None = None) -> Any:
         """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
         from .scenarios.loader import load_scenario
         from .scenarios.runner import replay
 
         item = load_scenario(self.resolve(path))
         result = await replay(item, seed=self.seed if seed is None else seed,
-                              supervisor=supervisor or self.supervisor)
+                              supervisor=supervisor or self.supervisor, clock=clock or self.clock,
+                              time_scale=self.time_scale if time_scale is None else time_scale)
         self.results.append(result)
         self.write_report(result)
         if check:
             self.check(result)
         return result
 
-    def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None) -> Any:
-        """Replay on a fresh loop in a worker thread: safe whatever loop the caller has (or runs)."""
+    def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
+                      clock: str | None = None, time_scale: float | None = None) -> Any:
+        """Replay on a fresh loop (virtual or real) in a worker thread: safe whatever loop the caller has."""
+        from .scenarios import clocks
         from .scenarios.loader import load_scenario
 
-        duration = load_scenario(self.resolve(path)).scenario.duration
+        scenario = load_scenario(self.resolve(path)).scenario
+        chosen = clocks.resolve(clock or self.clock, scenario.clock)
+        scale = clocks.check_time_scale(self.time_scale if time_scale is None else time_scale, chosen)
+        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, time_scale=scale)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
-            future = pool.submit(asyncio.run, self.run(path, seed=seed, supervisor=supervisor))
-            return future.result(timeout=duration + REPLAY_TIMEOUT_MARGIN)
+            future = pool.submit(clocks.run_on, chosen, main, scenario.gateway.start_time,
+                                 next(s for s in (seed, self.seed, scenario.seed) if s is not None), scale)
+            return future.result(timeout=scenario.duration + REPLAY_TIMEOUT_MARGIN)
 
     def write_report(self, result: Any) -> Path | None:
         if self.report_dir is None:
@@ -152,7 +193,9 @@ class ScenarioRunner:
 
 def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
     return ScenarioRunner(seed=config.getoption("--scenario-seed"), supervisor=config.getoption("--supervisor"),
-                          report_dir=config.getoption("--scenario-report"), base=base)
+                          report_dir=config.getoption("--scenario-report"), base=base,
+                          clock=config.getoption("--scenario-clock"),
+                          time_scale=config.getoption("--scenario-time-scale"))
 
 
 @pytest.fixture
@@ -169,16 +212,20 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
         return
     if len(marker.args) != 1:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario takes one path, got {marker.args!r}")
-    unknown = set(marker.kwargs) - {"supervisor", "seed"}
+    unknown = set(marker.kwargs) - {"supervisor", "seed", "clock"}
     if unknown:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: unknown argument(s) {sorted(unknown)}")
     supervisor = marker.kwargs.get("supervisor")
     if supervisor is not None and supervisor not in SUPERVISORS:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: supervisor must be one of "
                                 f"{SUPERVISORS}, got {supervisor!r}")
+    clock = marker.kwargs.get("clock")
+    if clock is not None and clock not in CLOCKS:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: clock must be one of "
+                                f"{CLOCKS}, got {clock!r}")
     runner = _runner_for(request.config, Path(str(request.node.path)).parent)
     request.node.stash[SCENARIO_RESULT] = runner.run_in_thread(
-        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor)
+        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, clock=clock)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ so more workers than cores is fine.
 
 from __future__ import annotations
 
-import asyncio
 import faulthandler
 import logging
 import multiprocessing
@@ -17,15 +16,18 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
+from .clocks import resolve
 from .loader import ScenarioFile, load_scenario
 from .trace import RunResult, ScenarioResult
 
 DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
 HANG_MARGIN = 60.0  # seconds beyond a scenario's timeline before its worker is declared hung
+VIRTUAL_WALL_BUDGET = 300.0  # wall seconds any virtual replay gets (the week of trading takes ~35)
 
 
-def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
-    from .runner import replay  # imported in the worker: the parent only validates
+def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
+                 time_scale: float = 1.0) -> str:
+    from .runner import replay_blocking  # imported in the worker: the parent only validates
 
     # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
     logging.getLogger().setLevel(logging.CRITICAL)
@@ -33,9 +35,11 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
     item = load_scenario(Path(path))
     # a replay that wedges the worker is dumped (every thread's stack, to stderr) and ended, so
     # the run reports it instead of hanging
-    faulthandler.dump_traceback_later(item.scenario.duration + HANG_MARGIN, exit=True)
+    virtual = resolve(clock, item.scenario.clock) == "virtual"
+    expected_wall = VIRTUAL_WALL_BUDGET if virtual else item.scenario.duration * time_scale
+    faulthandler.dump_traceback_later(expected_wall + HANG_MARGIN, exit=True)
     try:
-        result = asyncio.run(replay(item, seed=seed, supervisor=supervisor))
+        result = replay_blocking(item, seed=seed, supervisor=supervisor, clock=clock, time_scale=time_scale)
     finally:
         faulthandler.cancel_dump_traceback_later()
     return result.model_dump_json()
@@ -50,7 +54,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: tuple[str | None, ...] = (None,),
-              jobs: int = DEFAULT_JOBS,
+              jobs: int = DEFAULT_JOBS, clock: str | None = None, time_scale: float = 1.0,
               on_result: Callable[[ScenarioResult, int, int], None] | None = None) -> RunResult:
     """Replay every file under every supervisor; results come back in file order."""
     started = time.time()
@@ -58,7 +62,7 @@ def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: t
     work = [(item, supervisor) for supervisor in supervisors for item in files]
     results: dict[int, ScenarioResult] = {}
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), mp_context=_context()) as pool:
-        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor): index
+        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, clock, time_scale): index
                    for index, (item, supervisor) in enumerate(work)}
         for done in as_completed(futures):
             result = ScenarioResult.model_validate_json(done.result())

@@ -33,6 +33,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--junit", type=Path, help="also write JUnit XML to this file (default: none)")
     replay.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
+    _clock_option(replay)
     replay.set_defaults(run=run_replay)
 
     validate = commands.add_parser("validate", help="check scenario files without running them",
@@ -48,6 +49,7 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("--report", type=Path,
                          help="directory for report.html, report.json and junit.xml (default: no report)")
     compare.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    _clock_option(compare)
     compare.set_defaults(run=run_compare)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema (for editors)",
@@ -72,6 +74,24 @@ def _add_from_log(from_log: argparse.ArgumentParser) -> None:
     from_log.add_argument("--pattern", help="regex for another log format, with named groups ts (ISO 8601 time) "
                                             "and message (and optionally logger); default: ib_insync/ib_async's format")
     from_log.set_defaults(run=run_from_log)
+
+
+def _clock_option(parser: argparse.ArgumentParser) -> None:
+    from .clocks import CLOCKS
+
+    parser.add_argument("--clock", choices=CLOCKS, help="virtual: simulated time and an in-memory network "
+                        "(production timings in seconds); real: the wall clock. Default: each file's clock:, "
+                        "else virtual")
+    parser.add_argument("--time-scale", type=float, default=1.0, metavar="FACTOR",
+                        help="real clock only: run time FACTOR times as fast as the wall (0.05 = 20x faster); "
+                             "every duration on both sides (scenario, broker, gateway) scales with it (default 1.0)")
+
+
+def _check_clock_args(files: list[Any], args: argparse.Namespace) -> None:
+    from .clocks import check_time_scale, resolve
+
+    for item in files:
+        check_time_scale(args.time_scale, resolve(args.clock, item.scenario.clock))
 
 
 def _load(paths: list[str], keyword: str | None = None) -> list[Any]:
@@ -151,6 +171,10 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         files = _load(args.paths, getattr(args, "keyword", None))
     except (ScenarioError, ScenarioErrors) as exc:
         return _bad_input(exc)
+    try:
+        _check_clock_args(files, args)
+    except ValueError as exc:
+        return _bad_input(exc)
     supervisors = supervisors or _supervisors(getattr(args, "supervisor", None))
     quiet = getattr(args, "quiet", False)
     total = len(files) * len(supervisors)
@@ -158,12 +182,16 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
     def progress(result: Any, done: int, total: int) -> None:
         print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.supervisor}] "
-              f"{result.wall:.1f} s", flush=True)
+              f"{result.wall:.1f} s ({result.clock} clock, {result.duration:g} s simulated) "
+              f"trace sha256 {result.trace_sha256}", flush=True)
+        if result.state_seconds:
+            print("    " + ", ".join(f"{state} {seconds:.1f} s" for state, seconds in result.state_seconds.items()),
+                  flush=True)
         if not quiet:
             print(render_result(result), flush=True)
 
     run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
-                    jobs=args.jobs or DEFAULT_JOBS, on_result=progress)
+                    jobs=args.jobs or DEFAULT_JOBS, clock=args.clock, time_scale=args.time_scale, on_result=progress)
     print(render_summary(run))
     if len(supervisors) > 1:
         print(render_comparison(run))

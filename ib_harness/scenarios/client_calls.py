@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from typing import Any, Awaitable, Callable
 
 from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
@@ -19,7 +18,8 @@ from .evidence import call_outcome
 from .model import Step
 from .trace import Trace
 
-CALL_TIMEOUT = 5.0  # a broker call that outlives this is recorded as hung (the broker must time out first)
+CALL_TIMEOUT = 30.0  # a call that outlives this is recorded as hung: above every broker default timeout
+# (request 10 s, order ack 5 s), so at production timings the broker always times out first
 
 
 class ClientActions:
@@ -37,7 +37,8 @@ class ClientActions:
     async def _record(self, step: Step, method: str, invoke: Callable[[], Awaitable[Any]],
                       describe: Callable[[Any], dict[str, Any]], **context: Any) -> Any:
         started_at = self.trace.now()
-        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        started = loop.time()  # the loop's clock: real monotonic time, or the virtual clock's
         data: dict[str, Any] = {"step": step.id, "method": method, **context,
                                 "entry_state": str(getattr(self.broker.state, "value", self.broker.state))}
         result = None
@@ -48,7 +49,7 @@ class ClientActions:
             data.update(ok=False, error_type="Hung", error=f"no answer within {CALL_TIMEOUT} s")
         except Exception as exc:  # a failed call is an outcome to record, not a runner failure
             data.update(ok=False, error_type=type(exc).__name__, error=str(exc)[:300])
-        data["latency"] = time.perf_counter() - started
+        data["latency"] = round(loop.time() - started, 9)
         data["outcome"] = call_outcome(data)
         self.trace.add("client", "call", data, at=started_at)
         return result

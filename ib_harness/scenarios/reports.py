@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .known_gaps import KNOWN_GAPS
+from .known_gaps import gap_reasons
 from .trace import RunResult
 
 KnownGaps = dict[str, dict[str, str]]  # supervisor -> scenario name -> why it is known to fail
@@ -57,7 +57,7 @@ def embeddable_json(data: object) -> str:
 def write_html(run: RunResult, path: Path, known_gaps: KnownGaps | None = None) -> Path:
     """The page; a result listed in ``known_gaps`` (default: the suite's table) is marked as a known gap."""
     data = json.loads(run.model_dump_json())
-    gaps = KNOWN_GAPS if known_gaps is None else known_gaps
+    gaps = gap_reasons() if known_gaps is None else known_gaps
     data["known_gaps"] = {supervisor: {name: why for name, why in gaps.get(supervisor, {}).items()
                                        if any(r.name == name and r.supervisor == supervisor for r in run.results)}
                           for supervisor in {r.supervisor for r in run.results}}

@@ -15,50 +15,53 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable
 
-from ib_harness.broker import BrokerEvent, BrokerSettings, IBKRInsyncBroker
+from ib_harness.broker import BrokerEvent, IBKRInsyncBroker
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
 
-from . import leaks
+from . import clocks, leaks
 from .client_calls import ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
 from .loader import ScenarioFile
 from .model import Scenario
 from .order_audit import audit_orders
 from .timeline import Timeline
-from .trace import ScenarioResult, Trace
+from .trace import ScenarioResult, Trace, trace_digest
 from .gateway_controller import InProcessGatewayController
 from .world import apply_world
 
 log = logging.getLogger("ib_harness.scenarios.runner")
 
-CONNECT_TIMEOUT = 10.0
+CONNECT_TIMEOUT = 60.0  # the Watchdog waits its appStartupTime (30 s) after starting the gateway
 TEARDOWN_TIMEOUT = 5.0
-# Watchdog at equal settings: its idle timeout is the probe interval, its probe timeout the probe
-# timeout, its retry delay the first backoff step; the app (the in-process gateway) starts at once.
-WATCHDOG_EQUIVALENTS = {"watchdog_app_timeout": "probe_interval", "watchdog_probe_timeout": "probe_timeout",
-                        "watchdog_retry_delay": "backoff_initial"}
-WATCHDOG_APP_STARTUP = 0.1
 
 
 def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's settings with Watchdog's timings set equal to the builtin supervisor's."""
-    defaults = BrokerSettings.model_validate({})
-    result = dict(settings)
-    for watchdog_field, builtin_field in WATCHDOG_EQUIVALENTS.items():
-        result.setdefault(watchdog_field, settings.get(builtin_field, getattr(defaults, builtin_field)))
-    result.setdefault("watchdog_app_startup_time", WATCHDOG_APP_STARTUP)
-    return result
+    """The scenario's settings for a Watchdog-supervised broker: Watchdog's own defaults (appTimeout
+    20 s, probeTimeout 4 s, appStartupTime 30 s, retryDelay 2 s) unless the scenario names others."""
+    return dict(settings)
 
 
-async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None) -> ScenarioResult:
-    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict."""
+async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                 clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
+    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
+
+    On the virtual clock the replay needs its own virtual loop: called from one it runs right
+    there, called from an ordinary loop it runs on a fresh virtual loop in a worker thread.
+    """
+    chosen = clocks.resolve(clock, item.scenario.clock)
+    time_scale = clocks.check_time_scale(time_scale, chosen)
+    if (chosen == "virtual" and not clocks.on_virtual_loop()) or \
+            (chosen == "real" and time_scale != clocks.running_scale()):
+        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, time_scale)
+    if chosen == "real" and clocks.on_virtual_loop():
+        raise RuntimeError("a real-clock replay cannot run on a virtual loop; use clock='virtual' or a real loop")
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
     wall_start = time.perf_counter()
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
-                supervisor=supervisor, seed=seed, duration=scenario.duration)
+                supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen, time_scale=time_scale)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
             result = await _replay(scenario, seed, supervisor, Path(workdir))
@@ -71,13 +74,31 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     return ScenarioResult(**result)
 
 
+def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                    clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
+    """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
+    chosen = clocks.resolve(clock, item.scenario.clock)
+    time_scale = clocks.check_time_scale(time_scale, chosen)
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, time_scale),
+                         start=item.scenario.gateway.start_time, seed=item.scenario.seed if seed is None else seed,
+                         time_scale=time_scale)
+
+
 async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
-    # the gateway lives at the scenario's start_time (its clock runs at real speed from there), so
-    # market hours, bars and order expiry are the same whenever the replay runs
-    offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
-    gateway = FakeGateway(scenario.gateway.config(seed), clock=lambda: time.time() + offset)
+    # the gateway lives at the scenario's start_time, so market hours, bars and order expiry are
+    # the same whenever the replay runs: on the real clock it runs at real speed from there, on
+    # the virtual one it is the loop's own wall clock (which starts there)
+    loop = asyncio.get_running_loop()
+    wall = getattr(loop, "wall", None)  # a virtual or time-scaled loop: its wall clock starts there
+    if wall is not None:
+        trace.gateway_offset = wall.now() - time.time()
+        gateway_clock = wall.now
+    else:
+        offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
+        gateway_clock = lambda: time.time() + offset  # noqa: E731
+    gateway = FakeGateway(scenario.gateway.config(seed), clock=gateway_clock)
     await gateway.start()
 
     def on_gateway_event(event: GatewayEvent) -> None:
@@ -101,9 +122,12 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     actions = ClientActions(broker, trace)
     timeline = Timeline(scenario, seed, gateway, actions, trace)
     try:
-        initial_state = await timeline.open(lambda timeout: broker.connect(timeout), CONNECT_TIMEOUT)
+        initial_state = await timeline.open(lambda timeout: broker.connect(timeout), CONNECT_TIMEOUT,
+                                            lambda: str(getattr(broker.state, "value", broker.state)))
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
+        timeline_events = len(trace.events)  # what teardown records (at the end's very instant on
+        # the virtual clock: "stopped") is not part of what the expectations judge
         audit = _audit(broker, gateway, actions, trace)
     finally:
         await _bounded("timeline.close", timeline.close(), trace)
@@ -116,8 +140,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     leak_counts = {"tasks_before": before.tasks, "tasks_after": after.tasks,
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
-    evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
-                        initial_state=initial_state, end=scenario.duration)
+    evidence = Evidence(events=trace.events[:timeline_events], faults=timeline.fault_windows(), audit=audit,
+                        leaks=leak_counts, initial_state=initial_state, end=scenario.duration)
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()
     return {
@@ -128,7 +152,24 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
         "injected": timeline.injected,
         "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
         "events": trace.events,
+        "trace_sha256": trace_digest(trace.events, _wire_digest(loop)),
+        "state_seconds": state_seconds(evidence.states(), scenario.duration),
     }
+
+
+def state_seconds(states: list[tuple[float, str]], end: float) -> dict[str, float]:
+    """How long the broker was ready, degraded and down (any other state) over the timeline."""
+    totals = {"ready": 0.0, "degraded": 0.0, "down": 0.0}
+    for (at, state), (until, _) in zip(states, states[1:] + [(end, "")]):
+        group = state if state in ("ready", "degraded") else "down"
+        totals[group] += max(0.0, min(until, end) - at)
+    return {group: round(seconds, 6) for group, seconds in totals.items()}
+
+
+def _wire_digest(loop: asyncio.AbstractEventLoop) -> str | None:
+    """Every byte that crossed the in-memory network, hashed in order (virtual clock only)."""
+    network = getattr(loop, "network", None)
+    return None if network is None else network.wire.hexdigest()
 
 
 async def _bounded(what: str, step: Awaitable[None], trace: Trace) -> None:

@@ -50,7 +50,8 @@ class Timeline:
         spec.setdefault("seed", self.seed * 1000 + index)
         return spec
 
-    async def open(self, connect: Callable[[float | None], Awaitable[None]], timeout: float) -> str:
+    async def open(self, connect: Callable[[float | None], Awaitable[None]], timeout: float,
+                   state: Callable[[], str] = lambda: "ready") -> str:
         """Connect the broker and start the clock; returns the broker's state at t=0.
 
         Without ``before_connect`` faults the broker connects first (within ``timeout``) and the
@@ -61,8 +62,9 @@ class Timeline:
         if not early:
             await asyncio.wait_for(connect(None), timeout)  # the broker's own connect timeout
             self.trace.restart_clock()
-            self.trace.add("runner", "timeline_started", {"state": "ready"})
-            return "ready"
+            connected = state()  # ready, or degraded when IB's side was already out at the connect
+            self.trace.add("runner", "timeline_started", {"state": connected})
+            return connected
         self.trace.restart_clock()
         self.trace.add("runner", "timeline_started", {"state": "disconnected", "before_connect": len(early)})
         for index, step in early:

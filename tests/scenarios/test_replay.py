@@ -35,11 +35,12 @@ def test_cli_replay_prints_timelines_and_writes_reports(tmp_path: Path, capsys: 
 def test_a_missed_expectation_exits_1_and_says_by_how_much(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     strict = tmp_path / "strict.yaml"
     strict.write_text(CRASH.read_text().replace("name: gateway-crash-rst", "name: strict-crash")
-                      .replace("detection: {fault: crash, max: 0.5}", "detection: {fault: crash, max: 0.000001}"))
+                      .replace("within: 30, of: {fault_start: crash}", "within: 0.01, of: {fault_start: crash}"))
     assert main(["replay", str(strict), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert "FAIL strict-crash [builtin]" in out
-    assert "detection {'fault': 'crash', 'max': 1e-06}: left ready" in out and "s too slow" in out
+    assert "broker_state {'states': ['ready'], 'within': 0.01, 'of': {'fault_start': 'crash'}}: ready" in out
+    assert "s after fault_start crash: " in out and "s late" in out
 
 
 def test_k_selects_by_name_and_an_empty_selection_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,4 +77,4 @@ async def test_the_gateway_lives_at_the_scenarios_start_time(tmp_path: Path, sta
     assert len(seen) == 1 and abs(seen[0] - wanted) < 5
     [closed] = [e for e in result.events if e.source == "gateway" and e.kind == "session_closed"][:1]
     [crash] = [f for f in result.faults if f["kind"] == "crash"]
-    assert abs(closed.at - crash["start"]) < 0.2 and 0.5 < crash["start"] < 2.0  # on the replay's clock
+    assert closed.at == crash["start"] == 20.0  # on the replay's (virtual) clock, where the file put it

@@ -1,7 +1,7 @@
 """The failure-mode suite: every scenario of the library is a test case, id = the scenario's name,
-under the builtin supervisor and under ib_insync's Watchdog. Each case replays through the
-plugin's ``scenario`` marker, so a failure reads as the runner's explanation. Known gaps are
-xfail(strict=True) with their reason (known_gaps.py)."""
+under the builtin supervisor and under ib_insync's Watchdog, at production timings on the virtual
+clock. Passing cases replay through the plugin's ``scenario`` marker, so a failure reads as the
+runner's explanation. Known gaps must fail with the symptom their reason names (known_gaps.py)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,32 @@ from typing import Any
 
 import pytest
 
+from ib_harness.pytest_plugin import ScenarioRunner
 from ib_harness.scenarios.loader import LIBRARY, load_all
 
-from .known_gaps import FLAKY, KNOWN_GAPS
+from .known_gaps import KNOWN_GAPS, PENDING
 
-LIBRARY_FILES = load_all([LIBRARY])
+# the week of trading (~1 min wall) has its own test (tests/sim/test_week.py)
+LIBRARY_FILES = [item for item in load_all([LIBRARY]) if "week" not in item.scenario.tags]
+PATHS = {item.scenario.name: item.path for item in LIBRARY_FILES}
 
 
 def cases(supervisor: str) -> list[Any]:
     params = []
     for item in LIBRARY_FILES:
+        name = item.scenario.name
+        if name in KNOWN_GAPS[supervisor]:
+            continue
         marks = [pytest.mark.scenario(str(item.path), supervisor=supervisor)]
-        gap = KNOWN_GAPS[supervisor].get(item.scenario.name)
-        if gap is not None:
-            marks.append(pytest.mark.xfail(strict=True, reason=gap))
-        flaky = FLAKY[supervisor].get(item.scenario.name)
-        if flaky is not None:
-            marks.append(pytest.mark.xfail(strict=False, reason=flaky))
-        params.append(pytest.param(item.scenario.name, marks=marks, id=item.scenario.name))
+        pending = PENDING[supervisor].get(name)
+        if pending is not None:
+            marks.append(pytest.mark.xfail(strict=False, reason=pending))
+        params.append(pytest.param(name, marks=marks, id=name))
     return params
+
+
+def gaps(supervisor: str) -> list[Any]:
+    return [pytest.param(supervisor, name, id=f"{supervisor}-{name}") for name in sorted(KNOWN_GAPS[supervisor])]
 
 
 @pytest.mark.parametrize("name", cases("builtin"))
@@ -40,11 +47,22 @@ def test_watchdog(name: str, scenario_result: Any) -> None:
     assert (scenario_result.name, scenario_result.supervisor) == (name, "watchdog")
 
 
+@pytest.mark.parametrize("supervisor,name", gaps("builtin") + gaps("watchdog"))
+def test_known_gap_fails_with_its_symptom(supervisor: str, name: str, scenario_runner: ScenarioRunner) -> None:
+    reason, symptom = KNOWN_GAPS[supervisor][name]
+    result = scenario_runner.run_in_thread(PATHS[name], supervisor=supervisor)
+    missed = [f"{e.expectation}: {e.detail}" for e in result.expectations if not e.ok]
+    assert result.verdict == "fail", f"gap closed: {name} [{supervisor}] now {result.verdict} ({result.error}); " \
+                                     f"remove it from known_gaps.py"
+    assert any(all(part in line for part in symptom) for line in missed), (
+        f"{name} [{supervisor}] fails, but not with the named symptom {symptom}: {missed}")
+    pytest.xfail(reason)
+
+
 @pytest.mark.parametrize("supervisor", sorted(KNOWN_GAPS))
 def test_known_gaps_name_library_scenarios(supervisor: str) -> None:
-    names = {item.scenario.name for item in LIBRARY_FILES}
-    for table in (KNOWN_GAPS, FLAKY):
-        stale = set(table[supervisor]) - names
+    for table in (KNOWN_GAPS, PENDING):
+        stale = set(table[supervisor]) - set(PATHS)
         assert not stale, f"{supervisor}: entries for scenarios that are not in the library: {sorted(stale)}"
-        assert all(reason.strip() for reason in table[supervisor].values())
-    assert not set(KNOWN_GAPS[supervisor]) & set(FLAKY[supervisor]), "a scenario is either a gap or flaky"
+    assert all(reason.strip() and symptom for reason, symptom in KNOWN_GAPS[supervisor].values())
+    assert not set(KNOWN_GAPS[supervisor]) & set(PENDING[supervisor]), "a scenario is either a gap or pending"

@@ -62,6 +62,11 @@ def register(kind: str, spec_model: type[FaultSpec], fault_class: type["Fault"])
     KINDS[kind] = (spec_model, fault_class)
 
 
+# Conditions on IB's side (connectivity, farms, a competing session, the nightly reset, pacing):
+# no restart of the gateway process ends them. Every other kind ends with the process.
+IB_SIDE_KINDS = frozenset({"connectivity_lost", "farm_down", "competing_session", "nightly_reset", "pacing"})
+
+
 class Fault:
     """Base class of all faults: every hook passes traffic through unchanged."""
 
@@ -84,6 +89,11 @@ class Fault:
     @classmethod
     def from_spec(cls, spec: FaultSpec) -> "Fault":
         return cls(spec)
+
+    @property
+    def ib_side(self) -> bool:
+        """A condition of IB's servers: it goes on when the gateway process restarts (as with IBC)."""
+        return self.name in IB_SIDE_KINDS
 
     # ----- context ---------------------------------------------------------------------------
 

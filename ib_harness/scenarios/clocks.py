@@ -1,0 +1,70 @@
+"""Which clock a replay runs on, and how to start a replay on it.
+
+``virtual``: a fresh :class:`ib_harness.sim.VirtualClockLoop` whose wall clock starts at the
+scenario's ``gateway.start_time``; production timings cost only the callbacks that run.
+``real``: an ordinary asyncio loop on the wall clock (the cross-check, threads, real sockets);
+with a ``time_scale`` below 1 its clock and ``time.time()`` run that much faster, so every
+duration on both sides shrinks by the same factor (:mod:`ib_harness.sim.scaled`).
+One name, one place: the CLI's ``--clock``, the scenario's ``clock:`` key and the plugin's
+``--scenario-clock`` all resolve here (flag over file over default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Any, Coroutine, Literal, TypeVar
+
+from ib_harness import sim
+
+Clock = Literal["virtual", "real"]
+CLOCKS: tuple[Clock, ...] = ("virtual", "real")
+DEFAULT_CLOCK: Clock = "virtual"
+T = TypeVar("T")
+
+
+def check_clock(value: str, where: str = "--clock") -> Clock:
+    """A clock name, or a ValueError that names where the bad value came from."""
+    if value not in CLOCKS:
+        raise ValueError(f"{where}: {value!r} is not a clock; use one of {', '.join(CLOCKS)}")
+    return value  # type: ignore[return-value]
+
+
+def resolve(flag: str | None, scenario_clock: str | None) -> Clock:
+    if flag is not None:
+        return check_clock(flag)
+    if scenario_clock is not None:
+        return check_clock(scenario_clock, "clock")
+    return DEFAULT_CLOCK
+
+
+def check_time_scale(value: float, clock: Clock) -> float:
+    """A ``--time-scale`` for that clock, or a ValueError that says what is wrong with it."""
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and 0 < value <= 1):
+        raise ValueError(f"--time-scale: {value!r} is not a number in (0, 1] (0.05 runs real time 20x faster)")
+    if value != 1 and clock != "real":
+        raise ValueError(f"--time-scale {value:g} applies to the real clock only (the virtual clock takes no "
+                         "wall time to scale); add --clock real")
+    return float(value)
+
+
+def run_on(clock: Clock, main: Coroutine[Any, Any, T], start: Any = None, seed: int = 0,
+           time_scale: float = 1.0) -> T:
+    """Run ``main`` to completion on a fresh loop of that clock (blocking; from a thread or process)."""
+    if clock == "virtual":
+        return sim.run(main, start=start, seed=seed)
+    if time_scale != 1:
+        return sim.run_scaled(main, time_scale, start=start)
+    return asyncio.run(main)
+
+
+def running_scale() -> float:
+    """The running loop's time scale (1 for a plain loop)."""
+    return float(getattr(asyncio.get_running_loop(), "scale", 1.0))
+
+
+def on_virtual_loop() -> bool:
+    try:
+        return sim.is_virtual()
+    except RuntimeError:  # no running loop
+        return False
