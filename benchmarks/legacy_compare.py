@@ -37,10 +37,12 @@ def make_broker(host: str, port: int, client_id: int, **settings: Any) -> Any:
 _replay_file = ib_harness.scenarios.batch._replay_file  # the worker function as imported here: never the swapped one
 
 
-def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None) -> str:
-    """The batch's worker function, run in the worker with the factory installed."""
+def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
+                            time_scale: float = 1.0) -> str:
+    """The batch's worker function, run in the worker with the factory installed. The legacy design
+    runs ibapi's reader thread, which cannot follow a virtual clock: it always replays on the real one."""
     with installed():
-        return _replay_file(path, seed, supervisor)
+        return _replay_file(path, seed, supervisor, "real" if supervisor == "legacy" else clock, time_scale)
 
 
 @contextlib.contextmanager
