@@ -16,6 +16,8 @@ from .loader import LIBRARY, ScenarioErrors, load_all
 from .yaml_lines import ScenarioError
 
 BAD_INPUT = 2
+BROKER_HELP = ("replay against your own broker: a callable factory(host=, port=, client_id=, settings=) returning "
+               "a BaseBroker (see docs/your-own-broker.md); default: the library's IBKRInsyncBroker")
 
 
 def add_commands(commands: Any) -> None:
@@ -28,6 +30,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--junit", type=Path, help="write JUnit XML here")
     replay.add_argument("--jobs", type=int, help="scenarios replayed at once")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
+    replay.add_argument("--broker", metavar="MODULE:FACTORY", help=BROKER_HELP)
     replay.set_defaults(run=run_replay)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -51,7 +54,12 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("paths", nargs="*", default=[str(LIBRARY)])
     compare.add_argument("--report", type=Path)
     compare.add_argument("--jobs", type=int)
+    compare.add_argument("--broker", metavar="MODULE:FACTORY",
+                         help="compare this broker (instead of the library's builtin) with the Watchdog design")
     compare.set_defaults(run=run_compare)
+
+    from .explore.cli import add_explore
+    add_explore(commands)
 
 
 def _load(paths: list[str], keyword: str | None = None) -> list[Any]:
@@ -113,13 +121,24 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
     from .batch import DEFAULT_JOBS, run_batch
     from .console import render_comparison, render_result, render_summary
     from .reports import write_junit, write_reports
+    from .trace import RunResult
 
     logging.basicConfig(level=logging.WARNING)
     try:
         files = _load(args.paths, getattr(args, "keyword", None))
     except (ScenarioError, ScenarioErrors) as exc:
         return _bad_input(exc)
+    broker = getattr(args, "broker", None)
+    if broker:
+        from .broker_factory import BrokerFactoryError, check_factory
+        try:
+            check_factory(broker)
+        except BrokerFactoryError as exc:
+            return _bad_input(exc)
     supervisors = supervisors or _supervisors(getattr(args, "supervisor", None))
+    if broker and "watchdog" in supervisors and supervisors != ("builtin", "watchdog"):
+        print("--broker cannot run under --supervisor watchdog (a user broker supervises itself)", file=sys.stderr)
+        return BAD_INPUT
     quiet = getattr(args, "quiet", False)
     total = len(files) * len(supervisors)
     print(f"replaying {total} scenario run(s) with {args.jobs or DEFAULT_JOBS} at a time", flush=True)
@@ -130,8 +149,17 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         if not quiet:
             print(render_result(result), flush=True)
 
-    run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
-                    jobs=args.jobs or DEFAULT_JOBS, on_result=progress)
+    if broker and supervisors == ("builtin", "watchdog"):
+        # compare: the user's broker in the builtin column, the library's broker under Watchdog
+        first = run_batch(files, seed=getattr(args, "seed", None), supervisors=("builtin",),
+                          jobs=args.jobs or DEFAULT_JOBS, on_result=progress, broker=broker)
+        second = run_batch(files, seed=getattr(args, "seed", None), supervisors=("watchdog",),
+                           jobs=args.jobs or DEFAULT_JOBS, on_result=progress)
+        run = RunResult(started=first.started, wall=first.wall + second.wall,
+                        results=first.results + second.results)
+    else:
+        run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
+                        jobs=args.jobs or DEFAULT_JOBS, on_result=progress, broker=broker)
     print(render_summary(run))
     if len(supervisors) > 1:
         print(render_comparison(run))
@@ -145,6 +173,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    """Both supervisors; the verdicts differ on purpose, so the exit code is 0 when it completed."""
-    run_replay(args, supervisors=("builtin", "watchdog"))
-    return 0
+    """Both supervisors; the verdicts differ on purpose, so the exit code is 0 when it completed
+    (2 on bad input)."""
+    code = run_replay(args, supervisors=("builtin", "watchdog"))
+    return BAD_INPUT if code == BAD_INPUT else 0

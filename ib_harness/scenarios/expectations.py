@@ -22,6 +22,7 @@ from .model_expect import (
     Range,
     StateWithin,
 )
+from .invariants import judge_any
 from .trace import ExpectationResult, TraceEvent
 
 UNAVAILABLE = "BrokerUnavailable"
@@ -37,6 +38,8 @@ class Evidence:
     leaks: dict[str, Any] = field(default_factory=dict)  # tasks/sockets before and after
     initial_state: str = "ready"
     end: float = float("inf")  # the timeline's end: the teardown's own state changes do not count
+    settings: dict[str, Any] = field(default_factory=dict)  # the broker's settings (bounds derive from them)
+    extra: dict[str, Any] = field(default_factory=dict)  # gateway_end (subscriptions), fault_specs
 
     def states(self) -> list[tuple[float, str]]:
         """(time, state) for every broker state change on the timeline, starting with the state at t=0."""
@@ -245,4 +248,5 @@ JUDGES: dict[str, Callable[[Any, Evidence], tuple[bool, str, float | None, float
     "fail_fast": _fail_fast,
     "no_leaks": _no_leaks,
     "order_status": _order_status,
+    "invariant": judge_any,
 }

@@ -6,7 +6,7 @@ short and readable (``expect.2.broker_state.within``) and the JSON Schema simple
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -96,7 +96,10 @@ class OrderStatusIs(Strict):
 
 
 KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "market_data", "bars_flowing",
-         "error_codes", "fail_fast", "no_leaks", "order_status")
+         "error_codes", "fail_fast", "no_leaks", "order_status", "invariant")
+# The invariants explore checks on every run (judged in ``invariants.py``), usable in any scenario.
+InvariantName = Literal["orders_agree", "no_hang", "ready_after_faults", "refused_fast", "cut_reported",
+                        "no_stale_price", "no_line_leaks"]
 
 
 class Expectation(Strict):
@@ -111,6 +114,7 @@ class Expectation(Strict):
     fail_fast: FailFast | None = None
     no_leaks: bool | None = None
     order_status: OrderStatusIs | None = None
+    invariant: InvariantName | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Expectation":
@@ -150,4 +154,6 @@ class Expectation(Strict):
         body = self.body
         if isinstance(body, bool):
             return self.kind
+        if isinstance(body, str):
+            return f"{self.kind} {body}"
         return f"{self.kind} {body.model_dump(exclude_none=True)}"

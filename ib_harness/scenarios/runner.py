@@ -15,16 +15,18 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable
 
-from ib_harness.broker import BrokerEvent, BrokerSettings, IBKRInsyncBroker
+from ib_harness.broker import BaseBroker, BrokerSettings, IBKRInsyncBroker
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
 
 from . import leaks
+from .broker_factory import BrokerFactory, BrokerFactoryError, build_broker, default_factory, load_factory
 from .client_calls import ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
 from .loader import ScenarioFile
 from .model import Scenario
-from .order_audit import audit_orders
+from .observe import Journaled, Observable, state_name
+from .order_audit import agreement, audit_orders
 from .timeline import Timeline
 from .trace import ScenarioResult, Trace
 from .gateway_controller import InProcessGatewayController
@@ -51,17 +53,38 @@ def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None) -> ScenarioResult:
-    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict."""
+def resolve_broker(broker: "str | BrokerFactory | None", supervisor: str) -> "tuple[BrokerFactory | None, str]":
+    """The factory a ``--broker`` value names (None: the library's broker) and its label.
+
+    A user's broker supervises itself, so it cannot run under ib_insync's Watchdog."""
+    if broker is None:
+        return None, "builtin" if supervisor != "watchdog" else "watchdog"
+    factory = load_factory(broker) if isinstance(broker, str) else broker
+    if supervisor == "watchdog":
+        raise BrokerFactoryError("--broker with supervisor watchdog: a user broker supervises itself")
+    return factory, broker if isinstance(broker, str) else getattr(broker, "__qualname__", "factory")
+
+
+async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                 broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
+    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
+
+    ``broker`` is a ``module:factory`` name or a factory (see :mod:`.broker_factory`); absent, the
+    library's own IBKRInsyncBroker under ``supervisor``."""
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
     wall_start = time.perf_counter()
+    factory, label = resolve_broker(broker, supervisor)
+    if factory is not None:
+        supervisor = label
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
                 supervisor=supervisor, seed=seed, duration=scenario.duration)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
-            result = await _replay(scenario, seed, supervisor, Path(workdir))
+            result = await _replay(scenario, seed, supervisor, Path(workdir), factory)
+    except BrokerFactoryError:
+        raise
     except Exception as exc:  # the report must say what broke, and the run goes on
         log.exception("scenario %s broke the runner", scenario.name)
         return ScenarioResult(**base, verdict="error", error=f"{type(exc).__name__}: {exc}",
@@ -71,7 +94,8 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     return ScenarioResult(**result)
 
 
-async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
+async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
+                  factory: BrokerFactory | None = None) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
     # the gateway lives at the scenario's start_time (its clock runs at real speed from there), so
@@ -89,24 +113,30 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
                                 **scenario.broker.settings}
     settings.setdefault("backoff_seed", seed)
+    broker: BaseBroker
     if supervisor == "watchdog":
         settings = watchdog_settings(settings)
         settings["controller"] = InProcessGatewayController(gateway)
-    broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
-
-    def on_broker_event(event: BrokerEvent) -> None:
-        trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at))
-
-    unsubscribe_broker = broker.events.subscribe(on_broker_event)
+        broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
+    else:
+        try:
+            broker = build_broker(factory or default_factory, gateway.host, gateway.port,
+                                  scenario.broker.client_id, settings)
+        except BaseException:
+            await gateway.close()
+            raise
+    unsubscribe_broker = _observe(broker, trace)
     actions = ClientActions(broker, trace)
     timeline = Timeline(scenario, seed, gateway, actions, trace)
+    gateway_end: dict[str, Any] = {}
     try:
         await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
         trace.restart_clock()
-        trace.add("runner", "timeline_started", {"state": str(getattr(broker.state, "value", broker.state))})
+        trace.add("runner", "timeline_started", {"state": state_name(broker) or "ready"})
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
-        audit = _audit(broker, gateway, actions, trace)
+        audit = await _audit(broker, gateway, actions, trace, scenario.broker.client_id)
+        gateway_end = _gateway_lines(gateway, scenario.broker.client_id)
     finally:
         await _bounded("timeline.close", timeline.close(), trace)
         gateway.faults.stop_all()
@@ -119,7 +149,10 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
     evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
-                        initial_state="ready", end=scenario.duration)
+                        initial_state="ready", end=scenario.duration,
+                        settings=BrokerSettings.model_validate(scenario.broker.settings).model_dump(mode="json"),
+                        extra={"gateway_end": gateway_end, "fault_specs": {
+                            s.id: s.fault for s in scenario.steps if s.fault is not None and s.id}})
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()
     return {
@@ -143,9 +176,53 @@ async def _bounded(what: str, step: Awaitable[None], trace: Trace) -> None:
         log.error("teardown step %s did not finish within %s s", what, TEARDOWN_TIMEOUT)
 
 
-def _audit(broker: IBKRInsyncBroker, gateway: FakeGateway, actions: ClientActions, trace: Trace) -> dict[str, Any]:
+def _observe(broker: BaseBroker, trace: Trace) -> Any:
+    """Record the broker's own events if it has them (:class:`.observe.Observable`); else infer its
+    state from call outcomes: an answer means ready, a BrokerUnavailable means disconnected."""
+    if isinstance(broker, Observable):
+        def on_broker_event(event: Any) -> None:
+            trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at))
+        return broker.events.subscribe(on_broker_event)
+    last = ["ready"]
+
+    def on_call(event: Any) -> None:
+        if event.source != "client" or event.kind != "call":
+            return
+        now = "ready" if event.data.get("ok") else \
+            "disconnected" if event.data.get("error_type") == "BrokerUnavailable" else last[0]
+        if now != last[0]:
+            trace.add("broker", "state", {"from": last[0], "to": now, "inferred": True}, at=event.at)
+            last[0] = now
+    trace.listen(on_call)
+    return lambda: None
+
+
+async def _audit(broker: BaseBroker, gateway: FakeGateway, actions: ClientActions, trace: Trace,
+                 client_id: int) -> dict[str, Any]:
     accepted = {c.data["key"] for c in trace.select("client", "call")
                 if c.data.get("method") == "place_order" and c.data.get("ok")}
     book = gateway.brokerage.orders
-    return audit_orders(broker.journal.orders(), broker.journal.fills(), book.orders.values(), book.executions,
-                        {step_id: order.key for step_id, order in actions.orders.items()}, accepted)
+    placed = {step_id: order.key for step_id, order in actions.orders.items()}
+    if isinstance(broker, Journaled):
+        records, fills = list(broker.journal.orders()), list(broker.journal.fills())
+    else:  # no journal: the broker's own view at quiescence; fills cannot be checked one by one
+        try:
+            records = await asyncio.wait_for(broker.get_orders(), TEARDOWN_TIMEOUT)
+        except Exception as exc:
+            trace.add("runner", "audit_incomplete", {"error": f"{type(exc).__name__}: {exc}"})
+            records = []
+        fills = None
+    audit = audit_orders(records, fills or [], book.orders.values(),
+                         book.executions if fills is not None else [], placed, accepted)
+    audit["disagreements"] = agreement(records, book.orders.values(), client_id)
+    return audit
+
+
+def _gateway_lines(gateway: FakeGateway, client_id: int) -> dict[str, Any]:
+    """Subscriptions the broker's live session holds at the gateway at quiescence, by kind."""
+    lines: dict[str, int] = {}
+    for session in gateway.sessions:
+        if session.client_id == client_id and session.phase != "closed":
+            for kind, subs in session.subscriptions.items():
+                lines[kind] = lines.get(kind, 0) + len(subs)
+    return {"subscriptions": lines}

@@ -1,0 +1,138 @@
+"""The explore loop: generate, run, judge; on the first violation shrink it and write the YAML."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from ..broker_factory import BrokerFactory
+from ..model import Scenario
+from .generate import REAL_CLOCK, Profile, generate
+from .run import RunOutcome, run_schedule
+from .shrink import ddmin, only_violated, simplify_triggers
+
+log = logging.getLogger("ib_harness.scenarios.explore")
+
+
+def run_seed(seed: int, index: int) -> int:
+    """The seed of the ``index``-th schedule of an explore started from ``seed``."""
+    return seed * 100_003 + index
+
+
+@dataclass
+class Found:
+    """A violation: where it came from, what it violated, and the shrunk scenario written out."""
+
+    seed: int
+    run: int
+    invariant: str
+    detail: str
+    original_steps: int
+    shrunk: dict[str, Any]
+    shrink_runs: int
+    reproduced: bool
+    path: Path | None = None
+
+    @property
+    def steps(self) -> int:
+        return len(self.shrunk["steps"])
+
+
+@dataclass
+class Exploration:
+    seed: int
+    runs: int = 0
+    wall: float = 0.0
+    simulated: float = 0.0
+    faults: int = 0
+    violations: list[Found] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.runs / self.wall if self.wall else 0.0
+
+
+async def explore(broker: "str | BrokerFactory | None" = None, *, seed: int = 0, runs: int | None = None,
+                  budget: float | None = None, out: Path | None = None, profile: Profile = REAL_CLOCK,
+                  shrink_runs: int = 40, on_run: Callable[[int, RunOutcome], None] | None = None,
+                  stop_on_violation: bool = True) -> Exploration:
+    """Run schedules until ``runs`` are done or ``budget`` wall seconds are spent (the shrink of a
+    violation is not charged to the budget); shrink and write each violation found."""
+    report = Exploration(seed=seed)
+    started = time.perf_counter()
+    index = 0
+    while (runs is None or index < runs) and (budget is None or time.perf_counter() - started < budget):
+        scenario = generate(run_seed(seed, index), profile)
+        outcome = await run_schedule(scenario, broker)
+        report.runs += 1
+        report.simulated += scenario["duration"]
+        for step in scenario["steps"]:
+            if "fault" in step:
+                report.faults += 1
+                report.kinds[step["fault"]["kind"]] = report.kinds.get(step["fault"]["kind"], 0) + 1
+        if on_run is not None:
+            on_run(index, outcome)
+        index += 1
+        if outcome.failed:
+            report.wall = time.perf_counter() - started
+            found = await shrink_violation(outcome, broker, index - 1, seed, shrink_runs)
+            if out is not None:
+                found.path = write_scenario(found, out)
+            report.violations.append(found)
+            if stop_on_violation:
+                return report
+    report.wall = time.perf_counter() - started
+    return report
+
+
+def _detail(outcome: RunOutcome, violated: str) -> str:
+    return next((e.detail for e in outcome.result.expectations if e.expectation == violated),
+                outcome.result.error or "")
+
+
+async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | None", run: int, seed: int,
+                           shrink_runs: int) -> Found:
+    """Shrink to the first violated invariant alone; confirm the result fails once more."""
+    violated = outcome.violated[0]
+    target = only_violated(outcome.scenario, violated)
+
+    async def fails(candidate: dict[str, Any]) -> bool:
+        try:
+            Scenario.model_validate(candidate)
+        except ValueError:
+            return False
+        again = await run_schedule(candidate, broker)
+        return violated in again.violated
+
+    shrunk, used = await ddmin(target, fails, max_runs=shrink_runs)
+    shrunk, more = await simplify_triggers(shrunk, fails) if used < shrink_runs else (shrunk, 0)
+    reproduced = await fails(shrunk)
+    name = f"found-{outcome.scenario['seed']}-{violated.split(' ')[-1].replace('_', '-')}"
+    shrunk = {**shrunk, "name": name, "description":
+              f"Found by ib-harness explore (seed {seed}, run {run}, scenario seed {outcome.scenario['seed']}) and "
+              f"shrunk from {len(outcome.scenario['steps'])} to {len(shrunk['steps'])} steps: "
+              f"{violated}: {_detail(outcome, violated)}"[:900],
+              "tags": ["explore", "found"]}
+    return Found(seed=outcome.scenario["seed"], run=run, invariant=violated, detail=_detail(outcome, violated),
+                 original_steps=len(outcome.scenario["steps"]), shrunk=shrunk, shrink_runs=used + more + 1,
+                 reproduced=reproduced)
+
+
+def scenario_yaml(scenario: dict[str, Any]) -> str:
+    """Library format: the schema comment, then the scenario (small mappings in flow style)."""
+    Scenario.model_validate(scenario)
+    body = yaml.safe_dump(scenario, sort_keys=False, default_flow_style=None, width=110, allow_unicode=True)
+    return "# yaml-language-server: $schema=../scenario.schema.json\n" + body
+
+
+def write_scenario(found: Found, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{found.shrunk['name']}.yaml"
+    path.write_text(scenario_yaml(found.shrunk))
+    return path
