@@ -35,7 +35,7 @@ MARGIN = 0.5  # seconds of scheduling slack on a loaded machine
 READY = {"ready"}
 SERVING = {"ready", "degraded"}
 # faults during which the gateway sends the session no market data
-DATA_STOPPED = {"connectivity_lost", "stall", "half_open", "nightly_reset", "competing_session"}
+DATA_STOPPED = {"connectivity_lost", "stall", "half_open", "competing_session"}  # windows that are the outage
 
 
 def _s(ev: "Evidence", name: str, default: float) -> float:
