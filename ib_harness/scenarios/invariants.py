@@ -17,6 +17,12 @@ production bounds:
   is never a raw socket error or a library's internal exception);
 - ``no_stale_price``: no price is answered after market data has been stopped for longer than
   stream_check_timeout + probe_interval + probe_timeout (+ a margin);
+- ``fresh_after_faults``: once the faults are over (and a market move has had time to arrive), a
+  price answered is the gateway's current price and an account answered is not stale, within
+  stream_check_timeout + probe_interval + probe_timeout (+ a margin): a broker that lost its data
+  (a 1101 it did not resubscribe after, a 2100 it did not refresh after) serves old answers;
+- ``bounded_reconnects``: the broker opens at most 2 + 1 / backoff_initial connections to the
+  gateway in any second (a reconnect storm is a fault of its own);
 - ``no_line_leaks``: at quiescence the broker's session holds at most one market-data line per
   symbol asked for and one bar stream per stream asked for.
 """
@@ -178,6 +184,58 @@ def _no_stale_price(ev: "Evidence") -> Verdict:
     return True, f"no price served more than {bound:.2f} s into a data outage ({len(outages)} outage(s))", None, bound
 
 
+def _pin_at(ev: "Evidence", symbol: str, moment: float) -> tuple[float | None, float]:
+    """The gateway's pinned price of ``symbol`` at ``moment`` and since when it holds."""
+    price = (ev.extra.get("prices") or {}).get(symbol)
+    since = 0.0
+    for event in ev.events:
+        if event.source == "market" and event.kind == "move" and event.data.get("symbol") == symbol \
+                and event.at <= moment and event.data.get("price") is not None:
+            price, since = float(event.data["price"]), event.at
+    return (None if price is None else float(price)), since
+
+
+def _fresh_after_faults(ev: "Evidence") -> Verdict:
+    healthy, settle = healthy_at(ev), stale_bound(ev)
+    if healthy is None:
+        return True, "a fault never ended: nothing to judge", None, settle
+    checked = 0
+    for call in ev.calls():
+        if not call.data.get("ok") or call.at <= healthy + settle:
+            continue
+        method = call.data.get("method")
+        if method == "get_account" and call.data.get("stale"):
+            return False, f"get_account at {call.at:.2f} s answered stale data {call.at - healthy:.2f} s after the " \
+                          f"last fault ended (bound {settle:.2f} s)", call.at - healthy, settle
+        if method == "get_market_price":
+            symbol = str(call.data.get("symbol"))
+            pin, since = _pin_at(ev, symbol, call.at)
+            if pin is None or call.at <= since + settle:
+                continue
+            checked += 1
+            answer = float(call.data.get("price", 0.0))
+            if abs(answer - pin) > max(0.03, 0.0025 * pin):
+                return False, f"get_market_price({symbol}) at {call.at:.2f} s answered {answer:g}; the gateway's " \
+                              f"price has been {pin:g} since {since:.2f} s (bound {settle:.2f} s)", \
+                    call.at - since, settle
+    return True, f"{checked} price(s) after the faults were current", 0.0, settle
+
+
+def _bounded_reconnects(ev: "Evidence") -> Verdict:
+    limit = 2 + int(1 / max(_s(ev, "backoff_initial", 0.5), 1e-3))
+    opened = sorted(e.at for e in ev.events if e.source == "gateway" and e.kind in ("session_opened", "connect_refused")
+                    and 0 <= e.at <= ev.end)
+    worst, start = 0, 0
+    for index, at in enumerate(opened):
+        while opened[start] < at - 1.0:
+            start += 1
+        worst = max(worst, index - start + 1)
+    if worst > limit:
+        return False, f"{worst} connections opened within one second (at most {limit} from backoff_initial)", \
+            float(worst), float(limit)
+    return True, f"at most {worst} connection(s) per second ({len(opened)} in all)", float(worst), float(limit)
+
+
 def _no_line_leaks(ev: "Evidence") -> Verdict:
     held = (ev.extra.get("gateway_end") or {}).get("subscriptions")
     if held is None:
@@ -198,6 +256,8 @@ JUDGES: dict[str, Callable[["Evidence"], Verdict]] = {
     "refused_fast": _refused_fast,
     "cut_reported": _cut_reported,
     "no_stale_price": _no_stale_price,
+    "fresh_after_faults": _fresh_after_faults,
+    "bounded_reconnects": _bounded_reconnects,
     "no_line_leaks": _no_line_leaks,
 }
 INVARIANTS = tuple(JUDGES)

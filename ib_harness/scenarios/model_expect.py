@@ -99,7 +99,7 @@ KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "
          "error_codes", "fail_fast", "no_leaks", "order_status", "invariant")
 # The invariants explore checks on every run (judged in ``invariants.py``), usable in any scenario.
 InvariantName = Literal["orders_agree", "no_hang", "ready_after_faults", "refused_fast", "cut_reported",
-                        "no_stale_price", "no_line_leaks"]
+                        "no_stale_price", "fresh_after_faults", "bounded_reconnects", "no_line_leaks"]
 
 
 class Expectation(Strict):

@@ -100,12 +100,21 @@ def gateway_status(order: Any) -> str:
 def agreement(journal_orders: Iterable[Any], gateway_orders: Iterable[Any], client_id: int | None) -> list[str]:
     """At quiescence, journal and gateway agree order by order, in both directions.
 
-    Every gateway order placed by the broker's client id with an orderRef is in the journal; every
+    No journaled order id is another order's id at the gateway. Every gateway order placed by the
+    broker's client id with an orderRef is in the journal; every
     journaled order the gateway holds has the same status (refused and cancelled are one class),
     quantity, filled quantity and limit price there; a journaled NOT_SENT order is not at the gateway.
     """
     problems: list[str] = []
+    gateway_orders = list(gateway_orders)
     journal = {text(field(r, "key")): r for r in journal_orders}
+    by_id = {(o.client_id, o.order_id): o for o in gateway_orders}
+    for key, record in journal.items():  # an id the broker reused belongs to another order at IB
+        order_id = field(record, "order_id")
+        holder = by_id.get((client_id, order_id)) if order_id else None
+        if holder is not None and holder.order_ref != key:
+            problems.append(f"order {key} has id {order_id} in the journal, which is order {holder.order_ref or '?'} "
+                            f"at the gateway (an order id used twice)")
     for order in gateway_orders:
         if not order.order_ref or (client_id is not None and order.client_id != client_id):
             continue

@@ -151,7 +151,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
                         initial_state="ready", end=scenario.duration,
                         settings=BrokerSettings.model_validate(scenario.broker.settings).model_dump(mode="json"),
-                        extra={"gateway_end": gateway_end, "fault_specs": {
+                        extra={"gateway_end": gateway_end, "prices": _pins(scenario), "fault_specs": {
                             s.id: s.fault for s in scenario.steps if s.fault is not None and s.id}})
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()
@@ -216,6 +216,12 @@ async def _audit(broker: BaseBroker, gateway: FakeGateway, actions: ClientAction
                          book.executions if fills is not None else [], placed, accepted)
     audit["disagreements"] = agreement(records, book.orders.values(), client_id)
     return audit
+
+
+def _pins(scenario: Scenario) -> dict[str, float]:
+    """The prices the scenario pins at the start, by symbol (freshness is judged against them)."""
+    return {symbol: (pin if isinstance(pin, (int, float)) else pin.price)
+            for symbol, pin in scenario.gateway.prices.items()}
 
 
 def _gateway_lines(gateway: FakeGateway, client_id: int) -> dict[str, Any]:

@@ -38,9 +38,12 @@ class Profile:
     fault_share: float = 0.4  # faults start in the first this much of the timeline
     faults: tuple[int, int] = (3, 5)
     orders: tuple[int, int] = (3, 6)
-    scale: float = 0.1  # fault lengths relative to production (1.0 on the virtual clock)
+    fault_length: tuple[float, float] = (0.03, 0.15)  # a sustained fault's window, as shares of the timeline
+    scale: float = 0.1  # fault parameters relative to production (1.0 on the virtual clock)
     settings: dict[str, Any] = field(default_factory=lambda: dict(FAST_SETTINGS))
     kinds: tuple[str, ...] = ()  # empty: every registered kind
+    modify_share: float = 0.3  # orders (other than MARKET) that are modified later
+    off_tick_share: float = 0.3  # of the limit-price modifies, those with a price off IB's tick
 
 
 REAL_CLOCK = Profile()
@@ -99,22 +102,26 @@ def _workload_orders(r: random.Random, profile: Profile, symbols: list[str],
         placed.append(step_id)
         roll = r.random()
         later = _rt(min(at + r.uniform(0.05, 0.25) * t, 0.65 * t))
-        if roll < 0.3 and kind != "MARKET":
+        if roll < profile.modify_share and kind != "MARKET":
             change: dict[str, Any] = {"order": step_id}
             if kind in ("LIMIT", "STOP_LIMIT") and r.random() < 0.6:
                 change["limit_price"] = _rt(order["limit_price"] * (1 + r.choice([-1, 1]) * 0.005))
+                if r.random() < profile.off_tick_share:  # a price computed in floats, off IB's tick: IB refuses the modify (110)
+                    change["limit_price"] = round(change["limit_price"] + 0.004, 3)
             else:
                 change["quantity"] = max(1, order["quantity"] + r.choice([-1, 1, 5]))
             steps.append({"at": later, "modify_order": change})
-        elif roll < 0.55:
+        elif roll < profile.modify_share + 0.25:
             steps.append({"at": later, "cancel_order": {"order": step_id}})
-        elif roll < 0.7:  # the client retries the placement with the same idempotency key
+        elif roll < profile.modify_share + 0.4:  # the client retries the placement with the same idempotency key
             steps.append({"id": f"{step_id}-retry", "at": later, "place_order": {**order, "key_of": step_id}})
-    for symbol in symbols:  # moves that trigger stops and fill resting limits
+    for symbol in symbols:  # moves that trigger stops and fill resting limits, one in the quiet tail
         if r.random() < 0.6:
             move = r.choice([-1, 1]) * r.uniform(0.012, 0.03)
             steps.append({"at": _rt(r.uniform(0.3, 0.65) * t),
                           "market": {"symbol": symbol, "price": _rt(SYMBOLS[symbol] * (1 + move))}})
+        steps.append({"at": _rt(r.uniform(0.7, 0.75) * t),
+                      "market": {"symbol": symbol, "price": _rt(SYMBOLS[symbol] * (1 + r.choice([-1, 1]) * 0.005))}})
     return placed
 
 
@@ -125,7 +132,7 @@ def _faults(r: random.Random, profile: Profile, orders: list[str], steps: list[d
         spec = fault_params.draw_fault(r, kind, profile.scale)
         sustained = fault_params.plan(kind).sustained
         if sustained or "duration" in spec:
-            spec["duration"] = _rt(r.uniform(0.03, 0.15) * t)
+            spec["duration"] = _rt(r.uniform(*profile.fault_length) * t)
         step: dict[str, Any] = {"id": f"fault{index + 1}-{kind.replace('_', '-')}"}
         roll = r.random()
         if roll < 0.2:  # on the Nth placeOrder request

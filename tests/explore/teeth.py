@@ -1,0 +1,62 @@
+"""Which explore profile and seed find each broker mutant, and the invariant each must violate.
+
+A profile narrows the fault kinds to the family that exercises the removed defence (exploring
+every kind finds them too, only after more runs: see BENCHMARKS.md); the seed is fixed so the test
+is reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+from ib_harness.scenarios.explore.generate import Profile
+
+from ..suite.mutants import MUTANTS
+from .order_mutants import ORDER_MUTANTS
+
+
+@dataclass(frozen=True)
+class Teeth:
+    name: str
+    apply: Callable[[pytest.MonkeyPatch], None]
+    profile: Profile
+    invariants: tuple[str, ...]  # the violation explore reports must be one of these
+    seed: int = 0
+    real_broker_fails_too: bool = False  # the unmutated broker has the same bug today (issue 22)
+    notes: str = field(default="", compare=False)
+
+
+_SUITE = {m.name: m.apply for m in MUTANTS}
+
+TEETH = [
+    Teeth("probe-off", _SUITE["probe-off"], Profile(kinds=("stall", "half_open"), fault_length=(0.2, 0.3)),
+          ("invariant no_stale_price", "invariant fresh_after_faults", "invariant ready_after_faults")),
+    Teeth("no-resubscribe-on-1101", _SUITE["no-resubscribe-on-1101"], Profile(kinds=("connectivity_restored",)),
+          ("invariant fresh_after_faults",)),
+    Teeth("no-account-refresh-on-2100", _SUITE["no-account-refresh-on-2100"],
+          Profile(kinds=("account_unsubscribed",)), ("invariant fresh_after_faults",)),
+    Teeth("no-reconcile-after-reconnect", _SUITE["no-reconcile-after-reconnect"],
+          Profile(kinds=("daily_restart", "crash")), ("invariant orders_agree",)),
+    Teeth("order-ids-from-next-valid-id", _SUITE["order-ids-from-next-valid-id"],
+          Profile(kinds=("daily_restart",), orders=(6, 8)), ("invariant orders_agree",)),
+    Teeth("no-backoff", _SUITE["no-backoff"], Profile(kinds=("down", "accept_then_close"), fault_length=(0.1, 0.2)),
+          ("invariant bounded_reconnects",)),
+    Teeth("resend-on-ack-timeout", ORDER_MUTANTS["resend-on-ack-timeout"],
+          Profile(kinds=("drop_message", "stall", "delay_message"), fault_length=(0.1, 0.2)),
+          ("invariant orders_agree",)),
+    Teeth("journal-intent-after-send", ORDER_MUTANTS["journal-intent-after-send"],
+          Profile(kinds=("latency",), orders=(6, 8), modify_share=0.0), ("invariant orders_agree",)),
+    Teeth("no-fill-deduplication", ORDER_MUTANTS["no-fill-deduplication"],
+          Profile(kinds=("crash", "duplicate_message")), ("invariant orders_agree",)),
+    Teeth("trust-rolled-back-next-valid-id", ORDER_MUTANTS["trust-rolled-back-next-valid-id"],
+          Profile(kinds=("daily_restart",), orders=(6, 8)), ("invariant orders_agree",)),
+    Teeth("ignore-1100-during-connect", ORDER_MUTANTS["ignore-1100-during-connect"],
+          Profile(kinds=("connectivity_lost", "crash"), fault_length=(0.25, 0.35)),
+          ("invariant no_stale_price", "invariant fresh_after_faults"), real_broker_fails_too=True),
+    Teeth("rejected-modify-is-cancelled", ORDER_MUTANTS["rejected-modify-is-cancelled"],
+          Profile(kinds=("latency",), orders=(6, 8), modify_share=0.9, off_tick_share=0.9),
+          ("invariant orders_agree",), real_broker_fails_too=True),
+]
