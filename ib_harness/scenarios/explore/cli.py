@@ -37,6 +37,8 @@ def add_explore(commands: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="the master seed (default 0)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where shrunk scenarios go")
     parser.add_argument("--shrink-runs", type=_positive(int), default=40, help="replays the shrinker may spend")
+    parser.add_argument("--jobs", type=_positive(int), default=1,
+                        help="schedules run at once in worker processes (default 1; replays mostly wait)")
     parser.add_argument("--kinds", help="comma-separated fault kinds to draw from (default: every kind)")
     parser.set_defaults(run=run_explore)
 
@@ -75,7 +77,7 @@ def run_explore(args: argparse.Namespace) -> int:
               f"faults {','.join(faults)}: {state} ({outcome.result.wall:.1f} s)", flush=True)
 
     report = asyncio.run(explore(args.broker, seed=args.seed, runs=args.runs, budget=budget, out=args.out,
-                                 profile=profile, shrink_runs=args.shrink_runs, on_run=progress))
+                                 profile=profile, shrink_runs=args.shrink_runs, on_run=progress, jobs=args.jobs))
     print(f"{report.runs} schedule(s) in {report.wall:.1f} s: {report.per_second:.2f} schedules/s, "
           f"{report.simulated:.0f} simulated s, {report.faults} faults of {len(report.kinds)} kinds")
     for found in report.violations:

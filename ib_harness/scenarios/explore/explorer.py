@@ -13,7 +13,7 @@ import yaml
 from ..broker_factory import BrokerFactory
 from ..model import Scenario
 from .generate import REAL_CLOCK, Profile, generate
-from .run import RunOutcome, run_schedule
+from .run import RunOutcome, Workers, run_schedule
 from .shrink import ddmin, only_violated, simplify_triggers
 
 log = logging.getLogger("ib_harness.scenarios.explore")
@@ -61,34 +61,54 @@ class Exploration:
 async def explore(broker: "str | BrokerFactory | None" = None, *, seed: int = 0, runs: int | None = None,
                   budget: float | None = None, out: Path | None = None, profile: Profile = REAL_CLOCK,
                   shrink_runs: int = 40, on_run: Callable[[int, RunOutcome], None] | None = None,
-                  stop_on_violation: bool = True) -> Exploration:
+                  stop_on_violation: bool = True, jobs: int = 1) -> Exploration:
     """Run schedules until ``runs`` are done or ``budget`` wall seconds are spent (the shrink of a
-    violation is not charged to the budget); shrink and write each violation found."""
+    violation is not charged to the budget); shrink and write each violation found.
+
+    With ``jobs`` > 1 schedules run ``jobs`` at a time in worker processes (``broker`` must then be
+    a ``module:factory`` name or None, which each worker imports); the shrink runs here."""
     report = Exploration(seed=seed)
     started = time.perf_counter()
     index = 0
-    while (runs is None or index < runs) and (budget is None or time.perf_counter() - started < budget):
-        scenario = generate(run_seed(seed, index), profile)
-        outcome = await run_schedule(scenario, broker)
-        report.runs += 1
-        report.simulated += scenario["duration"]
-        for step in scenario["steps"]:
-            if "fault" in step:
-                report.faults += 1
-                report.kinds[step["fault"]["kind"]] = report.kinds.get(step["fault"]["kind"], 0) + 1
-        if on_run is not None:
-            on_run(index, outcome)
-        index += 1
-        if outcome.failed:
-            report.wall = time.perf_counter() - started
-            found = await shrink_violation(outcome, broker, index - 1, seed, shrink_runs)
-            if out is not None:
-                found.path = write_scenario(found, out)
-            report.violations.append(found)
-            if stop_on_violation:
-                return report
+    pool = Workers(jobs, broker) if jobs > 1 else None
+    try:
+        while (runs is None or index < runs) and (budget is None or time.perf_counter() - started < budget):
+            batch = [generate(run_seed(seed, index + k), profile) for k in range(jobs if pool else 1)
+                     if runs is None or index + k < runs]
+            outcomes = await pool.run(batch) if pool else [await run_schedule(batch[0], broker)]
+            for outcome in outcomes:
+                found = await _account(report, outcome, index, seed, broker, out, shrink_runs, on_run, started)
+                index += 1
+                if found and stop_on_violation:
+                    return report
+    finally:
+        if pool is not None:
+            pool.close()
     report.wall = time.perf_counter() - started
     return report
+
+
+async def _account(report: Exploration, outcome: RunOutcome, index: int, seed: int,
+                   broker: "str | BrokerFactory | None", out: Path | None, shrink_runs: int,
+                   on_run: Callable[[int, RunOutcome], None] | None, started: float) -> bool:
+    """Count one finished schedule; shrink and write it if it violated something."""
+    scenario = outcome.scenario
+    report.runs += 1
+    report.simulated += scenario["duration"]
+    for step in scenario["steps"]:
+        if "fault" in step:
+            report.faults += 1
+            report.kinds[step["fault"]["kind"]] = report.kinds.get(step["fault"]["kind"], 0) + 1
+    if on_run is not None:
+        on_run(index, outcome)
+    if not outcome.failed:
+        return False
+    report.wall = time.perf_counter() - started
+    found = await shrink_violation(outcome, broker, index, seed, shrink_runs)
+    if out is not None:
+        found.path = write_scenario(found, out)
+    report.violations.append(found)
+    return True
 
 
 def _detail(outcome: RunOutcome, violated: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from ib_harness.fake_gateway.faults import KINDS, parse_fault_spec
 
 Params = Callable[[random.Random, float], dict[str, Any]]
+_ONLY_MESSAGES: list[tuple[str, ...]] = [()]  # set by draw_fault: a profile may narrow message faults
 
 ORDER_OUT = ("orderStatus", "openOrder", "execDetails", "commissionReport", "openOrderEnd", "execDetailsEnd",
              "completedOrder", "completedOrdersEnd", "nextValidId")
@@ -32,6 +33,8 @@ IB_ERRORS = ((1100, "Connectivity between IB and Trader Workstation has been los
 
 
 def _message(r: random.Random, _: float) -> dict[str, Any]:
+    if _ONLY_MESSAGES[0]:
+        return {"message": r.choice(_ONLY_MESSAGES[0]), "count": r.randint(1, 3)}
     if r.random() < 0.75:
         return {"message": r.choice(ORDER_OUT if r.random() < 0.7 else DATA_OUT), "count": r.randint(1, 3)}
     return {"message": r.choice(IN_REQUESTS), "direction": "in", "count": r.randint(1, 2)}
@@ -76,7 +79,7 @@ PLANS: dict[str, KindPlan] = {
     "truncate": KindPlan(1, lambda r, s: {"rst": r.random() < 0.5}, sustained=False),
     "drop_message": KindPlan(5, _message),
     "duplicate_message": KindPlan(4, _message),
-    "delay_message": KindPlan(2, lambda r, s: {**_message(r, s), "delay_ms": round(r.uniform(50, 1500) * s, 1)}),
+    "delay_message": KindPlan(2, lambda r, s: {**_message(r, s), "delay_ms": round(r.uniform(50, 2500) * max(s, 0.5), 1)}),
     "reorder_message": KindPlan(2, _message),
     "corrupt_field": KindPlan(1, _message),
     "daily_restart": KindPlan(3, lambda r, s: {"down_seconds": round(r.uniform(0.2, 1.0) * max(s, 0.5), 2),
@@ -105,8 +108,13 @@ def draw_kind(r: random.Random, only: list[str] | None = None) -> str:
     return r.choices(names, weights=[plan(k).weight for k in names])[0]
 
 
-def draw_fault(r: random.Random, kind: str, scale: float) -> dict[str, Any]:
-    """A validated spec of ``kind`` (without timing: the schedule adds duration and triggers)."""
-    spec = {"kind": kind, **plan(kind).params(r, scale)}
+def draw_fault(r: random.Random, kind: str, scale: float, messages: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A validated spec of ``kind`` (without timing: the schedule adds duration and triggers);
+    message faults pick from ``messages`` (outbound names) when it is given."""
+    _ONLY_MESSAGES[0] = messages
+    try:
+        spec = {"kind": kind, **plan(kind).params(r, scale)}
+    finally:
+        _ONLY_MESSAGES[0] = ()
     parse_fault_spec(spec)  # a drawn spec the gateway would refuse is a bug here, not in the run
     return spec

@@ -42,6 +42,7 @@ class Profile:
     scale: float = 0.1  # fault parameters relative to production (1.0 on the virtual clock)
     settings: dict[str, Any] = field(default_factory=lambda: dict(FAST_SETTINGS))
     kinds: tuple[str, ...] = ()  # empty: every registered kind
+    messages: tuple[str, ...] = ()  # empty: message faults pick from order and data messages
     modify_share: float = 0.3  # orders (other than MARKET) that are modified later
     off_tick_share: float = 0.3  # of the limit-price modifies, those with a price off IB's tick
 
@@ -129,7 +130,7 @@ def _faults(r: random.Random, profile: Profile, orders: list[str], steps: list[d
     t, share = profile.duration, profile.fault_share
     for index in range(r.randint(*profile.faults)):
         kind = fault_params.draw_kind(r, list(profile.kinds) or None)
-        spec = fault_params.draw_fault(r, kind, profile.scale)
+        spec = fault_params.draw_fault(r, kind, profile.scale, profile.messages)
         sustained = fault_params.plan(kind).sustained
         if sustained or "duration" in spec:
             spec["duration"] = _rt(r.uniform(*profile.fault_length) * t)

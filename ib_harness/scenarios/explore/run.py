@@ -6,6 +6,11 @@ moving explore from the real clock to the virtual clock (issue 20) changes this 
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,3 +48,36 @@ async def run_schedule(scenario: dict[str, Any], broker: "str | BrokerFactory | 
     if result.verdict == "error":
         violated.append(f"error {result.error}")
     return RunOutcome(scenario, result, violated)
+
+
+def _run_in_worker(scenario_json: str, broker: str | None) -> str:
+    """A worker process's job: one schedule on its own loop; the outcome as JSON."""
+    logging.getLogger().setLevel(logging.CRITICAL)
+    scenario = json.loads(scenario_json)
+    outcome = asyncio.run(run_schedule(scenario, broker))
+    return json.dumps({"result": outcome.result.model_dump_json(), "violated": outcome.violated})
+
+
+class Workers:
+    """Schedules ``jobs`` at a time in worker processes (replays mostly wait, so more workers than
+    cores pay off on the real clock); each worker imports the broker factory by name."""
+
+    def __init__(self, jobs: int, broker: "str | BrokerFactory | None") -> None:
+        if broker is not None and not isinstance(broker, str):
+            raise ValueError("parallel explore needs the broker as a module:factory name (workers import it)")
+        self.broker = broker
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["ib_harness.scenarios.runner"])
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+    async def run(self, scenarios: list[dict[str, Any]]) -> list[RunOutcome]:
+        loop = asyncio.get_running_loop()
+        futures = [loop.run_in_executor(self.pool, _run_in_worker, json.dumps(s), self.broker) for s in scenarios]
+        outcomes = []
+        for scenario, answer in zip(scenarios, await asyncio.gather(*futures)):
+            data = json.loads(answer)
+            outcomes.append(RunOutcome(scenario, ScenarioResult.model_validate_json(data["result"]), data["violated"]))
+        return outcomes
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
