@@ -130,9 +130,12 @@ async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | N
         again = await run_schedule(candidate, broker)
         return violated in again.violated
 
-    shrunk, used = await ddmin(target, fails, max_runs=shrink_runs)
-    shrunk, more = await simplify_triggers(shrunk, fails) if used < shrink_runs else (shrunk, 0)
-    reproduced = await fails(shrunk)
+    if shrink_runs == 0:  # measuring, not reporting: keep the run as it was
+        shrunk, used, more, reproduced = target, 0, 0, True
+    else:
+        shrunk, used = await ddmin(target, fails, max_runs=shrink_runs)
+        shrunk, more = await simplify_triggers(shrunk, fails) if used < shrink_runs else (shrunk, 0)
+        reproduced = await fails(shrunk)
     name = f"found-{outcome.scenario['seed']}-{violated.split(' ')[-1].replace('_', '-')}"
     shrunk = {**shrunk, "name": name, "description":
               f"Found by ib-harness explore (seed {seed}, run {run}, scenario seed {outcome.scenario['seed']}) and "
@@ -140,7 +143,8 @@ async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | N
               f"{violated}: {_detail(outcome, violated)}"[:900],
               "tags": ["explore", "found"]}
     return Found(seed=outcome.scenario["seed"], run=run, invariant=violated, detail=_detail(outcome, violated),
-                 original_steps=len(outcome.scenario["steps"]), shrunk=shrunk, shrink_runs=used + more + 1,
+                 original_steps=len(outcome.scenario["steps"]), shrunk=shrunk,
+                 shrink_runs=used + more + (1 if shrink_runs else 0),
                  reproduced=reproduced)
 
 

@@ -43,6 +43,7 @@ class Profile:
     settings: dict[str, Any] = field(default_factory=lambda: dict(FAST_SETTINGS))
     kinds: tuple[str, ...] = ()  # empty: every registered kind
     messages: tuple[str, ...] = ()  # empty: message faults pick from order and data messages
+    on_fill: float = 0.08  # share of faults that start the moment an order fills at IB
     modify_share: float = 0.3  # orders (other than MARKET) that are modified later
     off_tick_share: float = 0.3  # of the limit-price modifies, those with a price off IB's tick
 
@@ -136,13 +137,14 @@ def _faults(r: random.Random, profile: Profile, orders: list[str], steps: list[d
             spec["duration"] = _rt(r.uniform(*profile.fault_length) * t)
         step: dict[str, Any] = {"id": f"fault{index + 1}-{kind.replace('_', '-')}"}
         roll = r.random()
+        on_fill = 0.3 + profile.on_fill
         if roll < 0.2:  # on the Nth placeOrder request
             spec["after"] = {"request": "placeOrder", "count": r.randint(1, max(1, len(orders)))}
         elif roll < 0.3:
             spec["after"] = {"response": "orderStatus", "count": r.randint(1, 4)}
-        elif roll < 0.38:
+        elif roll < on_fill:  # the moment an order fills at IB
             spec["after"] = {"brokerage": "order_filled", "count": 1}
-        if roll < 0.45 and orders and roll >= 0.38:  # when an order of the workload reaches a status
+        if on_fill <= roll < on_fill + 0.07 and orders:  # when an order of the workload reaches a status
             step["on"] = {"order_status": r.choice(["SUBMITTED", "FILLED"]), "order": r.choice(orders)}
         else:
             step["at"] = _rt(r.uniform(0.05, share) * t)
