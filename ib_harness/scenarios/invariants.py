@@ -200,6 +200,17 @@ def _fresh_after_faults(ev: "Evidence") -> Verdict:
     if healthy is None:
         return True, "a fault never ended: nothing to judge", None, settle
     checked = 0
+    answered: dict[str, bool] = {}  # method/symbol -> whether any call after the faults answered
+    for call in ev.calls():
+        if call.at <= healthy + settle + _s(ev, "request_timeout", 10.0):
+            continue
+        what = f"{call.data.get('method')}({call.data.get('symbol', '')})"
+        if call.data.get("method") in ("get_market_price", "get_account"):
+            answered[what] = answered.get(what, False) or bool(call.data.get("ok"))
+    dead = sorted(what for what, ok in answered.items() if not ok)
+    if dead:
+        return False, f"once the faults were over ({healthy:.2f} s) {', '.join(dead)} never answered again", \
+            None, settle
     for call in ev.calls():
         if not call.data.get("ok") or call.at <= healthy + settle:
             continue

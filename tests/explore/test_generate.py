@@ -47,6 +47,13 @@ def test_the_registry_is_the_source_of_truth() -> None:
             parse_fault_spec(fault_params.draw_fault(r, kind, 1.0))
 
 
+def test_every_nemesis_package_is_drawn(drawn: list[dict]) -> None:
+    from ib_harness.scenarios.explore.packages import PACKAGES
+    ids = {step.get("id", "") for scenario in drawn for step in scenario["steps"]}
+    for name in PACKAGES:
+        assert any(i.startswith("p") and name.replace("_", "-") in i for i in ids), name
+
+
 def test_weights_favour_order_faults(drawn: list[dict]) -> None:
     counts: dict[str, int] = {}
     for scenario in drawn:

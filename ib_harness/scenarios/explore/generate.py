@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import fault_params
+from .packages import PACKAGES
 from ..invariants import INVARIANTS
 
 # Real-clock timings, scaled down as the library's sub-second scenarios are (see the library files).
@@ -43,6 +44,9 @@ class Profile:
     settings: dict[str, Any] = field(default_factory=lambda: dict(FAST_SETTINGS))
     kinds: tuple[str, ...] = ()  # empty: every registered kind
     messages: tuple[str, ...] = ()  # empty: message faults pick from order and data messages
+    packages: tuple[str, ...] | None = None  # nemesis packages to draw from; None: all, unless kinds narrow
+
+    package_share: float = 0.25  # fault slots filled by a package instead of a single fault
     on_fill: float = 0.08  # share of faults that start the moment an order fills at IB
     modify_share: float = 0.3  # orders (other than MARKET) that are modified later
     off_tick_share: float = 0.3  # of the limit-price modifies, those with a price off IB's tick
@@ -58,9 +62,9 @@ def generate(seed: int, profile: Profile = REAL_CLOCK) -> dict[str, Any]:
     symbols = r.sample(sorted(SYMBOLS), k=3)
     steps: list[dict[str, Any]] = []
     orders = _workload_orders(r, profile, symbols, steps)
-    _faults(r, profile, orders, steps)
+    _faults(r, profile, orders, symbols, steps)
     _queries(r, t, symbols, steps)
-    steps.sort(key=lambda s: (s.get("at", t), s.get("id", "")))
+    steps.sort(key=lambda s: s.get("at", t))  # stable: a package keeps its own order
     steps = _dependencies_first(steps)
     return {
         "name": f"explore-{seed}",
@@ -127,9 +131,17 @@ def _workload_orders(r: random.Random, profile: Profile, symbols: list[str],
     return placed
 
 
-def _faults(r: random.Random, profile: Profile, orders: list[str], steps: list[dict[str, Any]]) -> None:
+def _faults(r: random.Random, profile: Profile, orders: list[str], symbols: list[str],
+            steps: list[dict[str, Any]]) -> None:
     t, share = profile.duration, profile.fault_share
     for index in range(r.randint(*profile.faults)):
+        packages = profile.packages if profile.packages is not None else () if profile.kinds else tuple(PACKAGES)
+        if packages and r.random() < profile.package_share:
+            package = r.choice(sorted(packages))
+            symbol = r.choice(symbols)
+            steps.extend(PACKAGES[package](r, t, f"p{index + 1}-{package.replace('_', '-')}", symbol,
+                                           SYMBOLS[symbol]))
+            continue
         kind = fault_params.draw_kind(r, list(profile.kinds) or None)
         spec = fault_params.draw_fault(r, kind, profile.scale, profile.messages)
         sustained = fault_params.plan(kind).sustained
@@ -195,6 +207,8 @@ def references(step: dict[str, Any]) -> list[str]:
         refs.append(step["place_order"]["key_of"])
     if "on" in step and step["on"].get("order"):
         refs.append(step["on"]["order"])
+    if "on" in step and step["on"].get("fault_fired"):
+        refs.append(step["on"]["fault_fired"])
     if "stop_fault" in step:
         refs.append(step["stop_fault"])
     return refs
