@@ -67,10 +67,19 @@ def stale_bound(ev: "Evidence") -> float:
 
 
 def _orders_agree(ev: "Evidence") -> Verdict:
+    """Duplicates always count; what the broker could not know yet (lost fills, disagreements) only
+    once it is serving again on a healthy gateway at the end (quiescence)."""
     if not ev.audit:
         return False, "no order audit was recorded", None, 0.0
-    problems = list(ev.audit.get("details") or []) if (ev.audit.get("lost") or ev.audit.get("duplicated")) else []
-    problems += list(ev.audit.get("disagreements") or [])
+    settled = healthy_at(ev) is not None and ev.state_at(ev.end) in SERVING
+    details = list(ev.audit.get("details") or [])
+    if settled:
+        problems = details if (ev.audit.get("lost") or ev.audit.get("duplicated")) else []
+        problems += list(ev.audit.get("disagreements") or [])
+    else:
+        problems = [d for d in details if "times" in d]  # sent twice, or a fill recorded twice
+    if not settled and not problems:
+        return True, f"no duplicates; not at quiescence (state {ev.state_at(ev.end)}), agreement not judged", None, 0.0
     if problems:
         return False, f"{len(problems)} problem(s): " + "; ".join(problems[:6]), float(len(problems)), 0.0
     return True, f"journal and gateway agree ({ev.audit.get('fills', 0)} fill(s))", 0.0, 0.0
@@ -98,6 +107,12 @@ def healthy_at(ev: "Evidence") -> float | None:
             return None
         end = float(window["end"])
         spec = ev.extra.get("fault_specs", {}).get(step_id, {})
+        if window.get("kind") == "token_expiry":  # the gateway stays down until a start_gateway step
+            restarts = [e.at for e in ev.events if e.source == "runner" and e.kind == "start_gateway"
+                        and e.at >= float(window["start"])]
+            if not restarts:
+                return None
+            end = min(restarts)
         end += float(spec.get("down_seconds", 0.0))  # a restart listens again after its down time
         if spec.get("kind") == "nightly_reset":
             end = max(end, float(window["start"]) + float(spec.get("recover_after", 15.0))

@@ -148,7 +148,7 @@ def _faults(r: random.Random, profile: Profile, orders: list[str], symbols: list
         if sustained or "duration" in spec:
             spec["duration"] = _rt(r.uniform(*profile.fault_length) * t)
         step: dict[str, Any] = {"id": f"fault{index + 1}-{kind.replace('_', '-')}"}
-        roll = r.random()
+        roll = r.random() if kind != "token_expiry" else 1.0  # the gateway restart step needs its time
         on_fill = 0.3 + profile.on_fill
         if roll < 0.2:  # on the Nth placeOrder request
             spec["after"] = {"request": "placeOrder", "count": r.randint(1, max(1, len(orders)))}
