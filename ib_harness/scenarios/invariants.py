@@ -19,8 +19,9 @@ production bounds:
   stream_check_timeout + probe_interval + probe_timeout (+ a margin);
 - ``fresh_after_faults``: once the faults are over (and a market move has had time to arrive), a
   price answered is the gateway's current price and an account answered is not stale, within
-  stream_check_timeout + probe_interval + probe_timeout (+ a margin): a broker that lost its data
-  (a 1101 it did not resubscribe after, a 2100 it did not refresh after) serves old answers;
+  stream_check_timeout + probe_interval + probe_timeout (+ a margin), and after a 1101 (IB says
+  the subscriptions are gone) within request_timeout: a broker that lost its data (a 1101 it did
+  not resubscribe after, a 2100 it did not refresh after) serves old answers;
 - ``bounded_reconnects``: the broker opens at most 2 + 1 / backoff_initial connections to the
   gateway in any second (a reconnect storm is a fault of its own);
 - ``no_line_leaks``: at quiescence the broker's session holds at most one market-data line per
@@ -226,8 +227,15 @@ def _fresh_after_faults(ev: "Evidence") -> Verdict:
     if dead:
         return False, f"once the faults were over ({healthy:.2f} s) {', '.join(dead)} never answered again", \
             None, settle
+    # a 1101 says the subscriptions are gone: the broker must request them again at once, not
+    # wait until a silence timeout finds out (its bound is one request, not the freshness bound)
+    data_lost = [e.at for e in ev.events if e.source == "gateway" and e.kind == "error_sent"
+                 and e.data.get("code") == 1101]
+    quick = _s(ev, "request_timeout", 10.0) + MARGIN
     for call in ev.calls():
-        if not call.data.get("ok") or call.at <= healthy + settle:
+        lost = max((at for at in data_lost if at <= call.at), default=None)
+        after_1101 = lost is not None and healthy <= lost + quick and call.at > lost + quick
+        if not call.data.get("ok") or (call.at <= healthy + settle and not after_1101):
             continue
         method = call.data.get("method")
         if method == "get_account" and call.data.get("stale"):
@@ -236,14 +244,15 @@ def _fresh_after_faults(ev: "Evidence") -> Verdict:
         if method == "get_market_price":
             symbol = str(call.data.get("symbol"))
             pin, since = _pin_at(ev, symbol, call.at)
-            if pin is None or call.at <= since + settle:
+            if pin is None or call.at <= since + (quick if after_1101 else settle):
                 continue
             checked += 1
             answer = float(call.data.get("price", 0.0))
             if abs(answer - pin) > max(0.03, 0.0025 * pin):
+                bound = quick if after_1101 else settle
                 return False, f"get_market_price({symbol}) at {call.at:.2f} s answered {answer:g}; the gateway's " \
-                              f"price has been {pin:g} since {since:.2f} s (bound {settle:.2f} s)", \
-                    call.at - since, settle
+                              f"price has been {pin:g} since {since:.2f} s (bound {bound:.2f} s" + \
+                              (f", after the 1101 at {lost:.2f} s)" if after_1101 else ")"), call.at - since, bound
     return True, f"{checked} price(s) after the faults were current", 0.0, settle
 
 

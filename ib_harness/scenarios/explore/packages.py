@@ -84,6 +84,8 @@ def data_lost(r: random.Random, t: float, name: str, symbol: str, price: float) 
     return [
         {"id": f"{name}-lost", "at": _t(at), "fault": {"kind": "connectivity_lost", "duration": _t(lost + 0.01 * t)}},
         {"id": f"{name}-back", "at": _t(at + lost), "fault": {"kind": "connectivity_restored", "data_lost": True}},
+        {"on": {"fault_fired": f"{name}-back", "delay": _t(0.01 * t)},  # only a line requested again sees it
+         "market": {"symbol": symbol, "price": _t(price * (1 + r.choice([-1, 1]) * 0.01))}},
     ]
 
 
