@@ -118,3 +118,17 @@ def test_an_invariant_is_an_expectation_in_yaml(name: str) -> None:
     with pytest.raises(ValueError, match="invariant"):
         Scenario.model_validate({"name": "x", "description": "an invariant as a plain expectation",
                                  "duration": 1, "expect": [{"invariant": "no_such_invariant"}]})
+
+
+def test_after_a_1101_prices_must_be_current_within_one_request() -> None:
+    """IB says the subscriptions are gone: waiting for a silence timeout to notice is too late."""
+    data_lost = TraceEvent(at=2.0, source="gateway", kind="error_sent", data={"code": 1101})
+    move = TraceEvent(at=2.1, source="market", kind="move", data={"symbol": "AAPL", "price": 191.0})
+    faults = {"back": {"kind": "connectivity_restored", "start": 2.0, "end": 2.0}}
+    stale = [data_lost, move, call(3.7, "get_market_price", price=189.0, symbol="AAPL")]
+    ok, detail, *_ = judge("fresh_after_faults", evidence(stale, faults=faults, extra={"prices": {"AAPL": 189.0}}))
+    assert not ok and "after the 1101 at 2.00 s" in detail
+    fresh = [data_lost, move, call(3.7, "get_market_price", price=191.0, symbol="AAPL")]
+    assert judge("fresh_after_faults", evidence(fresh, faults=faults, extra={"prices": {"AAPL": 189.0}}))[0]
+    no_1101 = [move, call(3.7, "get_market_price", price=189.0, symbol="AAPL")]  # within the silence bound
+    assert judge("fresh_after_faults", evidence(no_1101, faults=faults, extra={"prices": {"AAPL": 189.0}}))[0]
