@@ -122,12 +122,15 @@ async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | N
     violated = outcome.violated[0]
     target = only_violated(outcome.scenario, violated)
 
+    last: list[RunOutcome] = []
+
     async def fails(candidate: dict[str, Any]) -> bool:
         try:
             Scenario.model_validate(candidate)
         except ValueError:
             return False
         again = await run_schedule(candidate, broker)
+        last[:] = [again]
         return violated in again.violated
 
     if shrink_runs == 0:  # measuring, not reporting: keep the run as it was
@@ -136,13 +139,15 @@ async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | N
         shrunk, used = await ddmin(target, fails, max_runs=shrink_runs)
         shrunk, more = await simplify_triggers(shrunk, fails) if used < shrink_runs else (shrunk, 0)
         reproduced = await fails(shrunk)
+    # the shrunk file's own failure (its last replay), else the original run's
+    detail = _detail(last[0], violated) if reproduced and last and shrink_runs else _detail(outcome, violated)
     name = f"found-{outcome.scenario['seed']}-{violated.split(' ')[-1].replace('_', '-')}"
     shrunk = {**shrunk, "name": name, "description":
               f"Found by ib-harness explore (seed {seed}, run {run}, scenario seed {outcome.scenario['seed']}) and "
               f"shrunk from {len(outcome.scenario['steps'])} to {len(shrunk['steps'])} steps: "
-              f"{violated}: {_detail(outcome, violated)}"[:900],
+              f"{violated}: {detail}"[:900],
               "tags": ["explore", "found"]}
-    return Found(seed=outcome.scenario["seed"], run=run, invariant=violated, detail=_detail(outcome, violated),
+    return Found(seed=outcome.scenario["seed"], run=run, invariant=violated, detail=detail,
                  original_steps=len(outcome.scenario["steps"]), shrunk=shrunk,
                  shrink_runs=used + more + (1 if shrink_runs else 0),
                  reproduced=reproduced)
