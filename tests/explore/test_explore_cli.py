@@ -34,7 +34,7 @@ def test_a_short_explore_prints_rate_and_summary(tmp_path: Path, capsys: pytest.
     """The fixed-seed explore `make test` runs: two schedules of the quiet fault kinds against the
     library's broker. Seed 5 draws no modify: a modify IB refuses is a bug of today's broker
     (scenarios/library/found, fixed on branch ordersafety) that any seed with one finds."""
-    code = main(["explore", "--runs", "2", "--seed", "5", "--kinds", "latency,farm_down,farm_up,pacing",
+    code = main(["explore", "--runs", "2", "--jobs", "2", "--seed", "5", "--kinds", "latency,farm_down,farm_up,pacing",
                  "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert re.search(r"2 schedule\(s\) in [\d.]+ s: [\d.]+ schedules/s, 20 simulated s, \d+ faults of \d+ kinds", out), out

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ib_harness.scenarios.explore.explorer import explore
-from ib_harness.scenarios.explore.run import run_schedule
+from ib_harness.scenarios.explore.run import RunOutcome, run_schedule
 from ib_harness.scenarios.loader import load_scenario
 
 from .teeth import TEETH, Teeth
@@ -33,10 +33,17 @@ async def test_explore_finds_the_mutant(teeth: Teeth, monkeypatch: pytest.Monkey
     shrunk = load_scenario(found.path).scenario
     assert [e.describe() for e in shrunk.expect] == [found.invariant]
     again = await run_schedule(found.shrunk)
-    assert found.invariant in again.violated, f"the shrunk {found.path.name} passed on a replay under the mutant"
+    assert _shows(again, found.invariant, teeth.symptom), (
+        f"the shrunk {found.path.name} did not show {teeth.symptom!r} again under the mutant: "
+        f"{again.result.expectations}")
     monkeypatch.undo()  # the control: the same file against the broker without the mutant
     control = await run_schedule(found.shrunk)
     if teeth.real_broker_fails_too:
         return  # the unmutated broker has this bug today (issue 22, branches ordersafety/supervision)
-    assert found.invariant not in control.violated, (
-        f"{found.path.name} fails without the mutant too: {control.result.expectations}")
+    assert not _shows(control, found.invariant, teeth.symptom), (
+        f"{found.path.name} shows the mutant's symptom without the mutant too: {control.result.expectations}")
+
+
+def _shows(outcome: RunOutcome, invariant: str, symptom: str) -> bool:
+    """The run violated ``invariant`` with ``symptom`` in what it measured."""
+    return any(not e.ok and e.expectation == invariant and symptom in e.detail for e in outcome.result.expectations)
