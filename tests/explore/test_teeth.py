@@ -8,6 +8,7 @@ this file is the long part of the explore tests; run one with ``-k <mutant>``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,11 @@ async def test_explore_finds_the_mutant(teeth: Teeth, monkeypatch: pytest.Monkey
     report = await explore(seed=teeth.seed, runs=RUNS, out=tmp_path, profile=teeth.profile, shrink_runs=SHRINK_RUNS)
     assert report.violations, f"mutant {teeth.name} survived {report.runs} schedules from seed {teeth.seed}"
     found = report.violations[0]
+    figures = os.environ.get("IB_HARNESS_TEETH_FIGURES")  # benchmarks: one markdown row per mutant
+    if figures:
+        with open(figures, "a") as out:
+            out.write(f"| {teeth.name} | {found.run + 1} | {found.invariant.removeprefix('invariant ')} | "
+                      f"{found.original_steps} -> {found.steps} | {found.shrink_runs} |\n")
     assert found.invariant in teeth.invariants, f"mutant {teeth.name}: {found.invariant}: {found.detail}"
     assert found.path is not None and found.steps <= found.original_steps
     shrunk = load_scenario(found.path).scenario
