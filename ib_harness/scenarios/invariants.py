@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+from .loop_lag import lag_within
+
 if TYPE_CHECKING:
     from .expectations import Evidence
 
@@ -86,13 +88,20 @@ def _orders_agree(ev: "Evidence") -> Verdict:
     return True, f"journal and gateway agree ({ev.audit.get('fills', 0)} fill(s))", 0.0, 0.0
 
 
+def _own_latency(ev: "Evidence", call: Any) -> float:
+    """A call's latency less the time the replay's loop was stalled during it (the machine, not
+    the broker); see loop_lag.py."""
+    latency = float(call.data.get("latency", 0.0))
+    return max(0.0, latency - lag_within(ev.extra.get("loop_lags") or [], call.at, call.at + latency))
+
+
 def _no_hang(ev: "Evidence") -> Verdict:
     worst: tuple[float, str] = (0.0, "")
     for call in ev.calls():
         method = str(call.data.get("method"))
-        latency, bound = float(call.data.get("latency", 0.0)), call_bound(ev, method)
+        latency, bound = _own_latency(ev, call), call_bound(ev, method)
         if call.data.get("error_type") == "Hung" or latency > bound:
-            return False, f"{method} (step {call.data.get('step')}) at {call.at:.2f} s took {latency:.2f} s, " \
+            return False, f"{method} (step {call.data.get('step')}) at {call.at:.2f} s took {latency:.2f} s (loop stalls deducted), " \
                           f"bound {bound:.2f} s", latency, bound
         worst = max(worst, (latency, method))
     return True, f"slowest call {worst[1] or '-'} {worst[0]:.2f} s", worst[0], None
@@ -152,7 +161,7 @@ def _refused_fast(ev: "Evidence") -> Verdict:
     slow = []
     count = 0
     for call in ev.calls():
-        latency = float(call.data.get("latency", 0.0))
+        latency = _own_latency(ev, call)
         if ev.state_at(call.at) in SERVING or ev.state_at(call.at + latency) in SERVING:
             continue
         count += 1

@@ -24,6 +24,7 @@ from .broker_factory import BrokerFactory, BrokerFactoryError, build_broker, def
 from .client_calls import ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
 from .loader import ScenarioFile
+from .loop_lag import LoopLag
 from .model import Scenario
 from .observe import Journaled, Observable, state_name
 from .order_audit import agreement, audit_orders
@@ -129,15 +130,18 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     actions = ClientActions(broker, trace)
     timeline = Timeline(scenario, seed, gateway, actions, trace)
     gateway_end: dict[str, Any] = {}
+    lag = LoopLag(trace.now)
     try:
         await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
         trace.restart_clock()
+        lag.start()
         trace.add("runner", "timeline_started", {"state": state_name(broker) or "ready"})
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
         audit = await _audit(broker, gateway, actions, trace, scenario.broker.client_id)
         gateway_end = _gateway_lines(gateway, scenario.broker.client_id)
     finally:
+        await lag.stop()
         await _bounded("timeline.close", timeline.close(), trace)
         gateway.faults.stop_all()
         await _bounded("broker.disconnect", broker.disconnect(), trace)
@@ -151,7 +155,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
                         initial_state="ready", end=scenario.duration,
                         settings=BrokerSettings.model_validate(scenario.broker.settings).model_dump(mode="json"),
-                        extra={"gateway_end": gateway_end, "prices": _pins(scenario), "fault_specs": {
+                        extra={"gateway_end": gateway_end, "prices": _pins(scenario), "loop_lags": lag.lags,
+                               "fault_specs": {
                             s.id: s.fault for s in scenario.steps if s.fault is not None and s.id}})
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()

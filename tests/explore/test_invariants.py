@@ -132,3 +132,11 @@ def test_after_a_1101_prices_must_be_current_within_one_request() -> None:
     assert judge("fresh_after_faults", evidence(fresh, faults=faults, extra={"prices": {"AAPL": 189.0}}))[0]
     no_1101 = [move, call(3.7, "get_market_price", price=189.0, symbol="AAPL")]  # within the silence bound
     assert judge("fresh_after_faults", evidence(no_1101, faults=faults, extra={"prices": {"AAPL": 189.0}}))[0]
+
+
+def test_a_stalled_loop_is_not_a_hung_broker() -> None:
+    """The replay's own loop stalled for 0.8 s during a call: that time is the machine's."""
+    slow = [call(1.0, "get_account", latency=2.0)]
+    assert not judge("no_hang", evidence(slow))[0]
+    assert judge("no_hang", evidence(slow, extra={"loop_lags": [(1.2, 0.8)]}))[0]
+    assert not judge("no_hang", evidence(slow, extra={"loop_lags": [(3.5, 0.8)]}))[0]  # a stall after it
