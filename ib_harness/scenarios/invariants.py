@@ -9,8 +9,8 @@ production bounds:
   same status, quantity, filled quantity and limit (journal -> gateway as well);
 - ``no_hang``: every call returns or raises within the broker's own timeout for it;
 - ``ready_after_faults``: once the last fault has ended, the broker is ready within
-  max(probe_interval + probe_timeout, backoff_max, circuit_half_open_after) + connect_timeout
-  + request_timeout (+ a margin);
+  max(probe_interval + probe_timeout, backoff_max, circuit_half_open_after if the circuit opened)
+  + connect_timeout + request_timeout (+ a margin);
 - ``refused_fast``: a call made while the broker is not ready is refused at entry (a BrokerError
   within ``FAST`` seconds);
 - ``cut_reported``: a call that fails, fails with a BrokerError (a call cut in flight says so: it
@@ -60,8 +60,11 @@ def call_bound(ev: "Evidence", method: str) -> float:
 
 
 def ready_bound(ev: "Evidence") -> float:
+    """Detection or the longest backoff (or the circuit's half-open wait, if it opened), then one
+    connect and one sync."""
     detect = _s(ev, "probe_interval", 5.0) + _s(ev, "probe_timeout", 3.0)
-    wait = max(detect, _s(ev, "backoff_max", 30.0), _s(ev, "circuit_half_open_after", 60.0))
+    opened = any(state == "circuit_open" for _, state in ev.states())
+    wait = max(detect, _s(ev, "backoff_max", 30.0), _s(ev, "circuit_half_open_after", 60.0) if opened else 0.0)
     return wait + _s(ev, "connect_timeout", 4.0) + _s(ev, "request_timeout", 10.0) + MARGIN
 
 

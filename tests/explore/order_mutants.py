@@ -94,18 +94,28 @@ def ignore_1100_during_connect(mp: pytest.MonkeyPatch) -> None:
 
 
 def rejected_modify_is_cancelled(mp: pytest.MonkeyPatch) -> None:
-    """A modify IB refuses is recorded as the order being cancelled (it is still working at IB)."""
-    real = OrderBook.modify
+    """A modify IB refuses is taken for the order being cancelled: the journal says CANCELLED and
+    the broker stops following the order (it is still working at IB)."""
+    real_modify, real_status = OrderBook.modify, OrderBook._on_status
 
     async def modify(self: OrderBook, ref: str | int, timeout: float, quantity: float | None = None,
                      limit_price: float | None = None, stop_price: float | None = None) -> Order:
-        result: Any = await real(self, ref, timeout, quantity, limit_price, stop_price)
         trade = self.trade_for(ref)
-        if rejection_of(trade) and not trade.fills:
-            self.journal.update_order(trade.order.orderRef, OrderStatus.CANCELLED.value, detail="modify refused")
-            return self.to_model(trade.order.orderRef)
+        errors = len([e for e in trade.log if e.errorCode])
+        try:
+            result: Any = await real_modify(self, ref, timeout, quantity, limit_price, stop_price)
+        finally:
+            if len([e for e in trade.log if e.errorCode]) > errors and not trade.fills:
+                key = trade.order.orderRef
+                self.__dict__.setdefault("_given_up", set()).add(key)
+                self.journal.update_order(key, OrderStatus.CANCELLED.value, detail="modify refused")
         return result  # type: ignore[no-any-return]
+
+    def on_status(self: OrderBook, trade: Trade) -> None:
+        if trade.order.orderRef not in self.__dict__.get("_given_up", ()):
+            real_status(self, trade)
     mp.setattr(OrderBook, "modify", modify)
+    mp.setattr(OrderBook, "_on_status", on_status)
 
 
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {

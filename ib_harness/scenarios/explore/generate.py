@@ -53,6 +53,10 @@ class Profile:
 
 
 REAL_CLOCK = Profile()
+# Production timings (the broker's default settings, IB's real fault lengths) on the virtual clock:
+# two simulated minutes, faults in the first 30 % so every bound derived from the settings
+# (backoff up to 30 s, a 10 s request timeout) can be judged before the end.
+VIRTUAL_CLOCK = Profile(duration=120.0, fault_share=0.3, fault_length=(0.02, 0.08), scale=1.0, settings={})
 
 
 def generate(seed: int, profile: Profile = REAL_CLOCK) -> dict[str, Any]:
