@@ -13,8 +13,8 @@ Any project that installs ib-harness gets:
   test body and fails the test with the runner's explanation (the body gets the result through the
   ``scenario_result`` fixture);
 - options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``,
-  ``--scenario-broker module:factory`` (replay against your own broker; also the marker's
-  ``broker=`` argument and ``scenario_runner.run(..., broker=...)``).
+  ``--scenario-clock virtual|real``, ``--scenario-broker module:factory`` (replay against your own
+  broker; also the marker's ``broker=`` argument and ``scenario_runner.run(..., broker=...)``).
 
 The marker's replay runs on its own thread with its own event loop, so it behaves the same under
 pytest-asyncio's auto and strict modes, for sync and async tests, and under pytest-xdist (every
@@ -34,6 +34,7 @@ import pytest
 import pytest_asyncio
 
 SUPERVISORS = ("builtin", "watchdog")
+CLOCKS = ("virtual", "real")  # ib_harness.scenarios.clocks.CLOCKS, not imported here: the plugin loads light
 SCENARIO_RESULT = pytest.StashKey[Any]()
 REPLAY_TIMEOUT_MARGIN = 60.0  # seconds beyond a scenario's own duration before a replay counts as hung
 
@@ -46,12 +47,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write report.html, report.json and junit.xml of every replay under DIR")
     group.addoption("--supervisor", choices=SUPERVISORS, default=None,
                     help="who supervises the broker: builtin (default) or ib_insync's Watchdog")
+    group.addoption("--scenario-clock", choices=CLOCKS, default=None,
+                    help="clock of every replay: virtual (simulated time, in-memory network) or real; "
+                         "default: each file's clock:, else the runner's default")
     group.addoption("--scenario-broker", default=None, metavar="MODULE:FACTORY",
                     help="replay scenarios against this broker factory instead of the library's broker")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, broker=None): replay this scenario "
+    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None, broker=None): replay "
+                                       "this scenario "
                                        "file against the real broker and a fake gateway; fail with the explanation")
     config.addinivalue_line("markers", "ib_world(**gateway): the fake_gateway fixture's world (prices, accounts, "
                                        "paths, server_version, settings), as a scenario's gateway: section")
@@ -68,9 +73,10 @@ class ScenarioRunner:
     """Replays scenario files with the session's seed, supervisor and report options."""
 
     def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
-                 base: Path | None = None, broker: Any = None) -> None:
+                 base: Path | None = None, clock: str | None = None, broker: Any = None) -> None:
         self.broker = broker  # a ``module:factory`` name or a factory; None: the library's broker
         self.seed = seed
+        self.clock = clock
         self.supervisor = supervisor
         self.report_dir = report_dir
         self.base = base or Path.cwd()
@@ -87,14 +93,15 @@ class ScenarioRunner:
         raise FileNotFoundError(f"scenario file {str(path)!r} not found (tried {', '.join(map(str, candidates))})")
 
     async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                  check: bool = False, broker: Any = None) -> Any:
+                  check: bool = False, clock: str | None = None, broker: Any = None) -> Any:
         """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
         from .scenarios.loader import load_scenario
         from .scenarios.runner import replay
 
         item = load_scenario(self.resolve(path))
         result = await replay(item, seed=self.seed if seed is None else seed,
-                              supervisor=supervisor or self.supervisor, broker=broker or self.broker)
+                              supervisor=supervisor or self.supervisor, clock=clock or self.clock,
+                              broker=broker or self.broker)
         self.results.append(result)
         self.write_report(result)
         if check:
@@ -102,14 +109,17 @@ class ScenarioRunner:
         return result
 
     def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                      broker: Any = None) -> Any:
-        """Replay on a fresh loop in a worker thread: safe whatever loop the caller has (or runs)."""
+                      clock: str | None = None, broker: Any = None) -> Any:
+        """Replay on a fresh loop (virtual or real) in a worker thread: safe whatever loop the caller has."""
+        from .scenarios import clocks
         from .scenarios.loader import load_scenario
 
-        duration = load_scenario(self.resolve(path)).scenario.duration
+        scenario = load_scenario(self.resolve(path)).scenario
+        chosen = clocks.resolve(clock or self.clock, scenario.clock)
+        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, broker=broker)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
-            future = pool.submit(asyncio.run, self.run(path, seed=seed, supervisor=supervisor, broker=broker))
-            return future.result(timeout=duration + REPLAY_TIMEOUT_MARGIN)
+            future = pool.submit(clocks.run_on, chosen, main, scenario.gateway.start_time)
+            return future.result(timeout=scenario.duration + REPLAY_TIMEOUT_MARGIN)
 
     def write_report(self, result: Any) -> Path | None:
         if self.report_dir is None:
@@ -143,7 +153,7 @@ class ScenarioRunner:
 def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
     return ScenarioRunner(seed=config.getoption("--scenario-seed"), supervisor=config.getoption("--supervisor"),
                           report_dir=config.getoption("--scenario-report"), base=base,
-                          broker=config.getoption("--scenario-broker"))
+                          clock=config.getoption("--scenario-clock"), broker=config.getoption("--scenario-broker"))
 
 
 @pytest.fixture
@@ -160,16 +170,21 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
         return
     if len(marker.args) != 1:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario takes one path, got {marker.args!r}")
-    unknown = set(marker.kwargs) - {"supervisor", "seed", "broker"}
+    unknown = set(marker.kwargs) - {"supervisor", "seed", "clock", "broker"}
     if unknown:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: unknown argument(s) {sorted(unknown)}")
     supervisor = marker.kwargs.get("supervisor")
     if supervisor is not None and supervisor not in SUPERVISORS:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: supervisor must be one of "
                                 f"{SUPERVISORS}, got {supervisor!r}")
+    clock = marker.kwargs.get("clock")
+    if clock is not None and clock not in CLOCKS:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: clock must be one of "
+                                f"{CLOCKS}, got {clock!r}")
     runner = _runner_for(request.config, Path(str(request.node.path)).parent)
     request.node.stash[SCENARIO_RESULT] = runner.run_in_thread(
-        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, broker=marker.kwargs.get("broker"))
+        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, clock=clock,
+        broker=marker.kwargs.get("broker"))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ so more workers than cores is fine.
 
 from __future__ import annotations
 
-import asyncio
 import faulthandler
 import logging
 import multiprocessing
@@ -24,8 +23,9 @@ DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
 HANG_MARGIN = 60.0  # seconds beyond a scenario's timeline before its worker is declared hung
 
 
-def _replay_file(path: str, seed: int | None, supervisor: str | None, broker: str | None = None) -> str:
-    from .runner import replay  # imported in the worker: the parent only validates
+def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
+                 broker: str | None = None) -> str:
+    from .runner import replay_blocking  # imported in the worker: the parent only validates
 
     # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
     logging.getLogger().setLevel(logging.CRITICAL)
@@ -35,7 +35,7 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None, broker: st
     # the run reports it instead of hanging
     faulthandler.dump_traceback_later(item.scenario.duration + HANG_MARGIN, exit=True)
     try:
-        result = asyncio.run(replay(item, seed=seed, supervisor=supervisor, broker=broker))
+        result = replay_blocking(item, seed=seed, supervisor=supervisor, clock=clock, broker=broker)
     finally:
         faulthandler.cancel_dump_traceback_later()
     return result.model_dump_json()
@@ -50,7 +50,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: tuple[str | None, ...] = (None,),
-              jobs: int = DEFAULT_JOBS,
+              jobs: int = DEFAULT_JOBS, clock: str | None = None,
               on_result: Callable[[ScenarioResult, int, int], None] | None = None,
               broker: str | None = None) -> RunResult:
     """Replay every file under every supervisor (or against ``broker``, a ``module:factory``
@@ -60,7 +60,7 @@ def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: t
     work = [(item, supervisor) for supervisor in supervisors for item in files]
     results: dict[int, ScenarioResult] = {}
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), mp_context=_context()) as pool:
-        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, broker): index
+        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, clock, broker): index
                    for index, (item, supervisor) in enumerate(work)}
         for done in as_completed(futures):
             result = ScenarioResult.model_validate_json(done.result())

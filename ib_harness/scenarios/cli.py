@@ -31,6 +31,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--jobs", type=int, help="scenarios replayed at once")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
     replay.add_argument("--broker", metavar="MODULE:FACTORY", help=BROKER_HELP)
+    _clock_option(replay)
     replay.set_defaults(run=run_replay)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -56,10 +57,19 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("--jobs", type=int)
     compare.add_argument("--broker", metavar="MODULE:FACTORY",
                          help="compare this broker (instead of the library's builtin) with the Watchdog design")
+    _clock_option(compare)
     compare.set_defaults(run=run_compare)
 
     from .explore.cli import add_explore
     add_explore(commands)
+
+
+def _clock_option(parser: argparse.ArgumentParser) -> None:
+    from .clocks import CLOCKS
+
+    parser.add_argument("--clock", choices=CLOCKS, help="virtual: simulated time and an in-memory network "
+                        "(production timings in seconds); real: the wall clock. Default: each file's clock:, "
+                        "else real")
 
 
 def _load(paths: list[str], keyword: str | None = None) -> list[Any]:
@@ -145,21 +155,23 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
     def progress(result: Any, done: int, total: int) -> None:
         print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.supervisor}] "
-              f"{result.wall:.1f} s", flush=True)
+              f"{result.wall:.1f} s ({result.clock} clock, {result.duration:g} s simulated) "
+              f"trace sha256 {result.trace_sha256}", flush=True)
         if not quiet:
             print(render_result(result), flush=True)
 
+    clock = getattr(args, "clock", None)
     if broker and supervisors == ("builtin", "watchdog"):
         # compare: the user's broker in the builtin column, the library's broker under Watchdog
         first = run_batch(files, seed=getattr(args, "seed", None), supervisors=("builtin",),
-                          jobs=args.jobs or DEFAULT_JOBS, on_result=progress, broker=broker)
+                          jobs=args.jobs or DEFAULT_JOBS, clock=clock, on_result=progress, broker=broker)
         second = run_batch(files, seed=getattr(args, "seed", None), supervisors=("watchdog",),
-                           jobs=args.jobs or DEFAULT_JOBS, on_result=progress)
+                           jobs=args.jobs or DEFAULT_JOBS, clock=clock, on_result=progress)
         run = RunResult(started=first.started, wall=first.wall + second.wall,
                         results=first.results + second.results)
     else:
         run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
-                        jobs=args.jobs or DEFAULT_JOBS, on_result=progress, broker=broker)
+                        jobs=args.jobs or DEFAULT_JOBS, clock=clock, on_result=progress, broker=broker)
     print(render_summary(run))
     if len(supervisors) > 1:
         print(render_comparison(run))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from typing import Any, Awaitable, Callable
 
 from ib_harness.broker import BaseBroker, BrokerError, Order, OrderSide, OrderType
@@ -36,7 +35,8 @@ class ClientActions:
     async def _record(self, step: Step, method: str, invoke: Callable[[], Awaitable[Any]],
                       describe: Callable[[Any], dict[str, Any]], **context: Any) -> Any:
         started_at = self.trace.now()
-        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        started = loop.time()  # the loop's clock: real monotonic time, or the virtual clock's
         data: dict[str, Any] = {"step": step.id, "method": method, **context}
         result = None
         try:
@@ -47,7 +47,7 @@ class ClientActions:
         except Exception as exc:  # a failed call is an outcome to record, not a runner failure
             data.update(ok=False, error_type=type(exc).__name__, error=str(exc)[:300],
                         broker_error=isinstance(exc, BrokerError))
-        data["latency"] = time.perf_counter() - started
+        data["latency"] = round(loop.time() - started, 9)
         self.trace.add("client", "call", data, at=started_at)
         return result
 

@@ -1,10 +1,10 @@
-"""Count what a replay may leave behind: asyncio tasks and open sockets of this process."""
+"""Count what a replay may leave behind: asyncio tasks and open sockets of this process (on the
+virtual loop: its in-memory connections)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import time
 from dataclasses import dataclass
 
 
@@ -30,10 +30,16 @@ def open_sockets() -> int:
     return count
 
 
+def open_connections() -> int:
+    """Sockets, or on the virtual loop the in-memory network's live connection ends."""
+    network = getattr(asyncio.get_running_loop(), "network", None)
+    return len(network.connections) if network is not None else open_sockets()
+
+
 def census() -> Census:
     current = asyncio.current_task()
     return Census(tasks=sum(1 for t in asyncio.all_tasks() if t is not current and not t.done()),
-                  sockets=open_sockets())
+                  sockets=open_connections())
 
 
 async def settle(baseline: Census, timeout: float = 2.0) -> Census:
@@ -42,10 +48,11 @@ async def settle(baseline: Census, timeout: float = 2.0) -> Census:
     Closing transports and cancelled tasks finish a few loop turns later, so one look right after
     teardown would report leaks that are not there.
     """
-    deadline = time.monotonic() + timeout
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     while True:
         now = census()
-        if (now.tasks <= baseline.tasks and now.sockets <= baseline.sockets) or time.monotonic() > deadline:
+        if (now.tasks <= baseline.tasks and now.sockets <= baseline.sockets) or loop.time() > deadline:
             return now
         await asyncio.sleep(0.01)
 

@@ -38,6 +38,8 @@ class PricePin(Strict):
     spread: float = Field(0.02, ge=0)
 
 
+MAX_DURATION = 8 * 86400.0  # a week of trading on the virtual clock, with a day to spare
+
 # A regular trading day, an hour into the session: US stocks, futures and FX all trade.
 REPLAY_START = datetime.fromisoformat("2026-11-24T10:30:00-05:00")
 
@@ -192,7 +194,11 @@ class Scenario(Strict):
     description: str = Field(min_length=20, description="the real-world incident it models")
     seed: int = 0
     tags: list[str] = Field(default_factory=list)
-    duration: float = Field(gt=0, le=120, description="seconds the timeline runs; expectations are checked after")
+    duration: float = Field(gt=0, le=MAX_DURATION,
+                            description="seconds the timeline runs (up to 8 days); expectations are checked after")
+    clock: Literal["virtual", "real"] | None = Field(
+        None, description="virtual: simulated time, in-memory network, production timings in seconds of wall "
+                          "time; real: the wall clock (the command line's --clock overrides this)")
     gateway: GatewaySection = Field(default_factory=GatewaySection)
     broker: BrokerSection = Field(default_factory=BrokerSection)
     steps: list[Step] = Field(default_factory=list)

@@ -19,7 +19,9 @@ from ib_harness.broker import BaseBroker, BrokerSettings, IBKRInsyncBroker
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
 
-from . import leaks
+from ib_harness import sim
+
+from . import clocks, leaks
 from .broker_factory import BrokerFactory, BrokerFactoryError, build_broker, default_factory, load_factory
 from .client_calls import ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
@@ -29,7 +31,7 @@ from .model import Scenario
 from .observe import Journaled, Observable, state_name
 from .order_audit import agreement, audit_orders
 from .timeline import Timeline
-from .trace import ScenarioResult, Trace
+from .trace import ScenarioResult, Trace, trace_digest
 from .gateway_controller import InProcessGatewayController
 from .world import apply_world
 
@@ -67,11 +69,19 @@ def resolve_broker(broker: "str | BrokerFactory | None", supervisor: str) -> "tu
 
 
 async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
-                 broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
+                 clock: str | None = None, broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
     """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
 
     ``broker`` is a ``module:factory`` name or a factory (see :mod:`.broker_factory`); absent, the
-    library's own IBKRInsyncBroker under ``supervisor``."""
+    library's own IBKRInsyncBroker under ``supervisor``. On the virtual clock the replay needs its
+    own virtual loop: called from one it runs right there, called from an ordinary loop it runs on
+    a fresh virtual loop in a worker thread.
+    """
+    chosen = clocks.resolve(clock, item.scenario.clock)
+    if chosen == "virtual" and not clocks.on_virtual_loop():
+        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, broker)
+    if chosen == "real" and clocks.on_virtual_loop():
+        raise RuntimeError("a real-clock replay cannot run on a virtual loop; use clock='virtual' or a real loop")
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
@@ -80,7 +90,7 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     if factory is not None:
         supervisor = label
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
-                supervisor=supervisor, seed=seed, duration=scenario.duration)
+                supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
             result = await _replay(scenario, seed, supervisor, Path(workdir), factory)
@@ -95,14 +105,29 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     return ScenarioResult(**result)
 
 
+def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                    clock: str | None = None, broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
+    """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
+    chosen = clocks.resolve(clock, item.scenario.clock)
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, broker), start=item.scenario.gateway.start_time,
+                         seed=item.scenario.seed if seed is None else seed)
+
+
 async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
                   factory: BrokerFactory | None = None) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
-    # the gateway lives at the scenario's start_time (its clock runs at real speed from there), so
-    # market hours, bars and order expiry are the same whenever the replay runs
-    offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
-    gateway = FakeGateway(scenario.gateway.config(seed), clock=lambda: time.time() + offset)
+    # the gateway lives at the scenario's start_time, so market hours, bars and order expiry are
+    # the same whenever the replay runs: on the real clock it runs at real speed from there, on
+    # the virtual one it is the loop's own wall clock (which starts there)
+    loop = asyncio.get_running_loop()
+    if isinstance(loop, sim.VirtualClockLoop):
+        trace.gateway_offset = loop.wall.now() - time.time()
+        gateway_clock = loop.wall.now
+    else:
+        offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
+        gateway_clock = lambda: time.time() + offset  # noqa: E731
+    gateway = FakeGateway(scenario.gateway.config(seed), clock=gateway_clock)
     await gateway.start()
 
     def on_gateway_event(event: GatewayEvent) -> None:
@@ -134,10 +159,13 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     try:
         await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
         trace.restart_clock()
-        lag.start()
+        if not isinstance(loop, sim.VirtualClockLoop):  # virtual time never runs late
+            lag.start()
         trace.add("runner", "timeline_started", {"state": state_name(broker) or "ready"})
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
+        timeline_events = len(trace.events)  # what teardown records (at the end's very instant on
+        # the virtual clock: "stopped") is not part of what the expectations judge
         audit = await _audit(broker, gateway, actions, trace, scenario.broker.client_id)
         gateway_end = _gateway_lines(gateway, scenario.broker.client_id)
     finally:
@@ -152,7 +180,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     leak_counts = {"tasks_before": before.tasks, "tasks_after": after.tasks,
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
-    evidence = Evidence(events=trace.events, faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
+    evidence = Evidence(events=trace.events[:timeline_events], faults=timeline.fault_windows(), audit=audit, leaks=leak_counts,
                         initial_state="ready", end=scenario.duration,
                         settings=BrokerSettings.model_validate(scenario.broker.settings).model_dump(mode="json"),
                         extra={"gateway_end": gateway_end, "prices": _pins(scenario), "loop_lags": lag.lags,
@@ -169,7 +197,14 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
         "injected": timeline.injected,
         "faults": [{"step": step, **window} for step, window in timeline.fault_windows().items()],
         "events": trace.events,
+        "trace_sha256": trace_digest(trace.events, _wire_digest(loop)),
     }
+
+
+def _wire_digest(loop: asyncio.AbstractEventLoop) -> str | None:
+    """Every byte that crossed the in-memory network, hashed in order (virtual clock only)."""
+    network = getattr(loop, "network", None)
+    return None if network is None else network.wire.hexdigest()
 
 
 async def _bounded(what: str, step: Awaitable[None], trace: Trace) -> None:

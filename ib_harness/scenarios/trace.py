@@ -8,11 +8,14 @@ many ways without running it again.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, Field
 
+AT_DIGITS = 6  # trace times are kept to the microsecond
 Source = Literal["fault", "gateway", "broker", "client", "market", "runner"]
 
 
@@ -38,7 +41,7 @@ class Trace:
         now = self.clock()
         shift = now - self.start
         for event in self.events:
-            event.at -= shift
+            event.at = round(event.at - shift, AT_DIGITS)
         self.start = now
 
     def relative(self, absolute: float) -> float:
@@ -53,7 +56,9 @@ class Trace:
 
     def add(self, source: Source, kind: str, data: dict[str, Any] | None = None,
             at: float | None = None) -> TraceEvent:
-        event = TraceEvent(at=self.now() if at is None else at, source=source, kind=kind,
+        # microseconds: wall-clock stamps near 1.7e9 s carry ~2e-7 s of float noise, which would
+        # put a state change "before" the fault that caused it at the same virtual instant
+        event = TraceEvent(at=round(self.now() if at is None else at, AT_DIGITS), source=source, kind=kind,
                            data=_plain(data or {}))
         self.events.append(event)
         for listener in tuple(self._listeners):
@@ -65,6 +70,19 @@ class Trace:
 
     def select(self, source: Source, kind: str | None = None) -> list[TraceEvent]:
         return [e for e in self.events if e.source == source and (kind is None or e.kind == kind)]
+
+
+def trace_digest(events: list[TraceEvent], wire: str | None = None) -> str:
+    """sha256 of every event (time, source, kind, data, in order) and of the wire's own digest:
+    on the virtual clock the same file and seed give the same value, byte for byte."""
+    digest = hashlib.sha256()
+    for event in events:
+        digest.update(json.dumps([event.at, event.source, event.kind, event.data], sort_keys=True,
+                                 separators=(",", ":"), default=str).encode())
+        digest.update(b"\n")
+    if wire is not None:
+        digest.update(b"wire:" + wire.encode())
+    return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -101,6 +119,7 @@ class ScenarioResult(BaseModel):
     verdict: Literal["pass", "fail", "error"]
     error: str | None = None
     duration: float = Field(description="the scenario's timeline, seconds")
+    clock: Literal["virtual", "real"] = Field("real", description="the clock the replay ran on")
     wall: float = Field(description="wall seconds for the whole replay, setup and teardown included")
     detection: float | None = Field(None, description="first fault start -> broker leaves ready, seconds")
     recovery: float | None = Field(None, description="first fault end -> broker ready again, seconds")
@@ -108,6 +127,8 @@ class ScenarioResult(BaseModel):
     injected: list[dict[str, Any]] = Field(default_factory=list, description="the injected timeline (seeded)")
     faults: list[dict[str, Any]] = Field(default_factory=list, description="fault windows: step, kind, start, end")
     events: list[TraceEvent] = Field(default_factory=list)
+    trace_sha256: str | None = Field(None, description="sha256 of the events and every byte on the wire (virtual "
+                                                       "clock: equal for the same file and seed)")
 
     @property
     def ok(self) -> bool:
