@@ -23,7 +23,8 @@ CALL_TIMEOUT = 5.0  # a broker call that outlives this is recorded as hung (the 
 class ClientActions:
     """Runs the client steps of one replay against one broker."""
 
-    def __init__(self, broker: BaseBroker, trace: Trace) -> None:
+    def __init__(self, broker: BaseBroker, trace: Trace, call_timeout: float = CALL_TIMEOUT) -> None:
+        self.call_timeout = call_timeout  # at least the broker's own longest timeout (see runner)
         self.broker = broker
         self.trace = trace
         self.orders: dict[str, Order] = {}  # place_order step id -> the order as placed (key, id)
@@ -40,10 +41,10 @@ class ClientActions:
         data: dict[str, Any] = {"step": step.id, "method": method, **context}
         result = None
         try:
-            result = await asyncio.wait_for(invoke(), CALL_TIMEOUT)
+            result = await asyncio.wait_for(invoke(), self.call_timeout)
             data.update(ok=True, **describe(result))
         except asyncio.TimeoutError:
-            data.update(ok=False, error_type="Hung", error=f"no answer within {CALL_TIMEOUT} s")
+            data.update(ok=False, error_type="Hung", error=f"no answer within {self.call_timeout:g} s")
         except Exception as exc:  # a failed call is an outcome to record, not a runner failure
             data.update(ok=False, error_type=type(exc).__name__, error=str(exc)[:300],
                         broker_error=isinstance(exc, BrokerError))

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 Verdict = tuple[bool, str, "float | None", "float | None"]
 
 FAST = 0.1  # seconds: a refusal at entry does no I/O
+SAME_INSTANT = 1e-3  # seconds: on the virtual clock many events share one instant
 MARGIN = 0.5  # seconds of scheduling slack on a loaded machine
 READY = {"ready"}
 SERVING = {"ready", "degraded"}
@@ -163,8 +164,11 @@ def _refused_fast(ev: "Evidence") -> Verdict:
         return True, "the broker exposes no state: refusals are judged by cut_reported", None, FAST
     slow = []
     count = 0
+    changes = [at for at, _ in ev.states()[1:]]
     for call in ev.calls():
         latency = _own_latency(ev, call)
+        if any(abs(at - call.at) <= SAME_INSTANT for at in changes):
+            continue  # the state changed as the call was made: which came first is not on record
         if ev.state_at(call.at) in SERVING or ev.state_at(call.at + latency) in SERVING:
             continue
         count += 1

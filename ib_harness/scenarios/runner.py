@@ -23,7 +23,7 @@ from ib_harness import sim
 
 from . import clocks, leaks
 from .broker_factory import BrokerFactory, BrokerFactoryError, build_broker, default_factory, load_factory
-from .client_calls import ClientActions
+from .client_calls import CALL_TIMEOUT, ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
 from .loader import ScenarioFile
 from .loop_lag import LoopLag
@@ -152,7 +152,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
             await gateway.close()
             raise
     unsubscribe_broker = _observe(broker, trace)
-    actions = ClientActions(broker, trace)
+    actions = ClientActions(broker, trace, call_timeout=_call_timeout(scenario))
     timeline = Timeline(scenario, seed, gateway, actions, trace)
     gateway_end: dict[str, Any] = {}
     lag = LoopLag(trace.now)
@@ -256,6 +256,13 @@ async def _audit(broker: BaseBroker, gateway: FakeGateway, actions: ClientAction
                          book.executions if fills is not None else [], placed, accepted)
     audit["disagreements"] = agreement(records, book.orders.values(), client_id)
     return audit
+
+
+def _call_timeout(scenario: Scenario) -> float:
+    """When the runner gives up on a call: past the broker's own longest timeout (a placement waits
+    for its acknowledgement, then asks the gateway), so the broker always gets to time out first."""
+    settings = BrokerSettings.model_validate(scenario.broker.settings)
+    return max(CALL_TIMEOUT, settings.order_ack_timeout + 2 * settings.request_timeout + 1.0)
 
 
 def _pins(scenario: Scenario) -> dict[str, float]:

@@ -94,21 +94,27 @@ def ignore_1100_during_connect(mp: pytest.MonkeyPatch) -> None:
 
 
 def rejected_modify_is_cancelled(mp: pytest.MonkeyPatch) -> None:
-    """A modify IB refuses is taken for the order being cancelled: the journal says CANCELLED and
-    the broker stops following the order (it is still working at IB)."""
+    """An error IB answers a modify with is taken for the order being cancelled: the journal says
+    CANCELLED and the broker stops following the order (it is still working at IB)."""
     real_modify, real_status = OrderBook.modify, OrderBook._on_status
 
     async def modify(self: OrderBook, ref: str | int, timeout: float, quantity: float | None = None,
                      limit_price: float | None = None, stop_price: float | None = None) -> Order:
         trade = self.trade_for(ref)
-        errors = len([e for e in trade.log if e.errorCode])
+        refused: list[int] = []
+
+        def on_error(req_id: int, code: int, message: str, contract: Any) -> None:
+            if req_id == trade.order.orderId:
+                refused.append(code)
+        self.ib.errorEvent += on_error
         try:
             result: Any = await real_modify(self, ref, timeout, quantity, limit_price, stop_price)
         finally:
-            if len([e for e in trade.log if e.errorCode]) > errors and not trade.fills:
+            self.ib.errorEvent -= on_error
+            if refused and not trade.fills:
                 key = trade.order.orderRef
                 self.__dict__.setdefault("_given_up", set()).add(key)
-                self.journal.update_order(key, OrderStatus.CANCELLED.value, detail="modify refused")
+                self.journal.update_order(key, OrderStatus.CANCELLED.value, detail=f"modify refused ({refused[0]})")
         return result  # type: ignore[no-any-return]
 
     def on_status(self: OrderBook, trade: Trade) -> None:

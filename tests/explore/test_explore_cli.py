@@ -37,7 +37,7 @@ def test_a_short_explore_prints_rate_and_summary(tmp_path: Path, capsys: pytest.
     code = main(["explore", "--runs", "2", "--jobs", "2", "--seed", "5", "--kinds", "latency,farm_down,farm_up,pacing",
                  "--out", str(tmp_path)])
     out = capsys.readouterr().out
-    assert re.search(r"2 schedule\(s\) in [\d.]+ s: [\d.]+ schedules/s, 20 simulated s, \d+ faults of \d+ kinds", out), out
+    assert re.search(r"2 schedule\(s\) in [\d.]+ s: [\d.]+ schedules/s, 240 simulated s, \d+ faults of \d+ kinds", out), out
     assert "[1] seed 500015:" in out and "[2] seed 500016:" in out
     assert code == 0, out
 
@@ -51,7 +51,7 @@ def test_exploring_a_users_broker_finds_and_writes_a_replayable_violation(
                  "--shrink-runs", "4", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 1, out
-    found = re.search(r"wrote (\S+\.yaml); replay: ib-harness replay \S+ --broker my_broker:make_broker", out)
+    found = re.search(r"wrote (\S+\.yaml); replay: ib-harness replay \S+ --clock virtual --broker my_broker:make_broker", out)
     assert found, out
     scenario = load_scenario(found[1]).scenario
     violated = re.search(r"VIOLATION (invariant \w+)", out)

@@ -39,6 +39,9 @@ def add_explore(commands: Any) -> None:
     parser.add_argument("--shrink-runs", type=_positive(int), default=40, help="replays the shrinker may spend")
     parser.add_argument("--jobs", type=_positive(int), default=1,
                         help="schedules run at once in worker processes (default 1; replays mostly wait)")
+    parser.add_argument("--clock", choices=("virtual", "real"), default=None,
+                        help="virtual (default): simulated time, production timings, two simulated minutes a "
+                             "schedule; real: the wall clock with the library's scaled-down timings, 10 s a schedule")
     parser.add_argument("--kinds", help="comma-separated fault kinds to draw from (default: every kind)")
     parser.set_defaults(run=run_explore)
 
@@ -47,7 +50,9 @@ def run_explore(args: argparse.Namespace) -> int:
     from ..broker_factory import BrokerFactoryError, check_factory
     from . import fault_params
     from .explorer import explore
-    from .generate import REAL_CLOCK
+    from dataclasses import replace
+
+    from .explorer import default_profile
     from .run import CLOCK
 
     if args.broker:
@@ -56,7 +61,8 @@ def run_explore(args: argparse.Namespace) -> int:
         except BrokerFactoryError as exc:
             print(str(exc), file=sys.stderr)
             return BAD_INPUT
-    profile = REAL_CLOCK
+    clock = args.clock or CLOCK
+    profile = default_profile(clock)
     if args.kinds:
         kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
         unknown = [k for k in kinds if k not in fault_params.kinds()]
@@ -64,11 +70,11 @@ def run_explore(args: argparse.Namespace) -> int:
             print(f"--kinds: unknown fault kind(s) {unknown} (known: {', '.join(fault_params.kinds())})",
                   file=sys.stderr)
             return BAD_INPUT
-        profile = type(REAL_CLOCK)(kinds=tuple(kinds))
+        profile = replace(profile, kinds=tuple(kinds))
     budget = args.budget if args.budget is not None or args.runs is not None else 60.0
     logging.basicConfig(level=logging.CRITICAL)
     print(f"exploring {args.broker or 'the library broker'} from seed {args.seed} "
-          f"({f'{args.runs} runs' if args.runs else f'{budget:g} s'}, {CLOCK} clock)", flush=True)
+          f"({f'{args.runs} runs' if args.runs else f'{budget:g} s'}, {clock} clock)", flush=True)
 
     def progress(index: int, outcome: Any) -> None:
         faults = [s["fault"]["kind"] for s in outcome.scenario["steps"] if "fault" in s]
@@ -77,7 +83,8 @@ def run_explore(args: argparse.Namespace) -> int:
               f"faults {','.join(faults)}: {state} ({outcome.result.wall:.1f} s)", flush=True)
 
     report = asyncio.run(explore(args.broker, seed=args.seed, runs=args.runs, budget=budget, out=args.out,
-                                 profile=profile, shrink_runs=args.shrink_runs, on_run=progress, jobs=args.jobs))
+                                 profile=profile, shrink_runs=args.shrink_runs, on_run=progress, jobs=args.jobs,
+                                 clock=clock))
     print(f"{report.runs} schedule(s) in {report.wall:.1f} s: {report.per_second:.2f} schedules/s, "
           f"{report.simulated:.0f} simulated s, {report.faults} faults of {len(report.kinds)} kinds")
     for found in report.violations:
@@ -85,6 +92,6 @@ def run_explore(args: argparse.Namespace) -> int:
         print(f"  shrunk {found.original_steps} -> {found.steps} steps in {found.shrink_runs} replays"
               f"{'' if found.reproduced else ' (the shrunk file did not fail again on its last replay: flaky)'}")
         if found.path is not None:
-            print(f"  wrote {found.path}; replay: ib-harness replay {found.path}"
+            print(f"  wrote {found.path}; replay: ib-harness replay {found.path} --clock {clock}"
                   + (f" --broker {args.broker}" if args.broker else ""))
     return 1 if report.violations else 0

@@ -12,11 +12,16 @@ import yaml
 
 from ..broker_factory import BrokerFactory
 from ..model import Scenario
-from .generate import REAL_CLOCK, Profile, generate
-from .run import RunOutcome, Workers, run_schedule
+from .generate import REAL_CLOCK, VIRTUAL_CLOCK, Profile, generate
+from .run import CLOCK, RunOutcome, Workers, run_schedule
 from .shrink import ddmin, only_violated, simplify_triggers
 
 log = logging.getLogger("ib_harness.scenarios.explore")
+
+
+def default_profile(clock: str) -> Profile:
+    """Production timings on the virtual clock; the library's scaled-down ones on the real clock."""
+    return VIRTUAL_CLOCK if clock == "virtual" else REAL_CLOCK
 
 
 def run_seed(seed: int, index: int) -> int:
@@ -59,25 +64,27 @@ class Exploration:
 
 
 async def explore(broker: "str | BrokerFactory | None" = None, *, seed: int = 0, runs: int | None = None,
-                  budget: float | None = None, out: Path | None = None, profile: Profile = REAL_CLOCK,
+                  budget: float | None = None, out: Path | None = None, profile: Profile | None = None,
                   shrink_runs: int = 40, on_run: Callable[[int, RunOutcome], None] | None = None,
-                  stop_on_violation: bool = True, jobs: int = 1) -> Exploration:
+                  stop_on_violation: bool = True, jobs: int = 1, clock: str = CLOCK) -> Exploration:
     """Run schedules until ``runs`` are done or ``budget`` wall seconds are spent (the shrink of a
     violation is not charged to the budget); shrink and write each violation found.
 
     With ``jobs`` > 1 schedules run ``jobs`` at a time in worker processes (``broker`` must then be
     a ``module:factory`` name or None, which each worker imports); the shrink runs here."""
+    profile = profile or default_profile(clock)
     report = Exploration(seed=seed)
     started = time.perf_counter()
     index = 0
-    pool = Workers(jobs, broker) if jobs > 1 else None
+    pool = Workers(jobs, broker, clock) if jobs > 1 else None
     try:
         while (runs is None or index < runs) and (budget is None or time.perf_counter() - started < budget):
             batch = [generate(run_seed(seed, index + k), profile) for k in range(jobs if pool else 1)
                      if runs is None or index + k < runs]
-            outcomes = await pool.run(batch) if pool else [await run_schedule(batch[0], broker)]
+            outcomes = await pool.run(batch) if pool else [await run_schedule(batch[0], broker, clock)]
             for outcome in outcomes:
-                found = await _account(report, outcome, index, seed, broker, out, shrink_runs, on_run, started)
+                found = await _account(report, outcome, index, seed, broker, out, shrink_runs, on_run, started,
+                                       clock)
                 index += 1
                 if found and stop_on_violation:
                     return report
@@ -90,7 +97,7 @@ async def explore(broker: "str | BrokerFactory | None" = None, *, seed: int = 0,
 
 async def _account(report: Exploration, outcome: RunOutcome, index: int, seed: int,
                    broker: "str | BrokerFactory | None", out: Path | None, shrink_runs: int,
-                   on_run: Callable[[int, RunOutcome], None] | None, started: float) -> bool:
+                   on_run: Callable[[int, RunOutcome], None] | None, started: float, clock: str) -> bool:
     """Count one finished schedule; shrink and write it if it violated something."""
     scenario = outcome.scenario
     report.runs += 1
@@ -104,7 +111,7 @@ async def _account(report: Exploration, outcome: RunOutcome, index: int, seed: i
     if not outcome.failed:
         return False
     report.wall = time.perf_counter() - started
-    found = await shrink_violation(outcome, broker, index, seed, shrink_runs)
+    found = await shrink_violation(outcome, broker, index, seed, shrink_runs, clock)
     if out is not None:
         found.path = write_scenario(found, out)
     report.violations.append(found)
@@ -117,7 +124,7 @@ def _detail(outcome: RunOutcome, violated: str) -> str:
 
 
 async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | None", run: int, seed: int,
-                           shrink_runs: int) -> Found:
+                           shrink_runs: int, clock: str = CLOCK) -> Found:
     """Shrink to the first violated invariant alone; confirm the result fails once more."""
     violated = outcome.violated[0]
     target = only_violated(outcome.scenario, violated)
@@ -129,7 +136,7 @@ async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | N
             Scenario.model_validate(candidate)
         except ValueError:
             return False
-        again = await run_schedule(candidate, broker)
+        again = await run_schedule(candidate, broker, clock)
         last[:] = [again]
         return violated in again.violated
 
@@ -146,7 +153,7 @@ async def shrink_violation(outcome: RunOutcome, broker: "str | BrokerFactory | N
               f"Found by ib-harness explore (seed {seed}, run {run}, scenario seed {outcome.scenario['seed']}) and "
               f"shrunk from {len(outcome.scenario['steps'])} to {len(shrunk['steps'])} steps: "
               f"{violated}: {detail}"[:900],
-              "tags": ["explore", "found"]}
+              "tags": ["explore", "found"], "clock": clock}  # replays on the clock it was found on
     return Found(seed=outcome.scenario["seed"], run=run, invariant=violated, detail=detail,
                  original_steps=len(outcome.scenario["steps"]), shrunk=shrunk,
                  shrink_runs=used + more + (1 if shrink_runs else 0),
