@@ -21,8 +21,7 @@ import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from ib_harness.scenarios.explore.explorer import explore
-from ib_harness.scenarios.explore.generate import REAL_CLOCK
+from ib_harness.scenarios.explore.explorer import default_profile, explore
 from ib_harness.scenarios.explore.run import CLOCK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +36,7 @@ async def rate(budget: float, jobs: int) -> str:
     report = await explore(seed=2026, budget=budget, jobs=jobs, stop_on_violation=False, shrink_runs=0)
     per_minute = report.runs / report.wall * 60
     return (f"| {CLOCK} | {jobs} | {report.runs} | {report.wall:.0f} s | {per_minute:.1f} | "
-            f"{REAL_CLOCK.duration:g} s | {report.faults / max(report.runs, 1):.1f} | {len(report.kinds)} | "
+            f"{default_profile(CLOCK).duration:g} s | {report.faults / max(report.runs, 1):.1f} | {len(report.kinds)} | "
             f"{len(report.violations)} |")
 
 

@@ -262,6 +262,8 @@ def _fresh_after_faults(ev: "Evidence") -> Verdict:
             pin, since = _pin_at(ev, symbol, call.at)
             if pin is None or call.at <= since + (quick if after_1101 else settle):
                 continue
+            if since <= healthy + SAME_INSTANT and not after_1101:
+                continue  # the move happened during a fault, which may have lost its one tick
             checked += 1
             answer = float(call.data.get("price", 0.0))
             if abs(answer - pin) > max(0.03, 0.0025 * pin):
