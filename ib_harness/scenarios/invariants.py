@@ -234,7 +234,7 @@ def _fresh_after_faults(ev: "Evidence") -> Verdict:
     checked = 0
     answered: dict[str, bool] = {}  # method/symbol -> whether any call after the faults answered
     for call in ev.calls():
-        if call.at <= healthy + settle + _s(ev, "request_timeout", 10.0):
+        if call.at <= healthy + ready_bound(ev) + settle:  # the broker may still be reconnecting until then
             continue
         what = f"{call.data.get('method')}({call.data.get('symbol', '')})"
         if call.data.get("method") in ("get_market_price", "get_account"):

@@ -24,12 +24,10 @@ DATA_OUT = ("tickPrice", "tickSize", "historicalData", "historicalDataUpdate", "
             "positionEnd", "currentTime", "error")
 IN_REQUESTS = ("placeOrder", "cancelOrder", "reqMktData", "reqHistoricalData", "reqCurrentTime", "reqExecutions",
                "reqAllOpenOrders", "reqCompletedOrders", "reqPositions", "reqAccountUpdates")
-IB_ERRORS = ((1100, "Connectivity between IB and Trader Workstation has been lost."),
-             (1101, "Connectivity between IB and TWS has been restored- data lost."),
-             (1102, "Connectivity between IB and TWS has been restored- data maintained."),
-             (2110, "Connectivity between Trader Workstation and server is broken. It will be restored automatically."),
-             (504, "Not connected"), (2103, "Market data farm connection is broken:usfarm"),
-             (10182, "Failed to request live updates (disconnected)."))
+# Notices that change no lasting state: a lone 1100/1101/2103 with nothing to end it would be a
+# lie the gateway never corrects (the connectivity and farm kinds model those with their ending).
+IB_ERRORS = ((504, "Not connected"), (10182, "Failed to request live updates (disconnected)."),
+             (2108, "Market data farm connection is inactive but should be available upon demand.:usfarm"))
 
 
 def _message(r: random.Random, _: float) -> dict[str, Any]:
