@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="what", required=True)
     r = sub.add_parser("rate")
     r.add_argument("--budget", type=float, default=60.0)
-    r.add_argument("--jobs", type=int, nargs="+", default=[1, 2, 4])
+    r.add_argument("--jobs", type=int, nargs="+", default=[1, 4])
     m = sub.add_parser("mutants")
     m.add_argument("--runs", type=int, default=8)
     m.add_argument("--shrink-runs", type=int, default=10)
