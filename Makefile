@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak
+.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak explore
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -32,6 +32,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then \
 	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
 	  else echo "chromium is missing: install Debian's 'chromium' package (the HTML report test needs it)"; fi; }
+
+# Generated fault schedules against the library's broker for a minute (virtual clock); a violation
+# is shrunk to a YAML scenario under reports/explore. `make test` runs a short fixed-seed explore
+# (tests/explore/test_explore_cli.py) and the mutants (tests/explore/test_teeth.py).
+explore: $(STAMP)
+	$(BIN)/ib-harness explore --budget 60 --seed 1 --jobs 4 --out reports/explore
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
