@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Every dependency of the suite (all extras + test tools), pinned with hashes: CI installs exactly this.
 LOCK := requirements/ci.lock
 
-.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak lock docs crosscheck
+.PHONY: run test lint bench bench-api gateway clean chromium compare bench-scenarios compare-legacy soak lock docs crosscheck explore
 
 $(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -48,6 +48,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then \
 	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
 	  else echo "chromium is missing: install Debian's 'chromium' package (the HTML report test needs it)"; fi; }
+
+# Generated fault schedules against the library's broker for a minute (virtual clock); a violation
+# is shrunk to a YAML scenario under reports/explore. `make test` runs a short fixed-seed explore
+# (tests/explore/test_explore_cli.py) and the mutants (tests/explore/test_teeth.py).
+explore: $(STAMP)
+	$(BIN)/ib-harness explore --budget 60 --seed 1 --jobs 4 --out reports/explore
 
 # The suite (tests/install builds the wheel and installs it into fresh venvs; tests/docs builds the site strictly).
 test: $(STAMP) chromium

@@ -15,7 +15,8 @@ Any project that installs ib-harness gets:
 - ``@pytest.mark.virtual_clock(start=None)``: an async test (and its async fixtures: the gateway,
   the broker) runs on the virtual clock, so a bot that sleeps 30 s runs in milliseconds;
 - options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``,
-  ``--scenario-clock virtual|real``.
+  ``--scenario-clock virtual|real``, ``--scenario-broker module:factory`` (replay against your own
+  broker; also the marker's ``broker=`` argument and ``scenario_runner.run(..., broker=...)``).
 
 The ``scenario`` marker replays on the virtual clock unless told otherwise, on its own thread
 with its own event loop, so it behaves the same under
@@ -56,6 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scenario-clock", choices=CLOCKS, default=None,
                     help="clock of every replay: virtual (simulated time, in-memory network) or real; "
                          "default: each file's clock:, else the runner's default")
+    group.addoption("--scenario-broker", default=None, metavar="MODULE:FACTORY",
+                    help="replay scenarios against this broker factory instead of the library's broker")
     group.addoption("--scenario-time-scale", type=float, default=1.0, metavar="FACTOR",
                     help="real clock only: run every replay's time FACTOR times as fast (0.05 = 20x)")
 
@@ -81,7 +84,8 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None): replay this scenario "
+    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None, broker=None): replay "
+                                       "this scenario "
                                        "file against the real broker and a fake gateway; fail with the explanation")
     config.addinivalue_line("markers", "virtual_clock(start=None): run this async test and its async fixtures on "
                                        "the virtual clock (simulated time, in-memory network; sleeps cost nothing)")
@@ -112,7 +116,9 @@ class ScenarioRunner:
     """Replays scenario files with the session's seed, supervisor and report options."""
 
     def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
-                 base: Path | None = None, clock: str | None = None, time_scale: float = 1.0) -> None:
+                 base: Path | None = None, clock: str | None = None, time_scale: float = 1.0,
+                 broker: Any = None) -> None:
+        self.broker = broker  # a ``module:factory`` name or a factory; None: the library's broker
         self.seed = seed
         self.clock = clock
         self.time_scale = time_scale
@@ -132,7 +138,8 @@ class ScenarioRunner:
         raise FileNotFoundError(f"scenario file {str(path)!r} not found (tried {', '.join(map(str, candidates))})")
 
     async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                  check: bool = False, clock: str | None = None, time_scale: float | None = None) -> Any:
+                  check: bool = False, clock: str | None = None, time_scale: float | None = None,
+                  broker: Any = None) -> Any:
         """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
         from .scenarios.loader import load_scenario
         from .scenarios.runner import replay
@@ -140,7 +147,8 @@ class ScenarioRunner:
         item = load_scenario(self.resolve(path))
         result = await replay(item, seed=self.seed if seed is None else seed,
                               supervisor=supervisor or self.supervisor, clock=clock or self.clock,
-                              time_scale=self.time_scale if time_scale is None else time_scale)
+                              time_scale=self.time_scale if time_scale is None else time_scale,
+                              broker=broker or self.broker)
         self.results.append(result)
         self.write_report(result)
         if check:
@@ -148,7 +156,7 @@ class ScenarioRunner:
         return result
 
     def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                      clock: str | None = None, time_scale: float | None = None) -> Any:
+                      clock: str | None = None, time_scale: float | None = None, broker: Any = None) -> Any:
         """Replay on a fresh loop (virtual or real) in a worker thread: safe whatever loop the caller has."""
         from .scenarios import clocks
         from .scenarios.loader import load_scenario
@@ -156,7 +164,7 @@ class ScenarioRunner:
         scenario = load_scenario(self.resolve(path)).scenario
         chosen = clocks.resolve(clock or self.clock, scenario.clock)
         scale = clocks.check_time_scale(self.time_scale if time_scale is None else time_scale, chosen)
-        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, time_scale=scale)
+        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, time_scale=scale, broker=broker)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
             future = pool.submit(clocks.run_on, chosen, main, scenario.gateway.start_time,
                                  next(s for s in (seed, self.seed, scenario.seed) if s is not None), scale)
@@ -195,7 +203,8 @@ def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
     return ScenarioRunner(seed=config.getoption("--scenario-seed"), supervisor=config.getoption("--supervisor"),
                           report_dir=config.getoption("--scenario-report"), base=base,
                           clock=config.getoption("--scenario-clock"),
-                          time_scale=config.getoption("--scenario-time-scale"))
+                          time_scale=config.getoption("--scenario-time-scale"),
+                          broker=config.getoption("--scenario-broker"))
 
 
 @pytest.fixture
@@ -212,7 +221,7 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
         return
     if len(marker.args) != 1:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario takes one path, got {marker.args!r}")
-    unknown = set(marker.kwargs) - {"supervisor", "seed", "clock"}
+    unknown = set(marker.kwargs) - {"supervisor", "seed", "clock", "broker"}
     if unknown:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: unknown argument(s) {sorted(unknown)}")
     supervisor = marker.kwargs.get("supervisor")
@@ -225,7 +234,8 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
                                 f"{CLOCKS}, got {clock!r}")
     runner = _runner_for(request.config, Path(str(request.node.path)).parent)
     request.node.stash[SCENARIO_RESULT] = runner.run_in_thread(
-        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, clock=clock)
+        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, clock=clock,
+        broker=marker.kwargs.get("broker"))
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from .loader import LIBRARY, ScenarioErrors, load_all
 from .yaml_lines import ScenarioError
 
 BAD_INPUT = 2
+BROKER_HELP = ("replay against your own broker: a callable factory(host=, port=, client_id=, settings=) returning "
+               "a BaseBroker (see docs/your-own-broker.md); default: the library's IBKRInsyncBroker")
 
 
 def add_commands(commands: Any) -> None:
@@ -33,6 +35,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--junit", type=Path, help="also write JUnit XML to this file (default: none)")
     replay.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
+    replay.add_argument("--broker", metavar="MODULE:FACTORY", help=BROKER_HELP)
     _clock_option(replay)
     replay.set_defaults(run=run_replay)
 
@@ -49,6 +52,9 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("--report", type=Path,
                          help="directory for report.html, report.json and junit.xml (default: no report)")
     compare.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    compare.add_argument("--broker", metavar="MODULE:FACTORY",
+                         help="compare this broker (instead of the library's builtin) with the Watchdog design "
+                              "(default: the library's broker)")
     _clock_option(compare)
     compare.set_defaults(run=run_compare)
 
@@ -56,6 +62,9 @@ def add_commands(commands: Any) -> None:
                                  description="print the scenario JSON Schema (for editors)")
     schema.add_argument("--out", type=Path, help="write it to this file instead (default: stdout)")
     schema.set_defaults(run=run_schema)
+
+    from .explore.cli import add_explore
+    add_explore(commands)
 
     _add_from_log(commands.add_parser("from-log", help="draft a scenario from an ib_insync/ib_async log",
                                       description="draft a scenario from an ib_insync/ib_async log"))
@@ -165,6 +174,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
     from .batch import DEFAULT_JOBS, run_batch
     from .console import render_comparison, render_result, render_summary
     from .reports import write_junit, write_reports
+    from .trace import RunResult
 
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -175,7 +185,17 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         _check_clock_args(files, args)
     except ValueError as exc:
         return _bad_input(exc)
+    broker = getattr(args, "broker", None)
+    if broker:
+        from .broker_factory import BrokerFactoryError, check_factory
+        try:
+            check_factory(broker)
+        except BrokerFactoryError as exc:
+            return _bad_input(exc)
     supervisors = supervisors or _supervisors(getattr(args, "supervisor", None))
+    if broker and "watchdog" in supervisors and supervisors != ("builtin", "watchdog"):
+        print("--broker cannot run under --supervisor watchdog (a user broker supervises itself)", file=sys.stderr)
+        return BAD_INPUT
     quiet = getattr(args, "quiet", False)
     total = len(files) * len(supervisors)
     print(f"replaying {total} scenario run(s) with {args.jobs or DEFAULT_JOBS} at a time", flush=True)
@@ -190,8 +210,21 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         if not quiet:
             print(render_result(result), flush=True)
 
-    run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
-                    jobs=args.jobs or DEFAULT_JOBS, clock=args.clock, time_scale=args.time_scale, on_result=progress)
+    clock = getattr(args, "clock", None)
+    time_scale = getattr(args, "time_scale", 1.0)
+    if broker and supervisors == ("builtin", "watchdog"):
+        # compare: the user's broker in the builtin column, the library's broker under Watchdog
+        first = run_batch(files, seed=getattr(args, "seed", None), supervisors=("builtin",),
+                          jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress,
+                          broker=broker)
+        second = run_batch(files, seed=getattr(args, "seed", None), supervisors=("watchdog",),
+                           jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress)
+        run = RunResult(started=first.started, wall=first.wall + second.wall,
+                        results=first.results + second.results)
+    else:
+        run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
+                        jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress,
+                        broker=broker)
     print(render_summary(run))
     if len(supervisors) > 1:
         print(render_comparison(run))
@@ -205,6 +238,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    """Both supervisors; the verdicts differ on purpose, so the exit code is 0 when it completed."""
-    run_replay(args, supervisors=("builtin", "watchdog"))
-    return 0
+    """Both supervisors; the verdicts differ on purpose, so the exit code is 0 when it completed
+    (2 on bad input)."""
+    code = run_replay(args, supervisors=("builtin", "watchdog"))
+    return BAD_INPUT if code == BAD_INPUT else 0

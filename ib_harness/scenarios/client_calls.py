@@ -12,10 +12,11 @@ import asyncio
 import math
 from typing import Any, Awaitable, Callable
 
-from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.broker import BaseBroker, BrokerError, Order, OrderSide, OrderType
 
 from .evidence import call_outcome
 from .model import Step
+from .observe import state_name
 from .trace import Trace
 
 CALL_TIMEOUT = 30.0  # a call that outlives this is recorded as hung: above every broker default timeout
@@ -25,7 +26,8 @@ CALL_TIMEOUT = 30.0  # a call that outlives this is recorded as hung: above ever
 class ClientActions:
     """Runs the client steps of one replay against one broker."""
 
-    def __init__(self, broker: IBKRInsyncBroker, trace: Trace) -> None:
+    def __init__(self, broker: BaseBroker, trace: Trace, call_timeout: float = CALL_TIMEOUT) -> None:
+        self.call_timeout = call_timeout  # at least the broker's own longest timeout (see runner)
         self.broker = broker
         self.trace = trace
         self.orders: dict[str, Order] = {}  # place_order step id -> the order as placed (key, id)
@@ -40,15 +42,16 @@ class ClientActions:
         loop = asyncio.get_running_loop()
         started = loop.time()  # the loop's clock: real monotonic time, or the virtual clock's
         data: dict[str, Any] = {"step": step.id, "method": method, **context,
-                                "entry_state": str(getattr(self.broker.state, "value", self.broker.state))}
+                                "entry_state": state_name(self.broker)}  # None: a broker that shows no state
         result = None
         try:
-            result = await asyncio.wait_for(invoke(), CALL_TIMEOUT)
+            result = await asyncio.wait_for(invoke(), self.call_timeout)
             data.update(ok=True, **describe(result))
         except asyncio.TimeoutError:
-            data.update(ok=False, error_type="Hung", error=f"no answer within {CALL_TIMEOUT} s")
+            data.update(ok=False, error_type="Hung", error=f"no answer within {self.call_timeout:g} s")
         except Exception as exc:  # a failed call is an outcome to record, not a runner failure
-            data.update(ok=False, error_type=type(exc).__name__, error=str(exc)[:300])
+            data.update(ok=False, error_type=type(exc).__name__, error=str(exc)[:300],
+                        broker_error=isinstance(exc, BrokerError))
         data["latency"] = round(loop.time() - started, 9)
         data["outcome"] = call_outcome(data)
         self.trace.add("client", "call", data, at=started_at)
@@ -57,12 +60,15 @@ class ClientActions:
     async def _place_order(self, step: Step) -> None:
         spec = step.place_order
         assert spec is not None and step.id is not None
+        same_key = {"key": self.orders[spec.key_of].key} if spec.key_of and spec.key_of in self.orders else {}
         order = Order(symbol=spec.symbol, side=OrderSide(spec.side), quantity=spec.quantity,
-                      order_type=OrderType(spec.type), limit_price=spec.limit_price, stop_price=spec.stop_price)
-        self.orders[step.id] = order
+                      order_type=OrderType(spec.type), limit_price=spec.limit_price, stop_price=spec.stop_price,
+                      **same_key)
+        if not same_key:  # a retry is judged by its own call; the order stays the first step's
+            self.orders[step.id] = order
         placed = await self._record(step, "place_order", lambda: self.broker.place_order(order),
                                     _order_outcome, symbol=spec.symbol, key=order.key)
-        if isinstance(placed, Order):
+        if isinstance(placed, Order) and not same_key:
             self.orders[step.id] = placed
 
     async def _modify_order(self, step: Step) -> None:
@@ -101,7 +107,12 @@ class ClientActions:
         """Subscribe; every later update of the stream lands in the trace as a bar_update."""
         spec = step.stream_bars
         assert spec is not None
-        stream = await self._record(step, "stream_bars", lambda: self.broker.stream_bars(
+        if not hasattr(self.broker, "stream_bars"):  # not part of BaseBroker: a user broker may lack it
+            self.trace.add("client", "call", {"step": step.id, "method": "stream_bars", "ok": False,
+                                              "error_type": "NotSupported", "broker_error": True, "latency": 0.0,
+                                              "error": f"{type(self.broker).__name__} has no stream_bars"})
+            return
+        stream = await self._record(step, "stream_bars", lambda: self.broker.stream_bars(  # type: ignore[attr-defined]
             spec.symbol, spec.duration, spec.bar_size, spec.what_to_show),
             lambda bars: {"bars": len(bars.bars)}, symbol=spec.symbol)
         if stream is not None:

@@ -24,6 +24,8 @@ class Evidence:
     leaks: dict[str, Any] = field(default_factory=dict)  # tasks/sockets before and after
     initial_state: str = "ready"
     end: float = float("inf")  # the timeline's end: the teardown's own state changes do not count
+    settings: dict[str, Any] = field(default_factory=dict)  # the broker's settings (bounds derive from them)
+    extra: dict[str, Any] = field(default_factory=dict)  # gateway_end (subscriptions), fault_specs, prices
 
     def states(self) -> list[tuple[float, str]]:
         """(time, state) for every broker state change on the timeline, starting with the state at t=0."""

@@ -24,6 +24,7 @@ from .model_expect import (
 from .evidence import Evidence, call_outcome
 from .expectations_calls import CALL_JUDGES
 from .trace import ExpectationResult
+from .invariants import judge_any
 
 # what the runner records about a call besides its answer: not part of what "changed" compares
 BOOKKEEPING = ("step", "latency", "entry_state", "outcome")
@@ -217,4 +218,5 @@ JUDGES: dict[str, Callable[[Any, Evidence], tuple[bool, str, float | None, float
     "no_leaks": _no_leaks,
     "order_status": _order_status,
     **CALL_JUDGES,
+    "invariant": judge_any,
 }

@@ -298,4 +298,6 @@ def _step_references(step: Step) -> list[tuple[str, str]]:
         refs.append((step.modify_order.order, "place_order"))
     if step.cancel_order is not None:
         refs.append((step.cancel_order.order, "place_order"))
+    if step.place_order is not None and step.place_order.key_of is not None:
+        refs.append((step.place_order.key_of, "place_order"))
     return refs

@@ -18,6 +18,8 @@ class PlaceOrder(Strict):
     type: Literal["MARKET", "LIMIT", "STOP", "STOP_LIMIT"] = "LIMIT"
     limit_price: float | None = Field(None, gt=0)
     stop_price: float | None = Field(None, gt=0)
+    key_of: str | None = Field(None, description="reuse the idempotency key of this earlier place_order step: "
+                                                 "a client retrying a placement it is unsure about")
 
     @model_validator(mode="after")
     def _prices_for_type(self) -> "PlaceOrder":

@@ -197,7 +197,10 @@ class ConnectAttempts(Range):
 
 KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "market_data", "bars_flowing",
          "error_codes", "fail_fast", "no_leaks", "order_status", "calls_refused", "calls_cut", "stays_ready",
-         "no_stale_answers", "call", "journal_matches_gateway", "connect_attempts")
+         "no_stale_answers", "call", "journal_matches_gateway", "connect_attempts", "invariant")
+# The invariants explore checks on every run (judged in ``invariants.py``), usable in any scenario.
+InvariantName = Literal["orders_agree", "no_hang", "ready_after_faults", "refused_fast", "cut_reported",
+                        "no_stale_price", "fresh_after_faults", "bounded_reconnects", "no_line_leaks"]
 
 
 class Expectation(Strict):
@@ -220,6 +223,7 @@ class Expectation(Strict):
     journal_matches_gateway: bool | None = Field(None, description="every order's journal status equals the "
                                                                    "gateway's (true)")
     connect_attempts: ConnectAttempts | None = None
+    invariant: InvariantName | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Expectation":
@@ -266,4 +270,6 @@ class Expectation(Strict):
         body = self.body
         if isinstance(body, bool):
             return self.kind
+        if isinstance(body, str):
+            return f"{self.kind} {body}"
         return f"{self.kind} {body.model_dump(exclude_none=True)}"

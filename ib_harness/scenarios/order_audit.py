@@ -77,3 +77,69 @@ def audit_orders(journal_orders: Iterable[Any], journal_fills: Iterable[Any], ga
         "statuses": {step_id: by_key.get(key) for step_id, key in placed.items()},
         "gateway_statuses": {step_id: at_gateway.get(key) for step_id, key in placed.items()},
     }
+
+
+# Statuses that say "over, nothing works at IB": IB reports a refused order as Cancelled (or
+# Inactive), the broker as REJECTED; for agreement they are one class.
+_DONE_CLASS = {"CANCELLED": "ENDED", "REJECTED": "ENDED"}
+
+
+def _klass(status: str) -> str:
+    return _DONE_CLASS.get(status, status)
+
+
+def gateway_status(order: Any) -> str:
+    """The broker-side status name of a gateway order (IB's status mapped as the broker maps it)."""
+    if order.status == "Filled" or (order.total_quantity > 0 and order.filled >= order.total_quantity):
+        return "FILLED"
+    if order.status in ("Cancelled", "ApiCancelled"):
+        return "CANCELLED"
+    if order.status == "Inactive":
+        return "REJECTED"
+    if order.status in ("PreSubmitted", "Submitted", "PendingCancel", "ApiPending"):
+        return "PARTIALLY_FILLED" if order.filled > 0 else "SUBMITTED"
+    return "PENDING"
+
+
+def agreement(journal_orders: Iterable[Any], gateway_orders: Iterable[Any], client_id: int | None) -> list[str]:
+    """At quiescence, journal and gateway agree order by order, in both directions.
+
+    No journaled order id is another order's id at the gateway. Every gateway order placed by the
+    broker's client id with an orderRef is in the journal; every
+    journaled order the gateway holds has the same status (refused and cancelled are one class),
+    quantity, filled quantity and limit price there; a journaled NOT_SENT order is not at the gateway.
+    """
+    problems: list[str] = []
+    gateway_orders = list(gateway_orders)
+    journal = {text(field(r, "key")): r for r in journal_orders}
+    by_id = {(o.client_id, o.order_id): o for o in gateway_orders}
+    for key, record in journal.items():  # an id the broker reused belongs to another order at IB
+        order_id = field(record, "order_id")
+        holder = by_id.get((client_id, order_id)) if order_id else None
+        if holder is not None and holder.order_ref != key:
+            problems.append(f"order {key} has id {order_id} in the journal, which is order {holder.order_ref or '?'} "
+                            f"at the gateway (an order id used twice)")
+    for order in gateway_orders:
+        if not order.order_ref or (client_id is not None and order.client_id != client_id):
+            continue
+        record = journal.get(order.order_ref)
+        if record is None:
+            problems.append(f"order {order.order_ref} (id {order.order_id}, {order.status}) is at the gateway "
+                            f"but not in the journal")
+            continue
+        mine, theirs = text(field(record, "status")), gateway_status(order)
+        if mine == "NOT_SENT" or _klass(mine) != _klass(theirs):
+            problems.append(f"order {order.order_ref}: journal says {mine}, the gateway {theirs} ({order.status})")
+        quantity = field(record, "quantity")
+        if quantity is not None and abs(float(quantity) - order.total_quantity) > 1e-9:
+            problems.append(f"order {order.order_ref}: quantity {float(quantity):g} in the journal, "
+                            f"{order.total_quantity:g} at the gateway")
+        filled = field(record, "filled")
+        if filled is not None and abs(float(filled) - order.filled) > 1e-9:
+            problems.append(f"order {order.order_ref}: filled {float(filled):g} in the journal, "
+                            f"{order.filled:g} at the gateway")
+        limit = field(record, "limit_price")
+        if limit is not None and order.order_type in ("LMT", "STP LMT") and abs(float(limit) - order.lmt_price) > 1e-6:
+            problems.append(f"order {order.order_ref}: limit {float(limit):g} in the journal, "
+                            f"{order.lmt_price:g} at the gateway")
+    return problems

@@ -15,16 +15,20 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable
 
-from ib_harness.broker import BrokerEvent, IBKRInsyncBroker
+from ib_harness.broker import BaseBroker, BrokerSettings, IBKRInsyncBroker
+from ib_harness import sim
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
 
 from . import clocks, leaks
-from .client_calls import ClientActions
+from .broker_factory import BrokerFactory, BrokerFactoryError, build_broker, load_factory
+from .client_calls import CALL_TIMEOUT, ClientActions
 from .expectations import Evidence, detection_after, evaluate, recovery_after
 from .loader import ScenarioFile
+from .loop_lag import LoopLag
 from .model import Scenario
-from .order_audit import audit_orders
+from .observe import Journaled, Observable, state_name
+from .order_audit import agreement, audit_orders
 from .timeline import Timeline
 from .trace import ScenarioResult, Trace, trace_digest
 from .gateway_controller import InProcessGatewayController
@@ -42,29 +46,49 @@ def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return dict(settings)
 
 
+def resolve_broker(broker: "str | BrokerFactory | None", supervisor: str) -> "tuple[BrokerFactory | None, str]":
+    """The factory a ``--broker`` value names (None: the library's broker) and its label.
+
+    A user's broker supervises itself, so it cannot run under ib_insync's Watchdog."""
+    if broker is None:
+        return None, "builtin" if supervisor != "watchdog" else "watchdog"
+    factory = load_factory(broker) if isinstance(broker, str) else broker
+    if supervisor == "watchdog":
+        raise BrokerFactoryError("--broker with supervisor watchdog: a user broker supervises itself")
+    return factory, broker if isinstance(broker, str) else getattr(broker, "__qualname__", "factory")
+
+
 async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
-                 clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
+                 clock: str | None = None, time_scale: float = 1.0,
+                 broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
     """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
 
-    On the virtual clock the replay needs its own virtual loop: called from one it runs right
-    there, called from an ordinary loop it runs on a fresh virtual loop in a worker thread.
+    ``broker`` is a ``module:factory`` name or a factory (see :mod:`.broker_factory`); absent, the
+    library's own IBKRInsyncBroker under ``supervisor``. On the virtual clock the replay needs its
+    own virtual loop: called from one it runs right there, called from an ordinary loop it runs on
+    a fresh virtual loop in a worker thread.
     """
     chosen = clocks.resolve(clock, item.scenario.clock)
     time_scale = clocks.check_time_scale(time_scale, chosen)
     if (chosen == "virtual" and not clocks.on_virtual_loop()) or \
             (chosen == "real" and time_scale != clocks.running_scale()):
-        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, time_scale)
+        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, time_scale, broker)
     if chosen == "real" and clocks.on_virtual_loop():
         raise RuntimeError("a real-clock replay cannot run on a virtual loop; use clock='virtual' or a real loop")
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
     wall_start = time.perf_counter()
+    factory, label = resolve_broker(broker, supervisor)
+    if factory is not None:
+        supervisor = label
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
                 supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen, time_scale=time_scale)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
-            result = await _replay(scenario, seed, supervisor, Path(workdir))
+            result = await _replay(scenario, seed, supervisor, Path(workdir), factory)
+    except BrokerFactoryError:
+        raise
     except Exception as exc:  # the report must say what broke, and the run goes on
         log.exception("scenario %s broke the runner", scenario.name)
         return ScenarioResult(**base, verdict="error", error=f"{type(exc).__name__}: {exc}",
@@ -75,16 +99,18 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
 
 
 def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
-                    clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
+                    clock: str | None = None, time_scale: float = 1.0,
+                    broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
     """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
     chosen = clocks.resolve(clock, item.scenario.clock)
     time_scale = clocks.check_time_scale(time_scale, chosen)
-    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, time_scale),
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, time_scale, broker),
                          start=item.scenario.gateway.start_time, seed=item.scenario.seed if seed is None else seed,
                          time_scale=time_scale)
 
 
-async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
+async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
+                  factory: BrokerFactory | None = None) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
     # the gateway lives at the scenario's start_time, so market hours, bars and order expiry are
@@ -110,26 +136,37 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
                                 **scenario.broker.settings}
     settings.setdefault("backoff_seed", seed)
+    broker: BaseBroker
     if supervisor == "watchdog":
         settings = watchdog_settings(settings)
         settings["controller"] = InProcessGatewayController(gateway)
-    broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
-
-    def on_broker_event(event: BrokerEvent) -> None:
-        trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at))
-
-    unsubscribe_broker = broker.events.subscribe(on_broker_event)
-    actions = ClientActions(broker, trace)
+        broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
+    elif factory is None:  # the library's broker (a module global: benchmarks swap in the legacy design)
+        broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
+    else:
+        try:
+            broker = build_broker(factory, gateway.host, gateway.port, scenario.broker.client_id, settings)
+        except BaseException:
+            await gateway.close()
+            raise
+    unsubscribe_broker = _observe(broker, trace)
+    actions = ClientActions(broker, trace, call_timeout=_call_timeout(scenario))
     timeline = Timeline(scenario, seed, gateway, actions, trace)
+    gateway_end: dict[str, Any] = {}
+    lag = LoopLag(trace.now)
     try:
         initial_state = await timeline.open(lambda timeout: broker.connect(timeout), CONNECT_TIMEOUT,
-                                            lambda: str(getattr(broker.state, "value", broker.state)))
+                                            lambda: state_name(broker) or "ready")
+        if not isinstance(loop, sim.VirtualClockLoop):  # virtual time never runs late
+            lag.start()
         await timeline.run()
         trace.add("runner", "timeline_ended", {})
         timeline_events = len(trace.events)  # what teardown records (at the end's very instant on
         # the virtual clock: "stopped") is not part of what the expectations judge
-        audit = _audit(broker, gateway, actions, trace)
+        audit = await _audit(broker, gateway, actions, trace, scenario.broker.client_id)
+        gateway_end = _gateway_lines(gateway, scenario.broker.client_id)
     finally:
+        await lag.stop()
         await _bounded("timeline.close", timeline.close(), trace)
         gateway.faults.stop_all()
         await _bounded("broker.disconnect", broker.disconnect(), trace)
@@ -141,7 +178,10 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
                    "sockets_before": before.sockets, "sockets_after": after.sockets,
                    "leaked_tasks": leaks.leaked_task_names() if after.tasks > before.tasks else []}
     evidence = Evidence(events=trace.events[:timeline_events], faults=timeline.fault_windows(), audit=audit,
-                        leaks=leak_counts, initial_state=initial_state, end=scenario.duration)
+                        leaks=leak_counts, initial_state=initial_state, end=scenario.duration,
+                        settings=BrokerSettings.model_validate(scenario.broker.settings).model_dump(mode="json"),
+                        extra={"gateway_end": gateway_end, "prices": _pins(scenario), "loop_lags": lag.lags,
+                               "fault_specs": {s.id: s.fault for s in scenario.steps if s.fault is not None and s.id}})
     expectations = evaluate(scenario, evidence)
     first = timeline.first_fault_window()
     return {
@@ -181,9 +221,66 @@ async def _bounded(what: str, step: Awaitable[None], trace: Trace) -> None:
         log.error("teardown step %s did not finish within %s s", what, TEARDOWN_TIMEOUT)
 
 
-def _audit(broker: IBKRInsyncBroker, gateway: FakeGateway, actions: ClientActions, trace: Trace) -> dict[str, Any]:
+def _observe(broker: BaseBroker, trace: Trace) -> Any:
+    """Record the broker's own events if it has them (:class:`.observe.Observable`); else infer its
+    state from call outcomes: an answer means ready, a BrokerUnavailable means disconnected."""
+    if isinstance(broker, Observable):
+        def on_broker_event(event: Any) -> None:
+            trace.add("broker", event.kind, dict(event.data), at=trace.relative(event.at))
+        return broker.events.subscribe(on_broker_event)
+    last = ["ready"]
+
+    def on_call(event: Any) -> None:
+        if event.source != "client" or event.kind != "call":
+            return
+        now = "ready" if event.data.get("ok") else \
+            "disconnected" if event.data.get("error_type") == "BrokerUnavailable" else last[0]
+        if now != last[0]:
+            trace.add("broker", "state", {"from": last[0], "to": now, "inferred": True}, at=event.at)
+            last[0] = now
+    trace.listen(on_call)
+    return lambda: None
+
+
+async def _audit(broker: BaseBroker, gateway: FakeGateway, actions: ClientActions, trace: Trace,
+                 client_id: int) -> dict[str, Any]:
     accepted = {c.data["key"] for c in trace.select("client", "call")
                 if c.data.get("method") == "place_order" and c.data.get("ok")}
     book = gateway.brokerage.orders
-    return audit_orders(broker.journal.orders(), broker.journal.fills(), book.orders.values(), book.executions,
-                        {step_id: order.key for step_id, order in actions.orders.items()}, accepted)
+    placed = {step_id: order.key for step_id, order in actions.orders.items()}
+    if isinstance(broker, Journaled):
+        records, fills = list(broker.journal.orders()), list(broker.journal.fills())
+    else:  # no journal: the broker's own view at quiescence; fills cannot be checked one by one
+        try:
+            records = await asyncio.wait_for(broker.get_orders(), TEARDOWN_TIMEOUT)
+        except Exception as exc:
+            trace.add("runner", "audit_incomplete", {"error": f"{type(exc).__name__}: {exc}"})
+            records = []
+        fills = None
+    audit = audit_orders(records, fills or [], book.orders.values(),
+                         book.executions if fills is not None else [], placed, accepted)
+    audit["disagreements"] = agreement(records, book.orders.values(), client_id)
+    return audit
+
+
+def _call_timeout(scenario: Scenario) -> float:
+    """When the runner gives up on a call: past the broker's own longest timeout (a placement waits
+    for its acknowledgement, then asks the gateway), so the broker always gets to time out first."""
+    settings = BrokerSettings.model_validate(scenario.broker.settings)
+    return max(CALL_TIMEOUT, settings.order_ack_timeout + 2 * settings.request_timeout + 1.0)
+
+
+def _pins(scenario: Scenario) -> dict[str, float]:
+    """The prices the scenario pins at the start, by symbol (freshness is judged against them)."""
+    return {symbol: (pin if isinstance(pin, (int, float)) else pin.price)
+            for symbol, pin in scenario.gateway.prices.items()}
+
+
+def _gateway_lines(gateway: FakeGateway, client_id: int) -> dict[str, Any]:
+    """Subscriptions the broker's live session holds at the gateway at quiescence, by kind."""
+    lines: dict[str, int] = {}
+    for session in gateway.sessions:
+        if session.client_id == client_id and session.phase != "closed":
+            for kind, subs in session.subscriptions.items():
+                lines[kind] = lines.get(kind, 0) + len(subs)
+    return {"subscriptions": lines}
