@@ -38,7 +38,7 @@ def add_explore(commands: Any) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where shrunk scenarios go")
     parser.add_argument("--shrink-runs", type=_positive(int), default=40, help="replays the shrinker may spend")
     parser.add_argument("--jobs", type=_positive(int), default=1,
-                        help="schedules run at once in worker processes (default 1; replays mostly wait)")
+                        help="schedules run at once in worker processes (default 1)")
     parser.add_argument("--clock", choices=("virtual", "real"), default=None,
                         help="virtual (default): simulated time, production timings, two simulated minutes a "
                              "schedule; real: the wall clock with the library's scaled-down timings, 10 s a schedule")
