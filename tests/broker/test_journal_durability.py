@@ -4,6 +4,7 @@ journal that cannot be used is a clear error naming the file (exit 2 from ``ib-h
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import sqlite3
 import stat
@@ -105,14 +106,39 @@ def test_a_directory_that_cannot_be_made_is_a_clear_error_naming_the_file(tmp_pa
     assert str(path) in str(caught.value) and "directory" in str(caught.value)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway; the check cannot fail as root")
+READ_ONLY_PROBE = """
+import sys
+from pathlib import Path
+from ib_harness.broker.errors import JournalError
+from ib_harness.broker.journal import Journal
+try:
+    Journal(Path(sys.argv[1])).close()
+except JournalError as exc:
+    print(exc)
+else:
+    print("opened")
+"""
+
+
+def _without_dac_override() -> None:
+    """In the child before exec: drop CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2) from the
+    bounding set, so the exec'd program runs as root yet obeys file modes like any user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
 def test_a_read_only_journal_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
+    """A journal file nobody may write. Root writes any file, so as root the journal is opened by a
+    child that has given up the capability to override file modes."""
     path = tmp_path / "journal.sqlite3"
     Journal(path).close()
-    path.chmod(0o400)
-    with pytest.raises(JournalError) as caught:
-        Journal(path)
-    assert str(path) in str(caught.value) and "read-only" in str(caught.value)
+    path.chmod(0o444)
+    done = subprocess.run([sys.executable, "-c", READ_ONLY_PROBE, str(path)], capture_output=True, text=True,
+                          timeout=60, preexec_fn=_without_dac_override if os.geteuid() == 0 else None)
+    assert done.returncode == 0, done.stderr
+    assert str(path) in done.stdout and "read-only" in done.stdout, done.stdout
 
 
 def test_a_database_that_is_not_a_journal_is_a_clear_error(tmp_path: Path) -> None:
