@@ -36,12 +36,6 @@ CONNECT_TIMEOUT = 60.0  # the Watchdog waits its appStartupTime (30 s) after sta
 TEARDOWN_TIMEOUT = 5.0
 
 
-def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's settings for a Watchdog-supervised broker: Watchdog's own defaults (appTimeout
-    20 s, probeTimeout 4 s, appStartupTime 30 s, retryDelay 2 s) unless the scenario names others."""
-    return dict(settings)
-
-
 async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
                  clock: str | None = None, time_scale: float = 1.0) -> ScenarioResult:
     """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
@@ -111,7 +105,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
                                 **scenario.broker.settings}
     settings.setdefault("backoff_seed", seed)
     if supervisor == "watchdog":
-        settings = watchdog_settings(settings)
+        # Watchdog at its own defaults (appTimeout 20 s, probeTimeout 4 s, appStartupTime 30 s,
+        # retryDelay 2 s) unless the scenario names others; the controller restarts the process
         settings["controller"] = InProcessGatewayController(gateway)
     broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
 
