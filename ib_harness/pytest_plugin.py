@@ -313,18 +313,17 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
     """The real broker connected to ``fake_gateway`` (temp journal); disconnected after the test."""
     from ib_harness.broker import IBKRInsyncBroker
 
-    from .scenarios.runner import CONNECT_TIMEOUT, watchdog_settings
+    from .scenarios.runner import CONNECT_TIMEOUT
     from .scenarios.gateway_controller import InProcessGatewayController
 
     supervisor = request.config.getoption("--supervisor") or ib_broker_settings.get("supervisor", "builtin")
     settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", **ib_broker_settings,
                                 "supervisor": supervisor}
     if supervisor == "watchdog":
-        settings = watchdog_settings(settings)
         settings["controller"] = InProcessGatewayController(fake_gateway)
     broker = IBKRInsyncBroker(fake_gateway.host, fake_gateway.port, settings.pop("client_id", 1), **settings)
     try:
-        await asyncio.wait_for(broker.connect(), CONNECT_TIMEOUT)
+        await asyncio.wait_for(broker.connect(timeout=CONNECT_TIMEOUT), CONNECT_TIMEOUT + 1)
         yield broker
     finally:
         await broker.disconnect()

@@ -34,6 +34,14 @@ WATCHDOG: dict[str, Gap] = {
                           ("broker_state", "after fault_start crash", "late")),
     "half-open-socket": ("Watchdog notices a half-open socket only after appTimeout + probeTimeout "
                          "(~24 s, limit 22 s)", ("detection", "too slow")),
+    "nightly-reset": ("Watchdog restarts the gateway on the reset's 1100 and is back only after IB "
+                      "recovered, so the broker never sees 1102", ("error_codes", "missing [1102]")),
+    "order-status-swallowed-during-1100": ("Watchdog restarts the gateway on 1100 and is back only after IB "
+                                           "recovered, so the broker never sees 1102",
+                                           ("error_codes", "missing [1102]")),
+    "order-modify-during-1100": ("Watchdog restarts the gateway on 1100 and stays down ~32 s: both "
+                                 "modifies are refused, the buy keeps its old limit and never fills",
+                                 ("order_status", "is SUBMITTED, wanted ['FILLED']")),
     "pacing-100-162": ("under IB's pacing errors (100) Watchdog restarts the gateway, which does not help "
                        "(1 reconnect, wanted 0)", ("reconnects", "1 reconnect(s), wanted 0..0")),
     "silent-stall": ("Watchdog notices a silent stall only after appTimeout + probeTimeout (~24 s, limit 22 s)",
@@ -42,18 +50,7 @@ WATCHDOG: dict[str, Gap] = {
 
 KNOWN_GAPS: dict[str, dict[str, Gap]] = {"builtin": BUILTIN, "watchdog": WATCHDOG}
 
-PENDING: dict[str, dict[str, str]] = {
-    "builtin": {},
-    "watchdog": {
-        "nightly-reset": "a client reconnecting during a nightly reset never hears its 1102: the fake "
-                         "gateway's reconnect-in-outage defect (issue 23 items 1-2, fidelity branch)",
-        "order-status-swallowed-during-1100": "a client reconnecting during an 1100 never hears its 1102: the "
-                                              "fake gateway's reconnect-in-outage defect (issue 23 items 1-2)",
-        "order-modify-during-1100": "the order stays SUBMITTED after Watchdog restarts the gateway inside the "
-                                    "1100; not yet told apart from the fake's reconnect-in-outage defect "
-                                    "(issue 23 items 1-2)",
-    },
-}
+PENDING: dict[str, dict[str, str]] = {"builtin": {}, "watchdog": {}}
 
 
 def gap_reasons() -> dict[str, dict[str, str]]:

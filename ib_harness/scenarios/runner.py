@@ -40,12 +40,6 @@ CONNECT_TIMEOUT = 60.0  # the Watchdog waits its appStartupTime (30 s) after sta
 TEARDOWN_TIMEOUT = 5.0
 
 
-def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's settings for a Watchdog-supervised broker: Watchdog's own defaults (appTimeout
-    20 s, probeTimeout 4 s, appStartupTime 30 s, retryDelay 2 s) unless the scenario names others."""
-    return dict(settings)
-
-
 def resolve_broker(broker: "str | BrokerFactory | None", supervisor: str) -> "tuple[BrokerFactory | None, str]":
     """The factory a ``--broker`` value names (None: the library's broker) and its label.
 
@@ -138,7 +132,8 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     settings.setdefault("backoff_seed", seed)
     broker: BaseBroker
     if supervisor == "watchdog":
-        settings = watchdog_settings(settings)
+        # Watchdog at its own defaults (appTimeout 20 s, probeTimeout 4 s, appStartupTime 30 s,
+        # retryDelay 2 s) unless the scenario names others; the controller restarts the process
         settings["controller"] = InProcessGatewayController(gateway)
         broker = IBKRInsyncBroker(gateway.host, gateway.port, scenario.broker.client_id, **settings)
     elif factory is None:  # the library's broker (a module global: benchmarks swap in the legacy design)
