@@ -6,6 +6,9 @@
 - Detection: a ``stall`` (socket open, silent) and a ``half_open`` socket are injected on an idle
   link; detection is fault start -> the broker drops the socket (``probe_timeout`` event) or the
   Watchdog's ``hardTimeoutEvent``, at equal small settings.
+- Journal durability: the intent commit alone and place_order -> Submitted with the journal at
+  ``synchronous=NORMAL`` (before: survives a killed process) and ``FULL`` (now: every commit
+  fsynced, survives an OS crash), alternating rounds in one run, journals on the same file system.
 - Recovery: stall detected and then the gateway answers at once -> ready; a ``down`` outage of
   OUTAGE_S seconds -> time from the gateway listening again to ready, with the backoff step then.
 
@@ -28,6 +31,7 @@ from typing import Any, Awaitable, Callable
 from ib_insync import IB, LimitOrder, Stock, Watchdog
 
 from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.broker.journal import Journal
 from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
 from benchmarks.sections import measure_and_update
 from ib_harness.scenarios.gateway_controller import InProcessGatewayController
@@ -91,6 +95,9 @@ async def overhead(rounds: int = 8, per_round: int = 400, orders: int = 15) -> l
         journal = Path(tempfile.mkdtemp()) / "journal.sqlite3"
         broker = IBKRInsyncBroker(gw.host, gw.port, 1, journal_path=journal, **SETTINGS)
         await broker.connect()
+        # the fake's order ids are shared by clients, and the broker's key look-up (every client's
+        # open orders) moves ib_insync's next id past the ids it sees: the broker above the raw range
+        broker.ib.client.updateReqId(10_000_000)
         await broker.get_market_price("AAPL")
         while ticker.marketPrice() != ticker.marketPrice():  # NaN until the first tick
             await asyncio.sleep(0.01)
@@ -110,9 +117,17 @@ async def overhead(rounds: int = 8, per_round: int = 400, orders: int = 15) -> l
             await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=1,
                                            order_type=OrderType.LIMIT, limit_price=90.0))
 
+        keys = iter(range(10**9))
+
+        async def broker_order_own_key() -> None:  # a caller's key: looked up at the gateway first
+            await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=1, key=f"bench-{next(keys)}",
+                                           order_type=OrderType.LIMIT, limit_price=90.0))
+
         pairs = [("get_positions (cached)", raw_positions, broker.get_positions, per_round),
                  ("get_market_price (live stream)", raw_price, lambda: broker.get_market_price("AAPL"), per_round),
-                 ("place_order -> Submitted", raw_order, broker_order, orders)]
+                 ("place_order -> Submitted", raw_order, broker_order, orders),
+                 ("place_order, caller's key (looked up first) -> Submitted", raw_order, broker_order_own_key,
+                  orders)]
         samples: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, *_ in pairs}
         for _ in range(rounds):
             for name, raw_call, broker_call, n in pairs:
@@ -122,6 +137,87 @@ async def overhead(rounds: int = 8, per_round: int = 400, orders: int = 15) -> l
         raw.disconnect()
         await broker.disconnect()
     return [Overhead(name, median_us(r), median_us(b)) for name, (r, b) in samples.items()]
+
+
+@dataclass
+class JournalCost:
+    what: str
+    normal_us: float
+    full_us: float
+
+
+def _intent_commits(journal: Journal, prefix: str, n: int) -> list[float]:
+    out = []
+    for i in range(n):
+        started = time.perf_counter()
+        journal.record_intent(f"{prefix}-{i}", 10_000 + i, "AAPL", "BUY", 1, "LIMIT", 90.0, None)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+async def journal_cost(rounds: int = 6, per_round: int = 15) -> tuple[str, list[JournalCost]]:
+    """(the journals' directory, costs): NORMAL (before) against FULL (now), alternating rounds."""
+    directory = Path(tempfile.mkdtemp(prefix="ibh-bench-journal-"))
+    journals = {mode: Journal(directory / f"commits-{mode}.sqlite3", synchronous=mode) for mode in ("NORMAL", "FULL")}
+    commits: dict[str, list[float]] = {mode: [] for mode in journals}
+    for r in range(rounds):
+        for mode, journal in journals.items():
+            commits[mode] += _intent_commits(journal, f"{mode}-{r}", per_round * 4)
+    for journal in journals.values():
+        journal.close()
+    placements: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    async with FakeGateway(WORLD) as gw_normal, FakeGateway(WORLD) as gw_full:  # separate order-id spaces
+        brokers = {}
+        for gw, mode in ((gw_normal, "NORMAL"), (gw_full, "FULL")):
+            gw.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+            path = directory / f"broker-{mode}.sqlite3"
+            broker = IBKRInsyncBroker(gw.host, gw.port, 1, journal_path=path, **SETTINGS)
+            if mode != "FULL":  # the broker's own journal is always FULL: swap in the old setting
+                broker.journal.close()
+                broker.journal = broker.book.journal = Journal(path, synchronous=mode)
+            await broker.connect()
+            await broker.get_market_price("AAPL")
+            brokers[mode] = broker
+        for _ in range(rounds):
+            for mode, broker in brokers.items():
+                placements[mode].extend(await _time(lambda b=broker: b.place_order(  # type: ignore[misc]
+                    Order(symbol="AAPL", side=OrderSide.BUY, quantity=1, order_type=OrderType.LIMIT,
+                          limit_price=90.0)), per_round))
+            await asyncio.sleep(1.1)  # ib_insync's request throttle starts each round empty
+        for broker in brokers.values():
+            await broker.disconnect()
+    return str(directory), [
+        JournalCost("journal intent commit (record_intent)", median_us(commits["NORMAL"]), median_us(commits["FULL"])),
+        JournalCost("place_order -> Submitted", median_us(placements["NORMAL"]), median_us(placements["FULL"])),
+    ]
+
+
+def journal_section(directory: str, costs: list[JournalCost]) -> list[str]:
+    lines = [
+        "### Journal durability: synchronous=NORMAL (before) against FULL (now)",
+        "",
+        "Alternating rounds in one run, the two journals side by side in one directory "
+        f"(`{directory}`, {_filesystem(directory)}); median per call.",
+        "",
+        "| call | NORMAL (survives a killed process) | FULL (intent and fills fsynced) | cost of FULL |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {c.what} | {c.normal_us:,.1f} us | {c.full_us:,.1f} us | +{c.full_us - c.normal_us:,.0f} us "
+              f"({c.full_us / c.normal_us:.2f}x) |" for c in costs]
+    lines += ["", "The fsync's price depends on the disk under the journal and on what else writes to it: measure on",
+              "the production volume.", ""]
+    return lines
+
+
+def _filesystem(directory: str) -> str:
+    """The mount's type (ext4, tmpfs, ...) from /proc/mounts: an fsync on tmpfs costs nothing."""
+    best, kind = "", "file system unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/mounts").read_text().splitlines():
+            parts = line.split()
+            if len(parts) > 2 and directory.startswith(parts[1]) and len(parts[1]) > len(best):
+                best, kind = parts[1], f"{parts[2]} at {parts[1]}"
+    return kind
 
 
 async def _broker_detection(kind: str) -> tuple[float, float]:
@@ -220,7 +316,8 @@ def _mark(ok: bool) -> str:
 
 
 def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float],
-            outages: list[tuple[float, float]], order_ratios: list[float]) -> list[str]:
+            outages: list[tuple[float, float]], order_ratios: list[float],
+            journal: tuple[str, list[JournalCost]] | None = None) -> list[str]:
     bound = PROBE_INTERVAL + PROBE_TIMEOUT + 0.5
     lines = [
         HEADING,
@@ -243,15 +340,21 @@ def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float
         "",
         f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x,"
         f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip also runs the risk",
-        "  checks and commits the journal intent (one SQLite INSERT, WAL) before the send; the",
+        "  checks and commits the journal intent (one SQLite INSERT, WAL, fsynced: see Journal durability)",
+        "  before the send; the",
         "  acknowledgement is applied to the journal's in-memory record at once and written a loop turn",
         "  later, in the same transaction as the next intent when orders follow each other (as here). The",
         "  fake gateway runs on the same event loop, so every microsecond the broker spends anywhere in the",
         "  round trip (before the send, while the gateway works, after the ack) counts here; against a",
         "  remote gateway only the part before the send and after the ack does.",
+        "- A key the caller supplies (the HTTP API's Idempotency-Key) and the journal does not hold is",
+        "  first looked up at the gateway (completed orders, then every client's open orders): two more",
+        "  round trips, and two more requests under ib_insync's 45/s throttle. Keys the broker mints",
+        "  (new_order_key) cannot be at the gateway before it sends them and skip the look-up.",
         "- The two cached reads cost microseconds either way; the broker's cost there is the ready check",
         "  and building typed models (positions) on top of ib_insync's own cache read.",
         "",
+        *(journal_section(*journal) if journal else []),
         f"### Detection of a dead link (probe_interval {PROBE_INTERVAL:g} s, probe_timeout {PROBE_TIMEOUT:g} s)",
         "",
         "Idle link (no market data streaming), fault injected at the gateway; time from the fault to the",
@@ -307,9 +410,10 @@ async def collect() -> list[str]:
     # the place_order ratio moves by +-0.2 from run to run on a shared machine: report the run with
     # the median ratio, and every run's ratio beside it
     runs = sorted([await overhead() for _ in range(OVERHEAD_RUNS)], key=order_ratio)
+    journal = await journal_cost()
     timings, recoveries = await detection()
     outages = await outage_recovery()
-    return section(runs[len(runs) // 2], timings, recoveries, outages, [order_ratio(r) for r in runs])
+    return section(runs[len(runs) // 2], timings, recoveries, outages, [order_ratio(r) for r in runs], journal)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,18 +4,19 @@ It never imports fake_gateway; it talks to any TWS API endpoint (the fake gatewa
 """
 
 from .base import BaseBroker
-from .errors import (BrokerError, BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderNotSent,
-                     OrderRejected, RequestFailed, UnknownOrder)
+from .errors import (BrokerError, BrokerTimeout, BrokerUnavailable, JournalError, MarketDataUnavailable,
+                     OrderNotSent, OrderRejected, RequestFailed, UnknownOrder)
 from .events import BrokerEvent, EventBus
 from .ib_broker import IBKRInsyncBroker
-from .models import Account, Bar, Order, OrderSide, OrderStatus, OrderType, Position
+from .models import BROKER_KEY_PREFIX, Account, Bar, Order, OrderSide, OrderStatus, OrderType, Position
 from .risk import RiskVerdict
 from .settings import BrokerSettings, BrokerSettingsError
 from .supervision import BrokerState
 
 __all__ = [
-    "Account", "Bar", "BaseBroker", "BrokerError", "BrokerEvent", "BrokerSettings", "BrokerSettingsError",
-    "BrokerState", "BrokerTimeout", "BrokerUnavailable", "EventBus", "IBKRInsyncBroker", "MarketDataUnavailable",
+    "BROKER_KEY_PREFIX", "Account", "Bar", "BaseBroker", "BrokerError", "BrokerEvent", "BrokerSettings", "BrokerSettingsError",
+    "BrokerState", "BrokerTimeout", "BrokerUnavailable", "EventBus", "IBKRInsyncBroker", "JournalError",
+    "MarketDataUnavailable",
     "Order", "OrderNotSent", "OrderRejected", "OrderSide", "OrderStatus", "OrderType", "Position", "RequestFailed",
     "RiskVerdict", "UnknownOrder",
 ]

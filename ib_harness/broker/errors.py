@@ -63,3 +63,13 @@ class RequestFailed(BrokerError):
         self.method = method
         self.code = code
         super().__init__(f"{method}: IB error {code}: {message}")
+
+
+class JournalError(BrokerError):
+    """The order journal file cannot be used: its directory cannot be made, it is read-only,
+    corrupt, or owned by another process. The message names the file."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"order journal {path}: {problem}")

@@ -27,7 +27,7 @@ from .market_data import BarStream, MarketData
 from .metrics import BrokerMetrics
 from .models import Account, Order, OrderStatus, Position
 from .orders import OrderBook
-from .reconcile import reconcile
+from .reconcile import reconcile, watch_replaced_client
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
@@ -67,6 +67,7 @@ class IBKRInsyncBroker(BaseBroker):
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None
         self._reconciling: asyncio.Task[None] | None = None
+        self._replaced_watch: asyncio.Task[None] | None = None
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
@@ -108,6 +109,8 @@ class IBKRInsyncBroker(BaseBroker):
         self.errors.close()
         task, self._reconciling = self._reconciling, None
         await cancel_for_sure(task)
+        watch, self._replaced_watch = self._replaced_watch, None
+        await cancel_for_sure(watch)
         await self.market.close()
         self.book.close()
         self.ib.accountValueEvent -= self._on_account_value
@@ -145,6 +148,11 @@ class IBKRInsyncBroker(BaseBroker):
             self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
         else:
             self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
+        session_id = self.ib.client.clientId
+        if session_id != self.client_id:  # a fallback id after 326: the replaced id's orders need reading
+            self._replaced_watch = asyncio.get_running_loop().create_task(watch_replaced_client(
+                self.journal, self.settings.fallback_poll_interval, self.reconcile_orders,
+                f"fallback client id {session_id}: orders of client {self.client_id}"), name="broker-replaced-id")
         self.account_stale = False
         self.gaps.session_started(gaps)
         if self.market.lines or self.market.bar_streams:
@@ -168,8 +176,7 @@ class IBKRInsyncBroker(BaseBroker):
     async def _reconcile_live(self, cause: str) -> None:
         try:
             async with asyncio.timeout(self.settings.request_timeout):
-                open_trades = await self.ib.reqOpenOrdersAsync()
-                completed = await self.ib.reqCompletedOrdersAsync(False)
+                fresh = await self.book.gateway_orders()  # completed, then every client's open orders
                 await self.ib.reqExecutionsAsync()  # after the orders, as ib_insync's own sync does
         except (TimeoutError, ConnectionError, RequestError) as exc:
             self.metrics.reconcile.labels("failed").inc()
@@ -178,12 +185,13 @@ class IBKRInsyncBroker(BaseBroker):
         finally:
             if self._reconciling is asyncio.current_task():
                 self._reconciling = None
-        self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=[*completed, *open_trades]), cause)
+        self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=fresh), cause)
 
     def _stop_reconciling(self) -> None:
-        task, self._reconciling = self._reconciling, None
-        if task is not None:
-            task.cancel()
+        for task in (self._reconciling, self._replaced_watch):
+            if task is not None:
+                task.cancel()
+        self._reconciling = self._replaced_watch = None
 
     @property
     def sync_gaps(self) -> tuple[str, ...]:
@@ -327,6 +335,10 @@ class IBKRInsyncBroker(BaseBroker):
     # ----- orders ---------------------------------------------------------------------------------
 
     async def validate_order(self, order: Order) -> RiskVerdict:
+        """The risk checks as place_order runs them, without placing or counting anything."""
+        return self.risk.check(order, *await self._risk_inputs(order))
+
+    async def _risk_inputs(self, order: Order) -> tuple[float | None, float | None]:
         last = self.market.last_price(order.symbol)
         if last is None and self.state == BrokerState.READY:
             with contextlib.suppress(MarketDataUnavailable, BrokerTimeout, BrokerUnavailable, RequestFailed):
@@ -335,11 +347,11 @@ class IBKRInsyncBroker(BaseBroker):
         if self.settings.check_buying_power and self.state == BrokerState.READY:
             with contextlib.suppress(BrokerUnavailable):
                 buying_power = (await self.get_account()).buying_power
-        return self.risk.check(order, last, buying_power)
+        return last, buying_power
 
     async def place_order(self, order: Order) -> Order:
         self._require_ready()
-        verdict = await self.validate_order(order)
+        verdict = self.risk.admit(order, *await self._risk_inputs(order))  # checked and counted at once
         if not verdict.ok:
             self.metrics.orders.labels("risk_rejected").inc()
             raise OrderRejected("; ".join(verdict.reasons))
@@ -348,7 +360,6 @@ class IBKRInsyncBroker(BaseBroker):
         async def place() -> Order:
             contract = await self.market.contract(order.symbol, t)
             self._require_ready()  # the link may have degraded while we looked the contract up
-            self.risk.record_placement()
             return await self.book.place(order, contract, self.settings.order_ack_timeout, t)
         return await self._request("place_order", place, timeout=self.settings.order_ack_timeout + 2 * t)
 
@@ -358,6 +369,10 @@ class IBKRInsyncBroker(BaseBroker):
 
     async def modify_order(self, ref: str | int, *, quantity: float | None = None,
                            limit_price: float | None = None, stop_price: float | None = None) -> Order:
+        reasons = self.risk.term_reasons(quantity, limit_price, stop_price)
+        if reasons:
+            self.metrics.orders.labels("risk_rejected").inc()
+            raise OrderRejected("; ".join(reasons))
         t = self.settings.request_timeout
         return await self._request("modify_order", lambda: self.book.modify(
             ref, t, quantity=quantity, limit_price=limit_price, stop_price=stop_price), timeout=t + 1)

@@ -57,9 +57,22 @@ TERMINAL_STATUSES = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderS
                                OrderStatus.NOT_SENT})
 
 
+# Every key the broker makes starts with this; reconcile adopts any order at the gateway whose
+# orderRef does (give your own keys the prefix to have them adopted too).
+BROKER_KEY_PREFIX = "ibh-"
+# Keys minted by this process carry its tag: such a key cannot be at the gateway before this
+# process sends it, so placing it needs no look-up there (a caller's own key does).
+_MINTED_HERE = BROKER_KEY_PREFIX + uuid.uuid4().hex[:8] + "-"
+
+
 def new_order_key() -> str:
     """A client-generated idempotency key; travels to IB in orderRef."""
-    return "ibh-" + uuid.uuid4().hex
+    return _MINTED_HERE + uuid.uuid4().hex
+
+
+def minted_here(key: str) -> bool:
+    """True for a key new_order_key made in this process (never sent before this process sent it)."""
+    return key.startswith(_MINTED_HERE)
 
 
 class Order(BaseModel):

@@ -3,81 +3,39 @@ every status and fill recorded after, ids monotonic across reconnects and proces
 
 An unacknowledged order is never resent: the broker asks the gateway (open and completed
 orders, matched by orderRef) and either adopts what it finds or proves the order never arrived.
+Before a key the journal does not hold is placed, the gateway is asked the same way: an order
+with that key placed through another journal (or by another process) is adopted, never doubled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ib_insync import IB, Contract, Fill, LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
-from ib_insync import Order as IbOrder
+from ib_insync import IB, Contract, Fill, Trade, TradeLogEntry
+from ib_insync.util import UNSET_DOUBLE
 
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused, OrderRecord
 from .metrics import BrokerMetrics
-from .models import Order, OrderStatus, OrderType
+from .models import Order, OrderStatus, minted_here
+from .trades import (ORDER_TYPES, UNACKED, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
+                     model_of_trade, refuses, rejection_of, settled_status, status_of, terms_of)
 
 log = logging.getLogger("ib_harness.broker.orders")
 
-UNACKED = ("PendingSubmit", "ApiPending", "")
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
+_SENT_HERE: set[str] = set()  # keys minted by this process that any of its brokers sent
 
 
-def ib_order_for(order: Order, order_id: int) -> IbOrder:
-    action, qty = order.side.value, order.quantity
-    limit, stop = order.limit_price or 0.0, order.stop_price or 0.0  # presence checked by Order
-    ib_order: IbOrder
-    if order.order_type == OrderType.MARKET:
-        ib_order = MarketOrder(action, qty)
-    elif order.order_type == OrderType.LIMIT:
-        ib_order = LimitOrder(action, qty, limit)
-    elif order.order_type == OrderType.STOP:
-        ib_order = StopOrder(action, qty, stop)
-    else:
-        ib_order = StopLimitOrder(action, qty, limit, stop)
-    ib_order.orderId = order_id
-    ib_order.orderRef = order.key
-    ib_order.tif = order.tif
-    return ib_order
-
-
-def filled_of(trade: Trade) -> float:
-    """IB's filled quantity, or the executions' when more arrived (their orderStatus was lost)."""
-    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills))
-
-
-def settled_status(status: OrderStatus, filled: float, quantity: float) -> OrderStatus:
-    """A status corrected by the executions, which are the truth when a status message was lost:
-    executions covering the quantity mean FILLED, some mean at least PARTIALLY_FILLED."""
-    if quantity > 0 and filled >= quantity:
-        return OrderStatus.FILLED
-    if filled > 0 and not status.is_terminal:
-        return OrderStatus.PARTIALLY_FILLED
-    return status
-
-
-def status_of(trade: Trade) -> OrderStatus:
-    s, filled = trade.orderStatus, filled_of(trade)
-    return settled_status(OrderStatus.from_ib(s.status, filled, s.remaining), filled, trade.order.totalQuantity)
-
-
-def avg_price_of(trade: Trade) -> float | None:
-    if trade.orderStatus.avgFillPrice:
-        return trade.orderStatus.avgFillPrice
-    shares = sum(f.execution.shares for f in trade.fills)
-    return sum(f.execution.shares * f.execution.price for f in trade.fills) / shares if shares else None
-
-
-def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
-    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled)."""
-    for entry in reversed(trade.log):
-        if entry.errorCode:
-            return entry.message, entry.errorCode
-    return None
+def _fresh(key: str) -> bool:
+    """A key minted in this process that no broker of it sent: it cannot be at the gateway yet."""
+    return minted_here(key) and key not in _SENT_HERE
 
 
 class OrderBook:
@@ -88,15 +46,21 @@ class OrderBook:
         self.metrics = metrics
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
+        self._modifying: dict[str, ModifyInFlight] = {}
+        self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
+        self._lookups_started = 0
+        self._last_lookup: list[Trade] | None = None
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
         ib.execDetailsEvent += self._on_fill
+        ib.errorEvent += self._on_error
 
     def close(self) -> None:
         self.ib.orderStatusEvent -= self._on_status
         self.ib.openOrderEvent -= self._on_open_order
         self.ib.execDetailsEvent -= self._on_fill
+        self.ib.errorEvent -= self._on_error
 
     # ----- ids ------------------------------------------------------------------------------------
 
@@ -115,6 +79,11 @@ class OrderBook:
         record = self.journal.order(key) if key else None
         if record is None:
             return
+        modify = self._modifying.get(key)
+        if modify is not None:
+            if self._modify_refused(trade, modify):
+                return
+            modify.check(trade)
         status = status_of(trade)
         acked = trade.orderStatus.status not in UNACKED or bool(trade.fills)
         if status == OrderStatus.CANCELLED and (reason := rejection_of(trade)) and not trade.fills:
@@ -125,9 +94,32 @@ class OrderBook:
         self.journal.update_order(key, status.value, detail=detail,
                                   order_id=trade.order.orderId or None,
                                   perm_id=trade.order.permId or None, filled=filled_of(trade),
-                                  avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None)
+                                  avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None,
+                                  **terms_of(trade, record.order_type))
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
+
+    def _modify_refused(self, trade: Trade, modify: ModifyInFlight) -> bool:
+        """ib_insync marks a trade Cancelled on any error to its id, but IB keeps the original order
+        working when it refuses a modify: undo that here (the gateway is asked right after)."""
+        last = trade.log[-1] if trade.log else None
+        if trade.orderStatus.status != "Cancelled" or last is None or not last.errorCode:
+            return False
+        if modify.refusal is None:
+            modify.refusal = (last.errorCode, last.message)
+        trade.orderStatus.status = modify.previous
+        trade.log.append(TradeLogEntry(datetime.now(timezone.utc), modify.previous,
+                                       f"modify refused (IB {last.errorCode}); the original order stands"))
+        self._signal(trade.order.orderRef)
+        return True
+
+    def _on_error(self, req_id: int, code: int, message: str, contract: Any) -> None:
+        """IB's answer to a modify in flight: 110 (a warning to ib_insync) as much as 201."""
+        for key, modify in self._modifying.items():
+            if modify.order_id == req_id and refuses(code):
+                modify.refusal = (code, message)
+                self._signal(key)
+                return
 
     def _on_open_order(self, trade: Trade) -> None:
         key = trade.order.orderRef
@@ -182,7 +174,13 @@ class OrderBook:
     # ----- requests -------------------------------------------------------------------------------
 
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
+        if self.journal.order(order.key) is None and not _fresh(order.key):  # is it at the gateway already?
+            existing = await self._placed_elsewhere(order, query_timeout)
+            if existing is not None:
+                return existing
         order_id = self.next_order_id()
+        if minted_here(order.key):
+            _SENT_HERE.add(order.key)
         try:
             self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
                                        order.order_type.value, order.limit_price, order.stop_price)
@@ -230,24 +228,98 @@ class OrderBook:
         return found
 
     async def find_at_gateway(self, key: str) -> Trade | None:
-        open_trades = await self.ib.reqAllOpenOrdersAsync()
-        completed = await self.ib.reqCompletedOrdersAsync(False)
-        for candidate in [*open_trades, *completed, *self.ib.trades()]:
+        for candidate in [*await self.gateway_orders(), *self.ib.trades()]:
             if candidate.order.orderRef == key and candidate.orderStatus.status not in UNACKED:
                 return candidate
         return None
 
+    async def gateway_orders(self) -> list[Trade]:
+        """Completed orders, then every client's open orders, as the gateway reports them now.
+        One lookup at a time (ib_insync has one future per request kind, a second request would
+        orphan the first); a caller that waited for the lock takes the answer of a lookup that
+        started after it asked instead of asking again."""
+        asked = self._lookups_started
+        async with self._lookup_lock:
+            if self._lookups_started > asked and self._last_lookup is not None:
+                return self._last_lookup
+            self._lookups_started += 1
+            self._last_lookup = None
+            completed = await self.ib.reqCompletedOrdersAsync(False)
+            open_trades = await self.ib.reqAllOpenOrdersAsync()
+            self._last_lookup = [*completed, *open_trades]
+            self._recheck_modifies()
+            return self._last_lookup
+
+    def _recheck_modifies(self) -> None:
+        """A modify's openOrder that arrived during an open-orders request went into its answer, and
+        ib_insync may emit no orderStatus event either: look at the trades once the answer is in."""
+        for key, modify in list(self._modifying.items()):
+            trade = next((t for t in self.ib.trades() if t.order.orderRef == key), None)
+            if trade is not None:
+                modify.check(trade)
+                self._signal(key)
+
+    async def _placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
+        """The order with this key at the gateway, adopted (None: not there, send it). A key used
+        there for a different order raises OrderRejected naming the differences."""
+        found = next((t for t in self.ib.trades() if t.order.orderRef == order.key
+                      and t.orderStatus.status not in UNACKED), None)
+        if found is None:
+            try:
+                found = await asyncio.wait_for(self.find_at_gateway(order.key), timeout)
+            except asyncio.TimeoutError:
+                raise BrokerTimeout("place_order (looking the key up at the gateway; nothing was sent)",
+                                    timeout) from None
+        if found is None:
+            return None
+        found_differences = differences(order, found)
+        if found_differences:
+            self.metrics.orders.labels("rejected").inc()
+            raise OrderRejected(f"key {order.key} is already an order at the gateway with other terms: "
+                                + "; ".join(found_differences))
+        if self.adopt(found, "adopted before placing: the key was already at the gateway"):
+            self.events.publish("order_adopted", key=order.key, order_id=found.order.orderId,
+                                perm_id=found.order.permId, cause="place_order")
+        return self.to_model(order.key)
+
+    def adopt(self, trade: Trade, detail: str) -> bool:
+        """Journal an order of the gateway's that the journal does not hold; False when it knows
+        the key already or the order is of a type this broker does not place."""
+        o = trade.order
+        kind = ORDER_TYPES.get(o.orderType)
+        if not o.orderRef or kind is None or self.journal.order(o.orderRef) is not None:
+            return False
+        filled = max(filled_of(trade), o.filledQuantity if 0 < o.filledQuantity < UNSET_DOUBLE else 0.0)
+        terms = terms_of(trade, kind.value)
+        return self.journal.adopt(
+            o.orderRef, o.orderId or None, o.permId or None, trade.contract.symbol, o.action,
+            terms.get("quantity", o.totalQuantity), kind.value, terms.get("limit_price"), terms.get("stop_price"),
+            settled_status(status_of(trade), filled, o.totalQuantity).value, filled, avg_price_of(trade),
+            f"{detail} (client {o.clientId}, perm id {o.permId})")
+
     def trade_for(self, ref: str | int) -> Trade:
-        for trade in self.ib.trades():
-            if trade.order.orderRef == ref or trade.order.orderId == ref:
-                return trade
-        raise UnknownOrder(ref)
+        """The order by key or id, this session's client id first (ids repeat across clients)."""
+        session = self.ib.client.clientId
+        matches = [t for t in self.ib.trades() if t.order.orderRef == ref or t.order.orderId == ref]
+        matches.sort(key=lambda t: t.order.clientId != session)
+        if not matches:
+            raise UnknownOrder(ref)
+        return matches[0]
+
+    def _require_owned(self, trade: Trade, ref: str | int, action: str) -> None:
+        """IB lets only the client id that placed an order (or the master client) change it: say so
+        at once (a cancel from another id got 10147 to an id ib_insync does not track, and waited)."""
+        owner, session = trade.order.clientId, self.ib.client.clientId
+        if owner and owner != session and not trade.isDone():
+            raise OrderRejected(f"order {ref} was placed by client id {owner}; this session is client id {session} "
+                                f"(after 326, fallback_client_id), and IB lets only the owner {action} it")
 
     async def cancel(self, ref: str | int, timeout: float) -> Order:
         trade = self.trade_for(ref)
+        self._require_owned(trade, ref, "cancel")
         key = trade.order.orderRef
         if trade.isDone():
-            return self.to_model(key) if key else self._model_of_trade(trade)
+            return self.to_model(key) if key else model_of_trade(trade)
         self.ib.cancelOrder(trade.order)
         if not await self._wait(key, trade.isDone, timeout):
             raise BrokerTimeout("cancel_order", timeout)
@@ -256,26 +328,67 @@ class OrderBook:
 
     async def modify(self, ref: str | int, timeout: float, quantity: float | None = None,
                      limit_price: float | None = None, stop_price: float | None = None) -> Order:
-        """Modify in place (same order id), so there is never a second live order."""
+        """Modify in place (same order id), so there is never a second live order.
+
+        The journal takes the new terms only when the gateway echoes them (openOrder); before the
+        send it records the request. A refusal (201, 110, ...) raises OrderRejected with IB's
+        code and text as soon as IB answers, after the order's state was read back from the
+        gateway: the original order stays working, tracked and cancellable."""
         trade = self.trade_for(ref)
         if trade.isDone():
             raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
-        ib_order = trade.order
-        if quantity is not None:
-            ib_order.totalQuantity = quantity
-        if limit_price is not None:
-            ib_order.lmtPrice = limit_price
-        if stop_price is not None:
-            ib_order.auxPrice = stop_price
-        key = ib_order.orderRef
-        self.journal.update_order(key, detail="modify", quantity=quantity, limit_price=limit_price,
-                                  stop_price=stop_price, durable=True)
+        self._require_owned(trade, ref, "modify")
+        key = trade.order.orderRef
+        if key in self._modifying:
+            raise OrderRejected(f"order {ref} has a modify in flight; wait for its answer")
+        changes = {name: value for name, value in (("totalQuantity", quantity), ("lmtPrice", limit_price),
+                                                   ("auxPrice", stop_price)) if value is not None}
+        wanted = copy.copy(trade.order)  # ib_insync's order changes only when IB echoes the new terms
+        for name, value in changes.items():
+            setattr(wanted, name, value)
+        self.journal.note(key, "modify requested: " + ", ".join(f"{n}={v:g}" for n, v in changes.items()),
+                          durable=True)
+        modify = self._modifying[key] = ModifyInFlight(trade.order.orderId, trade.orderStatus.status, changes)
         seen = self._echoes.get(key, 0)
-        self.ib.placeOrder(trade.contract, ib_order)
-        if not await self._wait(key, lambda: self._echoes.get(key, 0) > seen or trade.isDone(), timeout):
+        try:
+            self.ib.placeOrder(trade.contract, wanted)
+            answered = await self._wait(key, lambda: modify.refusal is not None or trade.isDone() or modify.applied
+                                        or self._echoes.get(key, 0) > seen, timeout)
+        finally:
+            self._modifying.pop(key, None)
+        if modify.refusal is not None:
+            code, text = modify.refusal
+            self.metrics.orders.labels("modify_refused").inc()
+            self.journal.note(key, f"modify refused: IB {code}: {text}")
+            self.events.publish("modify_refused", key=key, order_id=trade.order.orderId, code=code, message=text)
+            await self._confirm_after_refusal(key, trade, timeout)
+            raise OrderRejected(text, code)
+        if not answered:
             raise BrokerTimeout("modify_order", timeout)
+        if not modify.applied and self._echoes.get(key, 0) <= seen:
+            raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")
         self.metrics.orders.labels("modified").inc()
         return self.to_model(key)
+
+    async def _confirm_after_refusal(self, key: str, trade: Trade, timeout: float) -> None:
+        """Read the order back after a refused modify: open (as it was), or completed meanwhile."""
+        try:
+            async with asyncio.timeout(timeout):
+                open_trades = await self.ib.reqOpenOrdersAsync()  # updates ``trade`` in place
+                if any(t is trade for t in open_trades):
+                    self._on_status(trade)
+                    return
+                completed = await self.ib.reqCompletedOrdersAsync(False)
+        except TimeoutError:
+            self.journal.note(key, "modify refused; the order's state at the gateway is unconfirmed")
+            return
+        for done in completed:
+            if done.order.orderRef == key or (trade.order.permId and done.order.permId == trade.order.permId):
+                trade.orderStatus.status = done.orderStatus.status
+                self.journal.update_order(key, OrderStatus.from_ib(done.orderStatus.status).value,
+                                          detail="after a refused modify: completed at the gateway")
+                return
+        self.journal.note(key, "modify refused; the order is neither open nor completed at the gateway")
 
     # ----- views ----------------------------------------------------------------------------------
 
@@ -285,22 +398,11 @@ class OrderBook:
             raise UnknownOrder(key)
         return model_of_record(record)
 
-    def _model_of_trade(self, trade: Trade) -> Order:
-        o, s = trade.order, trade.orderStatus
-        kind = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP,
-                "STP LMT": OrderType.STOP_LIMIT}.get(o.orderType, OrderType.MARKET)
-        return Order(symbol=trade.contract.symbol, side=o.action, quantity=o.totalQuantity, order_type=kind,
-                     limit_price=o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None,
-                     stop_price=o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None,
-                     key=o.orderRef or f"ib-{o.permId or o.orderId}", order_id=o.orderId or None,
-                     perm_id=o.permId or None, status=status_of(trade), filled=s.filled,
-                     avg_fill_price=s.avgFillPrice or None)
-
     def orders(self, status: OrderStatus | None = None) -> list[Order]:
         """Journaled orders plus any order the gateway reports that this broker did not place."""
         result = [model_of_record(r) for r in self.journal.orders()]
         known = {o.key for o in result}
-        result += [self._model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
+        result += [model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
         return [o for o in result if status is None or o.status == status]
 
 

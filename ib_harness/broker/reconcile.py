@@ -5,13 +5,15 @@ a status held or lost while IB was away is not replayed); the counts go to event
 
 from __future__ import annotations
 
-from typing import Iterable
+import asyncio
+from typing import Callable, Iterable
 
 from ib_insync import IB, Trade
 
 from .journal import Journal, OrderRecord
-from .models import OrderStatus
-from .orders import UNACKED, OrderBook, avg_price_of, filled_of, settled_status, status_of
+from .models import BROKER_KEY_PREFIX, OrderStatus
+from .orders import OrderBook
+from .trades import UNACKED, avg_price_of, filled_of, settled_status, status_of, terms_of
 
 OPEN_STATUSES = [s.value for s in OrderStatus if not s.is_terminal]
 
@@ -38,8 +40,10 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
     - never acknowledged and not found: NOT_SENT (recorded, never dropped silently)
     - acknowledged before but not found: left as is and counted ``missing`` for an operator
     - every execution not yet journaled: recorded (fills while the broker was away)
+    - every order whose orderRef carries BROKER_KEY_PREFIX but is not in the journal: adopted
+      (an intent row lost, another journal file, another process of ours)
     """
-    results = {"matched": 0, "not_sent": 0, "missing": 0, "fills_recorded": 0}
+    results = {"matched": 0, "not_sent": 0, "missing": 0, "fills_recorded": 0, "adopted": 0}
     keys_by_perm = {r.perm_id: r.key for r in journal.orders() if r.perm_id}
     for fill in ib.fills():
         ex = fill.execution
@@ -55,7 +59,8 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
             status = settled_status(status_of(trade), filled, record.quantity)
             journal.update_order(record.key, status.value, detail="reconcile",
                                  order_id=trade.order.orderId or None, perm_id=trade.order.permId or None,
-                                 filled=filled, acknowledged=True, avg_fill_price=avg_price_of(trade))
+                                 filled=filled, acknowledged=True, avg_fill_price=avg_price_of(trade),
+                                 **terms_of(trade, record.order_type))
             results["matched"] += 1
         elif journaled >= record.quantity:
             journal.update_order(record.key, OrderStatus.FILLED.value, filled=journaled, acknowledged=True,
@@ -67,4 +72,18 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
             results["not_sent"] += 1
         else:
             results["missing"] += 1
+    for trade in trades:  # completed orders first: a finished order is adopted finished
+        if trade.order.orderRef.startswith(BROKER_KEY_PREFIX) and book.adopt(trade, "adopted by reconcile"):
+            results["adopted"] += 1
     return results
+
+
+async def watch_replaced_client(journal: Journal, interval: float, reconcile_now: Callable[[str], None],
+                                cause: str) -> None:
+    """On a fallback client id (after 326), IB reports the replaced id's orders and fills to that
+    id only: while the journal has unfinished orders, reconcile every ``interval`` from what any
+    client may read (completed orders, every client's open orders, executions)."""
+    while True:
+        if journal.orders(OPEN_STATUSES):
+            reconcile_now(cause)
+        await asyncio.sleep(interval)

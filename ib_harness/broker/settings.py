@@ -51,6 +51,8 @@ class BrokerSettings(BaseSettings):
     circuit_failures: int = Field(8, ge=1, description="consecutive failed connects that open the circuit")
     circuit_half_open_after: float = Field(60.0, gt=0)
     fallback_client_id: int | None = Field(None, ge=0, description="client id to try after error 326")
+    fallback_poll_interval: float = Field(5.0, gt=0, description="on the fallback client id: seconds between reads "
+                                          "of the replaced id's orders and executions (IB reports them to it only)")
     # requests
     request_timeout: float = Field(10.0, gt=0)
     order_ack_timeout: float = Field(5.0, gt=0)
@@ -64,6 +66,9 @@ class BrokerSettings(BaseSettings):
     allowed_symbols: list[str] | None = None
     check_buying_power: bool = True
     max_orders_per_second: float | None = Field(None, gt=0)
+    # sanity bounds, on whatever limits are configured: outside them an order is a bug, not a trade
+    order_quantity_range: tuple[float, float] = Field((1e-4, 1e9), description="smallest and largest quantity sent")
+    order_price_range: tuple[float, float] = Field((1e-6, 1e7), description="smallest and largest limit/stop price")
     # supervision
     supervisor: Literal["builtin", "watchdog"] = "builtin"
     # ib_insync Watchdog timings (supervisor="watchdog"); its defaults, settable small for tests
@@ -77,6 +82,10 @@ class BrokerSettings(BaseSettings):
     def _consistent(self) -> "BrokerSettings":
         if self.backoff_max < self.backoff_initial:
             raise ValueError("backoff_max must be >= backoff_initial")
+        for name in ("order_quantity_range", "order_price_range"):
+            low, high = getattr(self, name)
+            if not 0 < low < high < float("inf"):
+                raise ValueError(f"{name} must be (low, high) with 0 < low < high, finite; got ({low}, {high})")
         return self
 
     @classmethod

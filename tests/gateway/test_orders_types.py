@@ -235,6 +235,16 @@ def test_fields_the_engine_does_not_model_are_refused_by_name(brokerage: Brokera
     assert f"{field}={value!r}" in caught.value.message
 
 
+def test_the_defaults_ib_echoes_in_open_order_are_accepted_back_but_other_values_are_not(
+        brokerage: Brokerage) -> None:
+    echoed = {"deltaNeutralOrderType": "None", "clearingIntent": "IB", "adjustedOrderType": "None"}
+    placed = brokerage.orders.place(order(1, order_type="LMT", lmt=180.0, **echoed), client_id=1)
+    assert placed.status == "Submitted"
+    with pytest.raises(OrderRejected) as caught:
+        brokerage.orders.place(order(2, order_type="LMT", lmt=180.0, clearingIntent="Away"), client_id=1)
+    assert "clearingIntent='Away'" in caught.value.message
+
+
 def test_trailing_fields_on_other_order_types_are_refused(brokerage: Brokerage) -> None:
     with pytest.raises(OrderRejected) as caught:
         brokerage.orders.place(order(1, order_type="LMT", lmt=180.0, trailingPercent=1.0), client_id=1)

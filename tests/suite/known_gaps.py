@@ -24,7 +24,6 @@ WATCHDOG: dict[str, str] = {
                          "(4 reconnects, wanted <= 2)",
     "gateway-crash-rst": "Watchdog terminates and restarts the gateway app on top of the reconnect "
                          "(4 reconnects, wanted <= 2)",
-    "order-modify-during-1100": "Watchdog has no notion of 1100: the broker stays ready and no call is refused fast",
     "pacing-100-162": "Watchdog restarts on error 100 (a pacing warning), making the pacing worse",
     "weekly-token-expiry": "Watchdog notices the closed session late (left ready ~0.8 s after expiry, limit 0.3 s)",
 }

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, AsyncContextManager, Callable
 
+from ..errors import JournalError
 from ..ib_broker import IBKRInsyncBroker
 from ..settings import BrokerSettings, BrokerSettingsError
 from .app import build_api
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace, local_gateway: LocalGateway | None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(args, local_gateway))
-    except BrokerSettingsError as exc:
+    except (BrokerSettingsError, JournalError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except OSError as exc:

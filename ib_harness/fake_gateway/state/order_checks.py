@@ -46,6 +46,12 @@ LABELS = frozenset({
     "mifid2ExecutionAlgo", "customerAccount", "professionalCustomer", "externalUserId",
     "manualOrderIndicator", "exemptCode", "solicited", "faProfile",
 })
+
+# Defaults IB's openOrder carries (see the conformance captures): ib_insync sends an order rebuilt
+# from openOrder back unchanged on a modify, and IB accepts them, so they are "not used" here too.
+IB_ECHOED_DEFAULTS = {"deltaNeutralOrderType": "None", "clearingIntent": "IB", "adjustedOrderType": "None"}
+
+
 def is_neutral(value: Any) -> bool:
     """A field left at "not used", in any of the three clients' spellings."""
     if value is None or isinstance(value, bool):
@@ -60,7 +66,8 @@ def is_neutral(value: Any) -> bool:
 def unmodelled_fields(values: Mapping[str, Any]) -> list[str]:
     """placeOrder fields set to something the engine would ignore: ``name=value`` for each."""
     return [f"{name}={value!r}" for name, value in values.items()
-            if name not in MODELLED and name not in LABELS and not is_neutral(value)]
+            if name not in MODELLED and name not in LABELS and not is_neutral(value)
+            and IB_ECHOED_DEFAULTS.get(name) != value]
 
 
 def validate_order(brokerage: "Brokerage", values: Mapping[str, Any]) -> tuple[ContractDef, Account, dict[str, Any]]:

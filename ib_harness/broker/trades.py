@@ -1,0 +1,146 @@
+"""Pure readings of ib_insync's Trade objects and the IbOrder the broker sends: status, fills,
+terms, IB's refusal. No state: the order book, reconcile and adoption share them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ib_insync import LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
+from ib_insync import Order as IbOrder
+from ib_insync.util import UNSET_DOUBLE
+
+from .models import Order, OrderStatus, OrderType
+
+UNACKED = ("PendingSubmit", "ApiPending", "")
+ORDER_TYPES = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP, "STP LMT": OrderType.STOP_LIMIT}
+# IB notices to an order id that refuse nothing: farm status (2100-2199), order warnings
+# (399 "will not be placed until ...", 404 shares locate, 434, 492, 10167) and 202 (the order
+# was cancelled: its orderStatus says so).
+NOT_REFUSALS = frozenset({202, 399, 404, 434, 492, 10167})
+
+
+def refuses(code: int) -> bool:
+    return not (2100 <= code < 2200 or code in NOT_REFUSALS)
+
+
+def ib_order_for(order: Order, order_id: int) -> IbOrder:
+    action, qty = order.side.value, order.quantity
+    limit, stop = order.limit_price or 0.0, order.stop_price or 0.0  # presence checked by Order
+    ib_order: IbOrder
+    if order.order_type == OrderType.MARKET:
+        ib_order = MarketOrder(action, qty)
+    elif order.order_type == OrderType.LIMIT:
+        ib_order = LimitOrder(action, qty, limit)
+    elif order.order_type == OrderType.STOP:
+        ib_order = StopOrder(action, qty, stop)
+    else:
+        ib_order = StopLimitOrder(action, qty, limit, stop)
+    ib_order.orderId = order_id
+    ib_order.orderRef = order.key
+    ib_order.tif = order.tif
+    return ib_order
+
+
+def filled_of(trade: Trade) -> float:
+    """IB's filled quantity, or the executions' when more arrived (their orderStatus was lost)."""
+    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills))
+
+
+def settled_status(status: OrderStatus, filled: float, quantity: float) -> OrderStatus:
+    """A status corrected by the executions, which are the truth when a status message was lost:
+    executions covering the quantity mean FILLED, some mean at least PARTIALLY_FILLED."""
+    if quantity > 0 and filled >= quantity:
+        return OrderStatus.FILLED
+    if filled > 0 and not status.is_terminal:
+        return OrderStatus.PARTIALLY_FILLED
+    return status
+
+
+def status_of(trade: Trade) -> OrderStatus:
+    s, filled = trade.orderStatus, filled_of(trade)
+    return settled_status(OrderStatus.from_ib(s.status, filled, s.remaining), filled, trade.order.totalQuantity)
+
+
+def avg_price_of(trade: Trade) -> float | None:
+    if trade.orderStatus.avgFillPrice:
+        return trade.orderStatus.avgFillPrice
+    shares = sum(f.execution.shares for f in trade.fills)
+    return sum(f.execution.shares * f.execution.price for f in trade.fills) / shares if shares else None
+
+
+def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
+    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled): an
+    error among the log entries of its current status only, so the error of an earlier refused
+    modify never turns a later cancel into a rejection."""
+    for entry in reversed(trade.log):
+        if entry.status != trade.orderStatus.status:
+            break
+        if entry.errorCode:
+            return entry.message, entry.errorCode
+    return None
+
+
+def terms_of(trade: Trade, order_type: str) -> dict[str, Any]:
+    """The quantity and prices IB holds for this order (journal field names)."""
+    o = trade.order
+    terms: dict[str, Any] = {}
+    if 0 < o.totalQuantity < UNSET_DOUBLE:
+        terms["quantity"] = float(o.totalQuantity)
+    if order_type in (OrderType.LIMIT.value, OrderType.STOP_LIMIT.value) and 0 < o.lmtPrice < UNSET_DOUBLE:
+        terms["limit_price"] = o.lmtPrice
+    if order_type in (OrderType.STOP.value, OrderType.STOP_LIMIT.value) and 0 < o.auxPrice < UNSET_DOUBLE:
+        terms["stop_price"] = o.auxPrice
+    return terms
+
+
+def differences(order: Order, trade: Trade) -> list[str]:
+    """How the order found at the gateway differs from the one asked for (empty: the same)."""
+    o = trade.order
+    found = {"symbol": trade.contract.symbol, "side": o.action, "quantity": o.totalQuantity,
+             "order type": ORDER_TYPES.get(o.orderType, o.orderType)}
+    asked = {"symbol": order.symbol, "side": order.side.value, "quantity": order.quantity,
+             "order type": order.order_type}
+    if order.limit_price is not None:
+        found["limit price"], asked["limit price"] = o.lmtPrice, order.limit_price
+    if order.stop_price is not None:
+        found["stop price"], asked["stop price"] = o.auxPrice, order.stop_price
+    return [f"{name} {_text(found[name])} at the gateway, {_text(asked[name])} asked"
+            for name in asked if found[name] != asked[name]]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(getattr(value, "value", value))
+
+
+def model_of_trade(trade: Trade) -> Order:
+    """An order the journal does not hold, as the gateway reports it."""
+    o, s = trade.order, trade.orderStatus
+    kind = ORDER_TYPES.get(o.orderType, OrderType.MARKET)
+    return Order(symbol=trade.contract.symbol, side=o.action, quantity=o.totalQuantity, order_type=kind,
+                 limit_price=o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None,
+                 stop_price=o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None,
+                 key=o.orderRef or f"ib-{o.permId or o.orderId}", order_id=o.orderId or None,
+                 perm_id=o.permId or None, status=status_of(trade), filled=s.filled,
+                 avg_fill_price=s.avgFillPrice or None)
+
+
+@dataclass
+class ModifyInFlight:
+    """A modify in flight: the order's status before it, the terms asked for, whether IB's
+    answer carried them, and IB's refusal when one came."""
+    order_id: int
+    previous: str
+    wanted: dict[str, float]
+    applied: bool = False
+    refusal: tuple[int, str] | None = None
+
+    def check(self, trade: Trade) -> None:
+        """An answer (openOrder or orderStatus) with the order at the wanted terms: applied. The
+        openOrder frame alone may be taken by a concurrent open-orders request (ib_insync then
+        files it with that request's answer, and may emit no orderStatus event either); it still
+        updates the trade."""
+        if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
+            self.applied = True
