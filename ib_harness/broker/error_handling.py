@@ -11,13 +11,14 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from ib_insync import Contract
 
 from .connection import BuiltinSupervisor
 from .error_policy import FARM_OF_CODE, Action, action_for
 from .throttle import apply_throttle
 
 if TYPE_CHECKING:
+    from ib_insync import Contract
+
     from .ib_broker import IBKRInsyncBroker
 
 log = logging.getLogger("ib_harness.broker.errors")

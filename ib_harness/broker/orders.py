@@ -13,18 +13,20 @@ import asyncio
 import copy
 import logging
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ib_insync import IB, Contract, Fill, Trade, TradeLogEntry
-from ib_insync.util import UNSET_DOUBLE
 
+from .backends import backend_of
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused, OrderRecord
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (ORDER_TYPES, UNACKED, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
+from .trades import (ORDER_TYPES, UNACKED, UNSET_DOUBLE, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
                      model_of_trade, refuses, rejection_of, settled_status, status_of, terms_of)
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB, Contract, Fill, Trade
 
 log = logging.getLogger("ib_harness.broker.orders")
 
@@ -41,6 +43,7 @@ def _fresh(key: str) -> bool:
 class OrderBook:
     def __init__(self, ib: IB, journal: Journal, events: EventBus, metrics: BrokerMetrics) -> None:
         self.ib = ib
+        self.backend = backend_of(ib)
         self.journal = journal
         self.events = events
         self.metrics = metrics
@@ -108,7 +111,7 @@ class OrderBook:
         if modify.refusal is None:
             modify.refusal = (last.errorCode, last.message)
         trade.orderStatus.status = modify.previous
-        trade.log.append(TradeLogEntry(datetime.now(timezone.utc), modify.previous,
+        trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), modify.previous,
                                        f"modify refused (IB {last.errorCode}); the original order stands"))
         self._signal(trade.order.orderRef)
         return True
@@ -204,7 +207,7 @@ class OrderBook:
 
     async def _send(self, order: Order, contract: Contract, order_id: int, ack_timeout: float,
                     query_timeout: float) -> Trade:
-        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+        trade = self.ib.placeOrder(contract, ib_order_for(self.backend, order, order_id))
         self.events.publish("order", order_id=order_id, key=order.key, status="SENT")
         acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
         if not acked:
