@@ -10,7 +10,7 @@ from typing import Iterable
 
 from .trace import RunResult, ScenarioResult, TraceEvent
 
-QUIET = {("broker", "probe_sent"), ("gateway", "listening"), ("runner", "timeline_ended")}
+QUIET = {("broker", "probe_sent"), ("broker", "probe_answered"), ("gateway", "listening"), ("runner", "timeline_ended")}
 
 
 def render_result(result: ScenarioResult) -> str:
