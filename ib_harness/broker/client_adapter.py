@@ -76,7 +76,7 @@ def read_warning_codes(library: Any) -> frozenset[int]:
     return _warning_codes_of(library.wrapper.Wrapper)
 
 
-def _warning_codes_of(wrapper: type) -> frozenset[int]:
+def _warning_codes_of(wrapper: Any) -> frozenset[int]:
     import ast
     import inspect
     import textwrap

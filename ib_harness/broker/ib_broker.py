@@ -73,6 +73,7 @@ class IBKRInsyncBroker(BaseBroker):
         self._session_lost: asyncio.Future[str] | None = None
         self._reconciling: asyncio.Task[None] | None = None
         self._replaced_watch: asyncio.Task[None] | None = None
+        self._reconcile_again: str | None = None
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
@@ -153,6 +154,9 @@ class IBKRInsyncBroker(BaseBroker):
             self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
         else:
             self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
+        # ib_insync's sync loaded this client's open orders only: every client's come with a live
+        # reconcile (orders of ours placed under another client id are adopted then)
+        self.reconcile_orders("connect: every client's open orders")
         session_id = self.ib.client.clientId
         if session_id != self.client_id:  # a fallback id after 326: the replaced id's orders need reading
             self._replaced_watch = asyncio.get_running_loop().create_task(watch_replaced_client(
@@ -172,9 +176,11 @@ class IBKRInsyncBroker(BaseBroker):
     def reconcile_orders(self, cause: str) -> None:
         """Reconcile on the live session (after 1101/1102): IB does not replay an orderStatus or
         an execution it held or lost meanwhile, so ask for open orders, completed orders and
-        executions again. One at a time; a newer request replaces a running one."""
-        if self._reconciling is not None:
-            self._reconciling.cancel()
+        executions again. One at a time: a request while one runs makes one more run after it
+        (cancelling a running one would leave its answers arriving with no request pending)."""
+        if self._reconciling is not None and not self._reconciling.done():
+            self._reconcile_again = cause
+            return
         self._reconciling = asyncio.get_running_loop().create_task(self._reconcile_live(cause),
                                                                    name="broker-reconcile")
 
@@ -186,17 +192,21 @@ class IBKRInsyncBroker(BaseBroker):
         except (TimeoutError, ConnectionError, self.backend.RequestError) as exc:
             self.metrics.reconcile.labels("failed").inc()
             self.events.publish("reconcile_failed", cause=cause, error=repr(exc))
-            return
+        else:
+            self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=fresh), cause)
         finally:
             if self._reconciling is asyncio.current_task():
                 self._reconciling = None
-        self._reconciled(reconcile(self.ib, self.journal, self.book, fresh=fresh), cause)
+        again, self._reconcile_again = self._reconcile_again, None
+        if again is not None:
+            self.reconcile_orders(again)
 
     def _stop_reconciling(self) -> None:
         for task in (self._reconciling, self._replaced_watch):
             if task is not None:
                 task.cancel()
         self._reconciling = self._replaced_watch = None
+        self._reconcile_again = None
 
     @property
     def sync_gaps(self) -> tuple[str, ...]:

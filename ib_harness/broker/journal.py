@@ -332,6 +332,11 @@ class Journal:
                                     wanted).fetchall()
         return [_order(row) for row in rows]
 
+    def adopted(self, key: str) -> bool:
+        """Whether this journal took the order from the gateway (adopt) rather than placing it."""
+        events = self.order_events(key)
+        return bool(events) and events[0][2].startswith("adopted")
+
     def order_events(self, key: str) -> list[tuple[float, str, str]]:
         self.flush()
         rows = self._db.execute("SELECT at, status, detail FROM order_events WHERE key=? ORDER BY id", (key,))

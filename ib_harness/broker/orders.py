@@ -16,14 +16,15 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 
+from .adoption import GatewayOrders
 from .backends import backend_of
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
-from .journal import Journal, KeyReused, OrderRecord
+from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (ORDER_TYPES, UNACKED, UNSET_DOUBLE, ModifyInFlight, avg_price_of, differences, filled_of, ib_order_for,
-                     model_of_trade, refuses, rejection_of, settled_status, status_of, terms_of)
+from .trades import (UNACKED, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
+                     model_of_trade, record_differences, refuses, rejection_of, status_of, terms_of)
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB, Contract, Fill, Trade
@@ -50,9 +51,7 @@ class OrderBook:
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
         self._modifying: dict[str, ModifyInFlight] = {}
-        self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
-        self._lookups_started = 0
-        self._last_lookup: list[Trade] | None = None
+        self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=self._recheck_modifies)
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
@@ -177,8 +176,11 @@ class OrderBook:
     # ----- requests -------------------------------------------------------------------------------
 
     async def place(self, order: Order, contract: Contract, ack_timeout: float, query_timeout: float) -> Order:
-        if self.journal.order(order.key) is None and not _fresh(order.key):  # is it at the gateway already?
-            existing = await self._placed_elsewhere(order, query_timeout)
+        record = self.journal.order(order.key)
+        if record is not None and self.journal.adopted(order.key):  # placed elsewhere, adopted meanwhile
+            return self.gateway.same_order(order, record_differences(order, record))
+        if record is None and not _fresh(order.key):  # is it at the gateway already?
+            existing = await self.gateway.placed_elsewhere(order, query_timeout)
             if existing is not None:
                 return existing
         order_id = self.next_order_id()
@@ -230,29 +232,6 @@ class OrderBook:
         self._on_status(found)
         return found
 
-    async def find_at_gateway(self, key: str) -> Trade | None:
-        for candidate in [*await self.gateway_orders(), *self.ib.trades()]:
-            if candidate.order.orderRef == key and candidate.orderStatus.status not in UNACKED:
-                return candidate
-        return None
-
-    async def gateway_orders(self) -> list[Trade]:
-        """Completed orders, then every client's open orders, as the gateway reports them now.
-        One lookup at a time (ib_insync has one future per request kind, a second request would
-        orphan the first); a caller that waited for the lock takes the answer of a lookup that
-        started after it asked instead of asking again."""
-        asked = self._lookups_started
-        async with self._lookup_lock:
-            if self._lookups_started > asked and self._last_lookup is not None:
-                return self._last_lookup
-            self._lookups_started += 1
-            self._last_lookup = None
-            completed = await self.ib.reqCompletedOrdersAsync(False)
-            open_trades = await self.ib.reqAllOpenOrdersAsync()
-            self._last_lookup = [*completed, *open_trades]
-            self._recheck_modifies()
-            return self._last_lookup
-
     def _recheck_modifies(self) -> None:
         """A modify's openOrder that arrived during an open-orders request went into its answer, and
         ib_insync may emit no orderStatus event either: look at the trades once the answer is in."""
@@ -262,43 +241,14 @@ class OrderBook:
                 modify.check(trade)
                 self._signal(key)
 
-    async def _placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
-        """The order with this key at the gateway, adopted (None: not there, send it). A key used
-        there for a different order raises OrderRejected naming the differences."""
-        found = next((t for t in self.ib.trades() if t.order.orderRef == order.key
-                      and t.orderStatus.status not in UNACKED), None)
-        if found is None:
-            try:
-                found = await asyncio.wait_for(self.find_at_gateway(order.key), timeout)
-            except asyncio.TimeoutError:
-                raise BrokerTimeout("place_order (looking the key up at the gateway; nothing was sent)",
-                                    timeout) from None
-        if found is None:
-            return None
-        found_differences = differences(order, found)
-        if found_differences:
-            self.metrics.orders.labels("rejected").inc()
-            raise OrderRejected(f"key {order.key} is already an order at the gateway with other terms: "
-                                + "; ".join(found_differences))
-        if self.adopt(found, "adopted before placing: the key was already at the gateway"):
-            self.events.publish("order_adopted", key=order.key, order_id=found.order.orderId,
-                                perm_id=found.order.permId, cause="place_order")
-        return self.to_model(order.key)
+    async def gateway_orders(self) -> list[Trade]:
+        return await self.gateway.orders()
+
+    async def find_at_gateway(self, key: str) -> Trade | None:
+        return await self.gateway.find(key)
 
     def adopt(self, trade: Trade, detail: str) -> bool:
-        """Journal an order of the gateway's that the journal does not hold; False when it knows
-        the key already or the order is of a type this broker does not place."""
-        o = trade.order
-        kind = ORDER_TYPES.get(o.orderType)
-        if not o.orderRef or kind is None or self.journal.order(o.orderRef) is not None:
-            return False
-        filled = max(filled_of(trade), o.filledQuantity if 0 < o.filledQuantity < UNSET_DOUBLE else 0.0)
-        terms = terms_of(trade, kind.value)
-        return self.journal.adopt(
-            o.orderRef, o.orderId or None, o.permId or None, trade.contract.symbol, o.action,
-            terms.get("quantity", o.totalQuantity), kind.value, terms.get("limit_price"), terms.get("stop_price"),
-            settled_status(status_of(trade), filled, o.totalQuantity).value, filled, avg_price_of(trade),
-            f"{detail} (client {o.clientId}, perm id {o.permId})")
+        return self.gateway.adopt(trade, detail)
 
     def trade_for(self, ref: str | int) -> Trade:
         """The order by key or id, this session's client id first (ids repeat across clients)."""
@@ -374,18 +324,18 @@ class OrderBook:
         return self.to_model(key)
 
     async def _confirm_after_refusal(self, key: str, trade: Trade, timeout: float) -> None:
-        """Read the order back after a refused modify: open (as it was), or completed meanwhile."""
+        """Read the order back after a refused modify: open (as it was), or completed meanwhile.
+        Through the order book's one-at-a-time lookup (open orders update ``trade`` in place)."""
         try:
             async with asyncio.timeout(timeout):
-                open_trades = await self.ib.reqOpenOrdersAsync()  # updates ``trade`` in place
-                if any(t is trade for t in open_trades):
-                    self._on_status(trade)
-                    return
-                completed = await self.ib.reqCompletedOrdersAsync(False)
-        except TimeoutError:
-            self.journal.note(key, "modify refused; the order's state at the gateway is unconfirmed")
+                seen = await self.gateway.orders()  # completed orders, then every client's open ones
+        except (TimeoutError, ConnectionError) as exc:
+            self.journal.note(key, f"modify refused; the order's state at the gateway is unconfirmed ({exc!r})")
             return
-        for done in completed:
+        if any(t is trade for t in seen):
+            self._on_status(trade)
+            return
+        for done in seen:
             if done.order.orderRef == key or (trade.order.permId and done.order.permId == trade.order.permId):
                 trade.orderStatus.status = done.orderStatus.status
                 self.journal.update_order(key, OrderStatus.from_ib(done.orderStatus.status).value,
@@ -407,9 +357,3 @@ class OrderBook:
         known = {o.key for o in result}
         result += [model_of_trade(t) for t in self.ib.trades() if t.order.orderRef not in known]
         return [o for o in result if status is None or o.status == status]
-
-
-def model_of_record(r: OrderRecord) -> Order:
-    return Order(symbol=r.symbol, side=r.side, quantity=r.quantity, order_type=r.order_type,
-                 limit_price=r.limit_price, stop_price=r.stop_price, key=r.key, order_id=r.order_id,
-                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price)

@@ -13,7 +13,6 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-
 from .events import EventBus
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 
 from .backends import Backend
+from .journal import OrderRecord
 from .models import Order, OrderStatus, OrderType
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
@@ -101,15 +102,26 @@ def terms_of(trade: Trade, order_type: str) -> dict[str, Any]:
 def differences(order: Order, trade: Trade) -> list[str]:
     """How the order found at the gateway differs from the one asked for (empty: the same)."""
     o = trade.order
-    found = {"symbol": trade.contract.symbol, "side": o.action, "quantity": o.totalQuantity,
-             "order type": ORDER_TYPES.get(o.orderType, o.orderType)}
-    asked = {"symbol": order.symbol, "side": order.side.value, "quantity": order.quantity,
-             "order type": order.order_type}
+    return _differences(order, "at the gateway", trade.contract.symbol, o.action, o.totalQuantity,
+                        ORDER_TYPES.get(o.orderType, o.orderType), o.lmtPrice, o.auxPrice)
+
+
+def record_differences(order: Order, record: Any) -> list[str]:
+    """How a journaled order (an OrderRecord) differs from the one asked for."""
+    return _differences(order, "in the journal", record.symbol, record.side, record.quantity,
+                        OrderType(record.order_type), record.limit_price, record.stop_price)
+
+
+def _differences(order: Order, where: str, symbol: str, side: str, quantity: float, kind: Any,
+                 limit: float | None, stop: float | None) -> list[str]:
+    found: dict[str, Any] = {"symbol": symbol, "side": side, "quantity": quantity, "order type": kind}
+    asked: dict[str, Any] = {"symbol": order.symbol, "side": order.side.value, "quantity": order.quantity,
+                             "order type": order.order_type}
     if order.limit_price is not None:
-        found["limit price"], asked["limit price"] = o.lmtPrice, order.limit_price
+        found["limit price"], asked["limit price"] = limit, order.limit_price
     if order.stop_price is not None:
-        found["stop price"], asked["stop price"] = o.auxPrice, order.stop_price
-    return [f"{name} {_text(found[name])} at the gateway, {_text(asked[name])} asked"
+        found["stop price"], asked["stop price"] = stop, order.stop_price
+    return [f"{name} {_text(found[name])} {where}, {_text(asked[name])} asked"
             for name in asked if found[name] != asked[name]]
 
 
@@ -148,3 +160,9 @@ class ModifyInFlight:
         updates the trade."""
         if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
             self.applied = True
+
+
+def model_of_record(r: OrderRecord) -> Order:
+    return Order(symbol=r.symbol, side=r.side, quantity=r.quantity, order_type=r.order_type,
+                 limit_price=r.limit_price, stop_price=r.stop_price, key=r.key, order_id=r.order_id,
+                 perm_id=r.perm_id, status=OrderStatus(r.status), filled=r.filled, avg_fill_price=r.avg_fill_price)

@@ -76,7 +76,7 @@ async def test_a_key_used_at_the_gateway_for_a_different_order_is_refused(
     first = await make_broker(gateway, client_id=1, journal_path=tmp_path / "first.sqlite3")
     second = await make_broker(gateway, client_id=2, journal_path=tmp_path / "second.sqlite3")
     await first.place_order(limit_buy("key-1"))
-    with pytest.raises(OrderRejected, match="key-1 .*quantity 2 at the gateway, 5 asked"):
+    with pytest.raises(OrderRejected, match="key-1 .*quantity 2 (at the gateway|in the journal), 5 asked"):
         await second.place_order(limit_buy("key-1", quantity=5))
     assert len(at_gateway(gateway, "key-1")) == 1
 
@@ -116,6 +116,8 @@ async def test_an_order_of_the_replaced_client_id_that_fills_under_the_fallback_
     gateway.faults.inject({"kind": "crash", "rst": True})
     await wait_event(broker, "reconnected", since=mark)
     assert gateway.session_for(9) is not None and gateway.session_for(1) is None
+    await wait_event(broker, "reconcile", lambda e: e.data["cause"].startswith("fallback client id 9"), since=mark)
+    filled_from = len(broker.events.history)  # the reconciles at connect are over: only the poll remains
     gateway.brokerage.market.pin("AAPL", 94.0, spread=0.02)  # fills at IB; IB tells client 1 only
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 10
@@ -123,7 +125,8 @@ async def test_an_order_of_the_replaced_client_id_that_fills_under_the_fallback_
         assert loop.time() < deadline, f"the fill never reached the journal: {record}"
         await asyncio.sleep(0.05)
     assert record.filled == 2 and [f.quantity for f in broker.journal.fills(order.key)] == [2]
-    assert any(e.data["cause"].startswith("fallback client id 9") for e in broker.events.of_kind("reconcile"))
+    polled = [e for e in broker.events.history[filled_from:] if e.kind == "reconcile"]
+    assert polled and all(e.data["cause"] == "fallback client id 9: orders of client 1" for e in polled)
 
 
 async def test_cancel_or_modify_of_the_replaced_client_ids_order_is_refused_at_once(
@@ -150,3 +153,13 @@ async def test_one_minted_order_placed_through_two_brokers_of_one_process_is_one
     placed = await first.place_order(order)  # a key minted here: no look-up needed the first time
     again = await second.place_order(order)
     assert again.perm_id == placed.perm_id and len(at_gateway(gateway, order.key)) == 1
+
+
+async def test_after_connect_another_clients_open_order_of_ours_is_adopted(
+        gateway: FakeGateway, make_broker: BrokerFactory, tmp_path: Path) -> None:
+    other = await make_broker(gateway, client_id=2, journal_path=tmp_path / "other.sqlite3")
+    placed = await other.place_order(limit_buy(BROKER_KEY_PREFIX + "open-at-client-2"))
+    broker = await make_broker(gateway, client_id=1)
+    await wait_event(broker, "reconcile", lambda e: e.data["results"]["adopted"] == 1)
+    record = broker.journal.order(placed.key)
+    assert record is not None and record.perm_id == placed.perm_id and record.status == "SUBMITTED"
