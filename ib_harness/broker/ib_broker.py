@@ -150,13 +150,14 @@ class IBKRInsyncBroker(BaseBroker):
         self.book.session_started()
         gaps = ClientAdapter(self.ib).sync_gaps()
         unproven = [gap for gap in gaps if gap in ORDER_LISTS]
-        if unproven:  # an order missing from an incomplete list is not proof that it is absent
+        if unproven:  # an order missing from an incomplete list is not proof that it is absent; the
+            # live reconcile runs once SyncGaps has the lists (asking now would queue behind them)
             self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
         else:
             self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
-        # ib_insync's sync loaded this client's open orders only: every client's come with a live
-        # reconcile (orders of ours placed under another client id are adopted then)
-        self.reconcile_orders("connect: every client's open orders")
+            # ib_insync's sync loaded this client's open orders only: every client's come with a live
+            # reconcile (orders of ours placed under another client id are adopted then)
+            self.reconcile_orders("connect: every client's open orders")
         session_id = self.ib.client.clientId
         if session_id != self.client_id:  # a fallback id after 326: the replaced id's orders need reading
             self._replaced_watch = asyncio.get_running_loop().create_task(watch_replaced_client(
