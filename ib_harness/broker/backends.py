@@ -29,6 +29,11 @@ SUPPORTED_VERSIONS = {"ib_insync": "==0.9.86 (archived upstream: its last releas
                       "ib_async": ">=2.1.0,<3 (v3 marks live trades Inactive on disconnect: not supported yet)"}
 
 
+# IB's codes that refuse a request or an order message: ib_insync fails the request on them,
+# ib_async 2.x reads them as warnings (its wrapper.error) and leaves the request waiting
+REFUSING_CODES = frozenset({105, 321, 329})
+
+
 class BackendUnavailable(ImportError):
     """The chosen backend's library is not installed; the message says how to install it."""
 
@@ -51,6 +56,8 @@ class Backend:
     RequestError: type[AnyRequestError]
     # codes this library treats as warnings (a request or order is not failed by them)
     warning_codes: frozenset[int]
+    # of those, the codes by which IB refuses a request (ib_insync fails the request on them)
+    refusals_as_warnings: frozenset[int]
     # ib_async's StartupFetch flags the broker asks for (None: the library cannot choose; all)
     startup_fetch: Any = None
 
@@ -70,17 +77,20 @@ def load_backend(name: str = DEFAULT_BACKEND) -> Backend:
         raise BackendUnavailable(f"backend {name!r} is not installed ({exc}); install it with "
                                  f"pip install 'ib-harness[{name}]'") from exc
     from .client_adapter import read_warning_codes, supervised_ib_class
+    warnings = read_warning_codes(module)
     startup_fetch = None
     if name == "ib_async":
-        # sub-account updates repeat what the account updates already give (the same values under
-        # the same keys); the startup sync still sends them when it subscribes no single account
-        startup_fetch = module.StartupFetchALL & ~module.StartupFetch.SUB_ACCOUNT_UPDATES
+        # the broker's live reconcile at connect asks for completed orders and executions (after
+        # every client's open orders) anyway: ib_async's sync can leave them to it (asked once, not twice)
+        fetch = module.StartupFetch
+        startup_fetch = module.StartupFetchALL & ~fetch.ORDERS_COMPLETE & ~fetch.EXECUTIONS
     return Backend(
         name=name, version=importlib.metadata.version(name), module=module,
         IB=supervised_ib_class(module), Watchdog=module.Watchdog, Stock=module.Stock,
         MarketOrder=module.MarketOrder, LimitOrder=module.LimitOrder, StopOrder=module.StopOrder,
         StopLimitOrder=module.StopLimitOrder, TradeLogEntry=module.TradeLogEntry,
-        RequestError=module.RequestError, warning_codes=read_warning_codes(module), startup_fetch=startup_fetch)
+        RequestError=module.RequestError, warning_codes=warnings, refusals_as_warnings=warnings & REFUSING_CODES,
+        startup_fetch=startup_fetch)
 
 
 def backend_of(ib: Any) -> Backend:

@@ -206,12 +206,13 @@ class SupervisedSync:
     :func:`supervised_ib_class`.
 
     On ib_async it takes ib_async's extra parameters: ``fetchFields`` (default ``startup_fetch``,
-    which the broker sets from its backend) leaves out what it does not name, as ib_async does,
-    except that sub-account updates are still asked for when no single account's updates are
-    (they are then the only account values); ``raiseSyncErrors`` raises ConnectionError naming
-    the gaps instead of connecting with them."""
+    which the broker sets from its backend) leaves out what it does not name, as ib_async does
+    (``sync_skipped`` names what was left out), except that sub-account updates are still asked
+    for when no single account's updates are (they are then the only account values);
+    ``raiseSyncErrors`` raises ConnectionError naming the gaps instead of connecting with them."""
 
     sync_gaps: tuple[str, ...] = ()
+    sync_skipped: tuple[str, ...] = ()  # what fetchFields left out of the last startup sync
     sync_account = ""  # the account the startup sync subscribed to
     startup_fetch: Any = None  # ib_async's StartupFetch flags (None: everything)
 
@@ -228,6 +229,9 @@ class SupervisedSync:
         self.wrapper.clientId = client_id
         wait = timeout or None
         self.sync_gaps = ()
+        self.sync_skipped = tuple(name for flag, name in (("ORDERS_OPEN", "open orders"),
+                                                          ("ORDERS_COMPLETE", "completed orders"),
+                                                          ("EXECUTIONS", "executions")) if not wanted(flag))
         try:
             await self.client.connectAsync(host, port, client_id, wait)
             if client_id == 0:
@@ -379,6 +383,10 @@ class ClientAdapter:
     def sync_gaps(self) -> tuple[str, ...]:
         """What the last startup sync could not get (SupervisedIB); () with a plain IB."""
         return tuple(getattr(self.ib, "sync_gaps", ()))
+
+    def sync_skipped(self) -> tuple[str, ...]:
+        """What the last startup sync left out on purpose (ib_async's fetchFields)."""
+        return tuple(getattr(self.ib, "sync_skipped", ()))
 
     # ----- the wrapper's bookkeeping ------------------------------------------------------------------
 

@@ -148,9 +148,13 @@ class IBKRInsyncBroker(BaseBroker):
         self._session_lost = asyncio.get_running_loop().create_future()
         # _degraded is not cleared here: an 1100 heard during the connect belongs to this session
         self.book.session_started()
-        gaps = ClientAdapter(self.ib).sync_gaps()
+        adapter = ClientAdapter(self.ib)
+        gaps = adapter.sync_gaps()
         unproven = [gap for gap in gaps if gap in ORDER_LISTS]
-        if unproven:  # an order missing from an incomplete list is not proof that it is absent; the
+        left_out = [name for name in adapter.sync_skipped() if name in ORDER_LISTS]
+        if left_out and not unproven:  # the startup sync left the lists to the live reconcile (ib_async)
+            self.reconcile_orders(f"connect: {', '.join(left_out)} and every client's open orders")
+        elif unproven:  # an order missing from an incomplete list is not proof that it is absent; the
             # live reconcile runs once SyncGaps has the lists (asking now would queue behind them)
             self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
         else:

@@ -23,7 +23,7 @@ from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (UNACKED, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
+from .trades import (UNACKED, VALIDATION_ERROR, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
                      model_of_trade, record_differences, refuses, rejection_of, status_of, terms_of)
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
@@ -82,6 +82,8 @@ class OrderBook:
         if record is None:
             return
         modify = self._modifying.get(key)
+        if trade.orderStatus.status == VALIDATION_ERROR and not self._read_validation_error(trade, modify):
+            return
         if modify is not None:
             if self._modify_refused(trade, modify):
                 return
@@ -100,6 +102,25 @@ class OrderBook:
                                   **terms_of(trade, record.order_type))
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
+
+    def _read_validation_error(self, trade: Trade, modify: ModifyInFlight | None) -> bool:
+        """ib_async marks an order ValidationError on the codes it reads as warnings (105, 321, 329;
+        ib_insync marks it Cancelled). IB refused a message, not necessarily the order: a modify in
+        flight or a new order IB never acknowledged is read as ib_insync reads it (Cancelled with
+        IB's code: refused modify, or REJECTED); a working order stands as it was. True: go on."""
+        last = trade.log[-1] if trade.log else None
+        code, text = (last.errorCode, last.message) if last is not None else (0, "")
+        before = next((e.status for e in reversed(trade.log) if e.status != VALIDATION_ERROR), "PendingSubmit")
+        now = datetime.now(timezone.utc)
+        if modify is not None or (before in UNACKED and not trade.fills):
+            trade.orderStatus.status = "Cancelled"
+            trade.log.append(self.backend.TradeLogEntry(now, "Cancelled", text, code))
+            return True
+        trade.orderStatus.status = before
+        trade.log.append(self.backend.TradeLogEntry(now, before, f"IB {code} refused a message; the order stands"))
+        self.journal.note(trade.order.orderRef, f"IB {code}: {text} (the order stands)")
+        self._signal(trade.order.orderRef)
+        return False
 
     def _modify_refused(self, trade: Trade, modify: ModifyInFlight) -> bool:
         """ib_insync marks a trade Cancelled on any error to its id, but IB keeps the original order

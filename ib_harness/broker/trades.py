@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # types only: the objects come from the broker's backend (bac
 UNSET_DOUBLE = 1.7976931348623157e308  # both libraries' "not set" (sys.float_info.max)
 
 UNACKED = ("PendingSubmit", "ApiPending", "")
+VALIDATION_ERROR = "ValidationError"  # ib_async's status after a code it reads as a warning (105, 321, 329)
 ORDER_TYPES = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP, "STP LMT": OrderType.STOP_LIMIT}
 # IB notices to an order id that refuse nothing: farm status (2100-2199), order warnings
 # (399 "will not be placed until ...", 404 shares locate, 434, 492, 10167) and 202 (the order
