@@ -78,12 +78,12 @@ def load_backend(name: str = DEFAULT_BACKEND) -> Backend:
                                  f"pip install 'ib-harness[{name}]'") from exc
     from .client_adapter import read_warning_codes, supervised_ib_class
     warnings = read_warning_codes(module)
+    # Everything, on ib_async too. Leaving completed orders and executions to the live reconcile
+    # at connect would ask each once instead of twice, but is not safe: an answer the gateway
+    # never sends is then a failed reconcile that nothing retries (in the sync it is a gap that
+    # SyncGaps asks for again until verified) and READY comes before the order lists are read.
+    # docs/backends.md; tests/broker/test_backends.py shows both.
     startup_fetch = None
-    if name == "ib_async":
-        # the broker's live reconcile at connect asks for completed orders and executions (after
-        # every client's open orders) anyway: ib_async's sync can leave them to it (asked once, not twice)
-        fetch = module.StartupFetch
-        startup_fetch = module.StartupFetchALL & ~fetch.ORDERS_COMPLETE & ~fetch.EXECUTIONS
     return Backend(
         name=name, version=importlib.metadata.version(name), module=module,
         IB=supervised_ib_class(module), Watchdog=module.Watchdog, Stock=module.Stock,
