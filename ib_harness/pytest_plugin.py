@@ -6,13 +6,16 @@ Any project that installs ib-harness gets:
   ``@pytest.mark.ib_world(prices={...}, accounts=[...], settings={...})`` or by overriding the
   ``ib_world`` fixture (a dict with the keys of a scenario's ``gateway:`` section);
 - ``ib_broker``: an ``IBKRInsyncBroker`` connected to it, journal in a temp directory, supervisor
-  from ``--supervisor`` (settings overridable through the ``ib_broker_settings`` fixture);
-- ``ib_client``: a raw ib_insync ``IB`` connected to it;
+  from ``--supervisor`` and client library from ``--ib-backend`` (settings overridable through the
+  ``ib_broker_settings`` fixture);
+- ``ib_client``: a raw ``IB`` of the ``ib_backend`` fixture's library (``--ib-backend``, default
+  ib_insync; override or parametrize ``ib_backend`` for ib_async) connected to it;
 - ``scenario_runner``: replays scenario files (``await scenario_runner.run("x.yaml")``);
-- ``@pytest.mark.scenario("path.yaml", supervisor=None, seed=None)``: replays the file before the
+- ``@pytest.mark.scenario("path.yaml", supervisor=None, seed=None, backend=None)``: replays the file before the
   test body and fails the test with the runner's explanation (the body gets the result through the
   ``scenario_result`` fixture);
-- options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``.
+- options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``,
+  ``--ib-backend ib_insync|ib_async``.
 
 The marker's replay runs on its own thread with its own event loop, so it behaves the same under
 pytest-asyncio's auto and strict modes, for sync and async tests, and under pytest-xdist (every
@@ -32,6 +35,7 @@ import pytest
 import pytest_asyncio
 
 SUPERVISORS = ("builtin", "watchdog")
+BACKENDS = ("ib_insync", "ib_async")  # ib_harness.broker.backends.BACKENDS (not imported at plugin load)
 SCENARIO_RESULT = pytest.StashKey[Any]()
 REPLAY_TIMEOUT_MARGIN = 60.0  # seconds beyond a scenario's own duration before a replay counts as hung
 
@@ -43,11 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scenario-report", type=Path, default=None, metavar="DIR",
                     help="write report.html, report.json and junit.xml of every replay under DIR")
     group.addoption("--supervisor", choices=SUPERVISORS, default=None,
-                    help="who supervises the broker: builtin (default) or ib_insync's Watchdog")
+                    help="who supervises the broker: builtin (default) or the client library's Watchdog")
+    group.addoption("--ib-backend", choices=BACKENDS, default=None,
+                    help="the client library of ib_broker, ib_client and replays: ib_insync (default) or ib_async")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None): replay this scenario "
+    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, backend=None): replay this scenario "
                                        "file against the real broker and a fake gateway; fail with the explanation")
     config.addinivalue_line("markers", "ib_world(**gateway): the fake_gateway fixture's world (prices, accounts, "
                                        "paths, server_version, settings), as a scenario's gateway: section")
@@ -64,9 +70,10 @@ class ScenarioRunner:
     """Replays scenario files with the session's seed, supervisor and report options."""
 
     def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
-                 base: Path | None = None) -> None:
+                 base: Path | None = None, backend: str | None = None) -> None:
         self.seed = seed
         self.supervisor = supervisor
+        self.backend = backend
         self.report_dir = report_dir
         self.base = base or Path.cwd()
         self.results: list[Any] = []
@@ -82,27 +89,28 @@ class ScenarioRunner:
         raise FileNotFoundError(f"scenario file {str(path)!r} not found (tried {', '.join(map(str, candidates))})")
 
     async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                  check: bool = False) -> Any:
+                  check: bool = False, backend: str | None = None) -> Any:
         """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
         from .scenarios.loader import load_scenario
         from .scenarios.runner import replay
 
         item = load_scenario(self.resolve(path))
         result = await replay(item, seed=self.seed if seed is None else seed,
-                              supervisor=supervisor or self.supervisor)
+                              supervisor=supervisor or self.supervisor, backend=backend or self.backend)
         self.results.append(result)
         self.write_report(result)
         if check:
             self.check(result)
         return result
 
-    def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None) -> Any:
+    def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
+                      backend: str | None = None) -> Any:
         """Replay on a fresh loop in a worker thread: safe whatever loop the caller has (or runs)."""
         from .scenarios.loader import load_scenario
 
         duration = load_scenario(self.resolve(path)).scenario.duration
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
-            future = pool.submit(asyncio.run, self.run(path, seed=seed, supervisor=supervisor))
+            future = pool.submit(asyncio.run, self.run(path, seed=seed, supervisor=supervisor, backend=backend))
             return future.result(timeout=duration + REPLAY_TIMEOUT_MARGIN)
 
     def write_report(self, result: Any) -> Path | None:
@@ -111,7 +119,7 @@ class ScenarioRunner:
         from .scenarios.reports import write_reports
         from .scenarios.trace import RunResult
 
-        target = self.report_dir / f"{result.name}-{result.supervisor}-seed{result.seed}"
+        target = self.report_dir / f"{result.name}-{result.variant.replace(' ', '-')}-seed{result.seed}"
         write_reports(RunResult(started=time.time() - result.wall, wall=result.wall, results=[result]), target)
         return target
 
@@ -120,7 +128,7 @@ class ScenarioRunner:
         """What failed, as the runner says it: the summary, then the timeline."""
         from .scenarios.console import render_result
 
-        lines = [f"scenario {result.name} [{result.supervisor}, seed {result.seed}]: {result.verdict.upper()}"]
+        lines = [f"scenario {result.name} [{result.variant}, seed {result.seed}]: {result.verdict.upper()}"]
         if result.error:
             lines.append(f"  error: {result.error}")
         for missed in (e for e in result.expectations if not e.ok):
@@ -136,7 +144,8 @@ class ScenarioRunner:
 
 def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
     return ScenarioRunner(seed=config.getoption("--scenario-seed"), supervisor=config.getoption("--supervisor"),
-                          report_dir=config.getoption("--scenario-report"), base=base)
+                          report_dir=config.getoption("--scenario-report"), base=base,
+                          backend=config.getoption("--ib-backend"))
 
 
 @pytest.fixture
@@ -153,16 +162,20 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
         return
     if len(marker.args) != 1:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario takes one path, got {marker.args!r}")
-    unknown = set(marker.kwargs) - {"supervisor", "seed"}
+    unknown = set(marker.kwargs) - {"supervisor", "seed", "backend"}
     if unknown:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: unknown argument(s) {sorted(unknown)}")
     supervisor = marker.kwargs.get("supervisor")
     if supervisor is not None and supervisor not in SUPERVISORS:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: supervisor must be one of "
                                 f"{SUPERVISORS}, got {supervisor!r}")
+    backend = marker.kwargs.get("backend")
+    if backend is not None and backend not in BACKENDS:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: backend must be one of "
+                                f"{BACKENDS}, got {backend!r}")
     runner = _runner_for(request.config, Path(str(request.node.path)).parent)
     request.node.stash[SCENARIO_RESULT] = runner.run_in_thread(
-        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor)
+        marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, backend=backend)
 
 
 @pytest.fixture
@@ -234,9 +247,16 @@ def ib_broker_settings() -> dict[str, Any]:
 _client_ids = itertools.count(1)
 
 
+@pytest.fixture
+def ib_backend(request: pytest.FixtureRequest) -> str:
+    """The client library of ``ib_client`` and ``ib_broker``: ``--ib-backend``, else ib_insync
+    (parametrize or override this fixture to run a test on both)."""
+    return str(getattr(request, "param", None) or request.config.getoption("--ib-backend") or BACKENDS[0])
+
+
 @pytest_asyncio.fixture
 async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], request: pytest.FixtureRequest,
-                    tmp_path: Path) -> AsyncIterator[Any]:
+                    tmp_path: Path, ib_backend: str) -> AsyncIterator[Any]:
     """The real broker connected to ``fake_gateway`` (temp journal); disconnected after the test."""
     from ib_harness.broker import IBKRInsyncBroker
 
@@ -244,8 +264,8 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
     from .scenarios.gateway_controller import InProcessGatewayController
 
     supervisor = request.config.getoption("--supervisor") or ib_broker_settings.get("supervisor", "builtin")
-    settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", **ib_broker_settings,
-                                "supervisor": supervisor}
+    settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", "backend": ib_backend,
+                                **ib_broker_settings, "supervisor": supervisor}
     if supervisor == "watchdog":
         settings = watchdog_settings(settings)
         settings["controller"] = InProcessGatewayController(fake_gateway)
@@ -258,11 +278,12 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
 
 
 @pytest_asyncio.fixture
-async def ib_client(fake_gateway: Any) -> AsyncIterator[Any]:
-    """A raw ib_insync IB connected to ``fake_gateway`` (client ids 101, 102, ... never clash with ib_broker)."""
-    from ib_insync import IB
+async def ib_client(fake_gateway: Any, ib_backend: str) -> AsyncIterator[Any]:
+    """A raw IB of ``ib_backend``'s library (ib_insync or ib_async) connected to ``fake_gateway``
+    (client ids 101, 102, ... never clash with ib_broker)."""
+    import importlib
 
-    ib = IB()
+    ib = importlib.import_module(ib_backend).IB()
     await ib.connectAsync(fake_gateway.host, fake_gateway.port, clientId=100 + next(_client_ids), timeout=10)
     try:
         yield ib

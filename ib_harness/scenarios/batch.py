@@ -24,7 +24,7 @@ DEFAULT_JOBS = max(4, 2 * (os.cpu_count() or 1))
 HANG_MARGIN = 60.0  # seconds beyond a scenario's timeline before its worker is declared hung
 
 
-def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
+def _replay_file(path: str, seed: int | None, supervisor: str | None, backend: str | None = None) -> str:
     from .runner import replay  # imported in the worker: the parent only validates
 
     # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
@@ -35,7 +35,7 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None) -> str:
     # the run reports it instead of hanging
     faulthandler.dump_traceback_later(item.scenario.duration + HANG_MARGIN, exit=True)
     try:
-        result = asyncio.run(replay(item, seed=seed, supervisor=supervisor))
+        result = asyncio.run(replay(item, seed=seed, supervisor=supervisor, backend=backend))
     finally:
         faulthandler.cancel_dump_traceback_later()
     return result.model_dump_json()
@@ -51,15 +51,17 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: tuple[str | None, ...] = (None,),
               jobs: int = DEFAULT_JOBS,
-              on_result: Callable[[ScenarioResult, int, int], None] | None = None) -> RunResult:
-    """Replay every file under every supervisor; results come back in file order."""
+              on_result: Callable[[ScenarioResult, int, int], None] | None = None,
+              backends: tuple[str | None, ...] = (None,)) -> RunResult:
+    """Replay every file under every supervisor on every backend (None: the file's own), all in
+    one pool; results come back in file order per variant."""
     started = time.time()
     wall = time.perf_counter()
-    work = [(item, supervisor) for supervisor in supervisors for item in files]
+    work = [(item, supervisor, backend) for backend in backends for supervisor in supervisors for item in files]
     results: dict[int, ScenarioResult] = {}
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), mp_context=_context()) as pool:
-        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor): index
-                   for index, (item, supervisor) in enumerate(work)}
+        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, backend): index
+                   for index, (item, supervisor, backend) in enumerate(work)}
         for done in as_completed(futures):
             result = ScenarioResult.model_validate_json(done.result())
             results[futures[done]] = result

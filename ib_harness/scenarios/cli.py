@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ib_harness.broker.backends import BACKENDS
+
 from .loader import LIBRARY, ScenarioErrors, load_all
 from .yaml_lines import ScenarioError
 
@@ -24,6 +26,8 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("-k", dest="keyword", help="only scenarios whose name contains this")
     replay.add_argument("--seed", type=int, help="override every scenario's seed")
     replay.add_argument("--supervisor", choices=["builtin", "watchdog", "both"], help="default: each file's own")
+    replay.add_argument("--backend", choices=[*BACKENDS, "both"],
+                        help="the broker's client library (default: each file's own, else ib_insync)")
     replay.add_argument("--report", type=Path, help="write report.html, report.json and junit.xml here")
     replay.add_argument("--junit", type=Path, help="write JUnit XML here")
     replay.add_argument("--jobs", type=int, help="scenarios replayed at once")
@@ -47,10 +51,13 @@ def add_commands(commands: Any) -> None:
     from_log.add_argument("--name", help="scenario name (default: from-log-<file>)")
     from_log.set_defaults(run=run_from_log)
 
-    compare = commands.add_parser("compare", help="replay the library under both supervisors; print the table")
+    compare = commands.add_parser("compare", help="replay the library under both supervisors on both client "
+                                  "libraries; print the table")
     compare.add_argument("paths", nargs="*", default=[str(LIBRARY)])
     compare.add_argument("--report", type=Path)
     compare.add_argument("--jobs", type=int)
+    compare.add_argument("--backend", choices=[*BACKENDS, "both"], default="both",
+                         help="the client libraries compared (default: both: four columns)")
     compare.set_defaults(run=run_compare)
 
 
@@ -109,6 +116,10 @@ def _supervisors(choice: str | None) -> tuple[str | None, ...]:
     return ("builtin", "watchdog") if choice == "both" else (choice,)
 
 
+def _backends(choice: str | None) -> tuple[str | None, ...]:
+    return BACKENDS if choice == "both" else (choice,)
+
+
 def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | None = None) -> int:
     from .batch import DEFAULT_JOBS, run_batch
     from .console import render_comparison, render_result, render_summary
@@ -120,20 +131,21 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
     except (ScenarioError, ScenarioErrors) as exc:
         return _bad_input(exc)
     supervisors = supervisors or _supervisors(getattr(args, "supervisor", None))
+    backends = _backends(getattr(args, "backend", None))
     quiet = getattr(args, "quiet", False)
-    total = len(files) * len(supervisors)
+    total = len(files) * len(supervisors) * len(backends)
     print(f"replaying {total} scenario run(s) with {args.jobs or DEFAULT_JOBS} at a time", flush=True)
 
     def progress(result: Any, done: int, total: int) -> None:
-        print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.supervisor}] "
+        print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.variant}] "
               f"{result.wall:.1f} s", flush=True)
         if not quiet:
             print(render_result(result), flush=True)
 
     run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
-                    jobs=args.jobs or DEFAULT_JOBS, on_result=progress)
+                    jobs=args.jobs or DEFAULT_JOBS, on_result=progress, backends=backends)
     print(render_summary(run))
-    if len(supervisors) > 1:
+    if len(supervisors) * len(backends) > 1:
         print(render_comparison(run))
     if args.report:
         written = write_reports(run, args.report)
@@ -145,6 +157,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    """Both supervisors; the verdicts differ on purpose, so the exit code is 0 when it completed."""
+    """Both supervisors (on each --backend); the verdicts differ on purpose, so the exit code is 0
+    when it completed."""
     run_replay(args, supervisors=("builtin", "watchdog"))
     return 0

@@ -51,17 +51,20 @@ def watchdog_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None) -> ScenarioResult:
-    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict."""
+async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
+                 backend: str | None = None) -> ScenarioResult:
+    """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
+    ``supervisor`` and ``backend`` (the client library) default to the file's own."""
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
+    backend = backend or scenario.broker.backend
     wall_start = time.perf_counter()
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
-                supervisor=supervisor, seed=seed, duration=scenario.duration)
+                supervisor=supervisor, backend=backend, seed=seed, duration=scenario.duration)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
-            result = await _replay(scenario, seed, supervisor, Path(workdir))
+            result = await _replay(scenario, seed, supervisor, backend, Path(workdir))
     except Exception as exc:  # the report must say what broke, and the run goes on
         log.exception("scenario %s broke the runner", scenario.name)
         return ScenarioResult(**base, verdict="error", error=f"{type(exc).__name__}: {exc}",
@@ -71,7 +74,7 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     return ScenarioResult(**result)
 
 
-async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path) -> dict[str, Any]:
+async def _replay(scenario: Scenario, seed: int, supervisor: str, backend: str, workdir: Path) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
     # the gateway lives at the scenario's start_time (its clock runs at real speed from there), so
@@ -87,7 +90,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path)
     unsubscribe_gateway = gateway.events.subscribe(on_gateway_event)
     apply_world(gateway, scenario.gateway)
     settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
-                                **scenario.broker.settings}
+                                "backend": backend, **scenario.broker.settings}
     settings.setdefault("backoff_seed", seed)
     if supervisor == "watchdog":
         settings = watchdog_settings(settings)
