@@ -77,3 +77,23 @@ def test_the_plugin_option_and_fixture(pytester: pytest.Pytester, backend: str) 
     pytester.makepyfile(test_backend=textwrap.dedent(PLUGIN_TESTS).replace("BACKEND", backend))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "--ib-backend", backend)
     result.assert_outcomes(passed=3)
+
+
+def test_the_pinned_versions_are_the_tested_ones() -> None:
+    """pyproject's lower bounds are the versions this harness is tested with, and they are the ones
+    installed here: an upgrade is re-verified (tests/broker/test_client_adapter.py names any
+    internal that moved) before the pins and TESTED_VERSIONS move together."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    from ib_harness.broker.backends import SUPPORTED_VERSIONS, TESTED_VERSIONS
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    requirements = [*project["dependencies"], *project["optional-dependencies"]["test"],
+                    *project["optional-dependencies"]["ib_async"]]
+    for library, tested in TESTED_VERSIONS.items():
+        pins = {re.sub(r"\s", "", r)[len(library):] for r in requirements if re.match(rf"{library}\b", r)}
+        assert pins and all(pin.startswith((f"=={tested}", f">={tested}")) for pin in pins), (library, pins)
+        assert SUPPORTED_VERSIONS[library].split(" ")[0] in pins, (library, SUPPORTED_VERSIONS[library], pins)
+        assert importlib.metadata.version(library) == tested, f"{library}: installed {importlib.metadata.version(library)}, tested {tested}"

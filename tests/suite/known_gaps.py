@@ -4,6 +4,9 @@ a gap that closes makes the suite fail, so this table is kept honest.
 Builtin entries are defects of the broker (or of the library) found by the suite and not fixed on
 this branch; they should shrink to nothing. Watchdog entries are what ib_insync's Watchdog cannot
 do at equal timings; they are the comparison's evidence.
+
+The suite runs every scenario on both client libraries. The tables are ib_insync's; IB_ASYNC says
+where ib_async differs (a reason: a gap on ib_async only; None: ib_insync's gap is not one there).
 """
 
 from __future__ import annotations
@@ -37,3 +40,28 @@ FLAKY: dict[str, dict[str, str]] = {
     "watchdog": {
     },
 }
+
+# Where ib_async differs, per supervisor: scenario -> reason, or None to drop ib_insync's entry.
+IB_ASYNC_GAPS: dict[str, dict[str, str | None]] = {"builtin": {}, "watchdog": {}}
+IB_ASYNC_FLAKY: dict[str, dict[str, str | None]] = {"builtin": {}, "watchdog": {}}
+
+
+def _for(table: dict[str, dict[str, str]], differences: dict[str, dict[str, str | None]],
+         supervisor: str, backend: str) -> dict[str, str]:
+    result = dict(table[supervisor])
+    if backend == "ib_async":
+        for name, reason in differences[supervisor].items():
+            if reason is None:
+                result.pop(name, None)
+            else:
+                result[name] = reason
+    return result
+
+
+def gaps_for(supervisor: str, backend: str) -> dict[str, str]:
+    """The known gaps of ``supervisor`` on ``backend`` (scenario name -> reason)."""
+    return _for(KNOWN_GAPS, IB_ASYNC_GAPS, supervisor, backend)
+
+
+def flaky_for(supervisor: str, backend: str) -> dict[str, str]:
+    return _for(FLAKY, IB_ASYNC_FLAKY, supervisor, backend)
