@@ -37,10 +37,10 @@ def make_broker(host: str, port: int, client_id: int, **settings: Any) -> Any:
 _replay_file = ib_harness.scenarios.batch._replay_file  # the worker function as imported here: never the swapped one
 
 
-def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None) -> str:
+def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None, backend: str | None = None) -> str:
     """The batch's worker function, run in the worker with the factory installed."""
     with installed():
-        return _replay_file(path, seed, supervisor)
+        return _replay_file(path, seed, supervisor, backend)
 
 
 @contextlib.contextmanager
