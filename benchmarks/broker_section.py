@@ -3,8 +3,11 @@ library (ib_insync, ib_async) side by side, and the settings they were taken at.
 
 from __future__ import annotations
 
+import os
+import platform
 import statistics
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 HEADING = "## Broker"
@@ -153,6 +156,9 @@ def section(measured: list[BackendFigures], journal: list[str]) -> list[str]:
         "measurement; the broker and a raw `IB()` of the same library connected side by side, measured in",
         "alternating rounds (15 orders a round, a pause between rounds so that neither hits the client's",
         f"45 requests/s throttle), on each library: {', '.join(m.backend for m in measured)}.",
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores"
+        f" (shared with other jobs), Python {platform.python_version()}. Ratios move run to run here: compare",
+        "the libraries within one run, and the per-run ratios above each table.",
         "",
         *_overhead(measured),
         *journal,
