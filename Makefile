@@ -33,7 +33,7 @@ docs: $(STAMP)
 run: $(STAMP)
 	$(BIN)/ib-harness replay ib_harness/scenarios/library --quiet --report reports
 
-# Replay the library under both supervisors (builtin and ib_insync's Watchdog) and print the table.
+# Replay the library under both supervisors (builtin and the Watchdog) on ib_insync and ib_async; print the table.
 compare: $(STAMP)
 	$(BIN)/ib-harness compare ib_harness/scenarios/library --report reports/compare
 

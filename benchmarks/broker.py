@@ -1,4 +1,6 @@
-"""The broker against raw ib_insync, and its failure detection and recovery against ib_insync's Watchdog.
+"""The broker on each client library against the raw client, and its detection and recovery against the Watchdog.
+
+Every figure is taken on both backends (ib_insync and ib_async, ``settings.backend``), side by side.
 
 - Overhead: the same gateway, the same run, alternating rounds: get_positions vs ``ib.positions()``,
   get_market_price on a live stream vs ``ticker.marketPrice()``, place_order -> Submitted vs
@@ -28,41 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from ib_insync import IB, LimitOrder, Stock, Watchdog
-
 from ib_harness.broker import IBKRInsyncBroker, Order, OrderSide, OrderType
+from ib_harness.broker.backends import BACKENDS, load_backend
 from ib_harness.broker.journal import Journal
 from ib_harness.fake_gateway import AccountConfig, FakeGateway, GatewayConfig
+from benchmarks.broker_section import (HEADING, OUTAGE_S, PROBE_INTERVAL, PROBE_TIMEOUT, SETTINGS, BackendFigures,
+                                       Overhead, Timing, section)
 from benchmarks.sections import measure_and_update
 from ib_harness.scenarios.gateway_controller import InProcessGatewayController
 
 
-HEADING = "## Broker"
-PROBE_INTERVAL = 1.0
-PROBE_TIMEOUT = 1.0
-OUTAGE_S = 3.0
-SETTINGS: dict[str, Any] = dict(probe_interval=PROBE_INTERVAL, probe_timeout=PROBE_TIMEOUT, probe_overdue=0.25,
-                                backoff_initial=0.25, backoff_max=2.0, backoff_seed=1, circuit_failures=100,
-                                check_buying_power=False)
 WORLD = GatewayConfig(accounts=[AccountConfig(positions={"MSFT": 10, "IBM": 5, "AAPL": 7, "SPY": 3})])
-
-
-@dataclass
-class Overhead:
-    name: str
-    raw_us: float
-    broker_us: float
-
-    @property
-    def ratio(self) -> float:
-        return self.broker_us / self.raw_us
-
-
-@dataclass
-class Timing:
-    what: str
-    broker_s: list[float]
-    watchdog_s: list[float]
 
 
 def settle(future: "asyncio.Future[Any]", value: Any) -> None:
@@ -84,16 +62,19 @@ async def _time(call: Callable[[], Awaitable[Any]], n: int) -> list[float]:
     return out
 
 
-async def overhead(rounds: int = 8, per_round: int = 400, orders: int = 15) -> list[Overhead]:
+async def overhead(rounds: int = 8, per_round: int = 400, orders: int = 15,
+                   backend: str = "ib_insync") -> list[Overhead]:
+    """The broker on ``backend`` against a raw ``IB()`` of the same library."""
+    lib = load_backend(backend).module
     async with FakeGateway(WORLD) as gw:
         gw.brokerage.market.pin("AAPL", 100.0, spread=0.02)
-        raw = IB()
+        raw = lib.IB()
         await raw.connectAsync(gw.host, gw.port, clientId=2)
-        [aapl] = await raw.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+        [aapl] = await raw.qualifyContractsAsync(lib.Stock("AAPL", "SMART", "USD"))
         ticker = raw.reqMktData(aapl)
         raw.client.updateReqId(1_000_000)  # its own order-id range: the fake's ids are shared by clients
         journal = Path(tempfile.mkdtemp()) / "journal.sqlite3"
-        broker = IBKRInsyncBroker(gw.host, gw.port, 1, journal_path=journal, **SETTINGS)
+        broker = IBKRInsyncBroker(gw.host, gw.port, 1, journal_path=journal, backend=backend, **SETTINGS)
         await broker.connect()
         # the fake's order ids are shared by clients, and the broker's key look-up (every client's
         # open orders) moves ib_insync's next id past the ids it sees: the broker above the raw range
@@ -109,7 +90,7 @@ async def overhead(rounds: int = 8, per_round: int = 400, orders: int = 15) -> l
             return ticker.marketPrice()
 
         async def raw_order() -> None:
-            trade = raw.placeOrder(aapl, LimitOrder("BUY", 1, 90.0))
+            trade = raw.placeOrder(aapl, lib.LimitOrder("BUY", 1, 90.0))
             while trade.orderStatus.status not in ("Submitted", "PreSubmitted"):
                 await trade.statusEvent
 
@@ -220,11 +201,11 @@ def _filesystem(directory: str) -> str:
     return kind
 
 
-async def _broker_detection(kind: str) -> tuple[float, float]:
+async def _broker_detection(kind: str, backend: str) -> tuple[float, float]:
     """(fault start -> socket dropped, drop -> ready again with the gateway answering at once)."""
     async with FakeGateway(WORLD, market_ticker=False) as gw:
         broker = IBKRInsyncBroker(gw.host, gw.port, 1, journal_path=Path(tempfile.mkdtemp()) / "j.sqlite3",
-                                  **SETTINGS)
+                                  backend=backend, **SETTINGS)
         await broker.connect()
         await asyncio.sleep(0.2)
         loop = asyncio.get_running_loop()
@@ -247,12 +228,13 @@ async def _broker_detection(kind: str) -> tuple[float, float]:
     return drop_at - started, ready_at - drop_at
 
 
-async def _watchdog_detection(kind: str, app_timeout: float, probe_timeout: float) -> float:
-    """Fault start -> ib_insync Watchdog's hard timeout, at the given settings."""
+async def _watchdog_detection(kind: str, app_timeout: float, probe_timeout: float, backend: str) -> float:
+    """Fault start -> the library's own Watchdog's hard timeout, at the given settings."""
+    lib = load_backend(backend).module
     async with FakeGateway(WORLD, market_ticker=False) as gw:
-        ib = IB()
+        ib = lib.IB()
         controller = InProcessGatewayController(gw)
-        watchdog = Watchdog(controller, ib, host=gw.host, port=gw.port, clientId=3,  # type: ignore[arg-type]
+        watchdog = lib.Watchdog(controller, ib, host=gw.host, port=gw.port, clientId=3,  # type: ignore[arg-type]
                             appStartupTime=0, appTimeout=app_timeout, probeTimeout=probe_timeout, retryDelay=0.1)
         loop = asyncio.get_running_loop()
         connected: asyncio.Future[None] = loop.create_future()
@@ -276,13 +258,13 @@ async def _watchdog_detection(kind: str, app_timeout: float, probe_timeout: floa
     return detected
 
 
-async def outage_recovery(repeats: int = 3) -> list[tuple[float, float]]:
+async def outage_recovery(repeats: int = 3, backend: str = "ib_insync") -> list[tuple[float, float]]:
     """(gateway listening again -> broker ready, the backoff ceiling at that moment)."""
     results = []
     for _ in range(repeats):
         async with FakeGateway(WORLD, market_ticker=False) as gw:
             broker = IBKRInsyncBroker(gw.host, gw.port, 1, journal_path=Path(tempfile.mkdtemp()) / "j.sqlite3",
-                                      **SETTINGS)
+                                      backend=backend, **SETTINGS)
             await broker.connect()
             down = gw.faults.inject({"kind": "down"})
             gw.faults.inject({"kind": "crash", "rst": True})
@@ -298,105 +280,17 @@ async def outage_recovery(repeats: int = 3) -> list[tuple[float, float]]:
     return results
 
 
-async def detection(repeats: int = 3) -> tuple[list[Timing], list[float]]:
+async def detection(repeats: int = 3, backend: str = "ib_insync") -> tuple[list[Timing], list[float]]:
     timings, recoveries = [], []
     for kind in ("stall", "half_open"):
         broker_s, watchdog_s = [], []
         for _ in range(repeats):
-            detect, recover = await _broker_detection(kind)
+            detect, recover = await _broker_detection(kind, backend)
             broker_s.append(detect)
             recoveries.append(recover)
-            watchdog_s.append(await _watchdog_detection(kind, PROBE_INTERVAL, PROBE_TIMEOUT))
+            watchdog_s.append(await _watchdog_detection(kind, PROBE_INTERVAL, PROBE_TIMEOUT, backend))
         timings.append(Timing(kind, broker_s, watchdog_s))
     return timings, recoveries
-
-
-def _mark(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
-def section(costs: list[Overhead], timings: list[Timing], recoveries: list[float],
-            outages: list[tuple[float, float]], order_ratios: list[float],
-            journal: tuple[str, list[JournalCost]] | None = None) -> list[str]:
-    bound = PROBE_INTERVAL + PROBE_TIMEOUT + 0.5
-    lines = [
-        HEADING,
-        "",
-        "`python -m benchmarks.broker --update BENCHMARKS.md` (also part of `make bench`). One fake gateway,",
-        "the broker and a raw ib_insync `IB()` connected side by side, measured in alternating rounds",
-        "(15 orders a round, a pause between rounds so that neither hits ib_insync's 45 requests/s throttle).",
-        "",
-        "### Overhead against raw ib_insync (median per call)",
-        "",
-        f"{len(order_ratios)} runs; the table is the run with the median place_order ratio (all runs: "
-        f"{', '.join(f'{r:.2f}x' for r in order_ratios)}).",
-        "",
-        "| call | raw ib_insync | broker | ratio |",
-        "|---|---|---|---|",
-    ]
-    lines += [f"| {c.name} | {c.raw_us:,.1f} us | {c.broker_us:,.1f} us | {c.ratio:.2f}x |" for c in costs]
-    order = next(c for c in costs if c.name.startswith("place_order"))
-    lines += [
-        "",
-        f"- place_order -> Submitted at most 1.2x raw: **{_mark(order.ratio <= 1.2)}** ({order.ratio:.2f}x,"
-        f" +{order.broker_us - order.raw_us:,.0f} us a call). The broker's round trip also runs the risk",
-        "  checks and commits the journal intent (one SQLite INSERT, WAL, fsynced: see Journal durability)",
-        "  before the send; the",
-        "  acknowledgement is applied to the journal's in-memory record at once and written a loop turn",
-        "  later, in the same transaction as the next intent when orders follow each other (as here). The",
-        "  fake gateway runs on the same event loop, so every microsecond the broker spends anywhere in the",
-        "  round trip (before the send, while the gateway works, after the ack) counts here; against a",
-        "  remote gateway only the part before the send and after the ack does.",
-        "- A key the caller supplies (the HTTP API's Idempotency-Key) and the journal does not hold is",
-        "  first looked up at the gateway (completed orders, then every client's open orders): two more",
-        "  round trips, and two more requests under ib_insync's 45/s throttle. Keys the broker mints",
-        "  (new_order_key) cannot be at the gateway before it sends them and skip the look-up.",
-        "- The two cached reads cost microseconds either way; the broker's cost there is the ready check",
-        "  and building typed models (positions) on top of ib_insync's own cache read.",
-        "",
-        *(journal_section(*journal) if journal else []),
-        f"### Detection of a dead link (probe_interval {PROBE_INTERVAL:g} s, probe_timeout {PROBE_TIMEOUT:g} s)",
-        "",
-        "Idle link (no market data streaming), fault injected at the gateway; time from the fault to the",
-        "socket being dropped. ib_insync's Watchdog at equal settings: appTimeout",
-        f"{PROBE_INTERVAL:g} s, probeTimeout {PROBE_TIMEOUT:g} s (fault -> hardTimeoutEvent).",
-        "",
-        "| fault | broker median (max) | Watchdog, equal settings, median (max) |",
-        "|---|---|---|",
-    ]
-    for t in timings:
-        lines.append(f"| {t.what} | {statistics.median(t.broker_s):.2f} s ({max(t.broker_s):.2f} s) | "
-                     f"{statistics.median(t.watchdog_s):.2f} s ({max(t.watchdog_s):.2f} s) |")
-    worst = max(max(t.broker_s) for t in timings)
-    lines += [
-        "",
-        f"- Detection at most probe_interval + probe_timeout + 0.5 s = {bound:g} s: **{_mark(worst <= bound)}**"
-        f" (worst {worst:.2f} s).",
-        "- Watchdog at its defaults (appTimeout 20 s, probeTimeout 4 s) needs appTimeout + probeTimeout = 24 s",
-        "  by construction (its idle timer fires after 20 s of silence, then its EURUSD probe gets 4 s); it",
-        "  then terminates and restarts the app: retryDelay 2 s + appStartupTime 30 s before it even",
-        "  connects again, so at least 56 s to ready. Not run here (that is its arithmetic, the",
-        "  equal-settings column shows the mechanism behaves as computed).",
-        "",
-        "### Recovery",
-        "",
-        "| case | median | max | target |",
-        "|---|---|---|---|",
-        f"| stall detected, gateway answering at once: drop -> ready | {statistics.median(recoveries):.3f} s | "
-        f"{max(recoveries):.3f} s | 1 s: **{_mark(max(recoveries) <= 1.0)}** |",
-    ]
-    waits = [w for w, _ in outages]
-    steps = [s for _, s in outages]
-    lines += [
-        f"| {OUTAGE_S:g} s `down` outage: gateway listening again -> ready | {statistics.median(waits):.3f} s | "
-        f"{max(waits):.3f} s | within one backoff step (ceiling {max(steps):.2f} s): "
-        f"**{_mark(all(w <= s + 0.5 for w, s in outages))}** |",
-        "",
-        f"Settings: {', '.join(f'{k}={v}' for k, v in SETTINGS.items())}. Backoff is full jitter, so the wait",
-        "after the gateway returns is at most the current step's ceiling plus one connect and sync.",
-        "",
-    ]
-    return lines
 
 
 OVERHEAD_RUNS = 3
@@ -406,14 +300,19 @@ def order_ratio(costs: list[Overhead]) -> float:
     return next(c for c in costs if c.name.startswith("place_order")).ratio
 
 
-async def collect() -> list[str]:
+async def figures(backend: str) -> BackendFigures:
     # the place_order ratio moves by +-0.2 from run to run on a shared machine: report the run with
     # the median ratio, and every run's ratio beside it
-    runs = sorted([await overhead() for _ in range(OVERHEAD_RUNS)], key=order_ratio)
+    runs = sorted([await overhead(backend=backend) for _ in range(OVERHEAD_RUNS)], key=order_ratio)
+    timings, recoveries = await detection(backend=backend)
+    outages = await outage_recovery(backend=backend)
+    return BackendFigures(backend, runs[len(runs) // 2], [order_ratio(r) for r in runs], timings, recoveries, outages)
+
+
+async def collect() -> list[str]:
+    measured = [await figures(backend) for backend in BACKENDS]
     journal = await journal_cost()
-    timings, recoveries = await detection()
-    outages = await outage_recovery()
-    return section(runs[len(runs) // 2], timings, recoveries, outages, [order_ratio(r) for r in runs], journal)
+    return section(measured, journal_section(*journal))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,10 +38,10 @@ _replay_file = ib_harness.scenarios.batch._replay_file  # the worker function as
 
 
 def replay_file_with_legacy(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
-                            time_scale: float = 1.0, broker: str | None = None) -> str:
+                            time_scale: float = 1.0, broker: str | None = None, backend: str | None = None) -> str:
     """The batch's worker function, run in the worker with the factory installed."""
     with installed():
-        return _replay_file(path, seed, supervisor, clock, time_scale, broker)
+        return _replay_file(path, seed, supervisor, clock, time_scale, broker, backend)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,8 @@ Any project that installs ib-harness gets:
   ``ib_world`` fixture (a dict with the keys of a scenario's ``gateway:`` section);
 - ``ib_broker``: an ``IBKRInsyncBroker`` connected to it, journal in a temp directory, supervisor
   from ``--supervisor`` (settings overridable through the ``ib_broker_settings`` fixture);
-- ``ib_client``: a raw ib_insync ``IB`` connected to it;
+- ``ib_client``: a raw ``IB`` of the ``ib_backend`` fixture's library (``--ib-backend``, default
+  ib_insync; override or parametrize ``ib_backend`` for ib_async) connected to it;
 - ``scenario_runner``: replays scenario files (``await scenario_runner.run("x.yaml")``);
 - ``@pytest.mark.scenario("path.yaml", supervisor=None, seed=None)``: replays the file before the
   test body and fails the test with the runner's explanation (the body gets the result through the
@@ -16,7 +17,8 @@ Any project that installs ib-harness gets:
   the broker) runs on the virtual clock, so a bot that sleeps 30 s runs in milliseconds;
 - options ``--scenario-seed N``, ``--scenario-report DIR``, ``--supervisor builtin|watchdog``,
   ``--scenario-clock virtual|real``, ``--scenario-broker module:factory`` (replay against your own
-  broker; also the marker's ``broker=`` argument and ``scenario_runner.run(..., broker=...)``).
+  broker; also the marker's ``broker=`` argument and ``scenario_runner.run(..., broker=...)``),
+  ``--ib-backend ib_insync|ib_async`` (the client library; the marker's ``backend=`` too).
 
 The ``scenario`` marker replays on the virtual clock unless told otherwise, on its own thread
 with its own event loop, so it behaves the same under
@@ -41,6 +43,7 @@ except ModuleNotFoundError:  # the plugin loads in every pytest run of the venv:
     pytest_asyncio = None  # type: ignore[assignment]
 
 SUPERVISORS = ("builtin", "watchdog")
+BACKENDS = ("ib_insync", "ib_async")  # ib_harness.broker.backends.BACKENDS (not imported at plugin load)
 CLOCKS = ("virtual", "real")  # ib_harness.scenarios.clocks.CLOCKS, not imported here: the plugin loads light
 SCENARIO_RESULT = pytest.StashKey[Any]()
 REPLAY_TIMEOUT_MARGIN = 60.0  # seconds beyond a scenario's own duration before a replay counts as hung
@@ -59,6 +62,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "default: each file's clock:, else the runner's default")
     group.addoption("--scenario-broker", default=None, metavar="MODULE:FACTORY",
                     help="replay scenarios against this broker factory instead of the library's broker")
+    group.addoption("--ib-backend", choices=BACKENDS, default=None,
+                    help="the client library of ib_broker, ib_client and replays: ib_insync (default) or ib_async")
     group.addoption("--scenario-time-scale", type=float, default=1.0, metavar="FACTOR",
                     help="real clock only: run every replay's time FACTOR times as fast (0.05 = 20x)")
 
@@ -84,7 +89,7 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None, broker=None): replay "
+    config.addinivalue_line("markers", "scenario(path, supervisor=None, seed=None, clock=None, broker=None, backend=None): replay "
                                        "this scenario "
                                        "file against the real broker and a fake gateway; fail with the explanation")
     config.addinivalue_line("markers", "virtual_clock(start=None): run this async test and its async fixtures on "
@@ -117,8 +122,9 @@ class ScenarioRunner:
 
     def __init__(self, seed: int | None = None, supervisor: str | None = None, report_dir: Path | None = None,
                  base: Path | None = None, clock: str | None = None, time_scale: float = 1.0,
-                 broker: Any = None) -> None:
+                 broker: Any = None, backend: str | None = None) -> None:
         self.broker = broker  # a ``module:factory`` name or a factory; None: the library's broker
+        self.backend = backend  # ib_insync | ib_async; None: each file's own
         self.seed = seed
         self.clock = clock
         self.time_scale = time_scale
@@ -139,7 +145,7 @@ class ScenarioRunner:
 
     async def run(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
                   check: bool = False, clock: str | None = None, time_scale: float | None = None,
-                  broker: Any = None) -> Any:
+                  broker: Any = None, backend: str | None = None) -> Any:
         """Replay one file on the running loop; with ``check`` raise ScenarioFailed unless it passed."""
         from .scenarios.loader import load_scenario
         from .scenarios.runner import replay
@@ -148,7 +154,7 @@ class ScenarioRunner:
         result = await replay(item, seed=self.seed if seed is None else seed,
                               supervisor=supervisor or self.supervisor, clock=clock or self.clock,
                               time_scale=self.time_scale if time_scale is None else time_scale,
-                              broker=broker or self.broker)
+                              broker=broker or self.broker, backend=backend or self.backend)
         self.results.append(result)
         self.write_report(result)
         if check:
@@ -156,7 +162,8 @@ class ScenarioRunner:
         return result
 
     def run_in_thread(self, path: str | Path, *, seed: int | None = None, supervisor: str | None = None,
-                      clock: str | None = None, time_scale: float | None = None, broker: Any = None) -> Any:
+                      clock: str | None = None, time_scale: float | None = None, broker: Any = None,
+                      backend: str | None = None) -> Any:
         """Replay on a fresh loop (virtual or real) in a worker thread: safe whatever loop the caller has."""
         from .scenarios import clocks
         from .scenarios.loader import load_scenario
@@ -164,7 +171,8 @@ class ScenarioRunner:
         scenario = load_scenario(self.resolve(path)).scenario
         chosen = clocks.resolve(clock or self.clock, scenario.clock)
         scale = clocks.check_time_scale(self.time_scale if time_scale is None else time_scale, chosen)
-        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, time_scale=scale, broker=broker)
+        main = self.run(path, seed=seed, supervisor=supervisor, clock=chosen, time_scale=scale, broker=broker,
+                        backend=backend)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ib-harness-replay") as pool:
             future = pool.submit(clocks.run_on, chosen, main, scenario.gateway.start_time,
                                  next(s for s in (seed, self.seed, scenario.seed) if s is not None), scale)
@@ -176,7 +184,7 @@ class ScenarioRunner:
         from .scenarios.reports import write_reports
         from .scenarios.trace import RunResult
 
-        target = self.report_dir / f"{result.name}-{result.supervisor}-seed{result.seed}"
+        target = self.report_dir / f"{result.name}-{result.variant.replace(' ', '-')}-seed{result.seed}"
         write_reports(RunResult(started=time.time() - result.wall, wall=result.wall, results=[result]), target)
         return target
 
@@ -185,7 +193,7 @@ class ScenarioRunner:
         """What failed, as the runner says it: the summary, then the timeline."""
         from .scenarios.console import render_result
 
-        lines = [f"scenario {result.name} [{result.supervisor}, seed {result.seed}]: {result.verdict.upper()}"]
+        lines = [f"scenario {result.name} [{result.variant}, seed {result.seed}]: {result.verdict.upper()}"]
         if result.error:
             lines.append(f"  error: {result.error}")
         for missed in (e for e in result.expectations if not e.ok):
@@ -204,7 +212,7 @@ def _runner_for(config: pytest.Config, base: Path) -> ScenarioRunner:
                           report_dir=config.getoption("--scenario-report"), base=base,
                           clock=config.getoption("--scenario-clock"),
                           time_scale=config.getoption("--scenario-time-scale"),
-                          broker=config.getoption("--scenario-broker"))
+                          broker=config.getoption("--scenario-broker"), backend=config.getoption("--ib-backend"))
 
 
 @pytest.fixture
@@ -221,7 +229,7 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
         return
     if len(marker.args) != 1:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario takes one path, got {marker.args!r}")
-    unknown = set(marker.kwargs) - {"supervisor", "seed", "clock", "broker"}
+    unknown = set(marker.kwargs) - {"supervisor", "seed", "clock", "broker", "backend"}
     if unknown:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: unknown argument(s) {sorted(unknown)}")
     supervisor = marker.kwargs.get("supervisor")
@@ -232,10 +240,14 @@ def _ib_harness_scenario_marker(request: pytest.FixtureRequest) -> None:
     if clock is not None and clock not in CLOCKS:
         raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: clock must be one of "
                                 f"{CLOCKS}, got {clock!r}")
+    backend = marker.kwargs.get("backend")
+    if backend is not None and backend not in BACKENDS:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.scenario: backend must be one of "
+                                f"{BACKENDS}, got {backend!r}")
     runner = _runner_for(request.config, Path(str(request.node.path)).parent)
     request.node.stash[SCENARIO_RESULT] = runner.run_in_thread(
         marker.args[0], seed=marker.kwargs.get("seed"), supervisor=supervisor, clock=clock,
-        broker=marker.kwargs.get("broker"))
+        broker=marker.kwargs.get("broker"), backend=backend)
 
 
 @pytest.fixture
@@ -307,9 +319,16 @@ def ib_broker_settings() -> dict[str, Any]:
 _client_ids = itertools.count(1)
 
 
+@pytest.fixture
+def ib_backend(request: pytest.FixtureRequest) -> str:
+    """The client library of ``ib_client`` and ``ib_broker``: ``--ib-backend``, else ib_insync
+    (parametrize or override this fixture to run a test on both)."""
+    return str(getattr(request, "param", None) or request.config.getoption("--ib-backend") or BACKENDS[0])
+
+
 @async_fixture
 async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], request: pytest.FixtureRequest,
-                    tmp_path: Path) -> AsyncIterator[Any]:
+                    tmp_path: Path, ib_backend: str) -> AsyncIterator[Any]:
     """The real broker connected to ``fake_gateway`` (temp journal); disconnected after the test."""
     from ib_harness.broker import IBKRInsyncBroker
 
@@ -317,8 +336,8 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
     from .scenarios.gateway_controller import InProcessGatewayController
 
     supervisor = request.config.getoption("--supervisor") or ib_broker_settings.get("supervisor", "builtin")
-    settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", **ib_broker_settings,
-                                "supervisor": supervisor}
+    settings: dict[str, Any] = {"journal_path": tmp_path / "journal.sqlite3", "backend": ib_backend,
+                                **ib_broker_settings, "supervisor": supervisor}
     if supervisor == "watchdog":
         settings["controller"] = InProcessGatewayController(fake_gateway)
     broker = IBKRInsyncBroker(fake_gateway.host, fake_gateway.port, settings.pop("client_id", 1), **settings)
@@ -330,11 +349,12 @@ async def ib_broker(fake_gateway: Any, ib_broker_settings: dict[str, Any], reque
 
 
 @async_fixture
-async def ib_client(fake_gateway: Any) -> AsyncIterator[Any]:
-    """A raw ib_insync IB connected to ``fake_gateway`` (client ids 101, 102, ... never clash with ib_broker)."""
-    from ib_insync import IB
+async def ib_client(fake_gateway: Any, ib_backend: str) -> AsyncIterator[Any]:
+    """A raw IB of ``ib_backend``'s library (ib_insync or ib_async) connected to ``fake_gateway``
+    (client ids 101, 102, ... never clash with ib_broker)."""
+    import importlib
 
-    ib = IB()
+    ib = importlib.import_module(ib_backend).IB()
     await ib.connectAsync(fake_gateway.host, fake_gateway.port, clientId=100 + next(_client_ids), timeout=10)
     try:
         yield ib

@@ -1,4 +1,5 @@
-"""The broker under test: an async IB broker on ib_insync that survives the gateway's faults.
+"""The broker under test: an async IB broker on ib_insync or ib_async (settings.backend;
+docs/backends.md) that survives the gateway's faults.
 
 It never imports fake_gateway; it talks to any TWS API endpoint (the fake gateway in tests).
 """

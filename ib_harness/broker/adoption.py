@@ -5,18 +5,18 @@ know adopted into it (another journal file, a lost intent row, another process o
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
-
-from ib_insync import IB, Trade
-from ib_insync.util import UNSET_DOUBLE
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import BrokerTimeout, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal
 from .metrics import BrokerMetrics
 from .models import Order
-from .trades import (ORDER_TYPES, UNACKED, avg_price_of, differences, filled_of, model_of_record, settled_status,
-                     status_of, terms_of)
+from .trades import (ORDER_TYPES, UNACKED, UNSET_DOUBLE, avg_price_of, differences, filled_of, model_of_record,
+                     settled_status, status_of, terms_of)
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB, Trade
 
 
 class GatewayOrders:

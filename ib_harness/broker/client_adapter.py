@@ -9,21 +9,26 @@ INTERNALS with why it is used; :func:`check_internals` names every one a new ib_
 (its fork, which keeps the same names), no longer has, and tests/broker/test_client_adapter.py runs
 it against the installed versions so an upgrade fails loudly instead of the broker degrading quietly.
 
-A second backend (ib_async) plugs in here: an ``IB`` subclass with the same ``connectAsync``
-override built on that library, and the same :class:`ClientAdapter` (its internals carry the
-same names; check_internals proves it for the installed version).
+Both backends (ib_insync, ib_async: see backends.py) go through here: :func:`supervised_ib_class`
+builds SupervisedIB on either library's IB, and the same :class:`ClientAdapter` serves both (their
+internals carry the same names; check_internals proves it for the installed versions).
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import logging
 import struct
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ib_insync import IB, BarDataList, Ticker
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (either library)
+    from ib_insync import IB, BarDataList, Ticker
 
 log = logging.getLogger("ib_harness.broker.client_adapter")
 
@@ -66,6 +71,31 @@ def _event(path: str) -> Callable[[Any], str | None]:
     return check
 
 
+def read_warning_codes(library: Any) -> frozenset[int]:
+    """The library's own warning set, read from its source (it is a local in Wrapper.error)."""
+    return _warning_codes_of(library.wrapper.Wrapper)
+
+
+def _warning_codes_of(wrapper: Any) -> frozenset[int]:
+    import ast
+    import inspect
+    import textwrap
+    tree = ast.parse(textwrap.dedent(inspect.getsource(wrapper.error)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "warningCodes" for t in node.targets):
+            return frozenset(c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant) and isinstance(c.value, int))
+    raise RuntimeError(f"{wrapper.__module__}.{wrapper.__name__}.error: no warningCodes set (the error handling moved)")
+
+
+
+def _warning_code_set(ib: Any) -> str | None:
+    try:
+        _warning_codes_of(type(ib.wrapper))
+    except (RuntimeError, TypeError, OSError, SyntaxError) as exc:
+        return str(exc)
+    return None
+
+
 def _market_data_map(ib: Any) -> str | None:
     problem = _attr("wrapper.ticker2ReqId", dict)(ib)
     if problem is None and not isinstance(ib.wrapper.ticker2ReqId["mktData"], dict):
@@ -74,6 +104,8 @@ def _market_data_map(ib: Any) -> str | None:
 
 
 STARTUP_SYNC_PARAMETERS = ["self", "host", "port", "clientId", "timeout", "readonly", "account"]
+# what each library's connectAsync adds after those (ib_async 2.x: sync errors raised, fields fetched)
+EXTRA_SYNC_PARAMETERS = {"ib_insync": [], "ib_async": ["raiseSyncErrors", "fetchFields"]}
 
 
 def _startup_sync(ib: Any) -> str | None:
@@ -82,6 +114,11 @@ def _startup_sync(ib: Any) -> str | None:
     found = list(inspect.signature(getattr(_library_ib(ib), "connectAsync")).parameters)
     if found[:len(STARTUP_SYNC_PARAMETERS)] != STARTUP_SYNC_PARAMETERS:
         return f"IB.connectAsync{tuple(found)}: expected the parameters {tuple(STARTUP_SYNC_PARAMETERS)} first"
+    library = _library_ib(ib).__module__.split(".")[0]
+    extra = EXTRA_SYNC_PARAMETERS.get(library, [])
+    if found[len(STARTUP_SYNC_PARAMETERS):] != extra:
+        return (f"IB.connectAsync{tuple(found)}: after {STARTUP_SYNC_PARAMETERS[-1]!r} {library} had "
+                f"{tuple(extra)}, found {tuple(found[len(STARTUP_SYNC_PARAMETERS):])}")
     for name in ("reqPositionsAsync", "reqOpenOrdersAsync", "reqCompletedOrdersAsync", "reqAccountUpdatesAsync",
                  "reqAccountUpdatesMultiAsync", "reqExecutionsAsync", "reqAutoOpenOrders"):
         if not callable(getattr(ib, name, None)):
@@ -112,6 +149,11 @@ INTERNALS: tuple[Internal, ...] = (
              _callable("wrapper.connectionClosed")),
     Internal("wrapper.currentTime", "the probe's round trip ends when its currentTime answer is decoded "
              "(the decoder looks the method up per message)", _callable("wrapper.currentTime")),
+    Internal("wrapper._futures", "a request a backend does not fail on a refusing code (ib_async: 321, 329) "
+             "is failed by the broker", _attr("wrapper._futures", dict)),
+    Internal("wrapper._endReq", "ends such a request with IB's error", _callable("wrapper._endReq")),
+    Internal("wrapper.error warningCodes", "the codes the library does not fail a request or order on "
+             "(backends.py reads them; ib_async added 105, 321, 329 and dropped 202)", _warning_code_set),
     Internal("wrapper.clientId", "set before the handshake, as IB.connectAsync does", _attr("wrapper.clientId", int)),
     Internal("wrapper.ticker2ReqId['mktData']", "the request id of a market-data line (to match IB's errors)",
              _market_data_map),
@@ -156,21 +198,40 @@ def check_internals(ib: Any) -> list[str]:
     return problems
 
 
-class SupervisedIB(IB):
-    """ib_insync's IB with the startup sync of 0.9.86, except that a request left unanswered
-    (reqExecutions without execDetailsEnd: ib_insync#638, ib_async#82) is recorded in
-    ``sync_gaps`` instead of failing the whole connect with TimeoutError. The Watchdog calls this
-    connectAsync too, so both supervisors get it."""
+class SupervisedSync:
+    """The startup sync of ib_insync 0.9.86 (ib_async 2.1's is the same steps), except that a
+    request left unanswered (reqExecutions without execDetailsEnd: ib_insync#638, ib_async#82) is
+    recorded in ``sync_gaps`` instead of failing the whole connect with TimeoutError. The Watchdog
+    calls this connectAsync too, so both supervisors get it. Mixed into either library's IB by
+    :func:`supervised_ib_class`.
+
+    On ib_async it takes ib_async's extra parameters: ``fetchFields`` (default ``startup_fetch``,
+    which the broker sets from its backend) leaves out what it does not name, as ib_async does
+    (``sync_skipped`` names what was left out), except that sub-account updates are still asked
+    for when no single account's updates are (they are then the only account values);
+    ``raiseSyncErrors`` raises ConnectionError naming the gaps instead of connecting with them."""
 
     sync_gaps: tuple[str, ...] = ()
+    sync_skipped: tuple[str, ...] = ()  # what fetchFields left out of the last startup sync
     sync_account = ""  # the account the startup sync subscribed to
+    startup_fetch: Any = None  # ib_async's StartupFetch flags (None: everything)
 
-    async def connectAsync(self, host: str = "127.0.0.1", port: int = 7497, clientId: int = 1,  # noqa: N803
-                           timeout: float | None = 4, readonly: bool = False, account: str = "") -> "IB":
+    async def connectAsync(self: Any, host: str = "127.0.0.1", port: int = 7497, clientId: int = 1,  # noqa: N803
+                           timeout: float | None = 4, readonly: bool = False, account: str = "",
+                           raiseSyncErrors: bool = False, fetchFields: Any = None) -> Any:  # noqa: N803
+        fetch = fetchFields if fetchFields is not None else self.startup_fetch
+        flags = getattr(importlib.import_module(type(self)._library), "StartupFetch", None)
+
+        def wanted(flag: str) -> bool:
+            return fetch is None or flags is None or bool(fetch & getattr(flags, flag))
+
         client_id = int(clientId)
         self.wrapper.clientId = client_id
         wait = timeout or None
         self.sync_gaps = ()
+        self.sync_skipped = tuple(name for flag, name in (("ORDERS_OPEN", "open orders"),
+                                                          ("ORDERS_COMPLETE", "completed orders"),
+                                                          ("EXECUTIONS", "executions")) if not wanted(flag))
         try:
             await self.client.connectAsync(host, port, client_id, wait)
             if client_id == 0:
@@ -180,22 +241,26 @@ class SupervisedIB(IB):
                 account = accounts[0]
             self.sync_account = account
             requests: dict[str, Any] = {"positions": self.reqPositionsAsync()}
-            if not readonly:
+            if not readonly and wanted("ORDERS_OPEN"):
                 requests["open orders"] = self.reqOpenOrdersAsync()
-            if not readonly and self.client.serverVersion() >= 150:
+            if not readonly and self.client.serverVersion() >= 150 and wanted("ORDERS_COMPLETE"):
                 requests["completed orders"] = self.reqCompletedOrdersAsync(False)
-            if account:
+            if account and wanted("ACCOUNT_UPDATES"):
                 requests["account updates"] = self.reqAccountUpdatesAsync(account)
-            if len(accounts) <= self.MaxSyncedSubAccounts:
+            if len(accounts) <= self.MaxSyncedSubAccounts and (wanted("SUB_ACCOUNT_UPDATES")
+                                                               or "account updates" not in requests):
                 for acc in accounts:
                     requests[f"account updates for {acc}"] = self.reqAccountUpdatesMultiAsync(acc)
             answers = await asyncio.gather(*(asyncio.wait_for(r, wait) for r in requests.values()),
                                            return_exceptions=True)
             gaps = [name for name, answer in zip(requests, answers) if _unanswered(answer)]
-            try:  # after the orders, as ib_insync does: executions need their orders
-                await asyncio.wait_for(self.reqExecutionsAsync(), wait)
-            except asyncio.TimeoutError:
-                gaps.append("executions")
+            if wanted("EXECUTIONS"):
+                try:  # after the orders, as ib_insync does: executions need their orders
+                    await asyncio.wait_for(self.reqExecutionsAsync(), wait)
+                except asyncio.TimeoutError:
+                    gaps.append("executions")
+            if raiseSyncErrors and gaps:
+                raise ConnectionError(f"startup sync incomplete: {', '.join(gaps)} unanswered")
             if not self.client.isReady():
                 raise ConnectionError("Socket connection broken while connecting")
             self.sync_gaps = tuple(gaps)
@@ -206,6 +271,13 @@ class SupervisedIB(IB):
             self.disconnect()
             raise
         return self
+
+
+@cache
+def supervised_ib_class(library: Any) -> type:
+    """SupervisedIB on ``library``'s IB (the ib_insync or ib_async module): one class per library."""
+    return type("SupervisedIB", (SupervisedSync, library.IB),
+                {"__module__": __name__, "__doc__": SupervisedSync.__doc__, "_library": library.__name__})
 
 
 def _unanswered(answer: object) -> bool:
@@ -264,6 +336,25 @@ class ClientAdapter:
         """Fail every request future still pending (IB.disconnect alone leaves them waiting)."""
         self.ib.wrapper.connectionClosed()
 
+    def close(self) -> None:
+        """Disconnect with every pending request failed. The futures are failed first: ib_async's
+        IB.disconnect() resets the wrapper, which forgets them (still pending) for good."""
+        self.fail_pending_requests()
+        try:
+            self.ib.disconnect()
+        except OSError:  # the peer already reset the socket: write_eof fails
+            self.abort_socket()
+        self.fail_pending_requests()
+
+    def fail_request(self, req_id: int, error: Exception) -> bool:
+        """Fail the pending request ``req_id`` with ``error``; False when none is pending. For the
+        codes a backend treats as warnings although they refuse a request (ib_async: 321, 329)."""
+        future = self.ib.wrapper._futures.get(req_id)
+        if future is None or future.done():
+            return False
+        self.ib.wrapper._endReq(req_id, error, success=False)
+        return True
+
     def on_current_time(self, callback: Callable[[], None]) -> Callable[[], None]:
         """``callback`` runs for each decoded currentTime answer (the probe's round trip); returns
         the function that disconnects it. ib_insync's decoder looks the wrapper method up per
@@ -292,6 +383,10 @@ class ClientAdapter:
     def sync_gaps(self) -> tuple[str, ...]:
         """What the last startup sync could not get (SupervisedIB); () with a plain IB."""
         return tuple(getattr(self.ib, "sync_gaps", ()))
+
+    def sync_skipped(self) -> tuple[str, ...]:
+        """What the last startup sync left out on purpose (ib_async's fetchFields)."""
+        return tuple(getattr(self.ib, "sync_skipped", ()))
 
     # ----- the wrapper's bookkeeping ------------------------------------------------------------------
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from ib_insync import IB, Watchdog
-
+from .backends import backend_of
 from .backoff import Backoff, CircuitBreaker
 from .client_adapter import ClientAdapter
 from .events import EventBus
@@ -18,6 +17,9 @@ from .probe import Keepalive
 from .settings import BrokerSettings
 from .stream_guard import StreamGuard
 from .supervision import BrokerState, StateMachine
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend
+    from ib_insync import IB, Watchdog
 
 log = logging.getLogger("ib_harness.broker.connection")
 
@@ -48,12 +50,7 @@ class Controller(Protocol):
 def close_ib(ib: IB) -> None:
     """Disconnect and fail every request future still pending in ib_insync (IB.disconnect alone
     leaves them waiting forever)."""
-    client = ClientAdapter(ib)
-    try:
-        ib.disconnect()
-    except OSError:  # the peer already reset the socket: write_eof fails
-        client.abort_socket()
-    client.fail_pending_requests()
+    ClientAdapter(ib).close()
 
 
 async def cancel_for_sure(task: "asyncio.Future[Any] | None", wake: asyncio.Event | None = None) -> None:
@@ -263,7 +260,7 @@ class WatchdogSupervisor:
                  controller: Controller) -> None:
         self.ib, self.machine, self.events, self.metrics, self.hooks = ib, machine, events, metrics, hooks
         self.settings = settings
-        self.watchdog = Watchdog(cast(Any, controller), ib, host=host, port=port, clientId=client_id,
+        self.watchdog = backend_of(ib).Watchdog(cast(Any, controller), ib, host=host, port=port, clientId=client_id,
                                  connectTimeout=settings.connect_timeout,
                                  appStartupTime=settings.watchdog_app_startup_time,
                                  appTimeout=settings.watchdog_app_timeout,

@@ -11,13 +11,15 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from ib_insync import Contract
 
+from .client_adapter import ClientAdapter
 from .connection import BuiltinSupervisor
 from .error_policy import FARM_OF_CODE, Action, action_for
 from .throttle import apply_throttle
 
 if TYPE_CHECKING:
+    from ib_insync import Contract
+
     from .ib_broker import IBKRInsyncBroker
 
 log = logging.getLogger("ib_harness.broker.errors")
@@ -56,6 +58,10 @@ class IbErrorHandler:
         handler = getattr(self, f"_on_{action.value}", None)
         if handler is not None:
             handler(req_id, code, message)
+        if code in b.backend.refusals_as_warnings and req_id >= 0:
+            # a code this backend reads as a warning (ib_async: 321, 329) still refused the request:
+            # fail it now with IB's error instead of leaving it to its timeout
+            ClientAdapter(b.ib).fail_request(req_id, b.backend.RequestError(req_id, code, message))
 
     # ----- connectivity ---------------------------------------------------------------------------
 

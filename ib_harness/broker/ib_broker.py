@@ -11,13 +11,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 import pandas as pd
-from ib_insync import IB, AccountValue, RequestError
 
 from .base import BaseBroker
-from .client_adapter import ClientAdapter, SupervisedIB
+from .backends import Backend, load_backend
+from .client_adapter import ClientAdapter
 from .connection import BuiltinSupervisor, Controller, WatchdogSupervisor, cancel_for_sure
 from .error_handling import IbErrorHandler
 from .errors import BrokerTimeout, BrokerUnavailable, MarketDataUnavailable, OrderRejected, RequestFailed
@@ -33,6 +33,9 @@ from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
 from .sync_gaps import SyncGaps
 from .throttle import apply_throttle
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB, AccountValue
 
 log = logging.getLogger("ib_harness.broker")
 T = TypeVar("T")
@@ -52,7 +55,9 @@ class IBKRInsyncBroker(BaseBroker):
         if self.settings.supervisor == "watchdog" and controller is None:
             raise ValueError("supervisor='watchdog' needs a controller (startAsync/terminateAsync)")
         self.host, self.port, self.client_id = host, port, client_id
-        self.ib: IB = SupervisedIB()  # ib_insync's IB with a startup sync that survives a lost answer
+        self.backend: Backend = load_backend(self.settings.backend)  # this broker's client library
+        self.ib: IB = self.backend.IB()  # its IB with a startup sync that survives a lost answer
+        self.ib.startup_fetch = self.backend.startup_fetch
         self.ib.RaiseRequestErrors = True  # a failed query raises; it never reads as "no data"
         apply_throttle(self.ib.client, self.settings.max_requests_per_second)
         self.events = EventBus()
@@ -143,9 +148,14 @@ class IBKRInsyncBroker(BaseBroker):
         self._session_lost = asyncio.get_running_loop().create_future()
         # _degraded is not cleared here: an 1100 heard during the connect belongs to this session
         self.book.session_started()
-        gaps = ClientAdapter(self.ib).sync_gaps()
+        adapter = ClientAdapter(self.ib)
+        gaps = adapter.sync_gaps()
         unproven = [gap for gap in gaps if gap in ORDER_LISTS]
-        if unproven:  # an order missing from an incomplete list is not proof that it is absent
+        left_out = [name for name in adapter.sync_skipped() if name in ORDER_LISTS]
+        if left_out and not unproven:  # the startup sync left the lists to the live reconcile (ib_async)
+            self.reconcile_orders(f"connect: {', '.join(left_out)} and every client's open orders")
+        elif unproven:  # an order missing from an incomplete list is not proof that it is absent; the
+            # live reconcile runs once SyncGaps has the lists (asking now would queue behind them)
             self.events.publish("reconcile_deferred", cause="connect", unverified=unproven)
         else:
             self._reconciled(reconcile(self.ib, self.journal, self.book), "connect")
@@ -184,7 +194,7 @@ class IBKRInsyncBroker(BaseBroker):
             async with asyncio.timeout(self.settings.request_timeout):
                 fresh = await self.book.gateway_orders()  # completed, then every client's open orders
                 await self.ib.reqExecutionsAsync()  # after the orders, as ib_insync's own sync does
-        except (TimeoutError, ConnectionError, RequestError) as exc:
+        except (TimeoutError, ConnectionError, self.backend.RequestError) as exc:
             self.metrics.reconcile.labels("failed").inc()
             self.events.publish("reconcile_failed", cause=cause, error=repr(exc))
         else:
@@ -279,7 +289,7 @@ class IBKRInsyncBroker(BaseBroker):
             raise BrokerTimeout(method, timeout) from None
         except ConnectionError as exc:
             raise BrokerUnavailable(self.state.value, f"{method}: connection lost ({exc})") from exc
-        except RequestError as exc:
+        except self.backend.RequestError as exc:
             raise RequestFailed(method, exc.code, exc.message) from exc
         finally:
             lost.remove_done_callback(on_lost)

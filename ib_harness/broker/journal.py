@@ -25,8 +25,6 @@ database's mode). A journal that cannot be used is a JournalError naming the fil
 from __future__ import annotations
 
 import asyncio
-import errno
-import fcntl
 import os
 import sqlite3
 import time
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import JournalError
+from .journal_file import open_database, take_ownership
 
 # Each commit writes every page it touched to the WAL: orders is one b-tree keyed by its key
 # (WITHOUT ROWID), order_events has no AUTOINCREMENT (rows are never deleted, so its ids still
@@ -135,10 +134,10 @@ class Journal:
         for the benchmark's side-by-side figure)."""
         self.path = Path(path)
         self._closed = True
-        self._lock_fd = _take_ownership(self.path)
+        self._lock_fd = take_ownership(self.path)
         self._durable_mode = self._sync_mode = synchronous
         try:
-            self._db = _open(self.path, synchronous)
+            self._db = open_database(self.path, synchronous, SCHEMA)
         except BaseException:
             os.close(self._lock_fd)
             raise
@@ -362,55 +361,6 @@ class Journal:
         else:
             rows = self._db.execute("SELECT * FROM fills WHERE key=? ORDER BY rowid", (key,)).fetchall()
         return [FillRecord(**dict(row)) for row in rows]
-
-
-def _take_ownership(path: Path) -> int:
-    """Make the directory, create the file 0600, and lock ``<path>.lock``; the lock's fd."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise JournalError(path, f"cannot make its directory {path.parent}: {exc.strerror or exc}") from None
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except PermissionError:
-        raise JournalError(path, "read-only (cannot open it, or its .lock, for writing)") from None
-    except OSError as exc:
-        raise JournalError(path, f"cannot open it: {exc.strerror or exc}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-        os.close(fd)
-        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            raise JournalError(path, f"in use by another process (pid {owner}) or another Journal of this one; "
-                                     "one broker owns a journal at a time") from None
-        raise JournalError(path, f"cannot lock {lock_path}: {exc.strerror or exc}") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
-
-
-def _open(path: Path, synchronous: str) -> sqlite3.Connection:
-    """Open the database in WAL mode with ``synchronous``; a JournalError when SQLite cannot."""
-    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-        raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
-    db = sqlite3.connect(str(path), isolation_level=None)
-    try:
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(f"PRAGMA synchronous={synchronous}")
-        db.executescript(SCHEMA)
-        if "tif" not in {row["name"] for row in db.execute("PRAGMA table_info(orders)")}:
-            db.execute("ALTER TABLE orders ADD COLUMN tif TEXT NOT NULL DEFAULT 'DAY'")  # older journals
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        text = str(exc)
-        if "readonly" in text or "read-only" in text:
-            raise JournalError(path, f"read-only ({text})") from None
-        raise JournalError(path, f"{text} (corrupt, or not an order journal)") from None
-    return db
 
 
 def _with(record: OrderRecord, **changes: Any) -> OrderRecord:

@@ -16,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from ib_insync import IB, BarDataList, Contract, RequestError, Stock, Ticker
 
+from .backends import backend_of
 from .client_adapter import ClientAdapter
 from .errors import MarketDataUnavailable
 from .events import EventBus
 from .market_lines import BarStream, MarketLine
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB, BarDataList, Contract, Ticker
 
 __all__ = ["BarStream", "MarketData", "MarketLine"]
 
@@ -36,6 +39,7 @@ class MarketData:
     def __init__(self, ib: IB, events: EventBus, stream_check_timeout: float, max_lines: int = 90,
                  line_ttl: float = 300.0) -> None:
         self.ib = ib
+        self.backend = backend_of(ib)
         self.client = ClientAdapter(ib)
         self.events = events
         self.stream_check_timeout = stream_check_timeout
@@ -59,7 +63,7 @@ class MarketData:
         return await self._shared(f"contract:{symbol}", lambda: self._qualify(symbol, timeout))
 
     async def _qualify(self, symbol: str, timeout: float) -> Contract:
-        contract = Stock(symbol, "SMART", "USD")
+        contract = self.backend.Stock(symbol, "SMART", "USD")
         qualified = await asyncio.wait_for(self.ib.qualifyContractsAsync(contract), timeout)
         if not qualified:
             raise MarketDataUnavailable(symbol, "no security definition (IB 200)")
@@ -256,7 +260,7 @@ class MarketData:
         try:
             bars = await asyncio.wait_for(self.ib.reqHistoricalDataAsync(stream.contract, **stream.params),
                                           self.stream_check_timeout * 5)
-        except (asyncio.TimeoutError, ConnectionError, RequestError) as exc:
+        except (asyncio.TimeoutError, ConnectionError, self.backend.RequestError) as exc:
             self.events.publish("resubscribe_failed", symbol=stream.symbol, stream="bars", error=repr(exc))
             return
         if stream.closed:  # its consumer closed it meanwhile

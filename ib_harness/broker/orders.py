@@ -13,18 +13,21 @@ import asyncio
 import copy
 import logging
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ib_insync import IB, Contract, Fill, Trade, TradeLogEntry
 
 from .adoption import GatewayOrders
+from .backends import backend_of
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (UNACKED, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
+from .trades import (UNACKED, VALIDATION_ERROR, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
                      model_of_trade, record_differences, refuses, rejection_of, status_of, terms_of)
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB, Contract, Fill, Trade
 
 log = logging.getLogger("ib_harness.broker.orders")
 
@@ -41,6 +44,7 @@ def _fresh(key: str) -> bool:
 class OrderBook:
     def __init__(self, ib: IB, journal: Journal, events: EventBus, metrics: BrokerMetrics) -> None:
         self.ib = ib
+        self.backend = backend_of(ib)
         self.journal = journal
         self.events = events
         self.metrics = metrics
@@ -78,6 +82,8 @@ class OrderBook:
         if record is None:
             return
         modify = self._modifying.get(key)
+        if trade.orderStatus.status == VALIDATION_ERROR and not self._read_validation_error(trade, modify):
+            return
         if modify is not None:
             if self._modify_refused(trade, modify):
                 return
@@ -97,6 +103,25 @@ class OrderBook:
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
 
+    def _read_validation_error(self, trade: Trade, modify: ModifyInFlight | None) -> bool:
+        """ib_async marks an order ValidationError on the codes it reads as warnings (105, 321, 329;
+        ib_insync marks it Cancelled). IB refused a message, not necessarily the order: a modify in
+        flight or a new order IB never acknowledged is read as ib_insync reads it (Cancelled with
+        IB's code: refused modify, or REJECTED); a working order stands as it was. True: go on."""
+        last = trade.log[-1] if trade.log else None
+        code, text = (last.errorCode, last.message) if last is not None else (0, "")
+        before = next((e.status for e in reversed(trade.log) if e.status != VALIDATION_ERROR), "PendingSubmit")
+        now = datetime.now(timezone.utc)
+        if modify is not None or (before in UNACKED and not trade.fills):
+            trade.orderStatus.status = "Cancelled"
+            trade.log.append(self.backend.TradeLogEntry(now, "Cancelled", text, code))
+            return True
+        trade.orderStatus.status = before
+        trade.log.append(self.backend.TradeLogEntry(now, before, f"IB {code} refused a message; the order stands"))
+        self.journal.note(trade.order.orderRef, f"IB {code}: {text} (the order stands)")
+        self._signal(trade.order.orderRef)
+        return False
+
     def _modify_refused(self, trade: Trade, modify: ModifyInFlight) -> bool:
         """ib_insync marks a trade Cancelled on any error to its id, but IB keeps the original order
         working when it refuses a modify: undo that here (the gateway is asked right after)."""
@@ -106,7 +131,7 @@ class OrderBook:
         if modify.refusal is None:
             modify.refusal = (last.errorCode, last.message)
         trade.orderStatus.status = modify.previous
-        trade.log.append(TradeLogEntry(datetime.now(timezone.utc), modify.previous,
+        trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), modify.previous,
                                        f"modify refused (IB {last.errorCode}); the original order stands"))
         self._signal(trade.order.orderRef)
         return True
@@ -205,7 +230,7 @@ class OrderBook:
 
     async def _send(self, order: Order, contract: Contract, order_id: int, ack_timeout: float,
                     query_timeout: float) -> Trade:
-        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+        trade = self.ib.placeOrder(contract, ib_order_for(self.backend, order, order_id))
         self.events.publish("order", order_id=order_id, key=order.key, status="SENT")
         acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
         if not acked:

@@ -6,14 +6,16 @@ a status held or lost while IB was away is not replayed); the counts go to event
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from ib_insync import IB, Trade
 
 from .journal import Journal, OrderRecord
 from .models import BROKER_KEY_PREFIX, OrderStatus
 from .orders import OrderBook
 from .trades import UNACKED, avg_price_of, filled_of, settled_status, status_of, terms_of
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB, Trade
 
 OPEN_STATUSES = [s.value for s in OrderStatus if not s.is_terminal]
 

@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ib_harness import bounded_yaml
+from .backends import DEFAULT_BACKEND, BackendName
 
 
 def default_data_dir() -> Path:
@@ -73,7 +74,9 @@ class BrokerSettings(BaseSettings):
     order_price_range: tuple[float, float] = Field((1e-6, 1e7), description="smallest and largest limit/stop price")
     # supervision
     supervisor: Literal["builtin", "watchdog"] = "builtin"
-    # ib_insync Watchdog timings (supervisor="watchdog"); its defaults, settable small for tests
+    backend: BackendName = Field(DEFAULT_BACKEND, description="the client library: ib_insync or ib_async "
+                                 "(its maintained fork; pip install 'ib-harness[ib_async]')")
+    # the Watchdog's timings (supervisor="watchdog"); its defaults, settable small for tests
     watchdog_app_startup_time: float = Field(30.0, ge=0)
     watchdog_app_timeout: float = Field(20.0, gt=0)
     watchdog_retry_delay: float = Field(2.0, ge=0)

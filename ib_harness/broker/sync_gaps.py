@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable
-
-from ib_insync import IB
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from .events import EventBus
+
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import IB
 
 log = logging.getLogger("ib_harness.broker.sync_gaps")
 

@@ -4,16 +4,20 @@ terms, IB's refusal. No state: the order book, reconcile and adoption share them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ib_insync import LimitOrder, MarketOrder, StopLimitOrder, StopOrder, Trade
-from ib_insync import Order as IbOrder
-from ib_insync.util import UNSET_DOUBLE
 
+from .backends import Backend
 from .journal import OrderRecord
 from .models import Order, OrderStatus, OrderType
 
+if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
+    from ib_insync import Order as IbOrder, Trade
+
+UNSET_DOUBLE = 1.7976931348623157e308  # both libraries' "not set" (sys.float_info.max)
+
 UNACKED = ("PendingSubmit", "ApiPending", "")
+VALIDATION_ERROR = "ValidationError"  # ib_async's status after a code it reads as a warning (105, 321, 329)
 ORDER_TYPES = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP, "STP LMT": OrderType.STOP_LIMIT}
 # IB notices to an order id that refuse nothing: farm status (2100-2199), order warnings
 # (399 "will not be placed until ...", 404 shares locate, 434, 492, 10167) and 202 (the order
@@ -25,18 +29,19 @@ def refuses(code: int) -> bool:
     return not (2100 <= code < 2200 or code in NOT_REFUSALS)
 
 
-def ib_order_for(order: Order, order_id: int) -> IbOrder:
+def ib_order_for(backend: Backend, order: Order, order_id: int) -> IbOrder:
+    """The order the backend's library sends for ``order``."""
     action, qty = order.side.value, order.quantity
     limit, stop = order.limit_price or 0.0, order.stop_price or 0.0  # presence checked by Order
     ib_order: IbOrder
     if order.order_type == OrderType.MARKET:
-        ib_order = MarketOrder(action, qty)
+        ib_order = backend.MarketOrder(action, qty)
     elif order.order_type == OrderType.LIMIT:
-        ib_order = LimitOrder(action, qty, limit)
+        ib_order = backend.LimitOrder(action, qty, limit)
     elif order.order_type == OrderType.STOP:
-        ib_order = StopOrder(action, qty, stop)
+        ib_order = backend.StopOrder(action, qty, stop)
     else:
-        ib_order = StopLimitOrder(action, qty, limit, stop)
+        ib_order = backend.StopLimitOrder(action, qty, limit, stop)
     ib_order.orderId = order_id
     ib_order.orderRef = order.key
     ib_order.tif = order.tif
@@ -71,13 +76,13 @@ def avg_price_of(trade: Trade) -> float | None:
 
 
 def rejection_of(trade: Trade) -> tuple[str, int | None] | None:
-    """IB's reason when an order was refused with an error (ib_insync marks it Cancelled): an
+    """IB's reason when an order was refused with an error (both libraries mark it Cancelled): a refusing
     error among the log entries of its current status only, so the error of an earlier refused
     modify never turns a later cancel into a rejection."""
     for entry in reversed(trade.log):
         if entry.status != trade.orderStatus.status:
             break
-        if entry.errorCode:
+        if entry.errorCode and refuses(entry.errorCode):  # ib_async logs the 202 of a plain cancel
             return entry.message, entry.errorCode
     return None
 

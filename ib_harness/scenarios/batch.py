@@ -26,7 +26,7 @@ VIRTUAL_WALL_BUDGET = 300.0  # wall seconds any virtual replay gets (the week of
 
 
 def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str | None = None,
-                 time_scale: float = 1.0, broker: str | None = None) -> str:
+                 time_scale: float = 1.0, broker: str | None = None, backend: str | None = None) -> str:
     from .runner import replay_blocking  # imported in the worker: the parent only validates
 
     # the clients' and the gateway's own log lines are in the trace already; keep stderr readable
@@ -40,7 +40,7 @@ def _replay_file(path: str, seed: int | None, supervisor: str | None, clock: str
     faulthandler.dump_traceback_later(expected_wall + HANG_MARGIN, exit=True)
     try:
         result = replay_blocking(item, seed=seed, supervisor=supervisor, clock=clock, time_scale=time_scale,
-                                 broker=broker)
+                                 broker=broker, backend=backend)
     finally:
         faulthandler.cancel_dump_traceback_later()
     return result.model_dump_json()
@@ -57,16 +57,17 @@ def _context() -> multiprocessing.context.BaseContext:
 def run_batch(files: list[ScenarioFile], seed: int | None = None, supervisors: tuple[str | None, ...] = (None,),
               jobs: int = DEFAULT_JOBS, clock: str | None = None, time_scale: float = 1.0,
               on_result: Callable[[ScenarioResult, int, int], None] | None = None,
-              broker: str | None = None) -> RunResult:
-    """Replay every file under every supervisor (or against ``broker``, a ``module:factory``
-    imported in each worker); results come back in file order."""
+              broker: str | None = None, backends: tuple[str | None, ...] = (None,)) -> RunResult:
+    """Replay every file under every supervisor on every backend (None: the file's own), all in one
+    pool (or against ``broker``, a ``module:factory`` imported in each worker); results come back in
+    file order per variant."""
     started = time.time()
     wall = time.perf_counter()
-    work = [(item, supervisor) for supervisor in supervisors for item in files]
+    work = [(item, supervisor, backend) for backend in backends for supervisor in supervisors for item in files]
     results: dict[int, ScenarioResult] = {}
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), mp_context=_context()) as pool:
-        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, clock, time_scale, broker): index
-                   for index, (item, supervisor) in enumerate(work)}
+        futures = {pool.submit(_replay_file, str(item.path), seed, supervisor, clock, time_scale, broker, backend): index
+                   for index, (item, supervisor, backend) in enumerate(work)}
         for done in as_completed(futures):
             result = ScenarioResult.model_validate_json(done.result())
             results[futures[done]] = result

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ib_harness.broker.backends import BACKENDS
+
 from .loader import LIBRARY, ScenarioErrors, load_all
 from .yaml_lines import ScenarioError
 
@@ -30,6 +32,8 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--seed", type=int, help="override every scenario's seed (default: each file's own)")
     replay.add_argument("--supervisor", choices=["builtin", "watchdog", "both"],
                         help="who supervises the broker (default: each file's own)")
+    replay.add_argument("--backend", choices=[*BACKENDS, "both"],
+                        help="the broker's client library (default: each file's own, else ib_insync)")
     replay.add_argument("--report", type=Path,
                         help="directory for report.html, report.json and junit.xml (default: no report)")
     replay.add_argument("--junit", type=Path, help="also write JUnit XML to this file (default: none)")
@@ -52,6 +56,8 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("--report", type=Path,
                          help="directory for report.html, report.json and junit.xml (default: no report)")
     compare.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    compare.add_argument("--backend", choices=[*BACKENDS, "both"], default="both",
+                         help="the client libraries compared (default: both: four columns)")
     compare.add_argument("--broker", metavar="MODULE:FACTORY",
                          help="compare this broker (instead of the library's builtin) with the Watchdog design "
                               "(default: the library's broker)")
@@ -170,6 +176,10 @@ def _supervisors(choice: str | None) -> tuple[str | None, ...]:
     return ("builtin", "watchdog") if choice == "both" else (choice,)
 
 
+def _backends(choice: str | None) -> tuple[str | None, ...]:
+    return BACKENDS if choice == "both" else (choice,)
+
+
 def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | None = None) -> int:
     from .batch import DEFAULT_JOBS, run_batch
     from .console import render_comparison, render_result, render_summary
@@ -196,12 +206,13 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
     if broker and "watchdog" in supervisors and supervisors != ("builtin", "watchdog"):
         print("--broker cannot run under --supervisor watchdog (a user broker supervises itself)", file=sys.stderr)
         return BAD_INPUT
+    backends = _backends(getattr(args, "backend", None))
     quiet = getattr(args, "quiet", False)
-    total = len(files) * len(supervisors)
+    total = len(files) * len(supervisors) * len(backends)
     print(f"replaying {total} scenario run(s) with {args.jobs or DEFAULT_JOBS} at a time", flush=True)
 
     def progress(result: Any, done: int, total: int) -> None:
-        print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.supervisor}] "
+        print(f"[{done}/{total}] {result.verdict.upper():5} {result.name} [{result.variant}] "
               f"{result.wall:.1f} s ({result.clock} clock, {result.duration:g} s simulated) "
               f"trace sha256 {result.trace_sha256}", flush=True)
         if result.state_seconds:
@@ -216,17 +227,18 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         # compare: the user's broker in the builtin column, the library's broker under Watchdog
         first = run_batch(files, seed=getattr(args, "seed", None), supervisors=("builtin",),
                           jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress,
-                          broker=broker)
+                          broker=broker, backends=backends)
         second = run_batch(files, seed=getattr(args, "seed", None), supervisors=("watchdog",),
-                           jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress)
+                           jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress,
+                           backends=backends)
         run = RunResult(started=first.started, wall=first.wall + second.wall,
                         results=first.results + second.results)
     else:
         run = run_batch(files, seed=getattr(args, "seed", None), supervisors=supervisors,
                         jobs=args.jobs or DEFAULT_JOBS, clock=clock, time_scale=time_scale, on_result=progress,
-                        broker=broker)
+                        broker=broker, backends=backends)
     print(render_summary(run))
-    if len(supervisors) > 1:
+    if len(supervisors) * len(backends) > 1:
         print(render_comparison(run))
     if args.report:
         written = write_reports(run, args.report)
@@ -238,7 +250,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    """Both supervisors; the verdicts differ on purpose, so the exit code is 0 when it completed
+    """Both supervisors (on each --backend); the verdicts differ on purpose, so the exit code is 0 when it completed
     (2 on bad input)."""
     code = run_replay(args, supervisors=("builtin", "watchdog"))
     return BAD_INPUT if code == BAD_INPUT else 0

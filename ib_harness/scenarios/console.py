@@ -16,7 +16,7 @@ QUIET = {("broker", "probe_sent"), ("broker", "probe_answered"), ("gateway", "li
 
 def render_result(result: ScenarioResult) -> str:
     verdict = result.verdict.upper()
-    lines = [f"== {result.name} [{result.supervisor}, seed {result.seed}] {verdict} "
+    lines = [f"== {result.name} [{result.variant}, seed {result.seed}] {verdict} "
              f"({result.duration:g} s timeline, {result.wall:.1f} s wall)"]
     if result.error:
         lines.append(f"   error: {result.error}")
@@ -117,7 +117,7 @@ def render_summary(run: RunResult) -> str:
     lines = [f"{len(run.results)} replay(s), {len(run.results) - len(failed)} passed, {len(failed)} failed "
              f"in {run.wall:.1f} s wall"]
     for result in failed:
-        lines.append(f"  {result.verdict.upper()} {result.name} [{result.supervisor}]")
+        lines.append(f"  {result.verdict.upper()} {result.name} [{result.variant}]")
         if result.error:
             lines.append(f"    error: {result.error}")
         for missed in (e for e in result.expectations if not e.ok):
@@ -127,7 +127,7 @@ def render_summary(run: RunResult) -> str:
 
 def render_comparison(run: RunResult) -> str:
     """Markdown table: scenario x supervisor -> verdict, detection, recovery."""
-    supervisors = sorted({r.supervisor for r in run.results})
+    supervisors = sorted({r.variant for r in run.results})
     names = list(dict.fromkeys(r.name for r in run.results))
     header = "| scenario | " + " | ".join(f"{s}: verdict | detection | recovery" for s in supervisors) + " |"
     rule = "|---|" + "---|---|---|" * len(supervisors)
@@ -135,7 +135,7 @@ def render_comparison(run: RunResult) -> str:
     for name in names:
         cells = []
         for supervisor in supervisors:
-            result = next((r for r in run.results if r.name == name and r.supervisor == supervisor), None)
+            result = next((r for r in run.results if r.name == name and r.variant == supervisor), None)
             if result is None:
                 cells.append(" | | ")
                 continue

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ib_harness.broker import BrokerSettings
+from ib_harness.broker.backends import DEFAULT_BACKEND, BackendName
 
 from ib_harness.fake_gateway import AccountConfig, GatewayConfig
 
@@ -88,15 +89,17 @@ class BrokerSection(Strict):
     """The broker's settings under test (any BrokerSettings field) and who supervises it."""
 
     supervisor: Literal["builtin", "watchdog"] = "builtin"
+    backend: BackendName = Field(DEFAULT_BACKEND, description="the client library the broker runs on")
     client_id: int = Field(1, ge=0)
     settings: dict[str, Any] = Field(default_factory=dict, description="BrokerSettings fields")
 
     @field_validator("settings")
     @classmethod
     def _known_broker_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
-        reserved = {"journal_path", "supervisor"} & set(value)
+        reserved = {"journal_path", "supervisor", "backend"} & set(value)
         if reserved:
-            raise ValueError(f"{sorted(reserved)} are set by the runner (a temp journal per replay; broker.supervisor)")
+            raise ValueError(f"{sorted(reserved)} are set by the runner (a temp journal per replay; "
+                             "broker.supervisor, broker.backend)")
         BrokerSettings.model_validate(value)  # its errors are located under broker.settings
         return value
 

@@ -27,8 +27,8 @@ def write_json(run: RunResult, path: Path) -> Path:
 def write_junit(run: RunResult, path: Path) -> Path:
     """One testsuite per supervisor, one testcase per scenario, a failure per missed expectation."""
     root = ElementTree.Element("testsuites", name="ib-harness replay", time=f"{run.wall:.3f}")
-    for supervisor in sorted({r.supervisor for r in run.results}):
-        results = [r for r in run.results if r.supervisor == supervisor]
+    for supervisor in sorted({r.variant for r in run.results}):
+        results = [r for r in run.results if r.variant == supervisor]
         suite = ElementTree.SubElement(
             root, "testsuite", name=f"scenarios[{supervisor}]", tests=str(len(results)),
             failures=str(sum(r.verdict == "fail" for r in results)),

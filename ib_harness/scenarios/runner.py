@@ -54,7 +54,7 @@ def resolve_broker(broker: "str | BrokerFactory | None", supervisor: str) -> "tu
 
 async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
                  clock: str | None = None, time_scale: float = 1.0,
-                 broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
+                 broker: "str | BrokerFactory | None" = None, backend: str | None = None) -> ScenarioResult:
     """Run one scenario and judge it; an exception in the harness itself is an ``error`` verdict.
 
     ``broker`` is a ``module:factory`` name or a factory (see :mod:`.broker_factory`); absent, the
@@ -66,21 +66,23 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
     time_scale = clocks.check_time_scale(time_scale, chosen)
     if (chosen == "virtual" and not clocks.on_virtual_loop()) or \
             (chosen == "real" and time_scale != clocks.running_scale()):
-        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, time_scale, broker)
+        return await asyncio.to_thread(replay_blocking, item, seed, supervisor, chosen, time_scale, broker, backend)
     if chosen == "real" and clocks.on_virtual_loop():
         raise RuntimeError("a real-clock replay cannot run on a virtual loop; use clock='virtual' or a real loop")
     scenario = item.scenario
     seed = scenario.seed if seed is None else seed
     supervisor = supervisor or scenario.broker.supervisor
+    backend = backend or scenario.broker.backend  # the client library: ib_insync or ib_async
     wall_start = time.perf_counter()
     factory, label = resolve_broker(broker, supervisor)
     if factory is not None:
         supervisor = label
     base = dict(name=scenario.name, file=str(item.path), description=scenario.description,
-                supervisor=supervisor, seed=seed, duration=scenario.duration, clock=chosen, time_scale=time_scale)
+                supervisor=supervisor, backend=backend, seed=seed, duration=scenario.duration, clock=chosen,
+                time_scale=time_scale)
     try:
         with tempfile.TemporaryDirectory(prefix="ib-harness-") as workdir:
-            result = await _replay(scenario, seed, supervisor, Path(workdir), factory)
+            result = await _replay(scenario, seed, supervisor, backend, Path(workdir), factory)
     except BrokerFactoryError:
         raise
     except Exception as exc:  # the report must say what broke, and the run goes on
@@ -94,16 +96,16 @@ async def replay(item: ScenarioFile, seed: int | None = None, supervisor: str | 
 
 def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str | None = None,
                     clock: str | None = None, time_scale: float = 1.0,
-                    broker: "str | BrokerFactory | None" = None) -> ScenarioResult:
+                    broker: "str | BrokerFactory | None" = None, backend: str | None = None) -> ScenarioResult:
     """:func:`replay` on a fresh loop of the chosen clock (a worker process or thread calls this)."""
     chosen = clocks.resolve(clock, item.scenario.clock)
     time_scale = clocks.check_time_scale(time_scale, chosen)
-    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, time_scale, broker),
+    return clocks.run_on(chosen, replay(item, seed, supervisor, chosen, time_scale, broker, backend),
                          start=item.scenario.gateway.start_time, seed=item.scenario.seed if seed is None else seed,
                          time_scale=time_scale)
 
 
-async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
+async def _replay(scenario: Scenario, seed: int, supervisor: str, backend: str, workdir: Path,
                   factory: BrokerFactory | None = None) -> dict[str, Any]:
     before = leaks.census()
     trace = Trace()
@@ -128,7 +130,7 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, workdir: Path,
     unsubscribe_gateway = gateway.events.subscribe(on_gateway_event)
     apply_world(gateway, scenario.gateway)
     settings: dict[str, Any] = {"journal_path": workdir / "journal.sqlite3", "supervisor": supervisor,
-                                **scenario.broker.settings}
+                                "backend": backend, **scenario.broker.settings}
     settings.setdefault("backoff_seed", seed)
     broker: BaseBroker
     if supervisor == "watchdog":

@@ -13,7 +13,7 @@ import json
 import time
 from typing import Any, Callable, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 AT_DIGITS = 6  # trace times are kept to the microsecond
 Source = Literal["fault", "gateway", "broker", "client", "market", "runner"]
@@ -115,6 +115,7 @@ class ScenarioResult(BaseModel):
     file: str
     description: str = ""
     supervisor: str
+    backend: str = Field("ib_insync", description="the client library the broker ran on")
     seed: int
     verdict: Literal["pass", "fail", "error"]
     error: str | None = None
@@ -140,6 +141,12 @@ class ScenarioResult(BaseModel):
     @property
     def overhead(self) -> float:
         return max(self.wall - self.duration, 0.0)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def variant(self) -> str:
+        """Who supervised on which library: "builtin", "watchdog on ib_async" (the default library unnamed)."""
+        return self.supervisor if self.backend == "ib_insync" else f"{self.supervisor} on {self.backend}"
 
 
 class RunResult(BaseModel):

@@ -11,7 +11,8 @@ from typing import Any, Callable
 import pytest
 
 import ib_harness.broker as broker_package
-from ib_harness.broker.client_adapter import INTERNALS, ClientAdapter, SupervisedIB, check_internals
+from ib_harness.broker.backends import load_backend
+from ib_harness.broker.client_adapter import INTERNALS, ClientAdapter, check_internals
 from ib_harness.fake_gateway import FakeGateway
 
 LIBRARIES = ["ib_insync", "ib_async"]
@@ -26,8 +27,9 @@ def test_the_installed_library_has_every_internal_the_broker_uses(library: str) 
     assert check_internals(new_ib(library)) == []
 
 
-def test_the_supervised_ib_keeps_them_too() -> None:
-    assert check_internals(SupervisedIB()) == []
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_the_supervised_ib_keeps_them_too(library: str) -> None:
+    assert check_internals(load_backend(library).IB()) == []
 
 
 Breaker = Callable[[Any, pytest.MonkeyPatch], None]
@@ -44,6 +46,9 @@ BREAK: dict[str, Breaker] = {
     "client.RequestsInterval": lambda ib, mp: mp.setattr(ib.client, "RequestsInterval", None),
     "wrapper.connectionClosed": lambda ib, mp: mp.setattr(ib.wrapper, "connectionClosed", None),
     "wrapper.currentTime": lambda ib, mp: mp.delattr(type(ib.wrapper), "currentTime"),
+    "wrapper._futures": lambda ib, mp: mp.setattr(ib.wrapper, "_futures", []),
+    "wrapper._endReq": lambda ib, mp: mp.delattr(type(ib.wrapper), "_endReq"),
+    "wrapper.error warningCodes": lambda ib, mp: mp.setattr(type(ib.wrapper), "error", lambda self, *args: None),
     "wrapper.clientId": lambda ib, mp: mp.setattr(ib.wrapper, "clientId", None),
     "wrapper.ticker2ReqId['mktData']": lambda ib, mp: mp.setattr(ib.wrapper, "ticker2ReqId", {"mktData": []}),
     "wrapper.endTicker": lambda ib, mp: mp.delattr(type(ib.wrapper), "endTicker"),

@@ -12,6 +12,7 @@ from ib_insync import IB, LimitOrder, Stock
 
 from ib_harness.broker import (BrokerState, BrokerUnavailable, IBKRInsyncBroker, Order, OrderNotSent, OrderSide,
                     OrderStatus, OrderType)
+from ib_harness.broker.orders import DUPLICATE_ID_RETRIES
 from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, wait_event, wait_state
@@ -149,13 +150,14 @@ async def test_an_order_id_refused_as_duplicate_is_retried_under_a_higher_id(
     await other.connectAsync(gateway.host, gateway.port, clientId=2)
     try:
         [aapl] = await other.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+        await broker.market.contract("AAPL", 5)  # qualified first: the look-up takes no request id meanwhile
         taken = broker.ib.client._reqIdSeq  # the id the broker will try first
         other.client.updateReqId(taken)
-        for _ in range(4):  # the ids the broker is about to use are taken by another client
+        for _ in range(DUPLICATE_ID_RETRIES):  # the ids the broker is about to use are taken by another client
             other.placeOrder(aapl, LimitOrder("BUY", 1, 80.0))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 5
-        while len(gateway.brokerage.orders.open_orders()) < 4:
+        while len(gateway.brokerage.orders.open_orders()) < DUPLICATE_ID_RETRIES:
             assert loop.time() < deadline
             await asyncio.sleep(0.01)
         # cancelled, so the broker's look-up of its key (all open orders) does not show their ids:
@@ -165,7 +167,7 @@ async def test_an_order_id_refused_as_duplicate_is_retried_under_a_higher_id(
             assert loop.time() < deadline
             await asyncio.sleep(0.01)
         order = await broker.place_order(limit_buy())
-        assert order.order_id is not None and order.order_id > taken and order.status == OrderStatus.SUBMITTED
+        assert order.order_id is not None and order.order_id >= taken + DUPLICATE_ID_RETRIES and order.status == OrderStatus.SUBMITTED
         details = [d for _, _, d in broker.journal.order_events(order.key)]
         assert any("IB 103 duplicate id: retry 1" in d for d in details)
         assert len(gateway.brokerage.orders.open_orders()) == 1
