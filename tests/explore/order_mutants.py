@@ -21,12 +21,12 @@ def resend_on_ack_timeout(mp: pytest.MonkeyPatch) -> None:
     """No acknowledgement within the timeout: assume it never arrived and send it again (new id)."""
     async def send(self: OrderBook, order: Order, contract: Contract, order_id: int, ack_timeout: float,
                    query_timeout: float) -> Trade:
-        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+        trade = self.ib.placeOrder(contract, ib_order_for(self.backend, order, order_id))
         acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
         if not acked:
             order_id = self.next_order_id()
             self.journal.update_order(order.key, order_id=order_id, detail="resent after ack timeout")
-            trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+            trade = self.ib.placeOrder(contract, ib_order_for(self.backend, order, order_id))
             await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
         return trade
     mp.setattr(OrderBook, "_send", send)
@@ -37,7 +37,7 @@ def journal_intent_after_send(mp: pytest.MonkeyPatch) -> None:
     async def place(self: OrderBook, order: Order, contract: Contract, ack_timeout: float,
                     query_timeout: float) -> Order:
         order_id = self.next_order_id()
-        trade = self.ib.placeOrder(contract, ib_order_for(order, order_id))
+        trade = self.ib.placeOrder(contract, ib_order_for(self.backend, order, order_id))
         try:
             self.journal.record_intent(order.key, order_id, order.symbol, order.side.value, order.quantity,
                                        order.order_type.value, order.limit_price, order.stop_price)

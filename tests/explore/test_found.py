@@ -19,8 +19,6 @@ FOUND = LIBRARY / "found"
 
 # file stem -> words the failed expectation's detail must contain while the bug is open
 OPEN: dict[str, str] = {
-    "found-refused-modify-keeps-new-limit": "limit 192.814 in the journal, 191.85 at the gateway",
-    "found-1100-at-reconnect-serves-stale-prices": "into fault3-connectivity-lost (no data",
     "found-unacked-order-declared-not-sent": "journal says NOT_SENT, the gateway SUBMITTED",
     "found-lost-order-status-fill-not-journaled": "filled 0 in the journal, 11 at the gateway",
 }
