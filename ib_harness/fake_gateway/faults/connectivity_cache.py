@@ -54,9 +54,13 @@ class ConnectivityLostCached(ConnectivityLost):
     def on_claim(self, session: "Session", client_id: int) -> bool:
         if session.number in self.connecting:
             self.connecting.discard(session.number)
-            self.waiting += 1
-            asyncio.get_running_loop().call_soon(self._apply_when_ready, session)  # after the greeting
+            asyncio.get_running_loop().call_soon(self._apply_after_greeting, session)
         return True
+
+    def _apply_after_greeting(self, session: "Session") -> None:
+        """IB sends managedAccounts and nextValidId first; the 1100 follows them."""
+        if session.phase == "ready" and self.handle is not None and self.handle.active:
+            self.apply(session)
 
     def detach(self, session: "Session") -> None:
         self.connecting.discard(session.number)
