@@ -81,6 +81,11 @@ def incident(events: list[LogEvent]) -> list[LogEvent]:
     return [e if e.at < start else LogEvent(e.line, round(e.at - shift, 6), e.kind, e.data) for e in events]
 
 
+def _connect_failure(event: LogEvent) -> bool:
+    return event.kind in ("peer_closed", "refused", "connect_timeout") or (
+        event.kind == "ib_error" and event.data["code"] == 326)
+
+
 def _greeting(event: LogEvent) -> bool:
     return event.kind == "ib_error" and FARM_CODES.get(event.data["code"], ("", ""))[1] == "up"
 
@@ -90,7 +95,7 @@ def build(events: list[LogEvent], scale: float, settings: dict[str, Any]) -> Dra
     draft = Draft(BrokerSettings.model_validate(settings), end=round(LEAD + 1.0 + span * scale + 2.0 + _settle(settings), 3))
     draft.symbol = next((m["symbol"] for e in events if (m := SYMBOL.search(e.data.get("message", "")))), DEFAULT_SYMBOL)
     first_ready = next((e for e in events if e.kind == "connected"), None)
-    at_connect = [e for e in events if first_ready is not None and e.at < first_ready.at]
+    at_connect = [e for e in events if first_ready is not None and e.at < first_ready.at and _connect_failure(e)]
     if at_connect and first_ready is not None:
         _first_connect(draft, at_connect, round(first_ready.at * scale, 3))
     # a bar stream needs its first answer before HMDS goes, or there is no stream to lose
