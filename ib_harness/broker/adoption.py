@@ -12,11 +12,11 @@ from .events import EventBus
 from .journal import Journal
 from .metrics import BrokerMetrics
 from .models import Order
-from .trades import (ORDER_TYPES, UNACKED, UNSET_DOUBLE, avg_price_of, differences, filled_of, model_of_record,
+from .trades import (ORDER_TYPES, UNACKED, acknowledged, avg_price_of, differences, filled_of, model_of_record,
                      settled_status, status_of, terms_of)
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
-    from ib_insync import IB, Trade
+    from ib_insync import IB, Fill, Trade
 
 
 class GatewayOrders:
@@ -31,7 +31,7 @@ class GatewayOrders:
     async def find(self, key: str) -> Trade | None:
         """The order with this key at the gateway (or in ib_insync's cache), acknowledged."""
         for candidate in [*await self.orders(), *self.ib.trades()]:
-            if candidate.order.orderRef == key and candidate.orderStatus.status not in UNACKED:
+            if candidate.order.orderRef == key and acknowledged(candidate):
                 return candidate
         return None
 
@@ -57,6 +57,12 @@ class GatewayOrders:
             self._last_lookup = [*completed, *open_trades]
             self._on_lookup()
             return self._last_lookup
+
+    async def executions(self) -> list[Fill]:
+        """This client's executions of today, asked for again: the library files each under its
+        trade (and keeps it once), so an order whose execDetails were lost gets them here."""
+        fills: list[Fill] = await self.ib.reqExecutionsAsync()
+        return fills
 
     async def placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
         """The order with this key at the gateway, adopted (None: not there, send it). A key used
@@ -94,7 +100,7 @@ class GatewayOrders:
         kind = ORDER_TYPES.get(o.orderType)
         if not o.orderRef or kind is None or self.journal.order(o.orderRef) is not None:
             return False
-        filled = max(filled_of(trade), o.filledQuantity if 0 < o.filledQuantity < UNSET_DOUBLE else 0.0)
+        filled = filled_of(trade)
         terms = terms_of(trade, kind.value)
         return self.journal.adopt(
             o.orderRef, o.orderId or None, o.permId or None, trade.contract.symbol, o.action,

@@ -149,6 +149,9 @@ INTERNALS: tuple[Internal, ...] = (
              _callable("wrapper.connectionClosed")),
     Internal("wrapper.currentTime", "the probe's round trip ends when its currentTime answer is decoded "
              "(the decoder looks the method up per message)", _callable("wrapper.currentTime")),
+    Internal("wrapper.openOrder", "IB's status in an openOrder's orderState: the libraries drop it for an "
+             "order they already track, and it is the acknowledgement when the orderStatus frames are lost",
+             _callable("wrapper.openOrder")),
     Internal("wrapper._futures", "a request a backend does not fail on a refusing code (ib_async: 321, 329) "
              "is failed by the broker", _attr("wrapper._futures", dict)),
     Internal("wrapper._endReq", "ends such a request with IB's error", _callable("wrapper._endReq")),
@@ -371,6 +374,26 @@ class ClientAdapter:
         def disconnect() -> None:
             if wrapper.__dict__.get("currentTime") is current_time:
                 wrapper.currentTime = original
+        return disconnect
+
+    def on_open_order(self, callback: Callable[[Any, Any], None]) -> Callable[[], None]:
+        """``callback(order, order_state)`` runs after the library handled each decoded openOrder
+        (an answer to an open-orders request as much as a live one); returns the function that
+        disconnects it. Both libraries read orderState.status only for an order they did not
+        track yet: for our own orders IB's word in it would otherwise be lost."""
+        wrapper = self.ib.wrapper
+        original = wrapper.openOrder
+
+        def open_order(order_id: int, contract: Any, order: Any, order_state: Any) -> None:
+            original(order_id, contract, order, order_state)
+            if not order.whatIf:
+                callback(order, order_state)
+
+        wrapper.openOrder = open_order
+
+        def disconnect() -> None:
+            if wrapper.__dict__.get("openOrder") is open_order:
+                wrapper.openOrder = original
         return disconnect
 
     def decoder_logger(self) -> logging.Logger:

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .adoption import GatewayOrders
 from .backends import backend_of
+from .client_adapter import ClientAdapter
 from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (UNACKED, VALIDATION_ERROR, ModifyInFlight, avg_price_of, filled_of, ib_order_for, model_of_record,
-                     model_of_trade, record_differences, refuses, rejection_of, status_of, terms_of)
+from .trades import (UNACKED, VALIDATION_ERROR, ModifyInFlight, acknowledged, avg_price_of, filled_of, ib_order_for,
+                     model_of_record, model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
+                     terms_of)
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB, Contract, Fill, Trade
@@ -57,8 +59,10 @@ class OrderBook:
         ib.openOrderEvent += self._on_open_order
         ib.execDetailsEvent += self._on_fill
         ib.errorEvent += self._on_error
+        self._off_open_order = ClientAdapter(ib).on_open_order(self._on_open_order_state)
 
     def close(self) -> None:
+        self._off_open_order()
         self.ib.orderStatusEvent -= self._on_status
         self.ib.openOrderEvent -= self._on_open_order
         self.ib.execDetailsEvent -= self._on_fill
@@ -88,8 +92,9 @@ class OrderBook:
             if self._modify_refused(trade, modify):
                 return
             modify.check(trade)
-        status = status_of(trade)
-        acked = trade.orderStatus.status not in UNACKED or bool(trade.fills)
+        filled = max(filled_of(trade), record.filled)  # a filled quantity never shrinks at IB
+        status = settled_status(status_of(trade), filled, trade.order.totalQuantity)
+        acked = acknowledged(trade)
         if status == OrderStatus.CANCELLED and (reason := rejection_of(trade)) and not trade.fills:
             status = OrderStatus.REJECTED
             detail = f"IB {reason[1]}: {reason[0]}"
@@ -97,7 +102,7 @@ class OrderBook:
             detail = trade.orderStatus.status
         self.journal.update_order(key, status.value, detail=detail,
                                   order_id=trade.order.orderId or None,
-                                  perm_id=trade.order.permId or None, filled=filled_of(trade),
+                                  perm_id=trade.order.permId or None, filled=filled,
                                   avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None,
                                   **terms_of(trade, record.order_type))
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
@@ -152,6 +157,23 @@ class OrderBook:
             self._signal(key)  # its orderStatus follows and is journaled with the permId in one write
         else:
             self._on_status(trade)
+
+    def _on_open_order_state(self, order: Any, state: Any) -> None:
+        """IB's status in an openOrder is its acknowledgement as much as an orderStatus is: when
+        the orderStatus frames are lost, an order of ours the library still holds unacknowledged
+        takes it (the library itself does so only for an order it did not track yet)."""
+        if not order.orderRef or state.status in UNACKED or state.status == VALIDATION_ERROR:
+            return
+        for trade in self.ib.trades():
+            if (trade.order.orderRef == order.orderRef and trade.order.orderId == order.orderId
+                    and trade.order.clientId == order.clientId and trade.orderStatus.status in UNACKED):
+                if state.status == "Filled" and filled_of(trade) < trade.order.totalQuantity:
+                    return  # no quantity or price in an openOrder: the ack timeout asks the gateway for them
+                trade.orderStatus.status = state.status
+                trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), state.status,
+                                                            "openOrder (its orderStatus not seen)"))
+                self._on_status(trade)
+                return
 
     def _on_fill(self, trade: Trade, fill: Fill) -> None:
         self.record_fill(fill, trade.order.orderRef or None)
@@ -232,7 +254,7 @@ class OrderBook:
                     query_timeout: float) -> Trade:
         trade = self.ib.placeOrder(contract, ib_order_for(self.backend, order, order_id))
         self.events.publish("order", order_id=order_id, key=order.key, status="SENT")
-        acked = await self._wait(order.key, lambda: trade.orderStatus.status not in UNACKED, ack_timeout)
+        acked = await self._wait(order.key, lambda: acknowledged(trade), ack_timeout)
         if not acked:
             trade = await self._confirm_unacked(order.key, trade, query_timeout)
         return trade
@@ -250,8 +272,41 @@ class OrderBook:
             self.events.publish("order", order_id=trade.order.orderId, key=key, status=OrderStatus.NOT_SENT.value)
             self.metrics.orders.labels("not_sent").inc()
             raise OrderNotSent(key)
+        if found is not trade and found.order.orderId in (0, trade.order.orderId) \
+                and trade.orderStatus.status in UNACKED:
+            found = self._completed_copy_onto(trade, found)
+        if filled_of(found) > sum(f.execution.shares for f in found.fills):
+            await self._executions_of(key, found, timeout)
         self._on_status(found)
         return found
+
+    def _completed_copy_onto(self, trade: Trade, copy: Trade) -> Trade:
+        """A completed order arrives as a new Trade beside the one we placed (the library matches
+        it by permId, which our trade lacks when every ack was lost): carry its status and filled
+        quantity onto ours, which holds the order id and any executions that did arrive."""
+        trade.orderStatus.status = copy.orderStatus.status
+        trade.order.filledQuantity = filled_of(copy)
+        trade.order.permId = trade.order.permId or copy.order.permId
+        trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), copy.orderStatus.status,
+                                                    "completed at the gateway (its orderStatus not seen)"))
+        return trade
+
+    async def _executions_of(self, key: str, trade: Trade, timeout: float) -> None:
+        """IB says more was filled than the executions we hold: ask for them again, so the journal
+        gets each fill and the average price (a completed order carries neither)."""
+        try:
+            async with asyncio.timeout(timeout):
+                fills = await self.gateway.executions()
+        except (TimeoutError, ConnectionError) as exc:
+            self.journal.note(key, f"filled at the gateway; its executions are not in yet ({exc!r}); "
+                                   "reconcile records them")
+            return
+        for fill in fills:
+            ex = fill.execution
+            if ex.orderRef == key or (trade.order.permId and ex.permId == trade.order.permId):
+                self.record_fill(fill, key)
+                if all(f.execution.execId != ex.execId for f in trade.fills):
+                    trade.fills.append(fill)
 
     def _recheck_modifies(self) -> None:
         """A modify's openOrder that arrived during an open-orders request went into its answer, and

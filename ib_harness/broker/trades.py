@@ -49,8 +49,16 @@ def ib_order_for(backend: Backend, order: Order, order_id: int) -> IbOrder:
 
 
 def filled_of(trade: Trade) -> float:
-    """IB's filled quantity, or the executions' when more arrived (their orderStatus was lost)."""
-    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills))
+    """IB's filled quantity, or more when the executions or a completed order (its filledQuantity)
+    say so: either arrives when the orderStatus frames were lost."""
+    reported = float(trade.order.filledQuantity)  # ib_async: a Decimal from the wire
+    completed = reported if 0 < reported < UNSET_DOUBLE else 0.0
+    return max(trade.orderStatus.filled, sum(f.execution.shares for f in trade.fills), completed)
+
+
+def acknowledged(trade: Trade) -> bool:
+    """IB has the order: a status past the submission, or an execution of it."""
+    return trade.orderStatus.status not in UNACKED or bool(trade.fills)
 
 
 def settled_status(status: OrderStatus, filled: float, quantity: float) -> OrderStatus:

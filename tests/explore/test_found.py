@@ -18,10 +18,7 @@ from ib_harness.scenarios.runner import replay
 FOUND = LIBRARY / "found"
 
 # file stem -> words the failed expectation's detail must contain while the bug is open
-OPEN: dict[str, str] = {
-    "found-unacked-order-declared-not-sent": "journal says NOT_SENT, the gateway SUBMITTED",
-    "found-lost-order-status-fill-not-journaled": "filled 0 in the journal, 11 at the gateway",
-}
+OPEN: dict[str, str] = {}
 
 
 def test_every_found_file_is_a_valid_library_scenario() -> None:
