@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from .journal import Journal, OrderRecord
 from .models import BROKER_KEY_PREFIX, OrderStatus
 from .orders import OrderBook
-from .trades import UNACKED, avg_price_of, filled_of, settled_status, status_of, terms_of
+from .trades import acknowledged, avg_price_of, filled_of, settled_status, status_of, terms_of
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB, Trade
@@ -52,7 +52,7 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
         key = ex.orderRef or keys_by_perm.get(ex.permId)
         if book.record_fill(fill, key):
             results["fills_recorded"] += 1
-    trades = [t for t in [*fresh, *ib.trades()] if t.orderStatus.status not in UNACKED]
+    trades = [t for t in [*fresh, *ib.trades()] if acknowledged(t)]
     for record in journal.orders(OPEN_STATUSES):
         trade = _match(record, trades)
         journaled = sum(f.quantity for f in journal.fills(record.key))

@@ -46,6 +46,7 @@ BREAK: dict[str, Breaker] = {
     "client.RequestsInterval": lambda ib, mp: mp.setattr(ib.client, "RequestsInterval", None),
     "wrapper.connectionClosed": lambda ib, mp: mp.setattr(ib.wrapper, "connectionClosed", None),
     "wrapper.currentTime": lambda ib, mp: mp.delattr(type(ib.wrapper), "currentTime"),
+    "wrapper.openOrder": lambda ib, mp: mp.delattr(type(ib.wrapper), "openOrder"),
     "wrapper._futures": lambda ib, mp: mp.setattr(ib.wrapper, "_futures", []),
     "wrapper._endReq": lambda ib, mp: mp.delattr(type(ib.wrapper), "_endReq"),
     "wrapper.error warningCodes": lambda ib, mp: mp.setattr(type(ib.wrapper), "error", lambda self, *args: None),
