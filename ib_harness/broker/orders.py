@@ -164,6 +164,9 @@ class OrderBook:
         takes it (the library itself does so only for an order it did not track yet)."""
         if not order.orderRef or state.status in UNACKED or state.status == VALIDATION_ERROR:
             return
+        record = self.journal.order(order.orderRef)
+        if record is None or record.acknowledged:  # not ours, or acknowledged already: nothing to read
+            return
         for trade in self.ib.trades():
             if (trade.order.orderRef == order.orderRef and trade.order.orderId == order.orderId
                     and trade.order.clientId == order.clientId and trade.orderStatus.status in UNACKED):

@@ -64,15 +64,19 @@ async def test_an_unacknowledged_order_found_in_the_open_orders_answer_is_adopte
     assert _at_gateway(gateway, placed.key).status in ("PreSubmitted", "Submitted")
 
 
+@pytest.mark.parametrize("lost", [("orderStatus",), ("orderStatus", "openOrder")], ids="+".join)
 async def test_a_fill_whose_order_status_is_lost_is_journaled_with_its_quantity_and_price(
-        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
-    """A marketable order fills at IB; every orderStatus is lost, the executions arrive. Before
-    the fix the journal said FILLED with filled 0 (the completed order's copy overwrote it)."""
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str, lost: tuple[str, ...]) -> None:
+    """A marketable order fills at IB; every orderStatus (and openOrder) is lost, the executions
+    arrive and acknowledge it. Before the fix the journal said FILLED with filled 0 (the
+    completed order's copy found after the ack timeout overwrote it)."""
     broker = await make_broker(gateway, backend=backend)
     gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
-    drop = gateway.faults.inject({"kind": "drop_message", "message": "orderStatus"})
+    drops = [gateway.faults.inject({"kind": "drop_message", "message": message}) for message in lost]
     placed = await broker.place_order(_order(price=101.0))
-    drop.stop()
+    for drop in drops:
+        drop.stop()
+    assert not broker.events.of_kind("order_unacknowledged")
     at_ib = _at_gateway(gateway, placed.key)
     assert at_ib.status == "Filled" and at_ib.filled == 11
     record = broker.journal.order(placed.key)
