@@ -5,8 +5,10 @@ know adopted into it (another journal file, a lost intent row, another process o
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
+from .backends import backend_of
 from .errors import BrokerTimeout, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal
@@ -23,6 +25,7 @@ class GatewayOrders:
     def __init__(self, ib: IB, journal: Journal, events: EventBus, metrics: BrokerMetrics,
                  on_lookup: Callable[[], None]) -> None:
         self.ib, self.journal, self.events, self.metrics = ib, journal, events, metrics
+        self.backend = backend_of(ib)
         self._on_lookup = on_lookup  # called when a lookup's answer is complete
         self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
         self._lookups_started = 0
@@ -58,11 +61,42 @@ class GatewayOrders:
             self._on_lookup()
             return self._last_lookup
 
-    async def executions(self) -> list[Fill]:
-        """This client's executions of today, asked for again: the library files each under its
-        trade (and keeps it once), so an order whose execDetails were lost gets them here."""
-        fills: list[Fill] = await self.ib.reqExecutionsAsync()
-        return fills
+    async def settle_found(self, key: str, trade: Trade, found: Trade, timeout: float,
+                           record_fill: Callable[[Fill, str], bool]) -> Trade:
+        """The order we placed, unacknowledged, as the lookup found it: a completed order's copy
+        (the library matches it by permId, which our trade lacks when every ack was lost) carries
+        its status and filled quantity onto ours, which holds the order id and any executions
+        that did arrive; more filled than the executions we hold asks for them again."""
+        if found is not trade and found.order.orderId in (0, trade.order.orderId) \
+                and trade.orderStatus.status in UNACKED:
+            trade.orderStatus.status = found.orderStatus.status
+            trade.order.filledQuantity = filled_of(found)
+            trade.order.permId = trade.order.permId or found.order.permId
+            trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), found.orderStatus.status,
+                                                        "completed at the gateway (its orderStatus not seen)"))
+            found = trade
+        if filled_of(found) > sum(f.execution.shares for f in found.fills):
+            await self._executions_of(key, found, timeout, record_fill)
+        return found
+
+    async def _executions_of(self, key: str, trade: Trade, timeout: float,
+                             record_fill: Callable[[Fill, str], bool]) -> None:
+        """IB says more was filled than the executions we hold: ask for this client's executions
+        again, so the journal gets each fill and the average price (a completed order carries
+        neither). The library files each under its trade once; a fill it could not place is added."""
+        try:
+            async with asyncio.timeout(timeout):
+                fills: list[Fill] = await self.ib.reqExecutionsAsync()
+        except (TimeoutError, ConnectionError) as exc:
+            self.journal.note(key, f"filled at the gateway; its executions are not in yet ({exc!r}); "
+                                   "reconcile records them")
+            return
+        for fill in fills:
+            ex = fill.execution
+            if ex.orderRef == key or (trade.order.permId and ex.permId == trade.order.permId):
+                record_fill(fill, key)
+                if all(f.execution.execId != ex.execId for f in trade.fills):
+                    trade.fills.append(fill)
 
     async def placed_elsewhere(self, order: Order, timeout: float) -> Order | None:
         """The order with this key at the gateway, adopted (None: not there, send it). A key used

@@ -275,41 +275,9 @@ class OrderBook:
             self.events.publish("order", order_id=trade.order.orderId, key=key, status=OrderStatus.NOT_SENT.value)
             self.metrics.orders.labels("not_sent").inc()
             raise OrderNotSent(key)
-        if found is not trade and found.order.orderId in (0, trade.order.orderId) \
-                and trade.orderStatus.status in UNACKED:
-            found = self._completed_copy_onto(trade, found)
-        if filled_of(found) > sum(f.execution.shares for f in found.fills):
-            await self._executions_of(key, found, timeout)
+        found = await self.gateway.settle_found(key, trade, found, timeout, self.record_fill)
         self._on_status(found)
         return found
-
-    def _completed_copy_onto(self, trade: Trade, copy: Trade) -> Trade:
-        """A completed order arrives as a new Trade beside the one we placed (the library matches
-        it by permId, which our trade lacks when every ack was lost): carry its status and filled
-        quantity onto ours, which holds the order id and any executions that did arrive."""
-        trade.orderStatus.status = copy.orderStatus.status
-        trade.order.filledQuantity = filled_of(copy)
-        trade.order.permId = trade.order.permId or copy.order.permId
-        trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), copy.orderStatus.status,
-                                                    "completed at the gateway (its orderStatus not seen)"))
-        return trade
-
-    async def _executions_of(self, key: str, trade: Trade, timeout: float) -> None:
-        """IB says more was filled than the executions we hold: ask for them again, so the journal
-        gets each fill and the average price (a completed order carries neither)."""
-        try:
-            async with asyncio.timeout(timeout):
-                fills = await self.gateway.executions()
-        except (TimeoutError, ConnectionError) as exc:
-            self.journal.note(key, f"filled at the gateway; its executions are not in yet ({exc!r}); "
-                                   "reconcile records them")
-            return
-        for fill in fills:
-            ex = fill.execution
-            if ex.orderRef == key or (trade.order.permId and ex.permId == trade.order.permId):
-                self.record_fill(fill, key)
-                if all(f.execution.execId != ex.execId for f in trade.fills):
-                    trade.fills.append(fill)
 
     def _recheck_modifies(self) -> None:
         """A modify's openOrder that arrived during an open-orders request went into its answer, and
