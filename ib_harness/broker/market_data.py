@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # types only: the objects come from the broker's backend (bac
 __all__ = ["BarStream", "MarketData", "MarketLine"]
 
 log = logging.getLogger("ib_harness.broker.market_data")
+CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution  # what the event loop can tell apart
 
 PAUSE_CODES = frozenset({10197})  # unavailable for a while, ended by IB without a notice
 
@@ -171,7 +173,7 @@ class MarketData:
                 self._resubscribe(symbol, line, f"stale: no tick for {age:.2f} s (max age {max_age} s)")
                 continue
             remaining = deadline - loop.time()
-            if remaining <= 0:
+            if remaining <= CLOCK_RESOLUTION:  # asyncio fires a timer due within it at once: time would not pass
                 if known:
                     raise MarketDataUnavailable(symbol, f"no fresh price within {timeout} s (the last tick is "
                                                         f"{age:.2f} s old, the bound {max_age} s)")

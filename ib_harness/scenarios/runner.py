@@ -152,7 +152,10 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, backend: str, 
     gateway_end: dict[str, Any] = {}
     lag = LoopLag(trace.now)
     try:
-        initial_state = await timeline.open(lambda timeout: broker.connect(timeout), CONNECT_TIMEOUT,
+        # the first connect gets the runner's bound (the Watchdog waits its appStartupTime, 30 s),
+        # not the broker's own connect timeout
+        initial_state = await timeline.open(lambda timeout: broker.connect(CONNECT_TIMEOUT if timeout is None else timeout),
+                                            CONNECT_TIMEOUT + 1,
                                             lambda: state_name(broker) or "ready")
         if not isinstance(loop, sim.VirtualClockLoop):  # virtual time never runs late
             lag.start()
