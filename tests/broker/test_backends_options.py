@@ -17,11 +17,16 @@ from ib_harness.scenarios.runner import replay
 pytest_plugins = ["pytester"]
 
 
+def with_backend(text: str, backend: str) -> str:
+    """A library file with ``broker.backend`` set (the file has no broker section of its own)."""
+    assert "\nbroker:" not in text and "\nsteps:\n" in text
+    return text.replace("\nsteps:\n", f"\nbroker:\n  backend: {backend}\nsteps:\n", 1)
+
+
 async def test_the_scenario_key_chooses_the_backend(tmp_path: Path) -> None:
     text = (LIBRARY / "silent-stall.yaml").read_text()
-    assert "\nbroker:\n" in text
     path = tmp_path / "silent-stall-ib-async.yaml"
-    path.write_text(text.replace("\nbroker:\n", "\nbroker:\n  backend: ib_async\n", 1))
+    path.write_text(with_backend(text, "ib_async"))
     item = load_scenario(path)
     assert item.scenario.broker.backend == "ib_async"
     result = await replay(item)
@@ -33,7 +38,7 @@ async def test_the_scenario_key_chooses_the_backend(tmp_path: Path) -> None:
 def test_a_bad_backend_in_a_scenario_is_named(tmp_path: Path) -> None:
     text = (LIBRARY / "silent-stall.yaml").read_text()
     path = tmp_path / "bad.yaml"
-    path.write_text(text.replace("\nbroker:\n", "\nbroker:\n  backend: ib_sync\n", 1))
+    path.write_text(with_backend(text, "ib_sync"))
     result = subprocess.run([sys.executable, "-m", "ib_harness.cli", "validate", str(path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "backend" in result.stdout + result.stderr
