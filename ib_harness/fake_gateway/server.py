@@ -21,6 +21,7 @@ from .faults import FaultSet, FaultSpec
 from .faults.handle import FaultHandle
 from .session.registry import EVENT_HANDLERS, HANDLERS
 from .session.session import Session
+from .state import exchange_days
 from .state.brokerage import Brokerage
 
 log = logging.getLogger("ib_harness.fake_gateway")
@@ -66,6 +67,8 @@ class FakeGateway:
             if self._server is not None:
                 return self
             loop = asyncio.get_running_loop()
+            # before any session can ask (the first contract details would build it, blocking the loop)
+            await asyncio.to_thread(exchange_days.prepare)
             self._server = await loop.create_server(self._make_session, self.config.host, self.port)
             sockname = self._server.sockets[0].getsockname()
             self.host, self.port = sockname[0], sockname[1]

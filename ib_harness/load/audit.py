@@ -32,15 +32,22 @@ def wait_ready(api_url: str, timeout: float) -> bool:
     return False
 
 
+def book_from_json(body: dict[str, Any]) -> tuple[list[SimpleNamespace], list[SimpleNamespace]]:
+    """The control API's GET /orders as the objects ``audit_orders`` reads (attributes, as the
+    gateway's own book has them)."""
+    orders = [SimpleNamespace(**o) for o in body["orders"]]
+    executions = [SimpleNamespace(exec_id=e["exec_id"], shares=e["shares"], price=e["price"],
+                                  order=SimpleNamespace(order_ref=e["order_ref"])) for e in body["executions"]]
+    return orders, executions
+
+
 def fetch_audit(api_url: str, token: str, control_url: str, accepted: set[str]) -> dict[str, Any]:
     with httpx.Client(timeout=10) as http:
         journal = http.get(f"{api_url}/journal", headers={"Authorization": f"Bearer {token}"})
         journal.raise_for_status()
         book = http.get(f"{control_url}/orders", headers=control_headers())
         book.raise_for_status()
-    orders = [SimpleNamespace(**o) for o in book.json()["orders"]]
-    executions = [SimpleNamespace(exec_id=e["exec_id"], shares=e["shares"], price=e["price"],
-                                  order=SimpleNamespace(order_ref=e["order_ref"])) for e in book.json()["executions"]]
+    orders, executions = book_from_json(book.json())
     body = journal.json()
     result = audit_orders(body["orders"], body["fills"], orders, executions, {}, accepted)
     result["journal_orders"] = len(body["orders"])

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-COLUMNS = ["t", "type", "name", "ms", "ok", "status", "key", "fail_fast"]
+COLUMNS = ["t", "type", "name", "ms", "ok", "status", "key", "fail_fast", "detail"]
 
 
 @dataclass(frozen=True)

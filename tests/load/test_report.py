@@ -90,3 +90,27 @@ def test_accepted_keys_are_the_placements_answered_200_or_201(tmp_path: Path) ->
                               row(3, "/orders", ok=False, status=503, type_="POST", key="b"),
                               row(4, "/orders/[ref]", status=200, key=None)])
     assert accepted_keys(requests) == {"a"}
+
+
+def test_a_failure_outside_a_fault_says_why_in_the_report(tmp_path: Path) -> None:
+    """The request log keeps the answer's body of a failure (else the exception): a stray 503
+    names its cause in ``outside_examples`` without a rerun."""
+    from types import SimpleNamespace
+
+    from ib_harness.load.request_log import RequestLog
+
+    requests_log = RequestLog(str(tmp_path / "requests"))
+    body = '{"detail":"broker unavailable (state=degraded, last error: keepalive probe overdue)"}'
+    refused = SimpleNamespace(status_code=503, headers={"X-Fail-Fast": "0"}, text=body)
+    requests_log.write("GET", "/prices/[symbol]", 300.0, exception=RuntimeError("503"), response=refused,
+                       start_time=10.0)
+    requests_log.write("GET", "/positions", 2.0, response=SimpleNamespace(status_code=200, headers={}, text="[]"),
+                       start_time=10.5)
+    requests_log.write("TWS", "reqCurrentTime", 900.0, exception=OSError("connection reset"), start_time=11.0)
+    requests_log.close()
+    requests = read_requests(tmp_path / "requests")
+    report = chaos_report(requests, [Window("stall", 20.0, 21.5)], grace=1.0)
+    assert report["failures_outside"] == 2
+    details = [example["detail"] for example in report["outside_examples"]]
+    assert details == [body, "connection reset"]
+    assert requests.loc[requests["ok"], "detail"].isna().all()

@@ -53,7 +53,7 @@ def describe_order(order: "Order") -> dict[str, Any]:
     return {"order_id": order.order_id, "perm_id": order.perm_id, "client_id": order.client_id,
             "order_ref": order.order_ref, "symbol": order.contract.symbol, "action": order.action,
             "quantity": order.total_quantity, "order_type": order.order_type, "status": order.status,
-            "filled": order.filled}
+            "filled": order.filled, "remaining": order.remaining}
 
 
 def build_app(gateway: "FakeGateway", token: str | None = None) -> FastAPI:

@@ -1,8 +1,10 @@
 """US exchange trading days from exchange_calendars (the NYSE calendar, XNYS), not hand-written
 holiday lists: option expirations, trading hours and history all skip the same holidays.
 
-The calendar is built once per process (it takes a moment) and covers 20 years back to 3 years
-ahead, enough for LEAPS; dates outside it count weekdays as trading days.
+The calendar is built once per process and covers 20 years back to 3 years ahead, enough for
+LEAPS; dates outside it count weekdays as trading days. Building it takes ~0.2 s of CPU (more on a
+busy machine), so the gateway calls ``prepare`` before it listens: built inside a request, it froze
+every session that long (IB does not go silent for a contract-details request).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ def _calendar() -> tuple[frozenset[date], dict[date, time], date, date]:
         sessions = frozenset(ts.date() for ts in calendar.sessions)
         early = {ts.date(): calendar.session_close(ts).tz_convert(EASTERN).time() for ts in calendar.early_closes}
     return sessions, early, calendar.first_session.date(), calendar.last_session.date()
+
+
+def prepare() -> None:
+    """Build the calendar now (off the event loop: ``await asyncio.to_thread(prepare)``)."""
+    _calendar()
 
 
 def is_trading_day(day: date) -> bool:
