@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ib_harness.broker.backends import BACKENDS
+
 BAD_INPUT = 2
 DEFAULT_OUT = Path("explore-found")
 
@@ -42,6 +44,8 @@ def add_explore(commands: Any) -> None:
     parser.add_argument("--clock", choices=("virtual", "real"), default=None,
                         help="virtual (default): simulated time, production timings, two simulated minutes a "
                              "schedule; real: the wall clock with the library's scaled-down timings, 10 s a schedule")
+    parser.add_argument("--backend", choices=BACKENDS, default=None,
+                        help="the library broker's client library; recorded in every shrunk file (default: ib_insync)")
     parser.add_argument("--kinds", help="comma-separated fault kinds to draw from (default: every kind)")
     parser.set_defaults(run=run_explore)
 
@@ -71,6 +75,8 @@ def run_explore(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return BAD_INPUT
         profile = replace(profile, kinds=tuple(kinds))
+    if args.backend:
+        profile = replace(profile, backend=args.backend)
     budget = args.budget if args.budget is not None or args.runs is not None else 60.0
     logging.basicConfig(level=logging.CRITICAL)
     print(f"exploring {args.broker or 'the library broker'} from seed {args.seed} "

@@ -45,6 +45,7 @@ class Profile:
     kinds: tuple[str, ...] = ()  # empty: every registered kind
     messages: tuple[str, ...] = ()  # empty: message faults pick from order and data messages
     packages: tuple[str, ...] | None = None  # nemesis packages to draw from; None: all, unless kinds narrow
+    backend: str | None = None  # the library broker's client library (ib_insync, ib_async); None: the default
 
     package_share: float = 0.25  # fault slots filled by a package instead of a single fault
     on_fill: float = 0.08  # share of faults that start the moment an order fills at IB
@@ -78,7 +79,7 @@ def generate(seed: int, profile: Profile = REAL_CLOCK) -> dict[str, Any]:
         "tags": ["explore", "generated"],
         "duration": t,
         "gateway": {"prices": {s: SYMBOLS[s] for s in symbols}},
-        "broker": {"settings": dict(profile.settings)},
+        "broker": {"settings": dict(profile.settings), **({"backend": profile.backend} if profile.backend else {})},
         "steps": steps,
         "expect": [{"invariant": name} for name in INVARIANTS] + [{"no_leaks": True}],
     }
