@@ -18,7 +18,8 @@ from ib_harness.scenarios.gateway_controller import InProcessGatewayController
 
 from .conftest import BrokerFactory, wait_event
 
-pytestmark = pytest.mark.parametrize("backend", BACKENDS)
+both = pytest.mark.parametrize("backend", BACKENDS)
+ib_async_only = pytest.mark.parametrize("backend", ["ib_async"])
 
 
 def library_of(obj: Any) -> str:
@@ -29,6 +30,7 @@ def limit_buy(price: float = 90.0) -> Order:
     return Order(symbol="AAPL", side=OrderSide.BUY, quantity=2, order_type=OrderType.LIMIT, limit_price=price)
 
 
+@both
 async def test_each_broker_runs_on_its_own_backend_in_one_process(
         gateway: FakeGateway, make_broker: BrokerFactory, backend: str, tmp_path: Any) -> None:
     """Per instance, not process-wide: this backend's broker and one on the other side by side."""
@@ -53,6 +55,7 @@ def count_requests(gateway: FakeGateway, *names: str) -> dict[str, Any]:
             for name in names}
 
 
+@both
 async def test_the_order_lists_are_read_in_the_startup_sync_on_both_backends(
         gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
     """Completed orders and executions are asked twice per connect (startup sync, then the live
@@ -66,12 +69,11 @@ async def test_the_order_lists_are_read_in_the_startup_sync_on_both_backends(
         {"reqCompletedOrders": 2, "reqExecutions": 2}
 
 
+@ib_async_only
 async def test_a_lean_ib_async_sync_is_followed_by_the_live_reconcile(
         gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
     """ib_async's fetchFields is honoured (its API, e.g. for a caller's own connect): the lists it
     leaves out are read by the live reconcile at connect instead of the cache reconcile."""
-    if backend != "ib_async":
-        pytest.skip("fetchFields is ib_async's")
     counted = count_requests(gateway, "reqCompletedOrders", "reqExecutions")
     broker = await make_broker(gateway, connect=False, backend=backend)
     fetch = broker.backend.module.StartupFetch
@@ -83,12 +85,14 @@ async def test_a_lean_ib_async_sync_is_followed_by_the_live_reconcile(
     assert not broker.events.of_kind("reconcile_failed")
 
 
+@both
 def test_the_setting_is_checked(backend: str) -> None:
     assert BrokerSettings.load(backend=backend).backend == backend
     with pytest.raises(BrokerSettingsError, match="backend"):
         BrokerSettings.load(backend=backend.replace("ib_", "ibx_"))
 
 
+@both
 async def test_a_request_ib_refuses_with_321_fails_at_once(broker_on: Any, backend: str) -> None:
     """ib_async reads 321 as a warning and would leave the request to its timeout (BrokerTimeout)."""
     broker = await broker_on(backend, request_timeout=30.0)
@@ -97,6 +101,7 @@ async def test_a_request_ib_refuses_with_321_fails_at_once(broker_on: Any, backe
     assert refused.value.code == 321 and "bar size" in str(refused.value)
 
 
+@both
 async def test_closing_fails_the_requests_still_pending(gateway: FakeGateway, broker_on: Any, backend: str) -> None:
     """ib_async's IB.disconnect() resets the wrapper: a request pending then would wait for ever
     unless it is failed before the reset."""
@@ -111,12 +116,11 @@ async def test_closing_fails_the_requests_still_pending(gateway: FakeGateway, br
         await asyncio.wait_for(pending, 5)
 
 
+@ib_async_only
 async def test_a_refused_message_to_a_working_order_leaves_it_working(
         gateway: FakeGateway, broker_on: Any, backend: str) -> None:
     """IB answers a message about a working order with 321: ib_async marks the trade
     ValidationError, which must not read as PENDING (nor as a cancel): the order stands."""
-    if backend == "ib_insync":
-        pytest.skip("ib_insync marks the trade Cancelled on 321 (only ib_async has ValidationError)")
     broker = await broker_on(backend)
     order = await broker.place_order(limit_buy())
     mark = len(broker.events.history)
@@ -133,6 +137,7 @@ async def test_a_refused_message_to_a_working_order_leaves_it_working(
                      since=mark)
 
 
+@both
 async def test_the_watchdog_of_each_library_supervises_its_broker(
         gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
     broker = await make_broker(gateway, connect=False, backend=backend, supervisor="watchdog",
@@ -143,6 +148,7 @@ async def test_the_watchdog_of_each_library_supervises_its_broker(
     assert (await broker.place_order(limit_buy())).status == OrderStatus.SUBMITTED
 
 
+@both
 def test_each_backend_reads_ib_codes_its_own_way(backend: str) -> None:
     """The facts the broker acts on, read from the installed library (see backends.py)."""
     loaded = load_backend(backend)

@@ -39,7 +39,7 @@ def test_a_missed_expectation_exits_1_and_says_by_how_much(tmp_path: Path, capsy
     assert main(["replay", str(strict), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert "FAIL strict-crash [builtin]" in out
-    assert "broker_state {'states': ['ready'], 'within': 0.01, 'of': {'fault_start': 'crash'}}: ready" in out
+    assert "broker_state {'states': ['ready'], 'within': 0.01, 'of': {'fault_start': 'crash', 'count': 1}}: ready" in out
     assert "s after fault_start crash: " in out and "s late" in out
 
 

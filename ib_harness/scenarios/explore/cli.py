@@ -35,7 +35,7 @@ def add_explore(commands: Any) -> None:
     parser.add_argument("--broker", metavar="MODULE:FACTORY", help="your broker's factory (default: the library's)")
     limit = parser.add_mutually_exclusive_group()
     limit.add_argument("--budget", type=_positive(float), metavar="SECONDS", help="wall seconds to explore (default 60)")
-    limit.add_argument("--runs", type=_positive(int), metavar="N", help="number of schedules to run")
+    limit.add_argument("--runs", type=_positive(int), metavar="N", help="number of schedules to run (default: none, the --budget decides)")
     parser.add_argument("--seed", type=int, default=0, help="the master seed (default 0)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where shrunk scenarios go")
     parser.add_argument("--shrink-runs", type=_positive(int), default=40, help="replays the shrinker may spend")
