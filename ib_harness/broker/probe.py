@@ -22,6 +22,7 @@ from typing import Callable
 
 from .client_adapter import ClientAdapter
 from .events import EventBus
+from .tasks import cancel, cancel_and_wait
 
 log = logging.getLogger("ib_harness.broker.probe")
 
@@ -100,14 +101,11 @@ class Keepalive:
 
     def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None and task is not asyncio.current_task():
-            task.cancel()
+        cancel(task)
 
     async def close(self) -> None:
         task, self._task = self._task, None
-        while task is not None and not task.done():
-            task.cancel()
-            await asyncio.wait({task}, timeout=0.1)
+        await cancel_and_wait(task)
         self.client.off_data(self._on_data)
         self._off_current_time()
 

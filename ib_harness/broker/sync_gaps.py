@@ -14,6 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from .events import EventBus
+from .tasks import cancel, cancel_and_wait
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB
@@ -58,14 +59,11 @@ class SyncGaps:
 
     def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None and task is not asyncio.current_task():
-            task.cancel()
+        cancel(task)
 
     async def close(self) -> None:
         task, self._task = self._task, None
-        while task is not None and not task.done():
-            task.cancel()
-            await asyncio.wait({task}, timeout=0.1)
+        await cancel_and_wait(task)
 
     async def _fill(self) -> None:
         verified: list[str] = []

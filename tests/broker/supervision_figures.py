@@ -12,13 +12,14 @@ import tempfile
 import time
 from pathlib import Path
 from ib_insync import IB
-from ib_harness.broker import BrokerState, IBKRInsyncBroker
+from ib_harness.broker import IBKRInsyncBroker
 from ib_harness.broker.connection import BuiltinSupervisor
 from ib_harness.broker.events import EventBus
 from ib_harness.broker.metrics import BrokerMetrics
 from ib_harness.broker.settings import BrokerSettings
 from ib_harness.broker.supervision import StateMachine
 from ib_harness.fake_gateway import FakeGateway
+from tests.broker.test_connect_sync import FailingSync  # the same failing hooks as the test
 
 def jp() -> Path:
     return Path(tempfile.mkdtemp()) / "j.sqlite3"
@@ -49,24 +50,6 @@ async def exec_end():
         except Exception as e:
             print(f"no execDetailsEnd: {type(e).__name__} after {time.perf_counter()-t:.2f} s: {str(e)[:100]}")
         await b.disconnect()
-
-class FailingSync:
-    syncs = 0
-
-    async def on_session_up(self) -> None:
-        self.syncs += 1
-        raise RuntimeError("database is locked")
-    def on_session_down(self, cause: str) -> None:
-        pass
-
-    def settled_state(self) -> BrokerState:
-        return BrokerState.READY
-
-    def on_probe_overdue(self) -> None:
-        pass
-
-    def on_probe_answered(self) -> None:
-        pass
 
 async def hot_loop():
     async with FakeGateway() as gw:
