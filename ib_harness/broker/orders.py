@@ -53,6 +53,7 @@ class OrderBook:
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
         self._modifying: dict[str, ModifyInFlight] = {}
+        self._unanswered: dict[str, ModifyInFlight] = {}  # modifies that timed out, until IB answers
         self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=self._recheck_modifies)
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
@@ -86,12 +87,20 @@ class OrderBook:
         if record is None:
             return
         modify = self._modifying.get(key)
-        if trade.orderStatus.status == VALIDATION_ERROR and not self._read_validation_error(trade, modify):
+        late = self._unanswered.get(key) if modify is None else None
+        if trade.orderStatus.status == VALIDATION_ERROR and not self._read_validation_error(trade, modify or late):
             return
         if modify is not None:
             if self._modify_refused(trade, modify):
                 return
             modify.check(trade)
+        elif late is not None:
+            if self._modify_refused(trade, late):
+                self._late_refusal(key, *(late.refusal or (0, "")))
+                return
+            late.check(trade)
+            if late.applied or trade.isDone():
+                self._unanswered.pop(key, None)
         filled = max(filled_of(trade), record.filled)  # a filled quantity never shrinks at IB
         status = settled_status(status_of(trade), filled, trade.order.totalQuantity)
         acked = acknowledged(trade)
@@ -143,11 +152,28 @@ class OrderBook:
 
     def _on_error(self, req_id: int, code: int, message: str, contract: Any) -> None:
         """IB's answer to a modify in flight: 110 (a warning to ib_insync) as much as 201."""
+        if not refuses(code):
+            return
         for key, modify in self._modifying.items():
-            if modify.order_id == req_id and refuses(code):
+            if modify.order_id == req_id:
                 modify.refusal = (code, message)
                 self._signal(key)
                 return
+        for key, modify in list(self._unanswered.items()):
+            if modify.order_id == req_id:
+                self._late_refusal(key, code, message)
+                return
+
+    def _late_refusal(self, key: str, code: int, message: str) -> None:
+        """IB refused a modify after the call had timed out: the original order stands (the
+        status was restored before this); say so once, in the journal and as an event."""
+        modify = self._unanswered.pop(key, None)
+        if modify is None:
+            return
+        self.metrics.orders.labels("modify_refused").inc()
+        self.journal.note(key, f"modify refused after its timeout: IB {code}: {message} (the original order stands)")
+        self.events.publish("modify_refused", key=key, order_id=modify.order_id, code=code, message=message,
+                            late=True)
 
     def _on_open_order(self, trade: Trade) -> None:
         key = trade.order.orderRef
@@ -349,6 +375,7 @@ class OrderBook:
         self.journal.note(key, "modify requested: " + ", ".join(f"{n}={v:g}" for n, v in changes.items()),
                           durable=True)
         modify = self._modifying[key] = ModifyInFlight(trade.order.orderId, trade.orderStatus.status, changes)
+        self._unanswered.pop(key, None)  # IB answers in order: an older modify's late answer is this one's
         seen = self._echoes.get(key, 0)
         try:
             self.ib.placeOrder(trade.contract, wanted)
@@ -360,10 +387,12 @@ class OrderBook:
             code, text = modify.refusal
             self.metrics.orders.labels("modify_refused").inc()
             self.journal.note(key, f"modify refused: IB {code}: {text}")
-            self.events.publish("modify_refused", key=key, order_id=trade.order.orderId, code=code, message=text)
+            self.events.publish("modify_refused", key=key, order_id=trade.order.orderId, code=code, message=text,
+                                late=False)
             await self._confirm_after_refusal(key, trade, timeout)
             raise OrderRejected(text, code)
         if not answered:
+            self._unanswered[key] = modify  # IB's answer may still come: a refusal leaves the order working
             raise BrokerTimeout("modify_order", timeout)
         if not modify.applied and self._echoes.get(key, 0) <= seen:
             raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")

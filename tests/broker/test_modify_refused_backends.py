@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from ib_harness.broker import IBKRInsyncBroker, Order, OrderRejected, OrderSide, OrderStatus, OrderType
+from ib_harness.broker import BrokerTimeout, IBKRInsyncBroker, Order, OrderRejected, OrderSide, OrderStatus, OrderType
 from ib_harness.broker.backends import BACKENDS
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.scenarios.order_audit import agreement, audit_orders
@@ -114,3 +114,42 @@ async def test_a_refused_modify_leaves_the_order_working_and_its_fill_journaled(
     assert (result["lost"], result["duplicated"], result["details"]) == (0, 0, [])
     assert result["statuses"] == result["gateway_statuses"] == {"order": "FILLED"}  # journal_matches_gateway
     assert disagreements(gateway, broker) == []
+
+
+@pytest.mark.parametrize("refusal", [REFUSALS[0], REFUSALS[-1]], ids=lambda r: f"{r.code}-{r.name}")
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_refusal_that_comes_after_the_modify_timed_out_leaves_the_order_working(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str, refusal: Refusal) -> None:
+    """IB's refusal of a modify arrives after ``request_timeout`` (the modify raised BrokerTimeout):
+    on 201 the libraries mark the trade Cancelled then, with no modify in flight any more; the
+    order still works at IB. Before the fix the journal and get_orders said REJECTED until its
+    fill; the late refusal (110 as much as 201) was reported nowhere."""
+    broker = await make_broker(gateway, backend=backend, request_timeout=0.5)
+    gateway.brokerage.market.pin("AAPL", WORKING, spread=0.02)
+    order = await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=2,
+                                           order_type=OrderType.LIMIT, limit_price=LIMIT))
+    gateway.faults.inject({"kind": "delay_message", "message": "errMsg", "req_id": order.order_id,
+                           "delay_ms": 1500, "count": 1})
+    mark = len(broker.events.history)
+    with pytest.raises(BrokerTimeout):
+        await broker.modify_order(order.key, **refusal.change)
+    await wait_event(broker, "ib_error", lambda e: e.data["code"] == refusal.code, since=mark)
+    assert at_gateway(gateway, order.key) == [("Submitted", 2.0, 0.0, LIMIT)]
+    record = broker.journal.order(order.key)
+    assert record is not None and (record.status, record.quantity) == ("SUBMITTED", 2.0)
+    listed = [(o.status, o.quantity) for o in await broker.get_orders() if o.key == order.key]
+    assert listed == [(OrderStatus.SUBMITTED, 2.0)]
+    assert disagreements(gateway, broker) == []
+    published = [e.data["status"] for e in broker.events.of_kind("order") if e.data["key"] == order.key]
+    assert not {"CANCELLED", "REJECTED"} & set(published), published
+    late = [e.data for e in broker.events.history[mark:] if e.kind == "modify_refused"]
+    assert [(d["key"], d["code"], d["late"]) for d in late] == [(order.key, refusal.code, True)]
+    assert any(f"modify refused after its timeout: IB {refusal.code}" in d for _, _, d in broker.journal.order_events(order.key))
+
+    gateway.brokerage.market.pin("AAPL", CROSSING, spread=0.02)
+    await wait_event(broker, "order", lambda e: e.data["key"] == order.key and e.data["status"] == "FILLED")
+    result = audit(gateway, broker, order)
+    assert (result["lost"], result["duplicated"], result["statuses"]) == (0, 0, {"order": "FILLED"})
+    assert disagreements(gateway, broker) == []
+    cancelled = await broker.cancel_order(order.key)  # done: the answer is the filled order, nothing sent
+    assert cancelled.status == OrderStatus.FILLED
