@@ -4,9 +4,9 @@ Orders live here, not in a session, because on IB's servers they do: a working o
 working and can fill while the client that placed it is disconnected or the gateway restarts.
 Every change is announced on the brokerage event hub (synchronously, in wire order), and the
 session handlers turn the events into openOrder / orderStatus / execDetails / commissionReport
-for the clients that should see them. Price logic lives in :mod:`.matching`, IB's checks in
-:mod:`.order_checks`, brackets and OCA groups in :mod:`.order_groups`, session times in
-:mod:`.order_timing`.
+for the clients that should see them. Price logic and fill arithmetic live in :mod:`.matching`,
+IB's checks on a placement or a modify in :mod:`.order_checks`, brackets and OCA groups in
+:mod:`.order_groups`, session times and the timed orders in :mod:`.order_timing`.
 """
 
 from __future__ import annotations
