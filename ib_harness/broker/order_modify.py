@@ -69,6 +69,11 @@ class Modifies:
         if modify is not None and waiting:
             self.unanswered[key] = modify
 
+    def session_started(self) -> None:
+        """IB answers a message only on the session that sent it: a modify the last session left
+        unanswered gets no answer now (its order's state comes from the sync and the reconcile)."""
+        self.unanswered.clear()
+
     def pending(self, key: str) -> ModifyInFlight | None:
         return self.in_flight.get(key) or self.unanswered.get(key)
 

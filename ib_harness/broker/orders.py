@@ -78,6 +78,7 @@ class OrderBook:
 
     def session_started(self) -> None:
         self.ib.client.updateReqId(self.journal.order_id_high_water() + 1)
+        self.modifies.session_started()
 
     # ----- following ib_insync --------------------------------------------------------------------
 

@@ -153,3 +153,25 @@ async def test_a_refusal_that_comes_after_the_modify_timed_out_leaves_the_order_
     assert disagreements(gateway, broker) == []
     cancelled = await broker.cancel_order(order.key)  # done: the answer is the filled order, nothing sent
     assert cancelled.status == OrderStatus.FILLED
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_modify_left_unanswered_by_a_lost_session_waits_for_nothing_after_the_reconnect(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """IB answers a message only on the session that sent it: once the broker has a new session,
+    an error to the order is no longer a late answer to that modify (it is read as IB means it)."""
+    broker = await make_broker(gateway, backend=backend, request_timeout=0.5)
+    gateway.brokerage.market.pin("AAPL", WORKING, spread=0.02)
+    order = await broker.place_order(Order(symbol="AAPL", side=OrderSide.BUY, quantity=2,
+                                           order_type=OrderType.LIMIT, limit_price=LIMIT))
+    gateway.faults.inject({"kind": "delay_message", "message": "errMsg", "req_id": order.order_id,
+                           "delay_ms": 60_000, "count": 1})  # the answer is lost with the session
+    with pytest.raises(BrokerTimeout):
+        await broker.modify_order(order.key, quantity=10_000_000)
+    assert order.key in broker.book.modifies.unanswered
+    mark = len(broker.events.history)
+    gateway.faults.inject({"kind": "crash"})
+    await wait_event(broker, "reconnected", since=mark)
+    assert broker.book.modifies.unanswered == {}
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == "SUBMITTED"
