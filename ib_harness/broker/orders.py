@@ -306,7 +306,9 @@ class OrderBook:
         The journal takes the new terms only when the gateway echoes them (openOrder); before the
         send it records the request. A refusal (201, 110, ...) raises OrderRejected with IB's
         code and text as soon as IB answers, after the order's state was read back from the
-        gateway: the original order stays working, tracked and cancellable."""
+        gateway: the original order stays working, tracked and cancellable. No answer within
+        ``timeout``: BrokerTimeout, and a refusal that comes later still leaves the order working
+        (order_modify.Modifies)."""
         trade = self.trade_for(ref)
         if trade.isDone():
             raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
