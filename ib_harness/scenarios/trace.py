@@ -1,7 +1,8 @@
 """The recorded trace of one replay and the result built from it.
 
 Everything the runner sees lands here as a ``TraceEvent`` on one clock: seconds since the
-timeline started (negative during connect). Expectations are pure functions of the trace, and the
+timeline started (negative during connect), and with a number in one total order (on the virtual
+clock many events share one instant; the number says which came first). Expectations are pure functions of the trace, and the
 reports (console, JSON, JUnit, HTML) only read results, so one replay can be judged and shown
 many ways without running it again.
 """
