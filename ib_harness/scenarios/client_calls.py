@@ -39,6 +39,7 @@ class ClientActions:
     async def _record(self, step: Step, method: str, invoke: Callable[[], Awaitable[Any]],
                       describe: Callable[[Any], dict[str, Any]], **context: Any) -> Any:
         started_at = self.trace.now()
+        seq = self.trace.reserve()  # its place in the order is when it was made
         loop = asyncio.get_running_loop()
         started = loop.time()  # the loop's clock: real monotonic time, or the virtual clock's
         data: dict[str, Any] = {"step": step.id, "method": method, **context,
@@ -54,7 +55,7 @@ class ClientActions:
                         broker_error=isinstance(exc, BrokerError))
         data["latency"] = round(loop.time() - started, 9)
         data["outcome"] = call_outcome(data)
-        self.trace.add("client", "call", data, at=started_at)
+        self.trace.add("client", "call", data, at=started_at, seq=seq)
         return result
 
     async def _place_order(self, step: Step) -> None:

@@ -1,12 +1,16 @@
 """What a replay recorded, and the moments and windows expectations are measured from.
 
-Pure data and lookups over the trace (no gateway, no broker), shared by every judge.
+Pure data and lookups over the trace (no gateway, no broker), shared by every judge. On the virtual
+clock many events share one instant (a crash and the broker's drop; a poll and "reconnected"), so
+a moment is a :class:`Mark`, a place in the trace's total order (time, then the event's number),
+not only a time: "until X" ends before X's own event, "after X" starts after it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model_expect import Anchor, Window
 from .trace import TraceEvent
@@ -14,12 +18,39 @@ from .trace import TraceEvent
 UNAVAILABLE = "BrokerUnavailable"
 
 
+class Mark(NamedTuple):
+    """A place in the trace's total order: a time, then an event's number at that time
+    (-inf: before every event of that instant, +inf: after every one). A tuple: compared fast."""
+
+    at: float
+    seq: float = -math.inf
+
+    @classmethod
+    def end_of(cls, at: float) -> "Mark":
+        return cls(at, math.inf)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A window placed on the trace: what lies strictly between its two marks."""
+
+    start: Mark
+    end: Mark
+
+    def holds(self, mark: Mark) -> bool:
+        return self.start < mark < self.end
+
+
 @dataclass
 class Evidence:
-    """What the runner recorded: the trace, fault windows by step id, the order audit, leaks."""
+    """What the runner recorded: the trace, fault windows by step id, the order audit, leaks.
+
+    ``events`` are kept in the trace's total order (a call is placed where it was made, although it
+    is recorded when it returns); events without a number (hand-made traces) keep their list order.
+    """
 
     events: list[TraceEvent]
-    faults: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id -> {start, end, kind}
+    faults: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id -> {id, start, end, kind}
     audit: dict[str, Any] = field(default_factory=dict)  # lost, duplicated, details, statuses
     leaks: dict[str, Any] = field(default_factory=dict)  # tasks/sockets before and after
     initial_state: str = "ready"
@@ -27,16 +58,29 @@ class Evidence:
     settings: dict[str, Any] = field(default_factory=dict)  # the broker's settings (bounds derive from them)
     extra: dict[str, Any] = field(default_factory=dict)  # gateway_end (subscriptions), fault_specs, prices
 
+    def __post_init__(self) -> None:
+        self._numbers = {id(e): index if e.seq is None else e.seq for index, e in enumerate(self.events)}
+        self.events = sorted(self.events, key=lambda e: (e.at, self._numbers[id(e)]))
+
+    def mark_of(self, event: TraceEvent) -> Mark:
+        """The event's place in the trace's total order."""
+        return Mark(event.at, self._numbers[id(event)])
+
+    def state_changes(self) -> list[tuple[Mark, str]]:
+        """(place, new state) for every broker state change on the timeline, in order."""
+        return [(self.mark_of(e), str(e.data.get("to"))) for e in self.events
+                if e.source == "broker" and e.kind == "state" and 0 <= e.at <= self.end]
+
     def states(self) -> list[tuple[float, str]]:
         """(time, state) for every broker state change on the timeline, starting with the state at t=0."""
-        changes = [(e.at, str(e.data.get("to"))) for e in self.events
-                   if e.source == "broker" and e.kind == "state" and 0 <= e.at <= self.end]
-        return [(0.0, self.state_at(0.0))] + changes
+        return [(0.0, self.state_at(0.0))] + [(mark.at, state) for mark, state in self.state_changes()]
 
-    def state_at(self, moment: float) -> str:
+    def state_at(self, moment: float | Mark) -> str:
+        """The state once every change up to ``moment`` happened (a time: all of that instant)."""
+        until = min(moment if isinstance(moment, Mark) else Mark.end_of(moment), Mark.end_of(self.end))
         state = self.initial_state
         for event in self.events:
-            if event.source == "broker" and event.kind == "state" and event.at <= min(moment, self.end):
+            if event.source == "broker" and event.kind == "state" and self.mark_of(event) <= until:
                 state = str(event.data.get("to"))
         return state
 
@@ -44,38 +88,51 @@ class Evidence:
         return [e for e in self.events if e.source == "client" and e.kind == "call"
                 and e.at >= 0 and (method is None or e.data.get("method") == method)]
 
-    def anchor(self, anchor: Anchor) -> float | None:
-        """The moment ``anchor`` names on the timeline; None if it never happened."""
+    def mark(self, anchor: Anchor) -> Mark | None:
+        """The place ``anchor`` names in the trace's order (its own event's); None if it never happened."""
         if anchor.start:
-            return 0.0
+            started = next((e for e in self.events if e.source == "runner" and e.kind == "timeline_started"), None)
+            return Mark(0.0) if started is None else self.mark_of(started)
         if anchor.fault_start or anchor.fault_end:
-            window = self.faults.get(anchor.fault, {})
-            return window.get("start") if anchor.fault_start else window.get("end")
-        times = sorted(e.at for e in self.events if 0 <= e.at <= self.end and _names(anchor, e))
-        return times[anchor.count - 1] if len(times) >= anchor.count else None
+            return self._fault_mark(anchor.fault, "start" if anchor.fault_start else "end")
+        marks = [self.mark_of(e) for e in self.events if 0 <= e.at <= self.end and _names(anchor, e)]
+        return marks[anchor.count - 1] if len(marks) >= anchor.count else None
 
-    def window(self, window: Window) -> tuple[float, float] | str:
-        """(start, end) of a window on the timeline, or why it cannot be placed."""
-        start = self.anchor(window.after)
+    def _fault_mark(self, step: str, edge: str) -> Mark | None:
+        """The gateway's own fault_started/fault_stopped event; without one (a hand-made trace, or
+        an end after the timeline) the fault's time, before everything else at that instant."""
+        window = self.faults.get(step, {})
+        at = window.get(edge)
+        if at is None:
+            return None
+        kind = "fault_started" if edge == "start" else "fault_stopped"
+        event = next((e for e in self.events if e.source == "gateway" and e.kind == kind
+                      and window.get("id") is not None and e.data.get("id") == window.get("id")), None)
+        return Mark(float(at)) if event is None else self.mark_of(event)
+
+    def window(self, window: Window) -> Span | str:
+        """The window placed on the trace, or why it cannot be placed. ``seconds`` bounds by time:
+        everything up to and at ``after`` + seconds."""
+        start = self.mark(window.after)
         if start is None:
             return f"{window.after.describe()} never happened"
         if window.until is not None:
-            end = self.anchor(window.until)
+            end = self.mark(window.until)
             if end is None:
                 return f"{window.until.describe()} never happened"
         elif window.seconds is not None:
-            end = start + window.seconds
+            end = Mark.end_of(start.at + window.seconds)
         else:
-            end = self.end
+            end = Mark.end_of(self.end)
         if end < start:
-            return f"the window ends ({end:.2f} s) before it starts ({start:.2f} s)"
-        return start, min(end, self.end)
+            return f"the window ends ({end.at:.2f} s) before it starts ({start.at:.2f} s)"
+        return Span(start, min(end, Mark.end_of(self.end)))
 
 
-def describe_window(window: Window, span: tuple[float, float]) -> str:
-    return f"from {window.after.describe()} ({span[0]:.2f} s) to " + (
+def describe_window(window: Window, span: Span) -> str:
+    return f"from {window.after.describe()} ({span.start.at:.2f} s) to " + (
         window.until.describe() if window.until is not None else
-        f"{window.seconds:g} s later" if window.seconds is not None else "the end") + f" ({span[1]:.2f} s)"
+        f"{window.seconds:g} s later" if window.seconds is not None else "the end") + f" ({span.end.at:.2f} s)"
 
 
 def _names(anchor: Anchor, event: TraceEvent) -> bool:

@@ -47,21 +47,21 @@ def _anchor_name(anchor: Anchor) -> str:
 
 
 def _state_within(body: StateWithin, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
-    """The first change into one of ``states`` after the anchor, within ``within`` seconds; or, with
-    no change at all in the window, already being in one of them (it held)."""
-    ref = ev.anchor(body.of)
+    """The first change into one of ``states`` after the anchor's event, within ``within`` seconds;
+    or, with no change at all in that time, already being in one of them at the anchor (it held)."""
+    ref = ev.mark(body.of)
     if ref is None:
         return False, f"{_anchor_name(body.of)} never happened", None, body.within
     wanted = set(body.states)
-    changes = [(at, state) for at, state in ev.states()[1:] if at >= ref]
-    if ev.state_at(ref) in wanted and not any(at <= ref + body.within for at, _ in changes):
+    changes = [(mark.at, state) for mark, state in ev.state_changes() if mark > ref]
+    if ev.state_at(ref) in wanted and not any(at <= ref.at + body.within for at, _ in changes):
         return True, f"stayed {ev.state_at(ref)} through {body.within:g} s after {_anchor_name(body.of)}", \
             0.0, body.within
     reached = next((at for at, state in changes if state in wanted), None)
     if reached is None:
         return False, f"never in {sorted(wanted)} after {_anchor_name(body.of)} (last state {ev.state_at(ev.end)})", \
             None, body.within
-    took = reached - ref
+    took = reached - ref.at
     if took <= body.within:
         return True, f"{ev.state_at(reached)} {took:.2f} s after {_anchor_name(body.of)}", took, body.within
     return False, f"{ev.state_at(reached)} {took:.2f} s after {_anchor_name(body.of)}: {took - body.within:.2f} s late", \
@@ -128,9 +128,9 @@ def _orders(body: Orders, ev: Evidence) -> tuple[bool, str, float | None, float 
 
 
 def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple[bool, str, float | None, float | None]]:
-    """The first successful ``method`` call (or bar update) that ends after the anchor."""
+    """The first successful ``method`` call (or bar update) made after the anchor's event."""
     def judge(body: Fresh, ev: Evidence) -> tuple[bool, str, float | None, float | None]:
-        ref = ev.anchor(body.of)
+        ref = ev.mark(body.of)
         if ref is None:
             return False, f"{_anchor_name(body.of)} never happened", None, body.within
         what = "a bar update" if kind == "bar_update" else f"{method} answered" + (
@@ -142,15 +142,16 @@ def _fresh(method: str, kind: str = "call") -> Callable[[Fresh, Evidence], tuple
             if body.symbol is not None and event.data.get("symbol") != body.symbol:
                 continue
             done = event.at + float(event.data.get("latency", 0.0))
+            after = ev.mark_of(event) > ref
             if body.changed and event.data.get("ok"):
                 # a stale cache repeats itself: only an answer that moved shows data flowing
                 answer = {k: v for k, v in event.data.items() if k not in BOOKKEEPING}
                 moved = bool(previous) and answer != previous[0]
                 previous[:] = [answer]
-                if event.at < ref or not moved:
+                if not after or not moved:
                     continue
-            if event.data.get("ok") and not event.data.get("stale") and event.at >= ref:  # stale data is not fresh
-                took = done - ref
+            if event.data.get("ok") and not event.data.get("stale") and after:  # stale data is not fresh
+                took = done - ref.at
                 ok = took <= body.within
                 return ok, f"{what} {took:.2f} s after {_anchor_name(body.of)}" + (
                     "" if ok else f": {took - body.within:.2f} s late"), took, body.within

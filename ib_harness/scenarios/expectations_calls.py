@@ -18,8 +18,7 @@ def _counted(outcome: str) -> Callable[[CallsCounted, Evidence], Verdict]:
         span = ev.window(body.window)
         if isinstance(span, str):
             return False, span, None, None
-        start, end = span
-        calls = [c for c in ev.calls(body.method) if start <= c.at <= end and call_outcome(c.data) == outcome]
+        calls = [c for c in ev.calls(body.method) if span.holds(ev.mark_of(c)) and call_outcome(c.data) == outcome]
         ok, wanted = _in_range(len(calls), body)
         what = "refused at entry" if outcome == "refused" else "cut in flight"
         detail = f"{len(calls)} call(s) {what} {describe_window(body.window, span)}, wanted {wanted}"
@@ -38,13 +37,12 @@ def _stays_ready(body: StaysReady, ev: Evidence) -> Verdict:
     span = ev.window(body.window)
     if isinstance(span, str):
         return False, span, None, None
-    start, end = span
     where = describe_window(body.window, span)
-    if ev.state_at(start) != "ready":
-        return False, f"{ev.state_at(start)}, not ready, when the window opens ({where})", None, None
-    left = next(((at, state) for at, state in ev.states()[1:] if start < at <= end and state != "ready"), None)
+    if ev.state_at(span.start) != "ready":
+        return False, f"{ev.state_at(span.start)}, not ready, when the window opens ({where})", None, None
+    left = next(((mark, state) for mark, state in ev.state_changes() if span.holds(mark) and state != "ready"), None)
     if left is not None:
-        return False, f"left ready for {left[1]} at {left[0]:.2f} s, {where}", left[0] - start, 0.0
+        return False, f"left ready for {left[1]} at {left[0].at:.2f} s, {where}", left[0].at - span.start.at, 0.0
     return True, f"ready throughout, {where}", 0.0, 0.0
 
 
@@ -52,11 +50,10 @@ def _no_stale(body: NoStale, ev: Evidence) -> Verdict:
     span = ev.window(body.window)
     if isinstance(span, str):
         return False, span, None, None
-    start, end = span
     held = ev.faults.get(body.during or "", {})
     stale: list[str] = []
     for call in ev.calls():
-        if not (start <= call.at <= end) or not call.data.get("ok"):
+        if not span.holds(ev.mark_of(call)) or not call.data.get("ok"):
             continue
         why = _stale_because(call, held, ev.end)
         if why:

@@ -15,8 +15,9 @@ production bounds:
   within ``FAST`` seconds);
 - ``cut_reported``: a call that fails, fails with a BrokerError (a call cut in flight says so: it
   is never a raw socket error or a library's internal exception);
-- ``no_stale_price``: no price is answered after market data has been stopped for longer than
-  stream_check_timeout + probe_interval + probe_timeout (+ a margin);
+- ``no_stale_price``: no price is answered (when the answer came: IB holds a request during a
+  1100 and answers it with current data when it is back) after market data has been stopped for
+  longer than stream_check_timeout + probe_interval + probe_timeout (+ a margin);
 - ``fresh_after_faults``: once the faults are over (and a market move has had time to arrive), a
   price answered is the gateway's current price and an account answered is not stale, within
   stream_check_timeout + probe_interval + probe_timeout (+ a margin), and after a 1101 (IB says
@@ -208,11 +209,12 @@ def _no_stale_price(ev: "Evidence") -> Verdict:
     for call in ev.calls("get_market_price"):
         if not call.data.get("ok"):
             continue
+        answered = call.at + float(call.data.get("latency", 0.0))  # a request IB held is answered when it is back
         for start, end, step_id in outages:
-            if start + bound <= call.at <= end:
-                return False, f"price {call.data.get('price')} for {call.data.get('symbol')} served at " \
-                              f"{call.at:.2f} s, {call.at - start:.2f} s into {step_id} (no data; bound " \
-                              f"{bound:.2f} s)", call.at - start, bound
+            if start + bound <= answered <= end:
+                return False, f"price {call.data.get('price')} for {call.data.get('symbol')} answered at " \
+                              f"{answered:.2f} s, {answered - start:.2f} s into {step_id} (no data; bound " \
+                              f"{bound:.2f} s)", answered - start, bound
     return True, f"no price served more than {bound:.2f} s into a data outage ({len(outages)} outage(s))", None, bound
 
 

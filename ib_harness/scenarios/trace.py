@@ -1,7 +1,8 @@
 """The recorded trace of one replay and the result built from it.
 
 Everything the runner sees lands here as a ``TraceEvent`` on one clock: seconds since the
-timeline started (negative during connect). Expectations are pure functions of the trace, and the
+timeline started (negative during connect), and with a number in one total order (on the virtual
+clock many events share one instant; the number says which came first). Expectations are pure functions of the trace, and the
 reports (console, JSON, JUnit, HTML) only read results, so one replay can be judged and shown
 many ways without running it again.
 """
@@ -9,6 +10,7 @@ many ways without running it again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import time
 from typing import Any, Callable, Literal
@@ -24,6 +26,9 @@ class TraceEvent(BaseModel):
     source: Source
     kind: str
     data: dict[str, Any] = Field(default_factory=dict)
+    seq: int | None = Field(None, description="the event's number in the trace's total order: on the virtual clock "
+                                              "many events share one instant, this says which came first (a "
+                                              "call's is taken when it was made, not when it returned)")
 
 
 class Trace:
@@ -34,6 +39,7 @@ class Trace:
         self.start = clock()
         self.gateway_offset = 0.0  # the replayed gateway's clock minus this one
         self.events: list[TraceEvent] = []
+        self._numbers = itertools.count()
         self._listeners: list[Callable[[TraceEvent], None]] = []
 
     def restart_clock(self) -> None:
@@ -54,12 +60,17 @@ class Trace:
     def now(self) -> float:
         return self.clock() - self.start
 
+    def reserve(self) -> int:
+        """A number in the total order for an event recorded later: a call is made now and
+        recorded when it returns, and what happened in between must not come before it."""
+        return next(self._numbers)
+
     def add(self, source: Source, kind: str, data: dict[str, Any] | None = None,
-            at: float | None = None) -> TraceEvent:
+            at: float | None = None, seq: int | None = None) -> TraceEvent:
         # microseconds: wall-clock stamps near 1.7e9 s carry ~2e-7 s of float noise, which would
         # put a state change "before" the fault that caused it at the same virtual instant
         event = TraceEvent(at=round(self.now() if at is None else at, AT_DIGITS), source=source, kind=kind,
-                           data=_plain(data or {}))
+                           data=_plain(data or {}), seq=self.reserve() if seq is None else seq)
         self.events.append(event)
         for listener in tuple(self._listeners):
             listener(event)

@@ -1,6 +1,7 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names. Like
-tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker itself
-is not edited. Each removes one defence a real incident showed is needed."""
+"""Six more broker mutants, one per order-safety fault the explore issue names, and two that put
+back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
+Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
+itself is not edited. Each removes one defence a real incident showed is needed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from ib_insync import Contract, Trade
 
 from ib_harness.broker.error_handling import IbErrorHandler
-from ib_harness.broker.errors import OrderRejected
+from ib_harness.broker.errors import BrokerTimeout, OrderRejected
 from ib_harness.broker.journal import FillRecord, Journal, KeyReused
 from ib_harness.broker.models import Order, OrderStatus
 from ib_harness.broker.orders import UNACKED, OrderBook, ib_order_for, rejection_of, status_of
@@ -124,6 +125,36 @@ def rejected_modify_is_cancelled(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(OrderBook, "_on_status", on_status)
 
 
+def open_order_status_ignored(mp: pytest.MonkeyPatch) -> None:
+    """IB's status in an openOrder is not read for an order the library already tracks (both
+    libraries drop it): with the orderStatus frames lost, an order working at IB stays unacknowledged
+    and the ack timeout's lookup declares it NOT_SENT (found-unacked-order-declared-not-sent)."""
+    mp.setattr(OrderBook, "_on_open_order_state", lambda self, order, state: None)
+
+
+def modify_journals_new_terms_first(mp: pytest.MonkeyPatch) -> None:
+    """The modify changes the library's order in place and journals the new terms before the send:
+    when IB refuses it (110, a limit off the tick) the order keeps working at its old limit while the
+    journal holds the new one (found-refused-modify-keeps-new-limit)."""
+    async def modify(self: OrderBook, ref: str | int, timeout: float, quantity: float | None = None,
+                     limit_price: float | None = None, stop_price: float | None = None) -> Order:
+        trade = self.trade_for(ref)
+        if trade.isDone():
+            raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
+        for name, value in (("totalQuantity", quantity), ("lmtPrice", limit_price), ("auxPrice", stop_price)):
+            if value is not None:
+                setattr(trade.order, name, value)
+        key = trade.order.orderRef
+        self.journal.update_order(key, detail="modify", quantity=quantity, limit_price=limit_price,
+                                  stop_price=stop_price, durable=True)
+        seen = self._echoes.get(key, 0)
+        self.ib.placeOrder(trade.contract, trade.order)
+        if not await self._wait(key, lambda: self._echoes.get(key, 0) > seen or trade.isDone(), timeout):
+            raise BrokerTimeout("modify_order", timeout)
+        return self.to_model(key)
+    mp.setattr(OrderBook, "modify", modify)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -131,4 +162,6 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "trust-rolled-back-next-valid-id": trust_rolled_back_next_valid_id,
     "ignore-1100-during-connect": ignore_1100_during_connect,
     "rejected-modify-is-cancelled": rejected_modify_is_cancelled,
+    "open-order-status-ignored": open_order_status_ignored,
+    "modify-journals-new-terms-first": modify_journals_new_terms_first,
 }

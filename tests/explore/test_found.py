@@ -3,7 +3,9 @@
 Each one names an invariant the broker broke. While the bug is open it is listed in OPEN with the
 symptom, and this test asserts that symptom (the replay fails on that invariant with those words);
 when a fix lands (branches ordersafety/supervision, issue 22) the replay passes, this test fails,
-and the entry leaves OPEN: from then on the file is a regression scenario that must pass.
+and the entry leaves OPEN: from then on the file is a regression scenario that must pass, and it
+must still catch its bug: with the bug put back (a mutant from order_mutants.py) the same file
+fails on its expectation with the bug's symptom.
 """
 
 from __future__ import annotations
@@ -15,10 +17,21 @@ import pytest
 from ib_harness.scenarios.loader import LIBRARY, load_scenario
 from ib_harness.scenarios.runner import replay
 
+from .order_mutants import ORDER_MUTANTS
+
 FOUND = LIBRARY / "found"
 
 # file stem -> words the failed expectation's detail must contain while the bug is open
 OPEN: dict[str, str] = {}
+
+# file stem -> the mutant that puts its bug back, and the words its failed expectation must show
+CAUGHT: dict[str, tuple[str, str]] = {
+    "found-unacked-order-declared-not-sent": ("open-order-status-ignored", "journal says NOT_SENT, the gateway SUBMITTED"),
+    "found-refused-modify-keeps-new-limit": ("modify-journals-new-terms-first",
+                                             "limit 192.814 in the journal, 191.85 at the gateway"),
+    "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
+                                                    "never in ['degraded'] after broker_event reconnected"),
+}
 
 
 def test_every_found_file_is_a_valid_library_scenario() -> None:
@@ -39,3 +52,20 @@ async def test_found_scenario(path: Path) -> None:
             f"if it was fixed, remove it from OPEN")
     else:
         assert result.verdict == "pass", missed or result.error
+
+
+def test_every_found_file_runs_at_production_timings() -> None:
+    """Library files carry no compressed settings block: the broker's defaults on the virtual clock."""
+    for path in sorted(FOUND.glob("*.yaml")):
+        scenario = load_scenario(path).scenario
+        assert scenario.broker.settings == {} and scenario.clock in (None, "virtual"), path.name
+
+
+@pytest.mark.parametrize("stem", sorted(CAUGHT))
+async def test_found_scenario_catches_its_bug(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    mutant, symptom = CAUGHT[stem]
+    ORDER_MUTANTS[mutant](monkeypatch)
+    result = await replay(load_scenario(FOUND / f"{stem}.yaml"))
+    missed = [f"{e.expectation}: {e.detail}" for e in result.expectations if not e.ok]
+    assert result.verdict == "fail" and any(symptom in line for line in missed), (
+        f"{stem} no longer catches {mutant}: {result.verdict}, {missed or 'all expectations held'}")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from ib_harness.fake_gateway.faults import KINDS, parse_fault_spec
 from ib_harness.scenarios.explore import fault_params
-from ib_harness.scenarios.explore.generate import ORDER_TYPES, Profile, generate
+from ib_harness.scenarios.explore.explorer import explore
+from ib_harness.scenarios.explore.generate import (FAST_SETTINGS, ORDER_TYPES, REAL_CLOCK, VIRTUAL_CLOCK, Profile,
+                                                   compressed, generate)
 from ib_harness.scenarios.invariants import INVARIANTS
 from ib_harness.scenarios.model import Scenario
 
@@ -93,3 +97,20 @@ def test_a_profile_limits_the_kinds_and_sets_the_length() -> None:
     kinds = [step["fault"]["kind"] for step in scenario["steps"] if "fault" in step]
     assert len(kinds) == 3 and set(kinds) <= {"crash", "stall"}
     assert scenario["duration"] == 60.0
+
+
+def test_the_virtual_clock_profile_writes_no_settings_block() -> None:
+    """Production timings are the broker's defaults: a generated (and so a shrunk) file carries no
+    settings block; the real clock's scaled-down block is the real clock's alone."""
+    assert "settings" not in generate(3, VIRTUAL_CLOCK).get("broker", {})
+    assert generate(3, REAL_CLOCK)["broker"]["settings"] == FAST_SETTINGS
+
+
+async def test_explore_on_the_virtual_clock_refuses_scaled_down_settings(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"probe_interval.*clock='real'"):
+        await explore(seed=0, runs=1, out=tmp_path, profile=REAL_CLOCK, clock="virtual")
+    with pytest.raises(ValueError, match="stream_check_timeout"):
+        await explore(seed=0, runs=1, out=tmp_path, clock="virtual",
+                      profile=replace(VIRTUAL_CLOCK, settings={"stream_check_timeout": 0.5}))
+    assert not list(tmp_path.iterdir())
+    assert compressed({"stream_check_timeout": 30.0, "circuit_failures": 20}) == {}  # longer is not scaled down

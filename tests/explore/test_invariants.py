@@ -75,6 +75,19 @@ def test_no_stale_price() -> None:
     assert judge("no_stale_price", evidence(refused, faults=faults))[0]
 
 
+def test_a_price_asked_in_an_outage_and_answered_after_it_is_not_stale() -> None:
+    """IB holds a request during a 1100 and answers it when it is back, with current data: judged
+    by when the answer came, not when the call was made (explore's false positive at production
+    timings, a broker READY too early in the outage)."""
+    faults = {"lost": {"kind": "connectivity_lost", "start": 1.0, "end": 5.0}}
+    held = [call(4.0, "get_market_price", latency=1.5, price=10.0, symbol="AAPL")]
+    ok, detail, *_ = judge("no_stale_price", evidence(held, faults=faults))
+    assert ok, detail
+    cached = [call(2.5, "get_market_price", latency=1.5, price=10.0, symbol="AAPL")]
+    ok, detail, *_ = judge("no_stale_price", evidence(cached, faults=faults))
+    assert not ok and "answered at 4.00 s, 3.00 s into lost" in detail, detail
+
+
 def test_no_line_leaks() -> None:
     asked = [call(1, "get_market_price", symbol="AAPL"), call(2, "get_market_price", symbol="AAPL")]
     held = {"gateway_end": {"subscriptions": {"mkt_data": 1}}}

@@ -12,7 +12,7 @@ import yaml
 
 from ..broker_factory import BrokerFactory
 from ..model import Scenario
-from .generate import REAL_CLOCK, VIRTUAL_CLOCK, Profile, generate
+from .generate import REAL_CLOCK, VIRTUAL_CLOCK, Profile, compressed, generate
 from .run import CLOCK, RunOutcome, Workers, run_schedule
 from .shrink import ddmin, only_violated, simplify_triggers
 
@@ -73,6 +73,10 @@ async def explore(broker: "str | BrokerFactory | None" = None, *, seed: int = 0,
     With ``jobs`` > 1 schedules run ``jobs`` at a time in worker processes (``broker`` must then be
     a ``module:factory`` name or None, which each worker imports); the shrink runs here."""
     profile = profile or default_profile(clock)
+    scaled_down = compressed(profile.settings) if clock == "virtual" else {}
+    if scaled_down:
+        raise ValueError(f"explore on the virtual clock runs at production timings (the broker's defaults); the "
+                         f"profile's settings {scaled_down} are scaled down below them, which is for clock='real' only")
     report = Exploration(seed=seed)
     started = time.perf_counter()
     index = 0

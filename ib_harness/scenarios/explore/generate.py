@@ -18,11 +18,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from ib_harness.broker.settings import BrokerSettings
+
 from . import fault_params
 from .packages import PACKAGES
 from ..invariants import INVARIANTS
 
-# Real-clock timings, scaled down as the library's sub-second scenarios are (see the library files).
+# Real-clock timings only (``--clock real``), scaled down so a schedule takes 10 wall seconds. The
+# virtual clock runs at production timings: the broker's defaults, no settings block at all.
 FAST_SETTINGS: dict[str, Any] = {
     "probe_interval": 0.3, "probe_timeout": 0.3, "probe_overdue": 0.15, "connectivity_grace": 1.0,
     "connect_timeout": 1.0, "request_timeout": 1.0, "order_ack_timeout": 1.0, "backoff_initial": 0.1,
@@ -60,11 +63,21 @@ REAL_CLOCK = Profile()
 VIRTUAL_CLOCK = Profile(duration=120.0, fault_share=0.3, fault_length=(0.02, 0.08), scale=1.0, settings={})
 
 
+def compressed(settings: dict[str, Any]) -> dict[str, Any]:
+    """The timing settings shorter than the broker's production defaults (scaled down for the real
+    clock): a run on the virtual clock must have none, so no file it writes carries them."""
+    defaults = BrokerSettings().model_dump()
+    return {name: value for name, value in settings.items() if name in FAST_SETTINGS and name != "circuit_failures"
+            and isinstance(value, (int, float)) and value < defaults[name]}
+
+
 def generate(seed: int, profile: Profile = REAL_CLOCK) -> dict[str, Any]:
     """The scenario (as the plain dict a YAML file holds) that ``seed`` draws."""
     r = random.Random(seed)
     t = profile.duration
     symbols = r.sample(sorted(SYMBOLS), k=3)
+    broker = {**({"settings": dict(profile.settings)} if profile.settings else {}),
+              **({"backend": profile.backend} if profile.backend else {})}
     steps: list[dict[str, Any]] = []
     orders = _workload_orders(r, profile, symbols, steps)
     _faults(r, profile, orders, symbols, steps)
@@ -79,7 +92,7 @@ def generate(seed: int, profile: Profile = REAL_CLOCK) -> dict[str, Any]:
         "tags": ["explore", "generated"],
         "duration": t,
         "gateway": {"prices": {s: SYMBOLS[s] for s in symbols}},
-        "broker": {"settings": dict(profile.settings), **({"backend": profile.backend} if profile.backend else {})},
+        **({"broker": broker} if broker else {}),
         "steps": steps,
         "expect": [{"invariant": name} for name in INVARIANTS] + [{"no_leaks": True}],
     }
