@@ -120,7 +120,10 @@ async def _replay(scenario: Scenario, seed: int, supervisor: str, backend: str, 
     else:
         offset = trace.gateway_offset = scenario.gateway.start_time.timestamp() - time.time()
         gateway_clock = lambda: time.time() + offset  # noqa: E731
-    gateway = FakeGateway(scenario.gateway.config(seed), clock=gateway_clock)
+    config = scenario.gateway.config(seed)
+    if wall is not None and "order_clock_poll" not in scenario.gateway.settings:  # its clock moves only with the loop
+        config = config.model_copy(update={"order_clock_poll": None})
+    gateway = FakeGateway(config, clock=gateway_clock)
     await gateway.start()
 
     def on_gateway_event(event: GatewayEvent) -> None:
