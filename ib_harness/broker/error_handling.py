@@ -1,7 +1,11 @@
 """Acting on IB's error codes (the table is error_policy.ERROR_ACTIONS).
 
 Connectivity loss (1100) degrades and, unless 1101/1102 arrive within connectivity_grace, forces
-a reconnect, in IB's nightly reset window too. Farm blips only degrade the data of that farm.
+a reconnect, in IB's nightly reset window too: that cures a stale session that would never hear
+1102 (Lean#258). A fresh session that hears 1100 again means IB itself is away (its nightly reset
+lasts up to ~2 min, weekends hours): reconnecting cannot cure that, so the broker stays on the
+session and escalates again only after a wait that grows by connectivity_grace_growth up to
+connectivity_grace_max. Farm blips only degrade the data of that farm.
 Pacing (100) halves the request rate for a while; it never restarts anything.
 """
 
@@ -33,6 +37,9 @@ class IbErrorHandler:
     def __init__(self, broker: "IBKRInsyncBroker") -> None:
         self.broker = broker
         self._grace: asyncio.Task[None] | None = None
+        # one outage (an 1100 not yet answered by 1101/1102) outlives the sessions it drops
+        self._wait: float | None = None  # the next escalation's wait; None: no outage escalated yet
+        self._heard_1100 = False  # on this session
         self._pacing: asyncio.Task[None] | None = None
         broker.ib.errorEvent += self.on_error
 
@@ -42,7 +49,14 @@ class IbErrorHandler:
         if self._pacing is not None:
             self._pacing.cancel()
 
+    def session_up(self) -> None:
+        """The session synced. Without an 1100 at its handshake IB is reachable: whatever outage
+        the broker was escalating is over (the reconnect cured a stale session)."""
+        if not self._heard_1100:
+            self._wait = None
+
     def session_down(self) -> None:
+        self._heard_1100 = False
         self._keepalive_suspended(False)
         if self._grace is not None:
             self._grace.cancel()
@@ -68,13 +82,16 @@ class IbErrorHandler:
     def _on_connectivity_lost(self, req_id: int, code: int, message: str) -> None:
         self.broker.degrade("1100", f"IB 1100: {message}")
         self._keepalive_suspended(True)
-        if self._grace is None or self._grace.done():
+        self._heard_1100 = True
+        if self._grace is None or self._grace.done():  # repeated 1100s do not restart the wait
             self._grace = asyncio.get_running_loop().create_task(self._escalate_after_grace())
 
     async def _escalate_after_grace(self) -> None:
-        grace = self.broker.settings.connectivity_grace
+        settings = self.broker.settings
+        grace = self._wait if self._wait is not None else settings.connectivity_grace
         await asyncio.sleep(grace)
         self._grace = None
+        self._wait = min(grace * settings.connectivity_grace_growth, settings.connectivity_grace_max)
         self.broker.events.publish("escalation", code=1100, after=grace)
         self.broker.supervisor.drop(f"no 1101/1102 within {grace} s after IB 1100")
 
@@ -85,6 +102,7 @@ class IbErrorHandler:
 
     def _restored(self, code: int) -> None:
         self.session_down()
+        self._wait = None
         self.broker.undegrade("1100", f"IB {code}: connectivity restored")
         self.broker.reconcile_orders(f"IB {code}")
 

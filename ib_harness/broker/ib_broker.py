@@ -171,6 +171,7 @@ class IBKRInsyncBroker(BaseBroker):
         self.gaps.session_started(gaps)
         if self.market.lines or self.market.bar_streams:
             self.market.resubscribe_all("reconnect")
+        self.errors.session_up()
 
     def _reconciled(self, results: dict[str, int], cause: str) -> None:
         for name, count in results.items():

@@ -36,7 +36,13 @@ class BrokerSettings(BaseSettings):
     probe_overdue: float = Field(0.5, gt=0, description="least seconds before an unanswered probe degrades; "
                                  "the bound follows the measured round trips (srtt + 4 rttvar, up to probe_timeout)")
     # IB connectivity codes
-    connectivity_grace: float = Field(30.0, gt=0, description="wait for 1101/1102 after 1100 before reconnecting")
+    connectivity_grace: float = Field(30.0, gt=0, description="wait for 1101/1102 after 1100 before forcing one "
+                                      "reconnect (it cures a stale session)")
+    connectivity_grace_growth: float = Field(4.0, ge=1, description="while fresh sessions still hear 1100 (IB is "
+                                             "down: a reconnect cannot cure it), each escalation multiplies the next "
+                                             "wait by this; 4 rides out a 2-minute nightly reset with one reconnect")
+    connectivity_grace_max: float = Field(900.0, gt=0, description="the longest wait between escalations of one "
+                                          "1100 that never ends (a 15-hour outage is still escalated every 15 min)")
     stream_check_timeout: float = Field(2.0, gt=0, description="seconds a stream may stay silent after 1102/farm OK")
     # market data lines (IB allows 100 per account by default; error 101 above)
     market_data_max_lines: int = Field(90, ge=1, description="lines held at most; the least recently used is released")
@@ -87,6 +93,8 @@ class BrokerSettings(BaseSettings):
     def _consistent(self) -> "BrokerSettings":
         if self.backoff_max < self.backoff_initial:
             raise ValueError("backoff_max must be >= backoff_initial")
+        if self.connectivity_grace_max < self.connectivity_grace:
+            raise ValueError("connectivity_grace_max must be >= connectivity_grace")
         for name in ("order_quantity_range", "order_price_range"):
             low, high = getattr(self, name)
             if not 0 < low < high < float("inf"):

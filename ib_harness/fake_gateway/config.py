@@ -78,6 +78,10 @@ class GatewayConfig(BaseModel):
     fill_ratio: float = Field(1.0, gt=0, le=1, description="share of an order's size filled per quote (partial fills)")
     max_fill_size: float | None = Field(None, gt=0, description="largest fill per quote and order")
     market_ticker: bool = Field(True, description="step subscribed contracts in the background")
+    order_clock_poll: float | None = Field(1.0, gt=0, description=(
+        "longest sleep of the order timer (DAY/GTD expiry, auctions) between looks at the gateway's clock, "
+        "so a clock moved by hand is noticed; None: it wakes only when an order is due (a clock that moves "
+        "only with the event loop, as on the virtual clock)"))
     market_tick_interval: float = Field(0.25, gt=0, le=60, description="seconds between market steps")
     volatility: dict[str, float] = Field(default_factory=dict, description="symbol -> volatility (sd of log return per second); overrides the catalog")
     max_tickers: int = Field(100, ge=1, description="market data lines per client (error 101 above)")

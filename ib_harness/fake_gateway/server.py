@@ -19,6 +19,7 @@ from .config import GatewayConfig
 from .event_log import EventLog
 from .faults import FaultSet, FaultSpec
 from .faults.handle import FaultHandle
+from .order_clock import OrderClock
 from .session.registry import EVENT_HANDLERS, HANDLERS
 from .session.session import Session
 from .state import exchange_days
@@ -51,7 +52,8 @@ class FakeGateway:
         self.sessions: set[Session] = set()
         self.client_ids: dict[int, Session] = {}
         self._server: asyncio.AbstractServer | None = None
-        self._order_clock: asyncio.Task[None] | None = None
+        self.order_clock = OrderClock(self.brokerage.orders, self.brokerage.events, clock,
+                                      self.config.order_clock_poll)
         self._numbers = itertools.count(1)
         self.host = self.config.host
         self.port = self.config.port
@@ -75,8 +77,7 @@ class FakeGateway:
             log.info("fake gateway listening on %s:%d (server versions %d..%d)",
                      self.host, self.port, self.config.min_version, self.config.max_version)
             self.events.record("listening", host=self.host, port=self.port)
-            if self._order_clock is None:
-                self._order_clock = asyncio.create_task(self._run_order_clock(), name="order-clock")
+            self.order_clock.start()  # once: it lives as long as the gateway, across down windows
         for fault in tuple(self.faults):
             fault.on_listening()
         return self
@@ -96,18 +97,6 @@ class FakeGateway:
             if server is not None:
                 await server.wait_closed()
 
-    async def _run_order_clock(self) -> None:
-        """DAY/GTD expiries and MOC/LOC/OPG auctions happen on time, even with no market update."""
-        book = self.brokerage.orders
-        while True:
-            deadline = book.next_deadline()
-            delay = 1.0 if deadline is None else min(max(deadline - self.clock(), 0.01), 1.0)
-            await asyncio.sleep(delay)
-            try:
-                book.check_time()
-            except Exception:  # a failing listener must not stop expiries for everyone
-                log.exception("order clock step failed")
-
     async def drop_sessions(self, abort: bool = False) -> None:
         """Close every live session (FIN, or RST with abort) and wait until they are gone."""
         sessions = list(self.sessions)
@@ -120,10 +109,7 @@ class FakeGateway:
         await self.faults.close()
         await self.stop_listening()
         await self.drop_sessions()
-        clock, self._order_clock = self._order_clock, None
-        if clock is not None:  # the brokerage's timer lives as long as the gateway, across down windows
-            clock.cancel()
-            await asyncio.gather(clock, return_exceptions=True)
+        await self.order_clock.close()
 
     async def restart(self, down_seconds: float = 0.0, abort: bool = False) -> None:
         """Drop all sessions (FIN, or RST with abort), stay down ``down_seconds`` (connects are

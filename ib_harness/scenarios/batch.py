@@ -50,7 +50,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """Workers come from a clean fork server (not a fork of the caller, which may hold locks or
     threads, e.g. under pytest), with the runner's imports done once in the server."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ib_harness.scenarios.runner"])
+    context.set_forkserver_preload(["ib_harness.scenarios.worker_warmup"])  # the runner, warm
     return context
 
 

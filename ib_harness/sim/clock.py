@@ -146,9 +146,22 @@ def run(main: Coroutine[Any, Any, T], start: datetime | float | None = None, see
     with asyncio.Runner(loop_factory=lambda: VirtualClockLoop(start, seed)) as runner:
         asyncio.set_event_loop(runner.get_loop())  # ib_insync asks the policy, not the running loop
         try:
-            return runner.run(main)
+            return _run_unprinted(runner, main)
         finally:
             asyncio.set_event_loop(None)
+
+
+def _run_unprinted(runner: asyncio.Runner, main: Coroutine[Any, Any, T]) -> T:
+    """``runner.run(main)`` whose main task ends with None: in the main thread the Runner's SIGINT
+    bookkeeping (signal.getsignal on its handler, a partial holding the task) reprs the task, and
+    with it the result (for a replay the whole trace, seconds for a week)."""
+    box: list[T] = []
+
+    async def keep() -> None:
+        box.append(await main)
+
+    runner.run(keep())
+    return box[0]
 
 
 def run_scaled(main: Coroutine[Any, Any, T], scale: float, start: datetime | float | None = None) -> T:
@@ -165,7 +178,7 @@ def run_scaled(main: Coroutine[Any, Any, T], scale: float, start: datetime | flo
     with asyncio.Runner(loop_factory=make) as runner:
         asyncio.set_event_loop(runner.get_loop())
         try:
-            return runner.run(main)
+            return _run_unprinted(runner, main)
         finally:
             asyncio.set_event_loop(None)
 

@@ -35,6 +35,8 @@ def test_settings_from_env_yaml_and_keywords(tmp_path: Path, monkeypatch: pytest
     ({"probe_intervall": 1}, "probe_intervall"),
     ({"supervisor": "systemd"}, "supervisor"),
     ({"backoff_initial": 5, "backoff_max": 1}, "backoff_max"),
+    ({"connectivity_grace": 60, "connectivity_grace_max": 30}, "connectivity_grace_max must be >= connectivity_grace"),
+    ({"connectivity_grace_growth": 0.5}, "connectivity_grace_growth: Input should be greater than or equal to 1"),
 ])
 def test_invalid_settings_name_the_setting(values: dict[str, object], named: str) -> None:
     with pytest.raises(BrokerSettingsError, match=named):

@@ -154,3 +154,19 @@ async def test_a_fill_during_1100_reaches_the_client_only_when_connectivity_retu
         [released] = gw.events.of_kind("order_events_released")
         assert released.client_id == 1 and released.data["count"] >= 3
         assert not client_state(session_of(gw, 1)).held_order_events
+
+
+async def test_overlapping_outages_restore_only_when_the_last_one_ends() -> None:
+    """Two 1100 incidents at once (each its own cause on IB's side): the first ending is not IB
+    coming back. 1102 comes when the last one ends, and data stays stopped until then."""
+    async with world() as gw, connected(gw, 1) as me:
+        first = gw.faults.inject({"kind": "connectivity_lost"})
+        second = gw.faults.inject({"kind": "connectivity_lost", "client_id": 1})
+        await until(lambda: 1100 in me.codes(), what="1100")
+        first.stop()
+        await barrier(gw, me, 1)
+        assert 1102 not in me.codes() and 1101 not in me.codes(), me.codes()
+        assert gw.brokerage.ib_side.holds("connectivity", 1)
+        second.stop()
+        await until(lambda: 1102 in me.codes(), what="1102 once the last outage ended")
+        assert me.codes().count(1102) == 1

@@ -130,3 +130,20 @@ def test_fin_after_data_and_rst_dropping_it() -> None:
         return data, outcome
 
     assert sim.run(main()) == (b"hello", "reset")
+
+
+def test_the_result_is_handed_back_without_being_printed() -> None:
+    """asyncio.Runner's SIGINT bookkeeping reprs the main task, result included: twice for a
+    replay's whole trace (seconds for the week). sim.run hands the result back without that."""
+    reprs = [0]
+
+    class Result:
+        def __repr__(self) -> str:
+            reprs[0] += 1
+            return "Result()"
+
+    async def main() -> Result:
+        return Result()
+
+    assert isinstance(sim.run(main()), Result)
+    assert reprs == [0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ib_harness.scenarios.loader import LIBRARY, load_scenario
 from ib_harness.scenarios.runner import replay_blocking
 
@@ -15,11 +13,7 @@ def test_a_week_of_trading_loses_and_duplicates_nothing() -> None:
     result = replay_blocking(item)
     assert result.clock == "virtual" and result.duration == 7 * 86400
     missed = [f"{e.expectation}: {e.detail}" for e in result.expectations if not e.ok]
-    if missed:  # known since the integration of 2026-12-05: exactly this symptom, nothing else
-        assert len(missed) == 1 and missed[0].startswith("error_codes") and "missing [1102]" in missed[0], missed
-        pytest.xfail("the broker never hears 1102: the nightly reset's 1100s outlast its connectivity_grace "
-                     "(30 s), so it drops the session and reconnects once IB is back (no session is left to "
-                     "hear 1102; IBC#251 says sessions should ride it out); orders are not lost or duplicated")
+    assert missed == [] and result.verdict == "pass", missed or result.error
     orders = [e for e in result.events if e.source == "client" and e.kind == "call"
               and e.data.get("method") == "place_order"]
     assert len(orders) == 273  # every five minutes of 3 full days and Friday to 13:00, and one on the holiday

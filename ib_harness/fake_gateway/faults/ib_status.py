@@ -72,6 +72,11 @@ class StatusFault(Fault):
     def _cause(self) -> str:
         return self.handle.id if self.handle is not None else f"fault:{id(self)}"
 
+    def ib_still_away(self, session: "Session") -> bool:
+        """Another incident still holds connectivity for this client: this one ending is not IB
+        coming back (overlapping outages lift independently; 1101/1102 follow the last)."""
+        return self.gateway.brokerage.ib_side.holds(ib_side.CONNECTIVITY, session.client_id)
+
     def apply(self, session: "Session") -> None:
         """Send the notice to ``session`` and change its state as IB does."""
 
@@ -158,7 +163,8 @@ class ConnectivityLost(StatusFault):
         status.connectivity_lost(session)
 
     def detach(self, session: "Session") -> None:
-        status.connectivity_restored(session, data_lost=False)
+        if not self.ib_still_away(session):
+            status.connectivity_restored(session, data_lost=False)
 
 
 class ConnectivityRestoredSpec(FaultSpec):

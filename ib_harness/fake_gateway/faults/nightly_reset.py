@@ -75,7 +75,8 @@ class NightlyReset(StatusFault):
         self.phase = "recovered"
         self.release(ib_side.CONNECTIVITY, *(ib_side.farm(name) for name in status.FARMS if name not in self.still_down))
         for session in self.targeted():
-            status.connectivity_restored(session, self.outcome == "lost", self.still_down)
+            if not self.ib_still_away(session):
+                status.connectivity_restored(session, self.outcome == "lost", self.still_down)
         for farm in self.flapping:
             await asyncio.sleep(spec.flap_seconds)
             for session in self.targeted():
@@ -97,7 +98,8 @@ class NightlyReset(StatusFault):
                 status.farm_down(session, farm)
 
     def detach(self, session: "Session") -> None:
-        status.connectivity_restored(session, data_lost=False)
+        if not self.ib_still_away(session):
+            status.connectivity_restored(session, data_lost=False)
         for farm in self.still_down:
             if farm in client_state(session).farms_down:
                 status.farm_up(session, farm)
