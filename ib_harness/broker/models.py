@@ -62,17 +62,25 @@ TERMINAL_STATUSES = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderS
 BROKER_KEY_PREFIX = "ibh-"
 # Keys minted by this process carry its tag: such a key cannot be at the gateway before this
 # process sends it, so placing it needs no look-up there (a caller's own key does).
-_MINTED_HERE = BROKER_KEY_PREFIX + uuid.uuid4().hex[:8] + "-"
+_minted_here = BROKER_KEY_PREFIX + uuid.uuid4().hex[:8] + "-"
 
 
 def new_order_key() -> str:
     """A client-generated idempotency key; travels to IB in orderRef."""
-    return _MINTED_HERE + uuid.uuid4().hex
+    return _minted_here + uuid.uuid4().hex
 
 
 def minted_here(key: str) -> bool:
     """True for a key new_order_key made in this process (never sent before this process sent it)."""
-    return key.startswith(_MINTED_HERE)
+    return key.startswith(_minted_here)
+
+
+def renew_key_tag() -> None:
+    """Draw this process's key tag again, from ``uuid.uuid4()``: a replay harness that seeds uuid4
+    calls it as each replay starts against a new gateway, so the same scenario mints the same keys
+    in any process (the tag drawn at import differs from one process to the next)."""
+    global _minted_here
+    _minted_here = BROKER_KEY_PREFIX + uuid.uuid4().hex[:8] + "-"
 
 
 class Order(BaseModel):

@@ -23,7 +23,7 @@ from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
-from .models import Order, OrderStatus, minted_here
+from .models import Order, OrderStatus, minted_here, renew_key_tag
 from .order_modify import Modifies, ModifyInFlight, confirm_after_refusal
 from .trades import (UNACKED, VALIDATION_ERROR, acknowledged, avg_price_of, filled_of, ib_order_for,
                      model_of_record, model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
@@ -46,8 +46,10 @@ def _fresh(key: str) -> bool:
 
 def forget_sent_keys() -> None:
     """Start a new world in this process: a replay harness that seeds uuid4 mints the same keys in
-    every replay, each against a new gateway, so the keys an earlier replay sent are not "sent"."""
+    every replay, each against a new gateway, so the keys an earlier replay sent are not "sent",
+    and the keys' process tag is drawn again from the seeded uuid4 (the same in every process)."""
     _SENT_HERE.clear()
+    renew_key_tag()
 
 
 class OrderBook:
