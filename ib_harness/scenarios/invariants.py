@@ -26,7 +26,11 @@ production bounds:
 - ``bounded_reconnects``: the broker opens at most 2 + 1 / backoff_initial connections to the
   gateway in any second (a reconnect storm is a fault of its own);
 - ``no_line_leaks``: at quiescence the broker's session holds at most one market-data line per
-  symbol asked for and one bar stream per stream asked for.
+  symbol asked for and one bar stream per stream asked for;
+- ``not_ready_in_outage``: the broker is not ready while the last word its session had from IB
+  about connectivity is 1100 (lost; 1101/1102 restore it, a new session forgets it), for longer
+  than ``OUTAGE_NOTICE`` seconds. What the session heard is the broker's own ``ib_error`` events
+  when it publishes them, else the gateway's record of the errors it sent.
 """
 
 from __future__ import annotations
@@ -304,6 +308,49 @@ def _no_line_leaks(ev: "Evidence") -> Verdict:
     return True, f"gateway lines at quiescence {held}", 0.0, 0.0
 
 
+OUTAGE_NOTICE = 1.0  # seconds a broker may stay ready after its session heard 1100
+LOST, RESTORED = {1100}, {1101, 1102}
+NEW_SESSION = {"disconnected", "connecting"}  # broker states that end a session (what it heard is void)
+
+
+def _connectivity_word(ev: "Evidence", event: Any, own: bool) -> int | None:
+    """1100, 1101/1102 as the session heard it (None for any other event)."""
+    if own and event.source == "broker" and event.kind == "ib_error" \
+            or not own and event.source == "gateway" and event.kind == "error_sent":
+        code = event.data.get("code")
+        return code if code in LOST | RESTORED else None
+    return None
+
+
+def _not_ready_in_outage(ev: "Evidence") -> Verdict:
+    own = any(e.source == "broker" and e.kind == "ib_error" for e in ev.events)
+    state, lost_at, both_since, heard = ev.initial_state, None, None, 0
+    worst: tuple[float, float | None] = (0.0, None)  # (seconds ready in an outage, when its 1100 came)
+    for event in [e for e in ev.events if e.at <= ev.end] + [None]:
+        if event is None:  # the end of the timeline closes what is still open
+            lost_at = None
+        elif (word := _connectivity_word(ev, event, own)) is not None:
+            heard += word in LOST
+            lost_at = (lost_at if lost_at is not None else event.at) if word in LOST else None
+        elif event.source == "broker" and event.kind == "state":
+            state = str(event.data.get("to"))
+            lost_at = None if state in NEW_SESSION else lost_at
+        elif not own and event.source == "gateway" and event.kind == "session_closed":
+            lost_at = None
+        now = ev.end if event is None else event.at
+        if lost_at is not None and state in READY:
+            both_since = now if both_since is None else both_since
+        elif both_since is not None:
+            if now - both_since > worst[0]:
+                worst = (now - both_since, both_since)
+            both_since = None
+    seconds, since = worst
+    if seconds > OUTAGE_NOTICE:
+        return False, (f"ready for {seconds:.2f} s from {since:.2f} s while its session's last word from IB "
+                       f"was 1100 (no 1101/1102 since)"), seconds, OUTAGE_NOTICE
+    return True, f"never ready for long after an unanswered 1100 ({heard} heard)", seconds, OUTAGE_NOTICE
+
+
 JUDGES: dict[str, Callable[["Evidence"], Verdict]] = {
     "orders_agree": _orders_agree,
     "no_hang": _no_hang,
@@ -314,6 +361,7 @@ JUDGES: dict[str, Callable[["Evidence"], Verdict]] = {
     "fresh_after_faults": _fresh_after_faults,
     "bounded_reconnects": _bounded_reconnects,
     "no_line_leaks": _no_line_leaks,
+    "not_ready_in_outage": _not_ready_in_outage,
 }
 INVARIANTS = tuple(JUDGES)
 

@@ -200,7 +200,8 @@ KINDS = ("broker_state", "reconnects", "detection", "orders", "account_fresh", "
          "no_stale_answers", "call", "journal_matches_gateway", "connect_attempts", "invariant")
 # The invariants explore checks on every run (judged in ``invariants.py``), usable in any scenario.
 InvariantName = Literal["orders_agree", "no_hang", "ready_after_faults", "refused_fast", "cut_reported",
-                        "no_stale_price", "fresh_after_faults", "bounded_reconnects", "no_line_leaks"]
+                        "no_stale_price", "fresh_after_faults", "bounded_reconnects", "no_line_leaks",
+                        "not_ready_in_outage"]
 
 
 class Expectation(Strict):

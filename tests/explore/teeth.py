@@ -73,15 +73,9 @@ TEETH = [
     Teeth("rejected-modify-is-cancelled", ORDER_MUTANTS["rejected-modify-is-cancelled"],
           _virtual(kinds=("latency",), orders=(6, 8), modify_share=0.9, off_tick_share=0.9),
           ("invariant orders_agree",), symptom="journal says CANCELLED"),
-]
-
-# Mutants no invariant sees at production timings, with why: each must still survive the package
-# built for it (tests/explore/test_teeth.py asserts that), so the day an invariant sees it the test
-# fails and the entry moves back to TEETH.
-BLIND = [
-    (Teeth("ignore-1100-during-connect", ORDER_MUTANTS["ignore-1100-during-connect"],
-           replace(_package("lost_while_connecting"), faults=(1, 1)), ("invariant no_stale_price",)),
-     "a broker that drops the 1100 at its login goes READY in the outage, but the gateway sends the farms "
-     "broken (2103/2105/2157) with that 1100 and holds requests until IB is back, as IB does: no stale price "
-     "is answered and no invariant judges the READY itself (found-1100-at-reconnect-serves-stale-prices does)"),
+    # a broker that drops the 1100 at its login goes READY in the outage; the gateway holds its requests
+    # until IB is back (no stale price is answered), so only the READY itself shows it
+    Teeth("ignore-1100-during-connect", ORDER_MUTANTS["ignore-1100-during-connect"],
+          replace(_package("lost_while_connecting"), faults=(1, 1)), ("invariant not_ready_in_outage",),
+          symptom="while its session's last word from IB was 1100"),
 ]

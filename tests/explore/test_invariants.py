@@ -153,3 +153,26 @@ def test_a_stalled_loop_is_not_a_hung_broker() -> None:
     assert not judge("no_hang", evidence(slow))[0]
     assert judge("no_hang", evidence(slow, extra={"loop_lags": [(1.2, 0.8)]}))[0]
     assert not judge("no_hang", evidence(slow, extra={"loop_lags": [(3.5, 0.8)]}))[0]  # a stall after it
+
+
+def ib_error(at: float, code: int) -> TraceEvent:
+    return TraceEvent(at=at, source="broker", kind="ib_error", data={"code": code})
+
+
+def test_not_ready_in_outage() -> None:
+    # degraded at the 1100's instant, ready again after the 1102: holds
+    good = [ib_error(1.0, 1100), state(1.0, "ready", "degraded"), ib_error(5.0, 1102), state(5.0, "degraded", "ready")]
+    assert judge("not_ready_in_outage", evidence(good))[0]
+    # the 1100 heard while connecting, then READY in the outage: fails, from when it went ready
+    login = [state(0.5, "ready", "connecting"), ib_error(0.6, 1100), state(0.7, "connecting", "syncing"),
+             state(0.8, "syncing", "ready"), ib_error(6.0, 1102)]
+    ok, detail, seconds, _ = judge("not_ready_in_outage", evidence(login))
+    assert not ok and "ready for 5.20 s from 0.80 s" in detail and seconds == pytest.approx(5.2)
+    # a new session forgets the old one's 1100 (a reconnect to a gateway whose IB is back)
+    reconnect = [ib_error(1.0, 1100), state(1.0, "ready", "degraded"), state(3.0, "degraded", "disconnected"),
+                 state(3.0, "disconnected", "connecting"), state(3.1, "connecting", "ready")]
+    assert judge("not_ready_in_outage", evidence(reconnect))[0]
+    # a broker that does not publish ib_error is judged on what the gateway sent it
+    sent = [TraceEvent(at=1.0, source="gateway", kind="error_sent", data={"code": 1100, "client_id": 1})]
+    ok, detail, *_ = judge("not_ready_in_outage", evidence(sent))
+    assert not ok and "ready for 9.00 s from 1.00 s" in detail
