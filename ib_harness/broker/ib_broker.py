@@ -27,7 +27,7 @@ from .market_data import BarStream, MarketData
 from .metrics import BrokerMetrics
 from .models import Account, Order, OrderStatus, Position
 from .orders import OrderBook
-from .reconcile import reconcile, watch_replaced_client
+from .reconcile import reconcile, watch_orders_of_session
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
@@ -72,7 +72,7 @@ class IBKRInsyncBroker(BaseBroker):
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None
         self._reconciling: asyncio.Task[None] | None = None
-        self._replaced_watch: asyncio.Task[None] | None = None
+        self._order_watch: asyncio.Task[None] | None = None
         self._reconcile_again: str | None = None
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
@@ -113,10 +113,9 @@ class IBKRInsyncBroker(BaseBroker):
         await self.supervisor.stop()
         await self.gaps.close()
         self.errors.close()
-        task, self._reconciling = self._reconciling, None
-        await cancel_for_sure(task)
-        watch, self._replaced_watch = self._replaced_watch, None
-        await cancel_for_sure(watch)
+        for task in (self._reconciling, self._order_watch):
+            await cancel_for_sure(task)
+        self._reconciling = self._order_watch = None
         await self.market.close()
         self.book.close()
         self.ib.accountValueEvent -= self._on_account_value
@@ -162,11 +161,9 @@ class IBKRInsyncBroker(BaseBroker):
             # ib_insync's sync loaded this client's open orders only: every client's come with a live
             # reconcile (orders of ours placed under another client id are adopted then)
             self.reconcile_orders("connect: every client's open orders")
-        session_id = self.ib.client.clientId
-        if session_id != self.client_id:  # a fallback id after 326: the replaced id's orders need reading
-            self._replaced_watch = asyncio.get_running_loop().create_task(watch_replaced_client(
-                self.journal, self.settings.fallback_poll_interval, self.reconcile_orders,
-                f"fallback client id {session_id}: orders of client {self.client_id}"), name="broker-replaced-id")
+        self._order_watch = asyncio.get_running_loop().create_task(watch_orders_of_session(
+            self.journal, self.settings, self.ib.client.clientId, self.client_id, self.reconcile_orders,
+            self._check_orders), name="broker-order-watch")
         self.account_stale = False
         self.gaps.session_started(gaps)
         if self.market.lines or self.market.bar_streams:
@@ -178,6 +175,10 @@ class IBKRInsyncBroker(BaseBroker):
             if count:
                 self.metrics.reconcile.labels(name).inc(count)
         self.events.publish("reconcile", results=results, cause=cause)
+
+    def _check_orders(self, cause: str) -> None:
+        if self.state is BrokerState.READY:  # in an outage IB holds the answers; 1101/1102 reconcile anyway
+            self.reconcile_orders(cause)
 
     def reconcile_orders(self, cause: str) -> None:
         """Reconcile on the live session (after 1101/1102): IB does not replay an orderStatus or
@@ -208,10 +209,10 @@ class IBKRInsyncBroker(BaseBroker):
             self.reconcile_orders(again)
 
     def _stop_reconciling(self) -> None:
-        for task in (self._reconciling, self._replaced_watch):
+        for task in (self._reconciling, self._order_watch):
             if task is not None:
                 task.cancel()
-        self._reconciling = self._replaced_watch = None
+        self._reconciling = self._order_watch = None
         self._reconcile_again = None
 
     @property

@@ -1,17 +1,18 @@
 """Reconcile the journal with what the gateway reports: open orders, completed orders and
 executions, matched by orderRef and permId. Runs after every (re)connect (ib_insync's startup
 sync has just loaded them) and after 1101/1102 on a live session (the broker asks for them again:
-a status held or lost while IB was away is not replayed); the counts go to events and metrics."""
+a status held or lost while IB was away is not replayed) and, while orders work, every so often on
+a live session (a status or fill IB lost is never sent again); the counts go to events and metrics."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Callable, Iterable
-
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Iterable
 
 from .journal import Journal, OrderRecord
 from .models import BROKER_KEY_PREFIX, OrderStatus
 from .orders import OrderBook
+from .settings import BrokerSettings
 from .trades import acknowledged, avg_price_of, filled_of, settled_status, status_of, terms_of
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
@@ -80,12 +81,33 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
     return results
 
 
-async def watch_replaced_client(journal: Journal, interval: float, reconcile_now: Callable[[str], None],
-                                cause: str) -> None:
-    """On a fallback client id (after 326), IB reports the replaced id's orders and fills to that
-    id only: while the journal has unfinished orders, reconcile every ``interval`` from what any
-    client may read (completed orders, every client's open orders, executions)."""
+async def watch_working_orders(journal: Journal, interval: float, reconcile_now: Callable[[str], None], cause: str,
+                               *, at_once: bool = False, longest: float | None = None) -> None:
+    """While the journal has unfinished orders, reconcile every ``interval`` seconds: IB never sends
+    again a status or an execution it lost (or held) on a live session. With ``longest``, the wait
+    doubles up to it while the same orders keep working (a GTC order resting for days is read a few
+    times an hour) and starts over when they change. On a fallback client id (after 326) IB reports
+    the replaced id's orders to that id only: there it polls at once and at a fixed interval."""
+    wait, working = interval, frozenset[str]()
     while True:
-        if journal.orders(OPEN_STATUSES):
+        if not at_once:
+            await asyncio.sleep(wait)
+        at_once = False
+        now = frozenset(record.key for record in journal.orders(OPEN_STATUSES))
+        if now:
             reconcile_now(cause)
-        await asyncio.sleep(interval)
+        grows = longest is not None and now and now == working
+        wait = min(wait * 2, longest) if grows and longest is not None else interval
+        working = now
+
+
+def watch_orders_of_session(journal: Journal, settings: BrokerSettings, session_id: int, client_id: int,
+                            reconcile_now: Callable[[str], None],
+                            check_now: Callable[[str], None]) -> Coroutine[Any, Any, None]:
+    """The watch a new session runs: on a fallback id after 326 the replaced id's orders at once and
+    at a fixed interval, else the working-orders check (``check_now`` skips it while not ready)."""
+    if session_id != client_id:
+        return watch_working_orders(journal, settings.fallback_poll_interval, reconcile_now,
+                                    f"fallback client id {session_id}: orders of client {client_id}", at_once=True)
+    return watch_working_orders(journal, settings.order_check_interval, check_now, "working orders check",
+                                longest=settings.order_check_max)

@@ -62,6 +62,10 @@ class BrokerSettings(BaseSettings):
     fallback_client_id: int | None = Field(None, ge=0, description="client id to try after error 326")
     fallback_poll_interval: float = Field(5.0, gt=0, description="on the fallback client id: seconds between reads "
                                           "of the replaced id's orders and executions (IB reports them to it only)")
+    order_check_interval: float = Field(30.0, gt=0, description="while orders work: seconds until the broker reads "
+                                        "IB's orders and executions again on a live session (a status or fill IB "
+                                        "lost is never sent again); the wait grows x2 while the same orders work")
+    order_check_max: float = Field(900.0, gt=0, description="the longest wait between those reads")
     # requests
     request_timeout: float = Field(10.0, gt=0)
     order_ack_timeout: float = Field(5.0, gt=0)
@@ -95,6 +99,8 @@ class BrokerSettings(BaseSettings):
             raise ValueError("backoff_max must be >= backoff_initial")
         if self.connectivity_grace_max < self.connectivity_grace:
             raise ValueError("connectivity_grace_max must be >= connectivity_grace")
+        if self.order_check_max < self.order_check_interval:
+            raise ValueError("order_check_max must be >= order_check_interval")
         for name in ("order_quantity_range", "order_price_range"):
             low, high = getattr(self, name)
             if not 0 < low < high < float("inf"):

@@ -155,6 +155,13 @@ def modify_journals_new_terms_first(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(OrderBook, "modify", modify)
 
 
+def no_working_orders_check(mp: pytest.MonkeyPatch) -> None:
+    """The broker never reads IB's orders again on a live session: a fill IB lost (a stall that
+    drops what it held) is never journaled while the session lasts."""
+    from ib_harness.broker.ib_broker import IBKRInsyncBroker
+    mp.setattr(IBKRInsyncBroker, "_check_orders", lambda self, cause: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -164,4 +171,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "rejected-modify-is-cancelled": rejected_modify_is_cancelled,
     "open-order-status-ignored": open_order_status_ignored,
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
+    "no-working-orders-check": no_working_orders_check,
 }

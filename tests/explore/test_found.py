@@ -31,6 +31,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                              "limit 192.814 in the journal, 191.85 at the gateway"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
+    "found-fill-lost-in-a-stall-never-read-again": ("no-working-orders-check",
+                                                    "journal says SUBMITTED, the gateway FILLED"),
 }
 
 
