@@ -26,7 +26,8 @@ production bounds:
 - ``bounded_reconnects``: the broker opens at most 2 + 1 / backoff_initial connections to the
   gateway in any second (a reconnect storm is a fault of its own);
 - ``no_line_leaks``: at quiescence the broker's session holds at most one market-data line per
-  symbol asked for and one bar stream per stream asked for;
+  symbol asked for (a price, or an order: the risk check reads its price) and one bar stream per
+  stream asked for;
 - ``not_ready_in_outage``: the broker is not ready while the last word its session had from IB
   about connectivity is 1100 (lost; 1101/1102 restore it, a new session forgets it), for longer
   than ``OUTAGE_NOTICE`` seconds. What the session heard is the broker's own ``ib_error`` events
@@ -299,7 +300,9 @@ def _no_line_leaks(ev: "Evidence") -> Verdict:
     held = (ev.extra.get("gateway_end") or {}).get("subscriptions")
     if held is None:
         return True, "the broker's session was gone at quiescence: no lines to count", None, None
-    asked = {"mkt_data": len({c.data.get("symbol") for c in ev.calls("get_market_price")}),
+    # a symbol ordered counts as asked: the risk check reads its price through the same line cache
+    priced = ev.calls("get_market_price") + ev.calls("place_order")
+    asked = {"mkt_data": len({c.data.get("symbol") for c in priced}),
              "historical_updates": len({c.data.get("symbol") for c in ev.calls("stream_bars")})}
     over = [f"{kind}: {held.get(kind, 0)} line(s) for {limit} asked" for kind, limit in asked.items()
             if held.get(kind, 0) > limit]
