@@ -30,6 +30,7 @@ class GatewayOrders:
         self._lookup_lock = asyncio.Lock()  # ib_insync keeps one future per kind of order request
         self._lookups_started = 0
         self._last_lookup: list[Trade] | None = None
+        self.lookup_timeout = 10.0  # the broker sets its request_timeout: an answer lost must not wedge the lock
 
     async def find(self, key: str) -> Trade | None:
         """The order with this key at the gateway (or in ib_insync's cache), acknowledged."""
@@ -55,8 +56,14 @@ class GatewayOrders:
                 return self._last_lookup
             self._lookups_started += 1
             self._last_lookup = None
-            completed = await self.ib.reqCompletedOrdersAsync(False)
-            open_trades = await self.ib.reqAllOpenOrdersAsync()
+            try:
+                async with asyncio.timeout(self.lookup_timeout):
+                    completed = await self.ib.reqCompletedOrdersAsync(False)
+                    open_trades = await self.ib.reqAllOpenOrdersAsync()
+            except TimeoutError:  # the answer was lost (a stall that dropped it): the next lookup asks
+                # again (the library's new future of that kind replaces the one left pending)
+                self.events.publish("order_lookup_lost", after=self.lookup_timeout)
+                raise
             self._last_lookup = [*completed, *open_trades]
             self._on_lookup()
             return self._last_lookup

@@ -41,7 +41,6 @@ log = logging.getLogger("ib_harness.broker")
 T = TypeVar("T")
 
 ORDER_LISTS = ("open orders", "completed orders")  # startup answers reconcile needs to call an order absent
-
 ACCOUNT_TAGS = {"NetLiquidation": "net_liquidation", "TotalCashValue": "total_cash",
                 "BuyingPower": "buying_power", "AvailableFunds": "available_funds"}
 
@@ -68,6 +67,7 @@ class IBKRInsyncBroker(BaseBroker):
         self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout,
                                  self.settings.market_data_max_lines, self.settings.market_data_line_ttl)
         self.book = OrderBook(self.ib, self.journal, self.events, self.metrics)
+        self.book.gateway.lookup_timeout = self.settings.request_timeout
         self.account_stale = False
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None

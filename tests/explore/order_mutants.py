@@ -162,6 +162,14 @@ def no_working_orders_check(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(IBKRInsyncBroker, "_check_orders", lambda self, cause: None)
 
 
+def order_lookup_waits_forever(mp: pytest.MonkeyPatch) -> None:
+    """A lookup of IB's orders waits for its answer without a bound: one answer lost on a live
+    session holds the lookup lock for ever, and every later lookup (reconcile, an unacked order's
+    search) times out behind it."""
+    from ib_harness.broker.adoption import GatewayOrders
+    mp.setattr(GatewayOrders, "lookup_timeout", property(lambda self: None, lambda self, value: None), raising=False)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -172,4 +180,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "open-order-status-ignored": open_order_status_ignored,
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
     "no-working-orders-check": no_working_orders_check,
+    "order-lookup-waits-forever": order_lookup_waits_forever,
 }

@@ -33,6 +33,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                                     "never in ['degraded'] after broker_event reconnected"),
     "found-fill-lost-in-a-stall-never-read-again": ("no-working-orders-check",
                                                     "journal says SUBMITTED, the gateway FILLED"),
+    "found-lost-lookup-answer-wedges-reconcile": ("order-lookup-waits-forever",
+                                                  "journal says SUBMITTED, the gateway FILLED"),
 }
 
 
