@@ -14,7 +14,7 @@ import sys
 import time
 
 from ib_harness.fake_gateway import FakeGateway
-from ib_harness.fake_gateway.session.handlers_market import MKT_DATA
+from ib_harness.fake_gateway.session.streams import MKT_DATA
 
 STEPS_PER_BATCH = 100
 

@@ -17,7 +17,8 @@ import asyncio
 import sys
 
 from ib_harness.fake_gateway import FakeGateway
-from ib_harness.fake_gateway.session.handlers_market import MKT_DATA, encoders
+from ib_harness.fake_gateway.session.market_ticks import encoders
+from ib_harness.fake_gateway.session.streams import MKT_DATA
 from ib_harness.fake_gateway.session.session import Session
 
 BATCH = 2_000

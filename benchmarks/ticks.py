@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from ib_insync import IB, Stock
 
 from ib_harness.fake_gateway import FakeGateway
-from ib_harness.fake_gateway.session.handlers_market import MKT_DATA, encoders
+from ib_harness.fake_gateway.session.market_ticks import encoders
+from ib_harness.fake_gateway.session.streams import MKT_DATA
 
 PYTHON = sys.executable
 

@@ -74,6 +74,15 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+async def body_or_413(scope: Scope, receive: Receive, send: Send, limit: int) -> bytes | None:
+    """The body, read up to ``limit``; None when it was over it and 413 (naming the body) was sent."""
+    try:
+        return await read_body(scope, receive, limit)
+    except BodyTooLarge as exc:
+        await send_json(send, 413, refusal(str(exc), "body"))
+        return None
+
+
 def replay(body: bytes, receive: Receive) -> Receive:
     """A ``receive`` that gives the app the body already read, then waits on the real one
     (for the client's disconnect)."""

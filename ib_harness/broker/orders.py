@@ -24,7 +24,8 @@ from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
 from .models import Order, OrderStatus, minted_here
-from .trades import (UNACKED, VALIDATION_ERROR, ModifyInFlight, acknowledged, avg_price_of, filled_of, ib_order_for,
+from .order_modify import Modifies, ModifyInFlight, confirm_after_refusal
+from .trades import (UNACKED, VALIDATION_ERROR, acknowledged, avg_price_of, filled_of, ib_order_for,
                      model_of_record, model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
                      terms_of)
 
@@ -52,8 +53,8 @@ class OrderBook:
         self.metrics = metrics
         self._waiters: dict[str, list[tuple[asyncio.Future[None], Callable[[], Any]]]] = {}
         self._echoes: dict[str, int] = {}  # openOrder frames seen per key (a modify waits for one)
-        self._modifying: dict[str, ModifyInFlight] = {}
-        self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=self._recheck_modifies)
+        self.modifies = Modifies(self.backend, journal, events, metrics, self._signal)
+        self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=lambda: self.modifies.recheck(ib.trades()))
         self._placed = metrics.orders.labels("placed")
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
@@ -77,6 +78,7 @@ class OrderBook:
 
     def session_started(self) -> None:
         self.ib.client.updateReqId(self.journal.order_id_high_water() + 1)
+        self.modifies.session_started()
 
     # ----- following ib_insync --------------------------------------------------------------------
 
@@ -85,13 +87,11 @@ class OrderBook:
         record = self.journal.order(key) if key else None
         if record is None:
             return
-        modify = self._modifying.get(key)
+        modify = self.modifies.pending(key)
         if trade.orderStatus.status == VALIDATION_ERROR and not self._read_validation_error(trade, modify):
             return
-        if modify is not None:
-            if self._modify_refused(trade, modify):
-                return
-            modify.check(trade)
+        if modify is not None and self.modifies.read_status(key, trade):
+            return
         filled = max(filled_of(trade), record.filled)  # a filled quantity never shrinks at IB
         status = settled_status(status_of(trade), filled, trade.order.totalQuantity)
         acked = acknowledged(trade)
@@ -127,27 +127,9 @@ class OrderBook:
         self._signal(trade.order.orderRef)
         return False
 
-    def _modify_refused(self, trade: Trade, modify: ModifyInFlight) -> bool:
-        """ib_insync marks a trade Cancelled on any error to its id, but IB keeps the original order
-        working when it refuses a modify: undo that here (the gateway is asked right after)."""
-        last = trade.log[-1] if trade.log else None
-        if trade.orderStatus.status != "Cancelled" or last is None or not last.errorCode:
-            return False
-        if modify.refusal is None:
-            modify.refusal = (last.errorCode, last.message)
-        trade.orderStatus.status = modify.previous
-        trade.log.append(self.backend.TradeLogEntry(datetime.now(timezone.utc), modify.previous,
-                                       f"modify refused (IB {last.errorCode}); the original order stands"))
-        self._signal(trade.order.orderRef)
-        return True
-
     def _on_error(self, req_id: int, code: int, message: str, contract: Any) -> None:
-        """IB's answer to a modify in flight: 110 (a warning to ib_insync) as much as 201."""
-        for key, modify in self._modifying.items():
-            if modify.order_id == req_id and refuses(code):
-                modify.refusal = (code, message)
-                self._signal(key)
-                return
+        if refuses(code):
+            self.modifies.read_error(req_id, code, message)
 
     def _on_open_order(self, trade: Trade) -> None:
         key = trade.order.orderRef
@@ -279,15 +261,6 @@ class OrderBook:
         self._on_status(found)
         return found
 
-    def _recheck_modifies(self) -> None:
-        """A modify's openOrder that arrived during an open-orders request went into its answer, and
-        ib_insync may emit no orderStatus event either: look at the trades once the answer is in."""
-        for key, modify in list(self._modifying.items()):
-            trade = next((t for t in self.ib.trades() if t.order.orderRef == key), None)
-            if trade is not None:
-                modify.check(trade)
-                self._signal(key)
-
     async def gateway_orders(self) -> list[Trade]:
         return await self.gateway.orders()
 
@@ -333,13 +306,15 @@ class OrderBook:
         The journal takes the new terms only when the gateway echoes them (openOrder); before the
         send it records the request. A refusal (201, 110, ...) raises OrderRejected with IB's
         code and text as soon as IB answers, after the order's state was read back from the
-        gateway: the original order stays working, tracked and cancellable."""
+        gateway: the original order stays working, tracked and cancellable. No answer within
+        ``timeout``: BrokerTimeout, and a refusal that comes later still leaves the order working
+        (order_modify.Modifies)."""
         trade = self.trade_for(ref)
         if trade.isDone():
             raise OrderRejected(f"order {ref} is {trade.orderStatus.status}; it cannot be modified")
         self._require_owned(trade, ref, "modify")
         key = trade.order.orderRef
-        if key in self._modifying:
+        if key in self.modifies.in_flight:
             raise OrderRejected(f"order {ref} has a modify in flight; wait for its answer")
         changes = {name: value for name, value in (("totalQuantity", quantity), ("lmtPrice", limit_price),
                                                    ("auxPrice", stop_price)) if value is not None}
@@ -348,47 +323,27 @@ class OrderBook:
             setattr(wanted, name, value)
         self.journal.note(key, "modify requested: " + ", ".join(f"{n}={v:g}" for n, v in changes.items()),
                           durable=True)
-        modify = self._modifying[key] = ModifyInFlight(trade.order.orderId, trade.orderStatus.status, changes)
+        modify = self.modifies.start(key, trade, changes)
         seen = self._echoes.get(key, 0)
+        waiting = False  # sent and not answered: IB's answer may still come (Modifies.late_refusal)
         try:
             self.ib.placeOrder(trade.contract, wanted)
+            waiting = True
             answered = await self._wait(key, lambda: modify.refusal is not None or trade.isDone() or modify.applied
                                         or self._echoes.get(key, 0) > seen, timeout)
+            waiting = not answered
         finally:
-            self._modifying.pop(key, None)
+            self.modifies.end(key, waiting)
         if modify.refusal is not None:
-            code, text = modify.refusal
-            self.metrics.orders.labels("modify_refused").inc()
-            self.journal.note(key, f"modify refused: IB {code}: {text}")
-            self.events.publish("modify_refused", key=key, order_id=trade.order.orderId, code=code, message=text)
-            await self._confirm_after_refusal(key, trade, timeout)
-            raise OrderRejected(text, code)
+            refused = self.modifies.refused(key, modify)
+            await confirm_after_refusal(self.gateway, self.journal, key, trade, timeout, self._on_status)
+            raise refused
         if not answered:
             raise BrokerTimeout("modify_order", timeout)
         if not modify.applied and self._echoes.get(key, 0) <= seen:
             raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")
         self.metrics.orders.labels("modified").inc()
         return self.to_model(key)
-
-    async def _confirm_after_refusal(self, key: str, trade: Trade, timeout: float) -> None:
-        """Read the order back after a refused modify: open (as it was), or completed meanwhile.
-        Through the order book's one-at-a-time lookup (open orders update ``trade`` in place)."""
-        try:
-            async with asyncio.timeout(timeout):
-                seen = await self.gateway.orders()  # completed orders, then every client's open ones
-        except (TimeoutError, ConnectionError) as exc:
-            self.journal.note(key, f"modify refused; the order's state at the gateway is unconfirmed ({exc!r})")
-            return
-        if any(t is trade for t in seen):
-            self._on_status(trade)
-            return
-        for done in seen:
-            if done.order.orderRef == key or (trade.order.permId and done.order.permId == trade.order.permId):
-                trade.orderStatus.status = done.orderStatus.status
-                self.journal.update_order(key, OrderStatus.from_ib(done.orderStatus.status).value,
-                                          detail="after a refused modify: completed at the gateway")
-                return
-        self.journal.note(key, "modify refused; the order is neither open nor completed at the gateway")
 
     # ----- views ----------------------------------------------------------------------------------
 

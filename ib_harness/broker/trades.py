@@ -3,7 +3,6 @@ terms, IB's refusal. No state: the order book, reconcile and adoption share them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 
@@ -150,25 +149,6 @@ def model_of_trade(trade: Trade) -> Order:
                  key=o.orderRef or f"ib-{o.permId or o.orderId}", order_id=o.orderId or None,
                  perm_id=o.permId or None, status=status_of(trade), filled=s.filled,
                  avg_fill_price=s.avgFillPrice or None)
-
-
-@dataclass
-class ModifyInFlight:
-    """A modify in flight: the order's status before it, the terms asked for, whether IB's
-    answer carried them, and IB's refusal when one came."""
-    order_id: int
-    previous: str
-    wanted: dict[str, float]
-    applied: bool = False
-    refusal: tuple[int, str] | None = None
-
-    def check(self, trade: Trade) -> None:
-        """An answer (openOrder or orderStatus) with the order at the wanted terms: applied. The
-        openOrder frame alone may be taken by a concurrent open-orders request (ib_insync then
-        files it with that request's answer, and may emit no orderStatus event either); it still
-        updates the trade."""
-        if all(getattr(trade.order, name) == value for name, value in self.wanted.items()):
-            self.applied = True
 
 
 def model_of_record(r: OrderRecord) -> Order:

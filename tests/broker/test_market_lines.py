@@ -12,7 +12,7 @@ import pytest
 
 from ib_harness.broker import MarketDataUnavailable
 from ib_harness.fake_gateway import FakeGateway
-from ib_harness.fake_gateway.session.handlers_market import HISTORICAL_UPDATES, MKT_DATA
+from ib_harness.fake_gateway.session.streams import HISTORICAL_UPDATES, MKT_DATA
 
 from .conftest import BrokerFactory, wait_event
 

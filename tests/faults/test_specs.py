@@ -110,3 +110,24 @@ async def test_disabled_fault_layer_refuses_injection() -> None:
     async with FakeGateway(fault_layer=False) as gateway:
         with pytest.raises(RuntimeError, match="fault layer is disabled"):
             gateway.faults.inject({"kind": "stall"})
+
+
+def test_a_kind_is_registered_under_the_name_its_spec_declares() -> None:
+    """The kind is spelled twice (the spec's ``kind: Literal[...]`` and register's first argument):
+    a registration where they differ fails at import instead of parsing specs under one name and
+    validating them as another."""
+    from typing import Literal
+
+    from ib_harness.fake_gateway.faults.base import Fault, register
+    from ib_harness.fake_gateway.faults.spec import FaultSpec
+
+    class MisnamedSpec(FaultSpec):
+        kind: Literal["misnamed_one"]
+
+    class Misnamed(Fault):
+        pass
+
+    with pytest.raises(RuntimeError, match="'misnamed_other'.*'misnamed_one'"):
+        register("misnamed_other", MisnamedSpec, Misnamed)
+    assert "misnamed_other" not in KINDS
+    assert all(spec.model_fields["kind"].annotation.__args__ == (kind,) for kind, (spec, _) in KINDS.items())

@@ -18,7 +18,7 @@ from pathlib import Path
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.raw_client import RawTwsClient
 from ib_harness.fake_gateway.session import status
-from ib_harness.fake_gateway.session.handlers_market import MKT_DATA, TICK_BY_TICK
+from ib_harness.fake_gateway.session.streams import MKT_DATA, TICK_BY_TICK
 from tests.waiting import until
 
 GOLDEN = Path(__file__).parent / "data" / "market_frames.txt"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from ib_harness.http_guard import App, BodyTooLarge, Receive, Scope, Send, header, read_body, refusal, replay, send_json
+from ib_harness.http_guard import App, Receive, Scope, Send, body_or_413, header, refusal, replay, send_json
 
 OPEN_PATHS = frozenset({"/health", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -53,9 +53,7 @@ class ApiGuard:
             if problem is not None:
                 await send_json(send, 401, refusal(problem, "header.Authorization"), {"WWW-Authenticate": "Bearer"})
                 return
-        try:
-            body = await read_body(scope, receive, self.max_body)
-        except BodyTooLarge as exc:
-            await send_json(send, 413, refusal(str(exc), "body"))
+        body = await body_or_413(scope, receive, send, self.max_body)
+        if body is None:
             return
         await self.app(scope, replay(body, receive), send)

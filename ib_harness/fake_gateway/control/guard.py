@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import secrets
 
-from ib_harness.http_guard import (DEFAULT_MAX_BODY, App, BodyTooLarge, Receive, Scope, Send, header, read_body,
-                                   refusal, replay, send_json)
+from ib_harness.http_guard import (DEFAULT_MAX_BODY, App, Receive, Scope, Send, body_or_413, header, refusal, replay,
+                                   send_json)
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BROWSER_AGENTS = ("mozilla/",)  # every browser's User-Agent starts so (Toxiproxy's check)
@@ -65,10 +65,8 @@ class ControlGuard:
                 problem = "wrong bearer token" if given else "missing bearer token (send Authorization: Bearer <token>)"
                 await send_json(send, 401, refusal(problem, "header.Authorization"), {"WWW-Authenticate": "Bearer"})
                 return
-        try:
-            body = await read_body(scope, receive, self.max_body)
-        except BodyTooLarge as exc:
-            await send_json(send, 413, refusal(str(exc), "body"))
+        body = await body_or_413(scope, receive, send, self.max_body)
+        if body is None:
             return
         content_type = (header(scope, "content-type") or "").split(";")[0].strip().lower()
         if method in MUTATING and (method != "DELETE" or body) and content_type != "application/json":

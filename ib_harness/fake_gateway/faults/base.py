@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from typing import TYPE_CHECKING, Any, Coroutine
+from typing import TYPE_CHECKING, Any, Coroutine, get_args
 
 from .spec import FaultSpec
 
@@ -56,6 +56,10 @@ KINDS: dict[str, tuple[type[FaultSpec], type["Fault"]]] = {}
 
 def register(kind: str, spec_model: type[FaultSpec], fault_class: type["Fault"]) -> None:
     """Make ``kind`` injectable: specs of that kind validate with ``spec_model`` and build ``fault_class``."""
+    declared = get_args(spec_model.model_fields["kind"].annotation)
+    if declared != (kind,):
+        raise RuntimeError(f"fault kind {kind!r} is registered with {spec_model.__name__}, whose kind is "
+                           f"{' or '.join(map(repr, declared)) or 'not a Literal'}")
     if kind in KINDS and KINDS[kind] != (spec_model, fault_class):
         raise RuntimeError(f"fault kind {kind!r} is registered twice")
     fault_class.name = kind

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..session import status
-from ..session.handlers_market import MKT_DATA
+from ..session.streams import MKT_DATA
 from ..wire import in_market
 from .base import Fault, register
 from .message_select import request_id_of

@@ -18,9 +18,8 @@ from ..wire.out_depth import UPDATE_MKT_DEPTH, UPDATE_MKT_DEPTH_L2
 from ..wire.reading import Request
 from .handlers_market import resolve
 from .session import Session
-from .streams import lines_on, start_stream, stop_stream
+from .streams import MKT_DEPTH, lines_on, start_stream, stop_stream
 
-MKT_DEPTH = "mkt_depth"
 MAX_DEPTH_LINES = 3
 MAX_ROWS = 10
 DEPTH_NOT_SUPPORTED = "Deep market data is not supported for this combination of security/exchange"

@@ -16,7 +16,8 @@ from ..state.quote import Quote
 from ..wire import in_market
 from ..wire.out_market import HEAD_TIMESTAMP, HISTORICAL_DATA_UPDATE, historical_data_frames
 from ..wire.reading import Request
-from .handlers_market import HISTORICAL_UPDATES, resolve, unwatch_if_unused, watch
+from .handlers_market import resolve
+from .streams import HISTORICAL_UPDATES, stop_all, stop_stream, watch
 from .client_state import market_flowing
 from .pacing import PACING_VIOLATION, admit_historical
 from .session import Session
@@ -89,11 +90,8 @@ def req_historical_data(session: Session, request: Request) -> None:
 def cancel_historical_data(session: Session, request: Request) -> None:
     """Stops keepUpToDate updates; IB answers 366 for a request it no longer knows (finished)."""
     req_id = request["reqId"]
-    stream = session.unsubscribe(HISTORICAL_UPDATES, req_id)
-    if stream is None:
+    if stop_stream(session, HISTORICAL_UPDATES, req_id) is None:
         session.send_error(req_id, 366, f"No historical data query found for ticker id:{req_id}")
-        return
-    unwatch_if_unused(session, stream.con_id)
 
 
 def req_head_timestamp(session: Session, request: Request) -> None:
@@ -133,12 +131,10 @@ def on_price_marked(session: Session, payload: dict[str, Any]) -> None:
 
 def end_live_bars(session: Session, code: int, message: str) -> list[int]:
     """Every keepUpToDate subscription of this client ends with an error (10182 when HMDS drops)."""
-    ended = list(session.subscribed(HISTORICAL_UPDATES).items())
-    for req_id, stream in ended:
-        session.unsubscribe(HISTORICAL_UPDATES, req_id)
-        unwatch_if_unused(session, stream.con_id)
+    ended = [req_id for req_id, _ in stop_all(session, HISTORICAL_UPDATES)]
+    for req_id in ended:
         session.send_error(req_id, code, message)
-    return [req_id for req_id, _ in ended]
+    return ended
 
 
 HANDLERS = {

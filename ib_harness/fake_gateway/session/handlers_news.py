@@ -22,9 +22,8 @@ from ..wire import in_data
 from ..state.contracts import ContractDef
 from ..wire.out_news import HISTORICAL_NEWS, HISTORICAL_NEWS_END, NEWS_ARTICLE, NEWS_PROVIDERS, TICK_NEWS
 from ..wire.reading import Request
-from .handlers_market import MKT_DATA
 from .session import Session
-from .streams import lines_on
+from .streams import MKT_DATA, lines_on
 
 NEWS_LINES = "news_lines"
 NEWS_TICK = "292"

@@ -23,9 +23,8 @@ from ..wire.out_options import (
 )
 from ..wire.reading import Request
 from .client_state import market_flowing
-from .handlers_market import MKT_DATA, watch
 from .session import Session
-from .streams import lines_on
+from .streams import MKT_DATA, lines_on, watch
 
 BID_COMPUTATION, ASK_COMPUTATION, LAST_COMPUTATION, MODEL_COMPUTATION = 10, 11, 12, 13
 DELAYED_COMPUTATIONS = {10: 80, 11: 81, 12: 82, 13: 83}

@@ -21,10 +21,9 @@ from ..wire.reading import Request
 from ..state.contracts import ContractDef
 from .handlers_market import resolve
 from .session import Session
-from .streams import lines_on, start_stream, stop_stream
+from .streams import REAL_TIME_BARS, lines_on, start_stream, stop_stream
 
 MAX_TICKS = 1000
-REAL_TIME_BARS = "real_time_bars"
 BAR_SECONDS = 5
 VALIDATION = "Error validating request.-'bK' : cause - "
 

@@ -15,9 +15,10 @@ from ..wire import in_basic, in_market, in_orders, in_reference
 from .client_state import ACCOUNT, MARKET, ORDERS, REQUESTS, client_state
 from .handlers_account import ACCOUNT_MULTI, ACCOUNT_SUMMARY_SUBS, ACCOUNT_UPDATES, drop_account_subscriptions
 from .handlers_history import end_live_bars
-from .handlers_market import COMPETING_SESSION, MKT_DATA, NO_DATA_COMPETING, drop_market_subscriptions, push_current
+from .handlers_market import COMPETING_SESSION, NO_DATA_COMPETING, drop_market_subscriptions, push_current
 from .handlers_orders import release_order_events
 from .session import Session
+from .streams import MKT_DATA
 
 Farm = Literal["market", "hmds", "secdef"]
 FARMS: tuple[Farm, ...] = ("market", "hmds", "secdef")

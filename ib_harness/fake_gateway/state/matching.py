@@ -170,6 +170,19 @@ def commission_for(contract: ContractDef, quantity: float, price: float) -> floa
     return round(fee, 4)
 
 
+def apply_fill(order: "Order", quantity: float, price: float) -> float:
+    """Add a fill to the order's filled quantity, average and last price; returns its commission
+    (the fixed-rate commission of everything filled, less what the earlier fills were charged)."""
+    cost = order.avg_fill_price * order.filled + price * quantity
+    order.filled = min(order.filled + quantity, order.total_quantity)
+    order.avg_fill_price = cost / order.filled
+    order.last_fill_price = price
+    total_commission = commission_for(order.contract, order.filled, order.avg_fill_price)
+    commission = max(round(total_commission - order.commission, 6), 0.0)
+    order.commission += commission
+    return commission
+
+
 def what_if_figures(
     account: Account, marks: Callable[[int], float], contract: ContractDef, signed: float, price: float
 ) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """IB's checks on a placeOrder, in IB's order, with IB's codes; and the audit of what is modelled.
 
 321 missing exchange or bad account, 200 unknown contract, 387 an order type the contract does
-not list, 110 a price off the contract's tick grid, 201 bad order terms. Every placeOrder field
+not list, 110 a price off the contract's tick grid, 201 bad order terms; on a modify also 104,
+103 and 105 (:func:`validate_modify`). Every placeOrder field
 that would change how a real order behaves but that the engine does not model is refused with an
 explicit 201 reason (never accepted and ignored), so a test cannot pass here for a reason a paper
 account would not share. The README lists these fields.
@@ -16,7 +17,8 @@ from ..wire.fields import UNSET_DOUBLE, UNSET_INTEGER, Field
 from ..wire.out_orders import OPEN_ORDER
 from .accounts import Account
 from .contracts import ContractDef
-from .order_model import OrderRejected, is_set
+from .order_margin import check_margin
+from .order_model import Order, OrderRejected, is_set
 from .session_times import parse_good_till
 
 if TYPE_CHECKING:
@@ -124,6 +126,26 @@ def validate_order(brokerage: "Brokerage", values: Mapping[str, Any]) -> tuple[C
         "terms": {k: values[k] for k in _ECHOED if k in values},
     })
     return contract, account, terms
+
+
+def validate_modify(brokerage: "Brokerage", order: Order, values: Mapping[str, Any]) -> dict[str, Any]:
+    """IB's checks on a placeOrder that modifies ``order`` (its own id): the new terms, or
+    OrderRejected with IB's code (104 filled, 103 done, 105 another contract, account or parent,
+    201 below the filled quantity or over the margin)."""
+    if order.status == "Filled":
+        raise OrderRejected(104, "Can't modify a filled order.")
+    if order.is_done:
+        raise OrderRejected(103, "Duplicate order id")
+    contract, account, terms = validate_order(brokerage, values)
+    if contract.con_id != order.con_id or account.account_id != order.account:
+        raise OrderRejected(105, "Order being modified does not match original order.")
+    if terms["total_quantity"] < order.filled:
+        raise OrderRejected(201, "Order rejected - reason:The new quantity is below the quantity already filled.")
+    if terms["parent_id"] != order.parent_id:
+        raise OrderRejected(105, "Order being modified does not match original order.")
+    if not order.parent_id and terms["total_quantity"] > order.total_quantity:
+        check_margin(brokerage, order.account, contract, terms)
+    return terms
 
 
 def _check_type(contract: ContractDef, order_type: str) -> None:

@@ -48,3 +48,39 @@ def run_auction(order: Order, quote: Quote) -> tuple[float, float] | None:
         if not crosses:
             return None
     return order.remaining, price
+
+
+class TimedOrders:
+    """The open orders with an expiry or auction time, and the earliest of those times: the
+    market path asks on every quote whether something is due, so the answer is O(1)."""
+
+    def __init__(self) -> None:
+        self._orders: dict[int, Order] = {}  # permId -> order
+        self._earliest = float("inf")  # nothing is due before this (may be early, never late)
+
+    def schedule(self, order: Order, now: float) -> None:
+        """(Re)compute the order's time from its terms; an order without one is dropped."""
+        order.expires_at = expiry_for(order, now)
+        if order.expires_at is None:
+            self._orders.pop(order.perm_id, None)
+        else:
+            self._orders[order.perm_id] = order
+            self._earliest = min(self._earliest, order.expires_at)
+
+    def forget(self, order: Order) -> None:
+        self._orders.pop(order.perm_id, None)
+
+    def due(self, now: float) -> list[Order]:
+        """The orders whose time has come, taken off the schedule (empty at once when none is)."""
+        if not self._orders or now < self._earliest:
+            return []
+        due = [o for o in self._orders.values() if o.expires_at is not None and o.expires_at <= now]
+        for order in due:
+            self._orders.pop(order.perm_id, None)
+        self._earliest = self.next_deadline() or float("inf")
+        return due
+
+    def next_deadline(self) -> float | None:
+        """The earliest time something is due (for the gateway's timer), or None."""
+        times = [o.expires_at for o in self._orders.values() if o.expires_at is not None]
+        return min(times) if times else None

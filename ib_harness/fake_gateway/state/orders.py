@@ -4,9 +4,9 @@ Orders live here, not in a session, because on IB's servers they do: a working o
 working and can fill while the client that placed it is disconnected or the gateway restarts.
 Every change is announced on the brokerage event hub (synchronously, in wire order), and the
 session handlers turn the events into openOrder / orderStatus / execDetails / commissionReport
-for the clients that should see them. Price logic lives in :mod:`.matching`, IB's checks in
-:mod:`.order_checks`, brackets and OCA groups in :mod:`.order_groups`, session times in
-:mod:`.order_timing`.
+for the clients that should see them. Price logic and fill arithmetic live in :mod:`.matching`,
+IB's checks on a placement or a modify in :mod:`.order_checks`, brackets and OCA groups in
+:mod:`.order_groups`, session times and the timed orders in :mod:`.order_timing`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .execution_log import ExecutionLog
 from .order_margin import check_margin, order_figures
-from .matching import commission_for, execution_price, fill_quantity, triggers
-from .order_checks import rejected, validate_order
+from .matching import apply_fill, execution_price, fill_quantity, triggers
+from .order_checks import rejected, validate_modify, validate_order
 from .order_groups import (CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, joins_filled_group, peers,
                            reduced_quantity)
 from .order_model import Execution, ExecutionFilter, Order, OrderRejected
-from .order_timing import AUCTION_TYPES, TRIGGERED_TYPES, due_action, expiry_for, run_auction
+from .order_timing import AUCTION_TYPES, TRIGGERED_TYPES, TimedOrders, due_action, run_auction
 from .quote import Quote
 
 if TYPE_CHECKING:
@@ -52,8 +52,7 @@ class OrderBook:
         self.log = ExecutionLog(brokerage.config.timezone, clock())
         self.executions = self.log.executions
         self._working: dict[int, dict[int, Order]] = {}  # conId -> permId -> order
-        self._timed: dict[int, Order] = {}  # permId -> open order with an expiry or auction time
-        self._earliest = float("inf")  # no timed order is due before this (may be early, never late)
+        self.timers = TimedOrders()  # open orders with an expiry or auction time
         self._deferred: list[tuple[Order, float]] | None = None  # ocaType 3 reductions in a quote pass
         self.fill_ratio = 1.0  # share of the order's size filled per quote (partial fills below 1)
         self.max_fill_size: float | None = None  # cap per quote and order
@@ -145,20 +144,12 @@ class OrderBook:
         if order.order_id:
             self.by_order_id[order.order_id] = order
         order.group_size = order.total_quantity
-        self._schedule(order)
+        self.timers.schedule(order, self.clock())
         order.status = "PreSubmitted" if self._waiting(order) else "Submitted"
         self._working.setdefault(order.con_id, {})[order.perm_id] = order
         self._changed(order)
         if joins_filled_group(self.orders.values(), order):  # OCA with block: the group is done
             self._cancel(order, "Cancelled by System")
-
-    def _schedule(self, order: Order) -> None:
-        order.expires_at = expiry_for(order, self.clock())
-        if order.expires_at is None:
-            self._timed.pop(order.perm_id, None)
-        else:
-            self._timed[order.perm_id] = order
-            self._earliest = min(self._earliest, order.expires_at)
 
     def _waiting(self, order: Order) -> bool:
         """PreSubmitted: held back by a parent, a trigger, or an auction time."""
@@ -172,19 +163,7 @@ class OrderBook:
         return parent is not None and parent.status != "Filled"
 
     def _modify(self, order: Order, values: Mapping[str, Any]) -> Order:
-        if order.status == "Filled":
-            raise OrderRejected(104, "Can't modify a filled order.")
-        if order.is_done:
-            raise OrderRejected(103, "Duplicate order id")
-        contract, account, terms = validate_order(self.brokerage, values)
-        if contract.con_id != order.con_id or account.account_id != order.account:
-            raise OrderRejected(105, "Order being modified does not match original order.")
-        if terms["total_quantity"] < order.filled:
-            raise OrderRejected(201, "Order rejected - reason:The new quantity is below the quantity already filled.")
-        if terms["parent_id"] != order.parent_id:
-            raise OrderRejected(105, "Order being modified does not match original order.")
-        if not order.parent_id and terms["total_quantity"] > order.total_quantity:
-            check_margin(self.brokerage, order.account, contract, terms)
+        terms = validate_modify(self.brokerage, order, values)
         if order.order_id in self.held:
             for key, value in terms.items():
                 setattr(order, key, value)
@@ -196,7 +175,7 @@ class OrderBook:
         if order.is_trailing:  # new trailing terms: the stop trails afresh from the next quote
             order.triggered = False
         order.group_size = max(order.total_quantity, order.filled)
-        self._schedule(order)
+        self.timers.schedule(order, self.clock())
         if not self._waiting(order) and order.status == "PreSubmitted":
             order.status = "Submitted"
         self._changed(order)
@@ -261,7 +240,7 @@ class OrderBook:
         working = self._working.get(order.con_id)
         if working is not None:
             working.pop(order.perm_id, None)
-        self._timed.pop(order.perm_id, None)
+        self.timers.forget(order)
 
     # ----- the clock: expiries, auctions --------------------------------------------------------
 
@@ -270,21 +249,13 @@ class OrderBook:
 
         Called on every placement and market update, and by the gateway's timer.
         """
-        if not self._timed:
-            return
-        now = self.clock()
-        if now < self._earliest:  # the market path calls this on every quote: stay O(1)
-            return
-        for order in [o for o in self._timed.values() if o.expires_at is not None and o.expires_at <= now]:
+        for order in self.timers.due(self.clock()):  # O(1) when nothing is due: every quote calls this
             if order.is_open:
                 self._run_due(order, due_action(order))
-            self._timed.pop(order.perm_id, None)
-        self._earliest = self.next_deadline() or float("inf")
 
     def next_deadline(self) -> float | None:
         """The earliest time something is due (for the gateway's timer), or None."""
-        times = [o.expires_at for o in self._timed.values() if o.expires_at is not None]
-        return min(times) if times else None
+        return self.timers.next_deadline()
 
     def _run_due(self, order: Order, action: str) -> None:
         if action in ("close", "open") and (order.order_type in AUCTION_TYPES or order.tif == "OPG"):
@@ -356,13 +327,7 @@ class OrderBook:
             self._fill(order, quantity, price, liquidity)
 
     def _fill(self, order: Order, quantity: float, price: float, liquidity: int) -> None:
-        cost = order.avg_fill_price * order.filled + price * quantity
-        order.filled = min(order.filled + quantity, order.total_quantity)
-        order.avg_fill_price = cost / order.filled
-        order.last_fill_price = price
-        total_commission = commission_for(order.contract, order.filled, order.avg_fill_price)
-        commission = max(round(total_commission - order.commission, 6), 0.0)
-        order.commission += commission
+        commission = apply_fill(order, quantity, price)
         account = self.brokerage.accounts[order.account]
         signed = quantity if order.is_buy else -quantity
         realized = account.apply_fill(order.contract.contract_fields(), signed, price, commission)
