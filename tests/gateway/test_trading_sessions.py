@@ -30,7 +30,8 @@ def eastern(*when: int) -> float:
 
 
 @asynccontextmanager
-async def session(clock: Clock, market_hours: str = "exchange") -> AsyncIterator[tuple[IB, list[tuple[int, int, str]]]]:
+async def gateway_and_client(clock: Clock, market_hours: str = "exchange") -> AsyncIterator[
+        tuple[FakeGateway, IB, list[tuple[int, int, str]]]]:
     """A still market (no ticker: only the gateway's own timer can notice the open) and ib_insync."""
     async with FakeGateway(market_ticker=False, clock=clock, market_hours=market_hours) as gateway:
         gateway.brokerage.set_quote(AAPL, 190.0, 190.02, 190.01)
@@ -40,9 +41,15 @@ async def session(clock: Clock, market_hours: str = "exchange") -> AsyncIterator
         ib.errorEvent += lambda req_id, code, text, *rest: errors.append((req_id, code, text))
         await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=2)
         try:
-            yield ib, errors
+            yield gateway, ib, errors
         finally:
             ib.disconnect()
+
+
+@asynccontextmanager
+async def session(clock: Clock, market_hours: str = "exchange") -> AsyncIterator[tuple[IB, list[tuple[int, int, str]]]]:
+    async with gateway_and_client(clock, market_hours) as (_, ib, errors):
+        yield ib, errors
 
 
 def warnings_399(errors: list[tuple[int, int, str]], order_id: int) -> list[str]:
@@ -124,3 +131,37 @@ async def test_always_open_fills_at_any_hour() -> None:
         trade = ib.placeOrder(STOCK, LimitOrder("BUY", 10, 191.0))
         await until(lambda: trade.orderStatus.status == "Filled", what="fill")
         assert 399 not in codes(errors)
+
+
+async def test_a_working_order_is_not_matched_after_the_close_and_meets_the_market_at_the_open() -> None:
+    clock = Clock(eastern(2026, 12, 1, 15, 0))  # Tuesday afternoon
+    async with gateway_and_client(clock) as (gateway, ib, errors):
+        trade = ib.placeOrder(STOCK, LimitOrder("BUY", 10, 189.0, tif="GTC"))  # below the ask: rests
+        await until(lambda: trade.orderStatus.status == "Submitted", what="working")
+        clock.now = eastern(2026, 12, 1, 17, 0)
+        gateway.brokerage.set_quote(AAPL, 187.9, 188.0, 187.95)  # the price falls after the close
+        await ib.reqOpenOrdersAsync()
+        assert trade.orderStatus.filled == 0 and not trade.fills
+        clock.now = eastern(2026, 12, 2, 9, 30)
+        await until(lambda: trade.orderStatus.status == "Filled", timeout=5, what="fill at the open")
+        assert trade.orderStatus.avgFillPrice == 188.0
+
+
+async def test_after_a_half_day_close_the_order_waits_for_monday() -> None:
+    clock = Clock(eastern(2026, 11, 27, 14, 0))  # the Friday after Thanksgiving closed at 13:00
+    async with session(clock) as (ib, errors):
+        trade = ib.placeOrder(STOCK, LimitOrder("BUY", 10, 191.0))
+        await until(lambda: warnings_399(errors, trade.order.orderId), what="399")
+        assert HELD_UNTIL.format("2026-11-30 09:30:00") in warnings_399(errors, trade.order.orderId)[0]
+
+
+async def test_a_modify_that_sets_outside_rth_lets_a_held_limit_fill_in_the_pre_market() -> None:
+    clock = Clock(eastern(2026, 12, 1, 7, 0))
+    async with session(clock) as (ib, errors):
+        order = LimitOrder("BUY", 10, 191.0)
+        trade = ib.placeOrder(STOCK, order)
+        await until(lambda: warnings_399(errors, trade.order.orderId), what="399")
+        assert trade.orderStatus.status == "PreSubmitted"
+        order.outsideRth = True
+        ib.placeOrder(STOCK, order)
+        await until(lambda: trade.orderStatus.status == "Filled", what="pre-market fill after the modify")

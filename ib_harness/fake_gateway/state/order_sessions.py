@@ -18,6 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .order_model import Order
+from .order_timing import TimedOrders
 from .session_times import EXTENDED_HOURS_TYPES, working_session
 
 HELD_CODE = 399
@@ -57,6 +58,13 @@ class SessionGate:
                         and not outside_rth_ignored(order))
             window = order.session = working_session(order.contract, now, extended)
         return None if window[0] <= now else window[0]
+
+    def closed(self, order: Order, now: float, timers: TimedOrders) -> bool:
+        """Whether the order's session is closed now; if so the order clock is set for its opening."""
+        opens_at = self.opens_at(order, now)
+        if opens_at != order.opens_at:
+            timers.hold(order, opens_at)
+        return opens_at is not None
 
     @staticmethod
     def forget(order: Order) -> None:

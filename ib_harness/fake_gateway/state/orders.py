@@ -164,11 +164,7 @@ class OrderBook:
                 or (order.order_type in TRIGGERED_TYPES and not order.triggered) or self._session_closed(order))
 
     def _session_closed(self, order: Order) -> bool:
-        """Whether the order's session is closed now; if so the timer is set for its opening."""
-        opens_at = self.sessions.opens_at(order, self.clock())
-        if opens_at != order.opens_at:
-            self.timers.hold(order, opens_at)
-        return opens_at is not None
+        return self.sessions.closed(order, self.clock(), self.timers)
 
     def _session_opened(self, order: Order) -> None:
         """The order's session opened (the timer): it goes to the exchange and meets the market."""
