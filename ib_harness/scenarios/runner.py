@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Awaitable
 
 from ib_harness.broker import BaseBroker, BrokerSettings, IBKRInsyncBroker
+from ib_harness.broker.orders import forget_sent_keys
 from ib_harness import sim
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.event_log import GatewayEvent
@@ -108,6 +109,7 @@ def replay_blocking(item: ScenarioFile, seed: int | None = None, supervisor: str
 async def _replay(scenario: Scenario, seed: int, supervisor: str, backend: str, workdir: Path,
                   factory: BrokerFactory | None = None) -> dict[str, Any]:
     before = leaks.census()
+    forget_sent_keys()  # a new world: the seeded uuid4 mints the keys of the replay before again
     trace = Trace()
     # the gateway lives at the scenario's start_time, so market hours, bars and order expiry are
     # the same whenever the replay runs: on the real clock it runs at real speed from there, on

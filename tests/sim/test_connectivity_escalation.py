@@ -109,3 +109,60 @@ def test_an_1100_that_never_recovers_is_escalated_on_a_growing_schedule(tmp_path
     assert len(broker_times(result, "reconnected")) == len(escalations)
     assert all(e.data["after"] == pytest.approx(gap, abs=0.5) for e, gap in zip(
         (e for e in result.events if e.source == "broker" and e.kind == "escalation"), expected))
+
+
+TWO_OUTAGES = """
+name: two-outages
+description: a long outage escalated twice, IB back (1102), then a new outage
+seed: 2953
+duration: 420
+clock: virtual
+steps:
+  - id: first
+    at: 10
+    fault: {kind: connectivity_lost, duration: 200}
+  - id: second
+    at: 300
+    fault: {kind: connectivity_lost, duration: 100}
+expect:
+  - error_codes: {include: [1100, 1102]}
+"""
+
+
+def test_the_wait_starts_again_at_connectivity_grace_after_ib_came_back(tmp_path: Path) -> None:
+    result = replay_text(tmp_path, TWO_OUTAGES)
+    assert result.verdict == "pass", [e.detail for e in result.expectations if not e.ok] or result.error
+    # first outage: 30 s, then 120 s on the fresh session (it heard 1100 too); 1102 at 210
+    # second outage: a new incident, escalated after connectivity_grace again, not after 480 s
+    assert broker_times(result, "escalation") == pytest.approx([40.0, 160.0, 330.0], abs=0.2)
+
+
+OUTAGE_ENDS_WHILE_THE_GATEWAY_IS_DOWN = """
+name: outage-ends-during-a-restart
+description: IB comes back while the gateway restarts, so no session hears 1102; then a new outage
+seed: 251
+duration: 320
+clock: virtual
+steps:
+  - id: first
+    at: 10
+    fault: {kind: connectivity_lost, duration: 60}
+  - id: restart
+    at: 50
+    fault: {kind: daily_restart, down_seconds: 60}
+  - id: second
+    at: 200
+    fault: {kind: connectivity_lost, duration: 100}
+expect:
+  - error_codes: {include: [1100, 1102]}
+"""
+
+
+def test_a_session_that_comes_up_without_1100_ends_the_outage(tmp_path: Path) -> None:
+    """No 1102 ever reached the broker for the first outage, but the session after the restart
+    came up without an 1100: IB is back, so the next outage starts at connectivity_grace again."""
+    result = replay_text(tmp_path, OUTAGE_ENDS_WHILE_THE_GATEWAY_IS_DOWN)
+    heard = [(e.at, e.data["code"]) for e in result.events
+             if e.source == "broker" and e.kind == "ib_error" and e.data["code"] in (1100, 1102)]
+    assert not [at for at, code in heard if code == 1102 and at < 200], heard
+    assert broker_times(result, "escalation") == pytest.approx([40.0, 230.0], abs=0.2)
