@@ -61,6 +61,11 @@ class SessionGate:
 
     def closed(self, order: Order, now: float, timers: TimedOrders) -> bool:
         """Whether the order's session is closed now; if so the order clock is set for its opening."""
+        if not self.enabled:
+            return False
+        window = order.session
+        if window is not None and window[0] <= now < window[1] and order.opens_at is None:
+            return False  # the market path's case on every quote: inside the cached session
         opens_at = self.opens_at(order, now)
         if opens_at != order.opens_at:
             timers.hold(order, opens_at)
