@@ -337,7 +337,7 @@ class OrderBook:
             return
         if order.order_type in AUCTION_TYPES or order.tif == "OPG":
             return  # executes only at its auction (check_time)
-        if self._session_closed(order):
+        if self.sessions.enabled and self._session_closed(order):
             return  # works again when its session opens (check_time)
         if order.order_type in TRIGGERED_TYPES and not order.triggered:
             if not triggers(order, quote):
