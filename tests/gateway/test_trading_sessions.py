@@ -15,7 +15,9 @@ from typing import AsyncIterator
 from ib_insync import IB, Forex, LimitOrder, MarketOrder
 from zoneinfo import ZoneInfo
 
-from ib_harness.fake_gateway import FakeGateway
+from ib_harness.fake_gateway import FakeGateway, GatewayConfig
+from ib_harness.fake_gateway.state.brokerage import Brokerage
+from tests.gateway.order_requests import ES, order
 from tests.gateway.test_orders_features_clients import STOCK, codes
 from tests.gateway.test_orders_types import Clock
 from tests.waiting import until
@@ -165,3 +167,20 @@ async def test_a_modify_that_sets_outside_rth_lets_a_held_limit_fill_in_the_pre_
         order.outsideRth = True
         ib.placeOrder(STOCK, order)
         await until(lambda: trade.orderStatus.status == "Filled", what="pre-market fill after the modify")
+
+
+def test_futures_trade_in_their_globex_session_not_on_saturday() -> None:
+    """The book on its own (no sockets): CME futures trade 17:00-16:00 Central, Sunday evening to Friday."""
+    now = [eastern(2026, 12, 1, 22, 0)]  # Tuesday night: Globex is open
+    brokerage = Brokerage(GatewayConfig(market_hours="exchange"))
+    brokerage.use_clock(lambda: now[0])
+    brokerage.set_quote(ES, 6000.0, 6000.25, 6000.0)
+    night = brokerage.orders.place(order(1, quantity=1, contract={"conId": ES, "exchange": "CME"}), client_id=1)
+    assert night.status == "Filled"
+    now[0] = eastern(2026, 12, 5, 12, 0)  # Saturday
+    held = brokerage.orders.place(order(2, quantity=1, contract={"conId": ES, "exchange": "CME"}, tif="GTC"),
+                                  client_id=1)
+    assert held.status == "PreSubmitted" and held.opens_at == eastern(2026, 12, 6, 18, 0)  # 17:00 Chicago
+    now[0] = eastern(2026, 12, 6, 18, 0)
+    brokerage.orders.check_time()
+    assert held.status == "Filled"
