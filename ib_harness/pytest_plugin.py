@@ -301,13 +301,24 @@ async def fake_gateway(ib_world: dict[str, Any], ib_seed: int, request: pytest.F
         section = GatewaySection.model_validate(ib_world)
     except ValidationError as exc:
         raise pytest.UsageError(f"{request.node.nodeid}: bad ib_world: {exc}") from None
-    gateway = FakeGateway(section.config(ib_seed))
+    gateway = FakeGateway(section.config(ib_seed), clock=_gateway_clock(section.start_time.timestamp()))
     await gateway.start()
     try:
         apply_world(gateway, section)
         yield gateway
     finally:
         await gateway.close()
+
+
+def _gateway_clock(start: float) -> Callable[[], float]:
+    """The gateway lives at the world's start_time (default a fixed Tuesday mid-session), as in a
+    replay, so its market hours do not depend on the day the suite runs; on the virtual clock it
+    follows the loop's wall clock (the marker's start)."""
+    wall = getattr(asyncio.get_running_loop(), "wall", None)
+    if wall is not None:
+        return wall.now  # type: ignore[no-any-return]
+    offset = start - time.time()
+    return lambda: time.time() + offset
 
 
 @pytest.fixture

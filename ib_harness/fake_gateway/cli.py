@@ -45,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                              "(default: any peer; the gateway binds loopback)")
     parser.add_argument("--catalog", default=None, help="contract catalog YAML (default: built-in)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the market model (default 0)")
+    parser.add_argument("--market-hours", choices=("exchange", "always_open"), default=None,
+                        help="when orders may execute: each instrument's trading session, as at IB, or at any hour "
+                             "(default exchange, unless the --config file says otherwise)")
     parser.add_argument("--control-port", type=port_number, default=None,
                         help="serve the HTTP control API (faults, sessions, market, events) on this port; 0 picks one "
                              "(default: no control API; needs the [api] extra)")
@@ -87,8 +90,10 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
     flags = {
         "host": args.host, "port": args.port, "max_version": args.max_version, "min_version": args.min_version,
         "max_clients": args.max_clients, "catalog": args.catalog, "seed": args.seed,
-        "trusted_ips": args.trusted_ips,
+        "trusted_ips": args.trusted_ips, "market_hours": args.market_hours,
     }
+    if "market_hours" not in base.model_fields_set:  # a standalone gateway keeps IB's hours
+        flags["market_hours"] = flags["market_hours"] or "exchange"
     given = {key: value for key, value in flags.items() if value is not None}
     return GatewayConfig.model_validate({**base.model_dump(), **given})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -78,6 +79,12 @@ class GatewayConfig(BaseModel):
     fill_ratio: float = Field(1.0, gt=0, le=1, description="share of an order's size filled per quote (partial fills)")
     max_fill_size: float | None = Field(None, gt=0, description="largest fill per quote and order")
     market_ticker: bool = Field(True, description="step subscribed contracts in the background")
+    market_hours: Literal["exchange", "always_open"] = Field("always_open", description=(
+        "when orders may execute: 'exchange' as at IB (each instrument's trading session on the gateway clock: "
+        "an order placed outside it is held PreSubmitted with warning 399 and works at the next open; "
+        "outsideRth limit orders in US stocks' 04:00-20:00), 'always_open' at any hour (tests about "
+        "something else on the wall clock). Scenario replays, the pytest plugin and `ib-harness gateway` use "
+        "'exchange'"))
     order_clock_poll: float | None = Field(1.0, gt=0, description=(
         "longest sleep of the order timer (DAY/GTD expiry, auctions) between looks at the gateway's clock, "
         "so a clock moved by hand is noticed; None: it wakes only when an order is due (a clock that moves "

@@ -1,5 +1,5 @@
-"""The brokerage's order timer: DAY/GTD expiries and MOC/LOC/OPG auctions happen on time, even
-with no market update and no client.
+"""The brokerage's order timer: DAY/GTD expiries, MOC/LOC/OPG auctions and held orders' session
+openings happen on time, even with no market update and no client.
 
 It sleeps until the next timed order is due and is woken when a placement or a modify makes an
 earlier one due, so a quiet week costs one wake per deadline, not one per second. A clock moved by
@@ -52,8 +52,8 @@ class OrderClock:
     def _on_event(self, event: str, payload: dict[str, Any]) -> None:
         if event != "order_updated":
             return
-        expires_at = getattr(payload.get("order"), "expires_at", None)
-        if expires_at is not None and expires_at < self._due and self._wake is not None:
+        due_at = getattr(payload.get("order"), "due_at", None)  # its expiry, or its session's opening
+        if due_at is not None and due_at < self._due and self._wake is not None:
             self._wake.set()
 
     def _delay(self) -> float | None:

@@ -78,7 +78,7 @@ class GatewaySection(Strict):
         return value
 
     def config(self, seed: int) -> GatewayConfig:
-        extra: dict[str, Any] = {"market_ticker": True, "market_tick_interval": 0.1}
+        extra: dict[str, Any] = {"market_ticker": True, "market_tick_interval": 0.1, "market_hours": "exchange"}
         extra.update(self.settings)
         if self.server_version is not None:
             extra["max_version"] = self.server_version

@@ -60,3 +60,30 @@ def test_a_clock_moved_by_hand_is_still_noticed_within_the_poll() -> None:
     sim.run(main(), start=MONDAY_10AM_ET)
     assert seen["status"] == "Cancelled"
 
+
+
+def test_a_held_order_works_at_the_open_after_a_handful_of_wakes() -> None:
+    """market_hours='exchange': a GTC order placed on Saturday waits for Monday 09:30 New York; the
+    timer (no poll) is woken by the placement and sleeps until the open, not every second."""
+    saturday = datetime(2026, 11, 28, 17, 0, tzinfo=timezone.utc)
+    monday_open = datetime(2026, 11, 30, 14, 30, tzinfo=timezone.utc).timestamp()
+    seen: dict[str, object] = {}
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        async with FakeGateway(clock=loop.wall.now, market_ticker=False, order_clock_poll=None,
+                               market_hours="exchange") as gateway:
+            gateway.brokerage.set_quote(265598, 190.0, 190.02, 190.01)
+            ib = ib_insync.IB()
+            await ib.connectAsync(gateway.host, gateway.port, clientId=1)
+            [contract] = await ib.qualifyContractsAsync(ib_insync.Stock("AAPL", "SMART", "USD"))
+            filled: list[float] = []
+            trade = ib.placeOrder(contract, ib_insync.LimitOrder("BUY", 1, 191.0, tif="GTC"))
+            trade.filledEvent += lambda _: filled.append(gateway.clock())
+            await asyncio.sleep(3 * 86400)
+            seen["filled"], seen["wakes"] = filled, gateway.order_clock.wakes
+            ib.disconnect()
+
+    sim.run(main(), start=saturday)
+    assert seen["filled"] == [monday_open]
+    assert isinstance(seen["wakes"], int) and seen["wakes"] <= 3

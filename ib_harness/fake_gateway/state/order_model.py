@@ -79,6 +79,8 @@ class Order:
     lmt_price_offset: float = 0.0  # TRAIL LIMIT: limit = stop -/+ offset once triggered
     good_till: float | None = None  # GTD: expiry on the gateway clock
     expires_at: float | None = None  # DAY/GTD expiry, MOC/LOC execution, OPG open
+    opens_at: float | None = None  # held outside its trading session: when that session opens
+    session: tuple[float, float] | None = None  # (open, close) it may execute in; None: not looked up
     group_size: float = 0.0  # the size when it went live: OCA reductions are proportional to it
     status: str = "PendingSubmit"
     filled: float = 0.0
@@ -106,6 +108,12 @@ class Order:
     @property
     def is_trailing(self) -> bool:
         return self.order_type in ("TRAIL", "TRAIL LIMIT")
+
+    @property
+    def due_at(self) -> float | None:
+        """When the order clock next acts on the order: its session opening or its expiry."""
+        times = [t for t in (self.opens_at, self.expires_at) if t is not None]
+        return min(times) if times else None
 
     @property
     def is_open(self) -> bool:

@@ -51,30 +51,40 @@ def run_auction(order: Order, quote: Quote) -> tuple[float, float] | None:
 
 
 class TimedOrders:
-    """The open orders with an expiry or auction time, and the earliest of those times: the
-    market path asks on every quote whether something is due, so the answer is O(1)."""
+    """The open orders with a time (an expiry, an auction, a session opening), and the earliest of
+    those times: the market path asks on every quote whether something is due, so the answer is O(1)."""
 
     def __init__(self) -> None:
         self._orders: dict[int, Order] = {}  # permId -> order
         self._earliest = float("inf")  # nothing is due before this (may be early, never late)
 
     def schedule(self, order: Order, now: float) -> None:
-        """(Re)compute the order's time from its terms; an order without one is dropped."""
+        """(Re)compute the order's expiry from its terms; an order without a time is dropped."""
         order.expires_at = expiry_for(order, now)
-        if order.expires_at is None:
+        self.track(order)
+
+    def hold(self, order: Order, opens_at: float | None) -> None:
+        """The order waits for its session to open at ``opens_at`` (None: it is open)."""
+        order.opens_at = opens_at
+        self.track(order)
+
+    def track(self, order: Order) -> None:
+        due = order.due_at
+        if due is None:
             self._orders.pop(order.perm_id, None)
         else:
             self._orders[order.perm_id] = order
-            self._earliest = min(self._earliest, order.expires_at)
+            self._earliest = min(self._earliest, due)
 
     def forget(self, order: Order) -> None:
         self._orders.pop(order.perm_id, None)
 
     def due(self, now: float) -> list[Order]:
-        """The orders whose time has come, taken off the schedule (empty at once when none is)."""
+        """The orders whose time has come, taken off the schedule (empty at once when none is);
+        the caller tracks again those that still have a time."""
         if not self._orders or now < self._earliest:
             return []
-        due = [o for o in self._orders.values() if o.expires_at is not None and o.expires_at <= now]
+        due = [o for o in self._orders.values() if (o.due_at or float("inf")) <= now]
         for order in due:
             self._orders.pop(order.perm_id, None)
         self._earliest = self.next_deadline() or float("inf")
@@ -82,5 +92,5 @@ class TimedOrders:
 
     def next_deadline(self) -> float | None:
         """The earliest time something is due (for the gateway's timer), or None."""
-        times = [o.expires_at for o in self._orders.values() if o.expires_at is not None]
+        times = [t for t in (o.due_at for o in self._orders.values()) if t is not None]
         return min(times) if times else None

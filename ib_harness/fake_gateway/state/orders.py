@@ -21,6 +21,8 @@ from .order_checks import rejected, validate_modify, validate_order
 from .order_groups import (CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, joins_filled_group, peers,
                            reduced_quantity)
 from .order_model import Execution, ExecutionFilter, Order, OrderRejected
+from .order_sessions import (HELD_CODE, OUTSIDE_RTH_IGNORED, OUTSIDE_RTH_IGNORED_CODE, SessionGate, held_message,
+                             outside_rth_ignored)
 from .order_timing import AUCTION_TYPES, TRIGGERED_TYPES, TimedOrders, due_action, run_auction
 from .quote import Quote
 
@@ -52,7 +54,8 @@ class OrderBook:
         self.log = ExecutionLog(brokerage.config.timezone, clock())
         self.executions = self.log.executions
         self._working: dict[int, dict[int, Order]] = {}  # conId -> permId -> order
-        self.timers = TimedOrders()  # open orders with an expiry or auction time
+        self.timers = TimedOrders()  # open orders with an expiry, an auction time or a session to wait for
+        self.sessions = SessionGate(brokerage.config.market_hours == "exchange")
         self._deferred: list[tuple[Order, float]] | None = None  # ocaType 3 reductions in a quote pass
         self.fill_ratio = 1.0  # share of the order's size filled per quote (partial fills below 1)
         self.max_fill_size: float | None = None  # cap per quote and order
@@ -145,16 +148,35 @@ class OrderBook:
             self.by_order_id[order.order_id] = order
         order.group_size = order.total_quantity
         self.timers.schedule(order, self.clock())
+        if outside_rth_ignored(order):
+            self._warn(order, OUTSIDE_RTH_IGNORED_CODE, OUTSIDE_RTH_IGNORED)
         order.status = "PreSubmitted" if self._waiting(order) else "Submitted"
         self._working.setdefault(order.con_id, {})[order.perm_id] = order
         self._changed(order)
+        if order.opens_at is not None and not self._parent_pending(order):
+            self._warn(order, HELD_CODE, held_message(order, order.opens_at))
         if joins_filled_group(self.orders.values(), order):  # OCA with block: the group is done
             self._cancel(order, "Cancelled by System")
 
     def _waiting(self, order: Order) -> bool:
-        """PreSubmitted: held back by a parent, a trigger, or an auction time."""
+        """PreSubmitted: held back by a parent, a trigger, an auction time or a closed session."""
         return (self._parent_pending(order) or order.order_type in AUCTION_TYPES or order.tif == "OPG"
-                or (order.order_type in TRIGGERED_TYPES and not order.triggered))
+                or (order.order_type in TRIGGERED_TYPES and not order.triggered) or self._session_closed(order))
+
+    def _session_closed(self, order: Order) -> bool:
+        return self.sessions.closed(order, self.clock(), self.timers)
+
+    def _session_opened(self, order: Order) -> None:
+        """The order's session opened (the timer): it goes to the exchange and meets the market."""
+        order.opens_at = None
+        if order.status == "PreSubmitted" and not self._waiting(order):
+            order.status = "Submitted"
+            self._changed(order)
+        self._match(order, self.brokerage.quote(order.con_id), liquidity=2)
+
+    def _warn(self, order: Order, code: int, message: str) -> None:
+        self.brokerage.events.emit("order_error", client_id=order.client_id, order_id=order.order_id,
+                                   code=code, message=message)
 
     def _parent_pending(self, order: Order) -> bool:
         if not order.parent_id:
@@ -176,6 +198,7 @@ class OrderBook:
             order.triggered = False
         order.group_size = max(order.total_quantity, order.filled)
         self.timers.schedule(order, self.clock())
+        self.sessions.forget(order)
         if not self._waiting(order) and order.status == "PreSubmitted":
             order.status = "Submitted"
         self._changed(order)
@@ -249,9 +272,14 @@ class OrderBook:
 
         Called on every placement and market update, and by the gateway's timer.
         """
-        for order in self.timers.due(self.clock()):  # O(1) when nothing is due: every quote calls this
-            if order.is_open:
+        now = self.clock()
+        for order in self.timers.due(now):  # O(1) when nothing is due: every quote calls this
+            if order.is_open and order.opens_at is not None and order.opens_at <= now:
+                self._session_opened(order)
+            if order.is_open and order.expires_at is not None and order.expires_at <= now:
                 self._run_due(order, due_action(order))
+            if order.is_open:
+                self.timers.track(order)
 
     def next_deadline(self) -> float | None:
         """The earliest time something is due (for the gateway's timer), or None."""
@@ -309,6 +337,8 @@ class OrderBook:
             return
         if order.order_type in AUCTION_TYPES or order.tif == "OPG":
             return  # executes only at its auction (check_time)
+        if self.sessions.enabled and self._session_closed(order):
+            return  # works again when its session opens (check_time)
         if order.order_type in TRIGGERED_TYPES and not order.triggered:
             if not triggers(order, quote):
                 return

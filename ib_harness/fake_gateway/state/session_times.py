@@ -28,12 +28,39 @@ def _sessions(contract: ContractDef, now: float) -> list[tuple[float, float]]:
     schedule = hours(contract.sec_type, zone_name, now)
     text = schedule[1] if schedule is not None else str(details.get("liquidHours") or "")
     zone = ZoneInfo(zone_name)
+    return _parse(text, zone) or _weekday_sessions(now, zone)
+
+
+def _parse(text: str, zone: ZoneInfo) -> list[tuple[float, float]]:
     sessions = []
     for day_open, at_open, day_close, at_close in _RANGE.findall(text):
         start = datetime.strptime(day_open + at_open, "%Y%m%d%H%M").replace(tzinfo=zone)
         end = datetime.strptime(day_close + at_close, "%Y%m%d%H%M").replace(tzinfo=zone)
         sessions.append((start.timestamp(), end.timestamp()))
-    return sessions or _weekday_sessions(now, zone)
+    return sessions
+
+
+# Where an order may execute: US stocks and options in the regular session (liquidHours), a stock
+# limit order with outsideRth also 04:00-20:00 (tradingHours); forex and futures in their whole
+# trading session. IB ignores outsideRth for other order types (warning 2109).
+ROUND_THE_CLOCK = frozenset({"CASH", "FUT", "CONTFUT", "FOP"})
+EXTENDED_HOURS_TYPES = frozenset({"LMT", "STP LMT"})
+ALWAYS = (float("-inf"), float("inf"))
+
+
+def working_session(contract: ContractDef, now: float, outside_rth: bool) -> tuple[float, float]:
+    """The (open, close) of the session an order may execute in: the current one when ``now`` is
+    inside it, else the next. ALWAYS for a secType without a modelled schedule (not gated)."""
+    zone_name = str(contract.details.get("timeZoneId") or _DEFAULT_ZONE)
+    extended = contract.sec_type in ROUND_THE_CLOCK or outside_rth
+    for horizon in (now, now + 7 * 86400):
+        schedule = hours(contract.sec_type, zone_name, horizon)
+        if schedule is None:
+            return ALWAYS
+        later = [s for s in _parse(schedule[0 if extended else 1], ZoneInfo(zone_name)) if s[1] > now]
+        if later:
+            return min(later)
+    raise ValueError(f"no trading session for {contract.symbol} within two weeks")
 
 
 def _weekday_sessions(now: float, zone: ZoneInfo) -> list[tuple[float, float]]:
