@@ -39,9 +39,8 @@ class FakeGateway:
         **overrides: Any,
     ) -> None:
         base = config or GatewayConfig()
-        self.config = base.model_copy(update=overrides) if overrides else base
-        if overrides:
-            self.config = GatewayConfig.model_validate(self.config.model_dump())
+        # validated as a whole: an unknown or bad setting name is an error, never dropped
+        self.config = GatewayConfig.model_validate({**base.model_dump(), **overrides}) if overrides else base
         self.brokerage = brokerage or Brokerage(self.config)
         self.clock = clock
         self.brokerage.use_clock(clock)
