@@ -6,7 +6,8 @@ Every change is announced on the brokerage event hub (synchronously, in wire ord
 session handlers turn the events into openOrder / orderStatus / execDetails / commissionReport
 for the clients that should see them. Price logic and fill arithmetic live in :mod:`.matching`,
 IB's checks on a placement or a modify in :mod:`.order_checks`, brackets and OCA groups in
-:mod:`.order_groups`, session times and the timed orders in :mod:`.order_timing`.
+:mod:`.order_groups`, the timed orders in :mod:`.order_timing`, trading sessions in
+:mod:`.order_sessions`, the read side in :mod:`.order_queries`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .order_checks import rejected, validate_modify, validate_order
 from .order_groups import (CANCEL_ALL, REDUCE_NO_BLOCK, children, held_group, joins_filled_group, peers,
                            reduced_quantity)
 from .order_model import Execution, ExecutionFilter, Order, OrderRejected
+from .order_queries import OrderQueries
 from .order_sessions import (HELD_CODE, OUTSIDE_RTH_IGNORED, OUTSIDE_RTH_IGNORED_CODE, SessionGate, held_message,
                              outside_rth_ignored)
 from .order_timing import AUCTION_TYPES, TRIGGERED_TYPES, TimedOrders, due_action, run_auction
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Execution", "ExecutionFilter", "Order", "OrderBook", "OrderRejected"]
 
 
-class OrderBook:
+class OrderBook(OrderQueries):
     """All orders and executions of one brokerage, matched against its quotes.
 
     Events (``brokerage.events``), each with the keys listed:
@@ -401,28 +403,3 @@ class OrderBook:
 
     def _changed(self, order: Order) -> None:
         self.brokerage.events.emit("order_updated", order=order, open_order=True)
-
-    # ----- queries ------------------------------------------------------------------------------
-
-    def get(self, order_id: int) -> Order | None:
-        return self.by_order_id.get(order_id)
-
-    def open_orders(self, client_id: int | None = None) -> list[Order]:
-        """Open orders, all or those owned by one client id (held, untransmitted ones are not)."""
-        return [o for o in self.orders.values()
-                if o.is_open and (client_id is None or o.client_id == client_id)]
-
-    def completed_orders(self, api_only: bool = False) -> list[Order]:
-        """Filled and cancelled orders of every client (reqCompletedOrders)."""
-        return [o for o in self.orders.values() if o.is_done and not (api_only and o.manual)]
-
-    def find_executions(self, wanted: ExecutionFilter) -> list[Execution]:
-        """Executions matching reqExecutions' filter."""
-        return self.log.find(wanted)
-
-    def recipients(self, order: Order) -> set[int]:
-        """Client ids whose sessions hear about an order: its owner and the master client."""
-        ids = {order.client_id}
-        if self.master_client_id is not None:
-            ids.add(self.master_client_id)
-        return ids
