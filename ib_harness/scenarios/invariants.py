@@ -161,20 +161,21 @@ def _inferred(ev: "Evidence") -> bool:
 
 
 def _refused_fast(ev: "Evidence") -> Verdict:
+    """Calls made while not serving, in the trace's order (a call made at the instant of a state
+    change is placed before or after it by its number), that were still not serving when they
+    returned (a call that waited into ready is not a refusal to judge)."""
     if _inferred(ev):
         return True, "the broker exposes no state: refusals are judged by cut_reported", None, FAST
     slow = []
     count = 0
-    changes = [at for at, _ in ev.states()[1:]]
     for call in ev.calls():
-        latency = _own_latency(ev, call)
-        if any(abs(at - call.at) <= SAME_INSTANT for at in changes):
-            continue  # the state changed as the call was made: which came first is not on record
-        if ev.state_at(call.at) in SERVING or ev.state_at(call.at + latency) in SERVING:
+        made = ev.state_at(ev.mark_of(call))
+        if made in SERVING or ev.state_at(ev.returned(call)) in SERVING:
             continue
         count += 1
+        latency = _own_latency(ev, call)
         if call.data.get("ok") or latency > FAST + MARGIN * 0.2:
-            slow.append(f"{call.data.get('method')} at {call.at:.2f} s in state {ev.state_at(call.at)}: "
+            slow.append(f"{call.data.get('method')} at {call.at:.2f} s in state {made}: "
                         + ("answered" if call.data.get("ok") else f"{call.data.get('error_type')} after "
                                                                    f"{latency * 1000:.0f} ms"))
     if slow:
