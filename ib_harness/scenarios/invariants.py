@@ -11,8 +11,9 @@ production bounds:
 - ``ready_after_faults``: once the last fault has ended, the broker is ready within
   max(probe_interval + probe_timeout, backoff_max, circuit_half_open_after if the circuit opened)
   + connect_timeout + request_timeout (+ a margin);
-- ``refused_fast``: a call made while the broker is not ready is refused at entry (a BrokerError
-  within ``FAST`` seconds);
+- ``refused_fast``: a call made while the broker is not ready (placed in the trace's order, so a
+  call at the instant of a state change is before or after it) and not serving again when it
+  returned is refused at entry (a BrokerError within ``FAST`` seconds);
 - ``cut_reported``: a call that fails, fails with a BrokerError (a call cut in flight says so: it
   is never a raw socket error or a library's internal exception);
 - ``no_stale_price``: no price is answered (when the answer came: IB holds a request during a
