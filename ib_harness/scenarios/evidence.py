@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .model_expect import Anchor, Window
-from .trace import TraceEvent
+from .trace import AT_DIGITS, TraceEvent
 
 UNAVAILABLE = "BrokerUnavailable"
 
@@ -60,11 +60,28 @@ class Evidence:
 
     def __post_init__(self) -> None:
         self._numbers = {id(e): index if e.seq is None else e.seq for index, e in enumerate(self.events)}
+        self._recorded = self.events  # as listed: a call where it returned
+        self._returns: dict[int, Mark] | None = None
         self.events = sorted(self.events, key=lambda e: (e.at, self._numbers[id(e)]))
 
     def mark_of(self, event: TraceEvent) -> Mark:
         """The event's place in the trace's total order."""
         return Mark(event.at, self._numbers[id(event)])
+
+    def returned(self, call: TraceEvent) -> Mark:
+        """Where a call returned in the trace's order: at its time plus its latency, after every event
+        recorded before it and before every other event recorded after it (a call is recorded when it
+        returns; every other event takes its number as it is recorded)."""
+        if self._returns is None:
+            self._returns = {}
+            following = math.inf  # the number of the next event recorded after this place
+            for e in reversed(self._recorded):
+                if e.source == "client" and e.kind == "call":
+                    at = round(e.at + float(e.data.get("latency", 0.0)), AT_DIGITS)
+                    self._returns[id(e)] = Mark(at, following - 0.5)
+                else:
+                    following = self._numbers[id(e)]
+        return self._returns[id(call)]
 
     def state_changes(self) -> list[tuple[Mark, str]]:
         """(place, new state) for every broker state change on the timeline, in order."""

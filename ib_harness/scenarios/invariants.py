@@ -11,8 +11,9 @@ production bounds:
 - ``ready_after_faults``: once the last fault has ended, the broker is ready within
   max(probe_interval + probe_timeout, backoff_max, circuit_half_open_after if the circuit opened)
   + connect_timeout + request_timeout (+ a margin);
-- ``refused_fast``: a call made while the broker is not ready is refused at entry (a BrokerError
-  within ``FAST`` seconds);
+- ``refused_fast``: a call made while the broker is not ready (placed in the trace's order, so a
+  call at the instant of a state change is before or after it) and not serving again when it
+  returned is refused at entry (a BrokerError within ``FAST`` seconds);
 - ``cut_reported``: a call that fails, fails with a BrokerError (a call cut in flight says so: it
   is never a raw socket error or a library's internal exception);
 - ``no_stale_price``: no price is answered (when the answer came: IB holds a request during a
@@ -166,20 +167,21 @@ def _inferred(ev: "Evidence") -> bool:
 
 
 def _refused_fast(ev: "Evidence") -> Verdict:
+    """Calls made while not serving, in the trace's order (a call made at the instant of a state
+    change is placed before or after it by its number), that were still not serving when they
+    returned (a call that waited into ready is not a refusal to judge)."""
     if _inferred(ev):
         return True, "the broker exposes no state: refusals are judged by cut_reported", None, FAST
     slow = []
     count = 0
-    changes = [at for at, _ in ev.states()[1:]]
     for call in ev.calls():
-        latency = _own_latency(ev, call)
-        if any(abs(at - call.at) <= SAME_INSTANT for at in changes):
-            continue  # the state changed as the call was made: which came first is not on record
-        if ev.state_at(call.at) in SERVING or ev.state_at(call.at + latency) in SERVING:
+        made = ev.state_at(ev.mark_of(call))
+        if made in SERVING or ev.state_at(ev.returned(call)) in SERVING:
             continue
         count += 1
+        latency = _own_latency(ev, call)
         if call.data.get("ok") or latency > FAST + MARGIN * 0.2:
-            slow.append(f"{call.data.get('method')} at {call.at:.2f} s in state {ev.state_at(call.at)}: "
+            slow.append(f"{call.data.get('method')} at {call.at:.2f} s in state {made}: "
                         + ("answered" if call.data.get("ok") else f"{call.data.get('error_type')} after "
                                                                    f"{latency * 1000:.0f} ms"))
     if slow:

@@ -1,4 +1,6 @@
-"""Broker test helpers: a broker factory with fast supervision settings, closed after each test."""
+"""Broker test helpers: a broker factory, closed after each test. On the wall clock its brokers get
+fast supervision settings (FAST); in a test on the virtual clock (``@pytest.mark.virtual_clock``)
+they run at production timings, the broker's defaults: a shortcut in time is the clock's job."""
 
 from __future__ import annotations
 
@@ -19,13 +21,18 @@ FAST = dict(probe_interval=0.3, probe_timeout=0.3, probe_overdue=0.1, connect_ti
 BrokerFactory = Callable[..., Awaitable[IBKRInsyncBroker]]
 
 
+# on the virtual clock: the broker's default settings, only the backoff's draws seeded
+PRODUCTION = dict(backoff_seed=7)
+
+
 @pytest.fixture
-async def make_broker(tmp_path: Path) -> AsyncIterator[BrokerFactory]:
+async def make_broker(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[BrokerFactory]:
     """``await make_broker(gw, client_id=1, connect=True, **settings)``; every broker is closed at the end."""
     made: list[IBKRInsyncBroker] = []
+    base = PRODUCTION if request.node.get_closest_marker("virtual_clock") else FAST
 
     async def make(gw: FakeGateway, client_id: int = 1, connect: bool = True, **settings: Any) -> IBKRInsyncBroker:
-        values: dict[str, Any] = {**FAST, "journal_path": tmp_path / "journal.sqlite3", **settings}
+        values: dict[str, Any] = {**base, "journal_path": tmp_path / "journal.sqlite3", **settings}
         broker = IBKRInsyncBroker(gw.host, gw.port, client_id, **values)
         made.append(broker)
         if connect:

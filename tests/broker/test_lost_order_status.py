@@ -18,7 +18,7 @@ from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory
 
-pytestmark = pytest.mark.parametrize("backend", BACKENDS)
+pytestmark = [pytest.mark.parametrize("backend", BACKENDS), pytest.mark.virtual_clock]  # production timings
 
 
 def _order(price: float, quantity: float = 11, side: OrderSide = OrderSide.BUY) -> Order:

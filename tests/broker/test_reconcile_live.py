@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from ib_harness.broker import BrokerState, IBKRInsyncBroker, Order, OrderSide, OrderStatus, OrderType
 from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import wait_event, wait_state
+
+pytestmark = pytest.mark.virtual_clock  # production timings: the broker's defaults
 
 
 def limit_buy(price: float, quantity: float = 10) -> Order:

@@ -1,16 +1,21 @@
 """A slow but healthy link: 300-800 ms on every frame each way, production probe timings (the
 broker's defaults). The probe judges the link by the round trips it measures: no false degraded
-window, no refused call."""
+window, no refused call. On the virtual clock: the three probes at the production interval cost
+no wall time."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from ib_harness.broker import BrokerState
 from ib_harness.broker.settings import BrokerSettings
 from ib_harness.fake_gateway import FakeGateway
 
 from .conftest import BrokerFactory, transitions, wait_event
+
+pytestmark = pytest.mark.virtual_clock
 
 PRODUCTION_PROBE = {name: BrokerSettings.model_fields[name].default
                     for name in ("probe_interval", "probe_timeout", "probe_overdue")}

@@ -1,5 +1,6 @@
 """Faults on the initial connect: `before_connect` fault steps act on the broker's first connect,
-and the timeline starts with it (before this, the runner connected before any fault existed)."""
+and the timeline starts with it (before this, the runner connected before any fault existed).
+On the virtual clock at production timings: the broker's default settings, a 10 s outage."""
 
 from __future__ import annotations
 
@@ -11,29 +12,22 @@ from ib_harness.scenarios.loader import load_scenario
 from ib_harness.scenarios.runner import replay
 from tests.scenarios.test_bad_input import error_of, write
 
-SETTINGS = """\
-broker:
-  settings: {probe_interval: 0.3, probe_timeout: 0.3, probe_overdue: 0.15, connectivity_grace: 1.0, connect_timeout: 0.5,
-             request_timeout: 1.0, order_ack_timeout: 1.0, backoff_initial: 0.1, backoff_max: 0.4, stream_check_timeout: 0.5,
-             circuit_failures: 20, circuit_half_open_after: 0.5}
-"""
 DOWN_AT_START = """\
 name: gateway-down-at-start
-description: The gateway is not listening when the broker starts; it comes up 1.5 s later.
-duration: 4
-""" + SETTINGS + """\
+description: The gateway is not listening when the broker starts; it comes up 10 s later.
+duration: 60
 steps:
   - id: down
     at: 0
     before_connect: true
-    fault: {kind: down, duration: 1.5}
+    fault: {kind: down, duration: 10}
   - id: poll
-    at: 0.1
-    every: 0.2
-    until: 3.8
+    at: 1
+    every: 2
+    until: 56
     get_positions: {}
 expect:
-  - broker_state: {states: [ready], within: 1.5, of: {fault_end: down}}
+  - broker_state: {states: [ready], within: 34, of: {fault_end: down}}   # backoff_max 30 s + connect_timeout 4 s
   - connect_attempts: {min: 2}
   - calls_refused: {min: 1, window: {after: {start: true}, until: {fault_end: down}}}
   - call: {step: poll, ok: true, which: last}
@@ -41,8 +35,7 @@ expect:
 CLIENT_ID_AT_START = """\
 name: client-id-in-use-at-start
 description: The broker's client id is still held by a dead session when it first connects (326).
-duration: 4
-""" + SETTINGS + """\
+duration: 60
 steps:
   - id: held
     at: 0
@@ -51,7 +44,7 @@ steps:
 expect:
   - error_codes: {include: [326]}
   - connect_attempts: {min: 3}
-  - broker_state: {states: [ready], within: 3.0, of: {start: true}}
+  - broker_state: {states: [ready], within: 8, of: {start: true}}   # backoff ceilings 0.5 + 1 + 2 s + connect_timeout 4 s
 """
 
 
@@ -66,4 +59,4 @@ async def test_a_fault_on_the_first_connect_is_measured(tmp_path: Path, text: st
 
 def test_only_a_fault_at_zero_can_be_before_connect(tmp_path: Path) -> None:
     error = error_of(write(tmp_path, DOWN_AT_START.replace("    at: 0\n    before_connect", "    at: 0.5\n    before_connect")))
-    assert error.line == 9 and "only a fault step `at: 0` can be `before_connect`" in error.message
+    assert error.line == 5 and "only a fault step `at: 0` can be `before_connect`" in error.message

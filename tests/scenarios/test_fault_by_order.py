@@ -1,5 +1,6 @@
 """A scenario names an order for a message fault by its place_order step; the runner injects the
-fault with that order's id, so one order's messages are lost and the other's are not."""
+fault with that order's id, so one order's messages are lost and the other's are not. On the virtual
+clock at production timings (the broker's default settings)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,20 @@ from tests.scenarios.test_bad_input import error_of, write
 SCENARIO = """\
 name: one-orders-status-lost
 description: Only the cancel confirmation of one of two working orders is lost on the way to the client.
-duration: 3
-broker:
-  settings: {probe_interval: 0.3, probe_timeout: 0.3, probe_overdue: 0.15, connect_timeout: 1.0,
-             request_timeout: 1.0, order_ack_timeout: 1.0, backoff_initial: 0.1, backoff_max: 0.4}
+duration: 40
 steps:
   - id: a
-    at: 0.1
+    at: 2
     place_order: {symbol: AAPL, side: BUY, quantity: 1, type: LIMIT, limit_price: 50}
   - id: b
-    at: 0.1
+    at: 2
     place_order: {symbol: AAPL, side: BUY, quantity: 2, type: LIMIT, limit_price: 50}
   - id: lose-a
-    at: 0.8
+    at: 8
     fault: {kind: drop_message, message: orderStatus, order: a}
-  - at: 1.0
+  - at: 10
     cancel_order: {order: a}
-  - at: 1.0
+  - at: 10
     cancel_order: {order: b}
 expect:
   - order_status: {order: b, status: [CANCELLED]}
@@ -49,7 +47,7 @@ async def test_only_the_named_orders_messages_are_dropped(tmp_path: Path) -> Non
 
 def test_the_order_must_be_a_place_order_step_before_it(tmp_path: Path) -> None:
     error = error_of(write(tmp_path, SCENARIO.replace("order: a}", "order: c}")))
-    assert error.line == 16 and "refers to place_order step 'c'" in error.message
+    assert error.line == 13 and "refers to place_order step 'c'" in error.message
 
 
 def test_only_message_faults_take_an_order(tmp_path: Path) -> None:

@@ -16,13 +16,9 @@ from ib_harness.pytest_plugin import ScenarioRunner
 
 from .mutants import LOCAL
 
-# ibapi's threads and sockets cannot run on the virtual clock: the real one, the library's
-# production timings 10x faster (the local files are compressed already and run at real speed)
+# ibapi's threads and sockets cannot run on the virtual clock: the real one, the scenarios'
+# production timings (the library's and the suite's own) 10x faster
 LEGACY_CLOCK: dict[str, Any] = {"clock": "real", "time_scale": 0.1}
-
-
-def legacy_clock(scenario: Path) -> dict[str, Any]:
-    return LEGACY_CLOCK if scenario.parent == LIBRARY else {"clock": "real"}
 
 FLAWS = [
     ("keepalive-never-checks-the-answer", LIBRARY / "silent-stall.yaml", "detection"),
@@ -41,7 +37,7 @@ def legacy_threads() -> list[str]:
 async def test_legacy_fails_the_scenario_modelling_its_flaw(flaw: str, scenario: Path, broken: str,
                                                            scenario_runner: ScenarioRunner) -> None:
     with installed():
-        result = await scenario_runner.run(scenario, supervisor="legacy", **legacy_clock(scenario))
+        result = await scenario_runner.run(scenario, supervisor="legacy", **LEGACY_CLOCK)
     missed = [e.expectation for e in result.expectations if not e.ok]
     assert result.verdict == "fail" and any(m.startswith(broken) for m in missed), (
         f"legacy ({flaw}) should fail {broken}:\n{ScenarioRunner.explain(result)}")
