@@ -3,23 +3,32 @@
 A connection must finish its handshake and send startApi within the gateway's time limits; its
 unfinished frames count against the gateway's total (``max_pending_bytes``); a burst is handled
 ``FRAMES_PER_TURN`` frames per loop turn while reading that socket is held, so one client's flood
-never keeps the loop from the others. :class:`~.session.Session` mixes this in.
+never keeps the loop from the others. Every frame is counted against the message rate when its
+header arrives (:mod:`..wire.request_framing`): above the rate it is dropped unread, and the
+connection is not read again until its one-second window is over, so a flood waits in the kernel's
+socket buffers (the sender's writes block) instead of costing the gateway. The window's one error
+100 goes out once the frames already received have been counted. :class:`~.session.Session`
+mixes this in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from ..wire.framing import API_PREFIX, FrameParser, MalformedHandshake, ProtocolError
+from ..wire.framing import API_PREFIX, MalformedHandshake, ProtocolError
+from ..wire.request_framing import Refused, RequestParser
+from .pacing import count_request, message_rate, report_message_rate
 
 if TYPE_CHECKING:
     from ..server import FakeGateway
+    from .session import Session
 
 log = logging.getLogger("ib_harness.fake_gateway.session")
 
 FRAMES_PER_TURN = 64  # frames one connection may handle before the loop serves the others
+RATE_POLL = 0.1  # longest wait between looks at the gateway clock while a window over the rate runs
 
 
 class Intake:
@@ -29,18 +38,22 @@ class Intake:
     number: int
     phase: str
     transport: asyncio.Transport | None
-    parser: FrameParser
+    parser: RequestParser
     _prefix: bytes
     _accepted_at: float
     _deadline: asyncio.TimerHandle | None
     _pending_counted: int
     _draining: bool
     _reading_held: set[str]
+    _rate_timer: asyncio.TimerHandle | None
 
     def reject(self, reason: str) -> None:
         raise NotImplementedError
 
     def _on_payload(self, payload: bytes) -> None:
+        raise NotImplementedError
+
+    def _on_refused(self, refused: Refused) -> None:
         raise NotImplementedError
 
     def _deadline_after(self, seconds: float, phases: tuple[str, ...], what: str) -> None:
@@ -67,7 +80,7 @@ class Intake:
                 if not data:
                     return
             if self._draining:  # a slice of an earlier burst is still waiting its turn
-                self.parser.feed(data, 0)
+                self.parser.take(data, 0, self._admit)
                 self._count_pending()
                 return
             self._handle_slice(data)
@@ -79,23 +92,53 @@ class Intake:
 
     def _handle_slice(self, data: bytes = b"") -> None:
         """Handle at most FRAMES_PER_TURN frames, then let the loop serve the other connections:
-        a client that sends a burst of thousands of frames (a flood above the message rate) is
-        read no further until its backlog is handled, a slice per loop turn."""
-        payloads = self.parser.feed(data, FRAMES_PER_TURN)
+        a client that sends a burst of thousands of frames is read no further until its backlog
+        is handled, a slice per loop turn."""
+        items = self.parser.take(data, FRAMES_PER_TURN, self._admit)
         if self._count_pending():
             return
-        for payload in payloads:
-            self._on_payload(payload)
+        for item in items:
+            if isinstance(item, Refused):
+                self._on_refused(item)
+            else:
+                self._on_payload(item)
             if self.phase == "closed" or (self.transport is not None and self.transport.is_closing()):
                 return
-        if len(payloads) == FRAMES_PER_TURN:
+        if self.parser.more:
             if not self._draining:
                 self._draining = True
                 self.hold_reading("backlog")
             asyncio.get_running_loop().call_soon(self._next_slice)
-        elif self._draining:
+            return
+        if self._draining:
             self._draining = False
             self.release_reading("backlog")
+        report_message_rate(cast("Session", self))  # everything received is counted: one error 100 for the window
+
+    def _admit(self, number: int) -> bool:
+        """Count frame ``number`` against the message rate as its header arrives; the first one
+        above the rate stops reading this socket until the window is over."""
+        if number == 1 and self.phase == "version":
+            return True  # the version announcement is part of the handshake, not a request
+        if count_request(cast("Session", self)):
+            return True
+        if "rate" not in self._reading_held:
+            self.hold_reading("rate")
+            self._rate_window_over()
+        return False
+
+    def _rate_window_over(self) -> None:
+        """Resume reading once the gateway clock has passed the end of the window that went over
+        (looked at every RATE_POLL seconds at most, so a test's fake clock is followed too)."""
+        self._rate_timer = None
+        if self.phase == "closed" or self.transport is None or self.transport.is_closing():
+            return
+        rate = message_rate(cast("Session", self))
+        remaining = 0.0 if rate is None else rate.window_end - self.gateway.clock()
+        if remaining > 0:
+            self._rate_timer = asyncio.get_running_loop().call_later(min(remaining, RATE_POLL), self._rate_window_over)
+        else:
+            self.release_reading("rate")
 
     def _next_slice(self) -> None:
         if self.phase == "closed" or self.transport is None or self.transport.is_closing():
@@ -131,7 +174,7 @@ class Intake:
         if grew and self.gateway.pending_bytes > limit:
             self.reject(f"unfinished frames of all connections hold {self.gateway.pending_bytes} bytes, "
                         f"over max_pending_bytes={limit}")
-            self.parser = FrameParser(self.gateway.config.max_frame)  # release the buffer now
+            self.parser = RequestParser(self.gateway.config.max_frame, self.gateway.config.max_request_fields)
             self.gateway.pending_bytes -= self._pending_counted
             self._pending_counted = 0
             return True
