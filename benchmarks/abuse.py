@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import platform
+import select
 import socket
 import struct
 import subprocess
@@ -129,19 +130,23 @@ def _tiny_fields_worker(port: int, client_id: int) -> None:
 
 
 def _flood_worker(port: int, client_id: int) -> None:
+    """Send batches of 1,000 reqCurrentTime as fast as the gateway takes them, reading whatever
+    comes back; a partial send is finished before the next batch (the stream stays well-formed)."""
     batch = b"".join(frame_fields(["49", "1"]) for _ in range(1000))
     client = Client(port, client_id)
-    client.sock.setblocking(False)
+    sock = client.sock
+    sock.setblocking(False)
+    pending = memoryview(batch)
     while True:
+        readable, writable, _ = select.select([sock], [sock], [], 1.0)
         try:
-            client.sock.sendall(batch)
+            if readable and not sock.recv(1 << 20):
+                return  # closed by the gateway
+            if writable:
+                sent = sock.send(pending)
+                pending = pending[sent:] if sent < len(pending) else memoryview(batch)
         except BlockingIOError:
-            pass
-        try:
-            while client.sock.recv(1 << 20):
-                pass
-        except BlockingIOError:
-            pass
+            continue
         except OSError:
             return
 
@@ -185,9 +190,11 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(code: str | None, seconds: float) -> list[dict[str, float | str]]:
+def measure(code: str | None, seconds: float, only: set[str] | None = None) -> list[dict[str, float | str]]:
     rows: list[dict[str, float | str]] = []
     for name, abuse in ABUSES.items():
+        if only is not None and name != "quiet" and name not in only:
+            continue
         env = dict(os.environ, ABUSE_GATEWAY=json.dumps(SETTINGS.get(name, {})))
         if code:
             env["PYTHONPATH"] = code
@@ -259,7 +266,7 @@ def table(columns: list[tuple[str, list[dict[str, float | str]]]]) -> list[str]:
     head = "| abuse | " + " | ".join(f"{label} p50 | {label} p99 | {label} p99 / quiet | "
                                       f"{label} gateway RSS +MB" for label, _ in columns) + " |"
     lines = [head, "|" + "---|" * (1 + 4 * len(columns))]
-    for name in ABUSES:
+    for name in [name for name in ABUSES if any(r["abuse"] == name for r in columns[0][1])]:
         cells = []
         for label, rows in columns:
             row = next(r for r in rows if r["abuse"] == name)
@@ -286,10 +293,20 @@ def main() -> None:
     parser.add_argument("--code", default=None, help="also run the gateway from this checkout (PYTHONPATH)")
     parser.add_argument("--code-label", default="before", help="the column name of --code")
     parser.add_argument("--out", default=None, help="replace the section in this markdown file")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated abuses to run besides quiet (of: {', '.join(list(ABUSES)[1:])})")
     args = parser.parse_args()
-    columns = [("this revision", measure(None, args.seconds))]
+    only = None
+    if args.only:
+        only = {name.strip() for name in args.only.split(",")}
+        unknown = only - set(ABUSES)
+        if unknown:
+            parser.error(f"--only: unknown abuse {', '.join(sorted(unknown))}; known: {', '.join(ABUSES)}")
+        if args.out:
+            parser.error("--only measures part of the table: it cannot replace the section (--out)")
+    columns = [("this revision", measure(None, args.seconds, only))]
     if args.code:
-        columns.append((args.code_label, measure(args.code, args.seconds)))
+        columns.append((args.code_label, measure(args.code, args.seconds, only)))
     revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     command = "python -m benchmarks.abuse --out BENCHMARKS.md" + (f" --code {args.code} --code-label {args.code_label}"
