@@ -185,6 +185,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -215,7 +221,8 @@ def measure(code: str | None, seconds: float, only: set[str] | None = None) -> l
                 time.sleep(1.0)  # let the abuse build up
             samples: list[float] = []
             failed = ""
-            deadline = time.perf_counter() + seconds
+            cpu_before, started = cpu_seconds(server.pid), time.perf_counter()
+            deadline = started + seconds
             try:
                 while time.perf_counter() < deadline:
                     samples.append(bystander.round_trip())
@@ -223,6 +230,7 @@ def measure(code: str | None, seconds: float, only: set[str] | None = None) -> l
             except (OSError, EOFError) as exc:
                 failed = f"bystander failed: {exc!r}"
             peak_rss = rss_mb(server.pid)
+            cpu_share = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - started)
             note = failed
             if name == "squatters":
                 note = note or _slots_after_timeout(port)
@@ -230,7 +238,7 @@ def measure(code: str | None, seconds: float, only: set[str] | None = None) -> l
                 "abuse": name, "round_trips": len(samples),
                 "p50_ms": percentile(samples, 0.5) * 1000 if samples else float("nan"),
                 "p99_ms": percentile(samples, 0.99) * 1000 if samples else float("nan"),
-                "rate": len(samples) / seconds, "rss_mb": peak_rss - base_rss, "note": note,
+                "rate": len(samples) / seconds, "rss_mb": peak_rss - base_rss, "cpu": cpu_share * 100, "note": note,
             }
             rows.append(row)
             if child is not None:
@@ -264,15 +272,15 @@ def _slots_after_timeout(port: int) -> str:
 def table(columns: list[tuple[str, list[dict[str, float | str]]]]) -> list[str]:
     quiet = {label: next(r for r in rows if r["abuse"] == "quiet") for label, rows in columns}
     head = "| abuse | " + " | ".join(f"{label} p50 | {label} p99 | {label} p99 / quiet | "
-                                      f"{label} gateway RSS +MB" for label, _ in columns) + " |"
-    lines = [head, "|" + "---|" * (1 + 4 * len(columns))]
+                                      f"{label} gateway RSS +MB | {label} gateway CPU" for label, _ in columns) + " |"
+    lines = [head, "|" + "---|" * (1 + 5 * len(columns))]
     for name in [name for name in ABUSES if any(r["abuse"] == name for r in columns[0][1])]:
         cells = []
         for label, rows in columns:
             row = next(r for r in rows if r["abuse"] == name)
             ratio = float(row["p99_ms"]) / float(quiet[label]["p99_ms"])
             cells.append(f"{float(row['p50_ms']):.2f} ms | {float(row['p99_ms']):.2f} ms | {ratio:.2f}x | "
-                         f"{float(row['rss_mb']):.0f}")
+                         f"{float(row['rss_mb']):.0f} | {float(row['cpu']):.0f}%")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     label, rows = columns[0]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import struct
 
+import pytest
+
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.raw_client import RawTwsClient
 from ib_harness.fake_gateway.wire.spec import frame_fields
@@ -129,3 +131,14 @@ async def test_the_version_announcement_is_not_a_request() -> None:
         assert not _rate_errors(frames)
         client.write(struct.pack(">I", 0))  # an empty frame still closes the connection at once
         assert await client.closed_by_server()
+
+
+async def test_refused_frames_do_not_flood_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    async with FakeGateway(farm_notices=False, max_request_fields=100) as gw:
+        client = await _ready(gw, 1)
+        client.write(frame_fields(["49", "1"] + [""] * 200) * 20)
+        frames = await _replies(client)
+        assert [f[3] for f in frames] == ["320"] * 20  # every one answered, as IB does
+        logged = [r.getMessage() for r in caplog.records if "fields" in r.getMessage()]
+        assert len(logged) == 2 and logged[1].endswith("(10 so far)"), logged
+        await client.close()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..wire.framing import API_PREFIX, MalformedHandshake, ProtocolError
 from ..wire.request_framing import Refused, RequestParser
-from .pacing import count_request, message_rate, report_message_rate
+from .pacing import count_dropped, count_request, message_rate, report_message_rate
 
 if TYPE_CHECKING:
     from ..server import FakeGateway
@@ -46,6 +46,8 @@ class Intake:
     _draining: bool
     _reading_held: set[str]
     _rate_timer: asyncio.TimerHandle | None
+    _refused: int
+    client_id: int | None
 
     def reject(self, reason: str) -> None:
         raise NotImplementedError
@@ -54,7 +56,14 @@ class Intake:
         raise NotImplementedError
 
     def _on_refused(self, refused: Refused) -> None:
-        raise NotImplementedError
+        """IB answers a request it cannot read with 320 and goes on; the frame was never kept.
+        The log says so for the 1st, 10th, 100th... of a connection, not for each of a flood."""
+        self._refused += 1
+        if self._refused in (1, 10, 100, 1000) or self._refused % 10_000 == 0:
+            log.warning("session %d (client %s): %s; refused (%d so far)", self.number, self.client_id,
+                        refused.reason, self._refused)
+        cast("Session", self).send_error(-1, 320, f"Error reading request. {refused.reason}")
+
 
     def _deadline_after(self, seconds: float, phases: tuple[str, ...], what: str) -> None:
         """Close this connection if it is still in one of ``phases`` ``seconds`` after accept: a
@@ -95,6 +104,8 @@ class Intake:
         a client that sends a burst of thousands of frames is read no further until its backlog
         is handled, a slice per loop turn."""
         items = self.parser.take(data, FRAMES_PER_TURN, self._admit)
+        if self.parser.dropped_unasked:
+            count_dropped(cast("Session", self), self.parser.dropped_unasked)
         if self._count_pending():
             return
         for item in items:

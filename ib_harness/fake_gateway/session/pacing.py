@@ -103,6 +103,13 @@ def count_request(session: "Session") -> bool:
     return rate.admit(session.gateway.clock())
 
 
+def count_dropped(session: "Session", frames: int) -> None:
+    """Frames that arrived together with a refused one: dropped too, and counted in its window."""
+    rate = client_state(session).message_rate
+    if rate is not None:
+        rate.received += frames
+
+
 def message_rate(session: "Session") -> MessageRate | None:
     return client_state(session).message_rate
 

@@ -21,7 +21,7 @@ from ..state.session_times import standard_zone_name
 from ..wire.framing import MalformedHandshake, ProtocolError, parse_version_range, split_fields
 from ..wire.out_basic import ERROR
 from ..wire.reading import BadRequest, Request
-from ..wire.request_framing import Refused, RequestParser
+from ..wire.request_framing import RequestParser
 from ..wire.spec import MessageSpec, frame_fields
 from ..wire.table import INCOMING
 from .intake import Intake
@@ -68,6 +68,7 @@ class Session(Intake, asyncio.Protocol):
         self._reading_held: set[str] = set()
         self._deadline: asyncio.TimerHandle | None = None
         self._rate_timer: asyncio.TimerHandle | None = None  # ends a window that went over the rate
+        self._refused = 0  # frames refused for their field count
 
     # ----- connection lifecycle -------------------------------------------------------------
 
@@ -165,11 +166,6 @@ class Session(Intake, asyncio.Protocol):
             self.link.request(fields)
             return
         self.handle_fields(fields)
-
-    def _on_refused(self, refused: Refused) -> None:
-        """IB answers a request it cannot read with 320 and goes on; the frame was never kept."""
-        log.warning("session %d (client %s): %s; refused", self.number, self.client_id, refused.reason)
-        self.send_error(-1, 320, f"Error reading request. {refused.reason}")
 
     def dispatch(self, fields: list[str]) -> None:
         """Handle a request outside the read path (a fault releasing a held or delayed request)."""

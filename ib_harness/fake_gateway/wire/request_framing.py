@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .framing import FrameParser, check_header
+from .framing import _LENGTH, FrameParser, check_header
 
 COUNT_STEP = 8192  # bytes whose NULs are counted at a time: stops soon after a frame is over the limit
 DROPS_PER_CALL = 16  # frames dropped unread may be this many times the slice of frames handed out
@@ -35,6 +35,7 @@ class RequestParser(FrameParser):
         super().__init__(max_frame, require_message_id)
         self.max_fields = max_fields
         self.more = False  # complete frames are left for the next call (the slice was used up)
+        self.dropped_unasked = 0  # frames the last call dropped along with a refused one
         self._skip = 0  # bytes of a refused frame that have not arrived yet
         self._open = 0  # number of the admitted frame at the buffer's head that is still arriving
         self._fields = 0  # NULs counted in the open frame so far
@@ -57,10 +58,15 @@ class RequestParser(FrameParser):
         items: list[bytes | Refused] = []
         offset, end, dropped = 0, len(buffer), 0
         self.more = False
+        self.dropped_unasked = 0
+        refusing = False  # admit said no: the frames that arrived with that one go the same way
         while end - offset >= 4:
             if len(items) >= limit or dropped >= limit * DROPS_PER_CALL:
                 self.more = True
                 break
+            if refusing:
+                offset = self._drop_run(buffer, offset, end, limit * DROPS_PER_CALL - dropped)
+                break  # at the budget (``more``) or the buffer's end
             length = check_header(self, buffer, offset, end)
             number = self.frames_seen + 1
             start = offset + 4
@@ -68,6 +74,7 @@ class RequestParser(FrameParser):
             if self._open != number:  # reached this frame's header just now
                 if not admit(number):
                     dropped += 1
+                    refusing = True
                     offset = self._drop(start, arrived, length)
                     continue
                 self._open, self._fields, self._counted = number, 0, 0
@@ -89,6 +96,28 @@ class RequestParser(FrameParser):
         if offset:
             del buffer[:offset]
         return items
+
+    def _drop_run(self, buffer: bytearray, offset: int, end: int, budget: int) -> int:
+        """Drop up to ``budget`` frames from ``offset`` without asking (they arrived with one that
+        was refused: the same second, over the same rate); the tight loop of a flood's tail."""
+        max_frame, digits_only = self.max_frame, self.require_message_id
+        unpack, count = _LENGTH.unpack_from, 0
+        while end - offset >= 4 and count < budget:
+            (length,) = unpack(buffer, offset)
+            if not 0 < length <= max_frame or (digits_only and end - offset > 4
+                                                and not 0x30 <= buffer[offset + 4] <= 0x39):
+                check_header(self, buffer, offset, end)  # raises, saying what is wrong
+            start = offset + 4
+            arrived = min(end - start, length)
+            offset = start + arrived
+            count += 1
+            if arrived < length:
+                self._skip = length - arrived
+                break
+        self.frames_seen += count
+        self.dropped_unasked += count
+        self.more = self.more or (count >= budget and end - offset >= 4)
+        return offset
 
     def _drop(self, start: int, arrived: int, length: int) -> int:
         """Forget a refused frame: its bytes so far go, the rest will be skipped as it arrives."""
