@@ -301,12 +301,12 @@ def main() -> None:
     parser.add_argument("--code", default=None, help="also run the gateway from this checkout (PYTHONPATH)")
     parser.add_argument("--code-label", default="before", help="the column name of --code")
     parser.add_argument("--out", default=None, help="replace the section in this markdown file")
-    parser.add_argument("--only", default=None,
-                        help=f"comma-separated abuses to run besides quiet (of: {', '.join(list(ABUSES)[1:])})")
+    parser.add_argument("--only", action="append", default=None, metavar="ABUSE",
+                        help=f"run this abuse besides quiet (repeatable; one of: {'; '.join(list(ABUSES)[1:])})")
     args = parser.parse_args()
     only = None
     if args.only:
-        only = {name.strip() for name in args.only.split(",")}
+        only = set(args.only)
         unknown = only - set(ABUSES)
         if unknown:
             parser.error(f"--only: unknown abuse {', '.join(sorted(unknown))}; known: {', '.join(ABUSES)}")
