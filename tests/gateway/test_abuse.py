@@ -148,3 +148,20 @@ async def test_a_burst_is_handled_a_slice_per_turn_so_others_are_served_meanwhil
         await until(lambda: not flooding._draining, timeout=30, what="the backlog to be handled")
         await flooder.close()
         await bystander.close()
+
+
+async def test_refused_bytes_share_one_budget_so_abusers_wait_and_others_do_not() -> None:
+    async with FakeGateway(max_discard_rate=1024 * 1024) as gw:  # 1 MiB a second to read and throw away
+        abusers = [await _ready(gw, n) for n in (1, 2)]
+        bystander = await _ready(gw, 3)
+        frame = frame_fields(["49", "1"] + [""] * 300_000)  # 300 kB, refused after its first 8 KiB
+        for abuser in abusers:
+            abuser.write(frame * 3)  # 1.8 MB between them: more than a second of the budget
+        await until(lambda: any("discard" in s._reading_held for s in gw.sessions), what="an abuser held")
+        assert await served(bystander)  # the bystander sends nothing to throw away: never held
+        for abuser in abusers:
+            replies = [await abuser.read(timeout=5.0) for _ in range(3)]
+            assert [r[3] for r in replies] == ["320"] * 3  # every frame answered, in order, later
+            assert await served(abuser)
+            await abuser.close()
+        await bystander.close()

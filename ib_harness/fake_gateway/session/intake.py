@@ -31,6 +31,27 @@ FRAMES_PER_TURN = 64  # frames one connection may handle before the loop serves 
 RATE_POLL = 0.1  # longest wait between looks at the gateway clock while a window over the rate runs
 
 
+class DiscardBudget:
+    """Bytes of refused frames the gateway reads only to throw them away, all connections together:
+    a token bucket of ``rate`` bytes a second (``max_discard_rate``). A well-behaved client never
+    draws on it; what abusers send to be refused costs the gateway at most ``rate`` a second however
+    many connections (or reconnections) send it, and their reading waits for the bucket."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.burst = rate / 8
+        self.tokens = self.burst
+        self.stamp: float | None = None
+
+    def charge(self, nbytes: int, now: float) -> float:
+        """Take ``nbytes``; the seconds the charging connection should wait before it is read again."""
+        if self.stamp is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        self.tokens -= nbytes
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
 class Intake:
     """Reading, bounded: deadlines, unfinished-frame accounting, slices of a burst."""
 
@@ -46,6 +67,7 @@ class Intake:
     _draining: bool
     _reading_held: set[str]
     _rate_timer: asyncio.TimerHandle | None
+    _discard_timer: asyncio.TimerHandle | None
     _refused: int
     client_id: int | None
 
@@ -106,6 +128,8 @@ class Intake:
         items = self.parser.take(data, FRAMES_PER_TURN, self._admit)
         if self.parser.dropped_unasked:
             count_dropped(cast("Session", self), self.parser.dropped_unasked)
+        if self.parser.discarded:
+            self._charge_discarded(self.parser.discarded)
         if self._count_pending():
             return
         for item in items:
@@ -137,6 +161,19 @@ class Intake:
             self.hold_reading("rate")
             self._rate_window_over()
         return False
+
+    def _charge_discarded(self, nbytes: int) -> None:
+        """Bytes read only to be thrown away come out of the gateway's DiscardBudget; when it is
+        spent, this connection is not read until the bucket has refilled."""
+        loop = asyncio.get_running_loop()
+        wait = self.gateway.discards.charge(nbytes, loop.time())
+        if wait > 0 and "discard" not in self._reading_held:
+            self.hold_reading("discard")
+            self._discard_timer = loop.call_later(wait, self._discard_over)
+
+    def _discard_over(self) -> None:
+        self._discard_timer = None
+        self.release_reading("discard")
 
     def _rate_window_over(self) -> None:
         """Resume reading once the gateway clock has passed the end of the window that went over

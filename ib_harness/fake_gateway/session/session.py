@@ -68,6 +68,7 @@ class Session(Intake, asyncio.Protocol):
         self._reading_held: set[str] = set()
         self._deadline: asyncio.TimerHandle | None = None
         self._rate_timer: asyncio.TimerHandle | None = None  # ends a window that went over the rate
+        self._discard_timer: asyncio.TimerHandle | None = None  # ends a wait for the DiscardBudget
         self._refused = 0  # frames refused for their field count
 
     # ----- connection lifecycle -------------------------------------------------------------
@@ -89,10 +90,10 @@ class Session(Intake, asyncio.Protocol):
         self._deadline_after(config.handshake_timeout, ("prefix", "version"), "no handshake")
 
     def connection_lost(self, exc: Exception | None) -> None:
-        for timer in (self._deadline, self._rate_timer):
+        for timer in (self._deadline, self._rate_timer, self._discard_timer):
             if timer is not None:
                 timer.cancel()
-        self._deadline = self._rate_timer = None
+        self._deadline = self._rate_timer = self._discard_timer = None
         self.gateway.pending_bytes -= self._pending_counted
         self._pending_counted = 0
         if self.phase != "closed":

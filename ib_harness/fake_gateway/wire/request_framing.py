@@ -36,6 +36,7 @@ class RequestParser(FrameParser):
         self.max_fields = max_fields
         self.more = False  # complete frames are left for the next call (the slice was used up)
         self.dropped_unasked = 0  # frames the last call dropped along with a refused one
+        self.discarded = 0  # bytes of refused frames the last call threw away (read for nothing)
         self._skip = 0  # bytes of a refused frame that have not arrived yet
         self._open = 0  # number of the admitted frame at the buffer's head that is still arriving
         self._fields = 0  # NULs counted in the open frame so far
@@ -48,9 +49,11 @@ class RequestParser(FrameParser):
         frame: what has arrived of it is discarded and the rest skipped. At most ``limit`` frames
         handed out and ``limit * DROPS_PER_CALL`` dropped per call; ``more`` says whether any wait.
         """
+        self.discarded = 0
         if self._skip and data:
             skipped = min(self._skip, len(data))
             self._skip -= skipped
+            self.discarded = skipped
             data = data[skipped:] if skipped < len(data) else b""
         buffer = self._buffer
         if data:
@@ -109,6 +112,7 @@ class RequestParser(FrameParser):
                 check_header(self, buffer, offset, end)  # raises, saying what is wrong
             start = offset + 4
             arrived = min(end - start, length)
+            self.discarded += 4 + arrived
             offset = start + arrived
             count += 1
             if arrived < length:
@@ -124,6 +128,7 @@ class RequestParser(FrameParser):
         self.frames_seen += 1
         self._open = 0
         self._skip = length - arrived
+        self.discarded += 4 + arrived
         return start + arrived
 
     def _count_fields(self, buffer: bytearray, start: int, arrived: int) -> bool:
