@@ -18,6 +18,7 @@ import pytest
 
 from ib_harness.fake_gateway import FakeGateway
 from ib_harness.fake_gateway.raw_client import RawTwsClient
+from ib_harness.fake_gateway.wire import request_framing
 from ib_harness.fake_gateway.wire.spec import frame_fields
 from tests.waiting import until
 
@@ -141,4 +142,23 @@ async def test_refused_frames_do_not_flood_the_log(caplog: pytest.LogCaptureFixt
         assert [f[3] for f in frames] == ["320"] * 20  # every one answered, as IB does
         logged = [r.getMessage() for r in caplog.records if "fields" in r.getMessage()]
         assert len(logged) == 2 and logged[1].endswith("(10 so far)"), logged
+        await client.close()
+
+
+async def test_a_window_that_ends_while_its_tail_is_dropped_is_still_reported(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(request_framing, "DROPS_PER_CALL", 1 / 64)  # one frame of the tail per loop turn
+    clock = [1_700_000_000.0]
+    async with FakeGateway(clock=lambda: clock[0], max_messages_per_second=5, farm_notices=False) as gw:
+        client = await _ready(gw, 1)
+        client.write(b"".join(frame_fields(["49", "1"]) for _ in range(2000)))
+        session = gw.session_for(1)
+        assert session is not None
+        await until(lambda: session._draining, what="the tail being dropped")
+        clock[0] += 1.0  # the second ends before the tail is all dropped
+        frames = await _replies(client, quiet=1.0)
+        errors = _rate_errors(frames)
+        assert len(errors) >= 1 and errors[0].startswith("Max rate of messages per second has been exceeded:max=5 rec=")
+        first_error = next(i for i, f in enumerate(frames) if f[0] == "4")
+        assert sum(1 for f in frames[:first_error] if f[0] == "49") == 4  # the old window's, then its 100
         await client.close()

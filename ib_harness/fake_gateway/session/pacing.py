@@ -43,7 +43,7 @@ class MessageRate:
 
     def admit(self, now: float) -> bool:
         """Count one request; True when it may be served."""
-        if not 0 <= now - self.window_start < MESSAGE_RATE_WINDOW:
+        if self.expired(now):
             self.window_start, self.received, self.over, self.reported = now, 0, False, False
         self.received += 1
         if self.received <= self.limit:
@@ -52,6 +52,10 @@ class MessageRate:
             self.over = True
             self.violations += 1
         return False
+
+    def expired(self, now: float) -> bool:
+        """The window is over (or the clock went back before it)."""
+        return not 0 <= now - self.window_start < MESSAGE_RATE_WINDOW
 
     @property
     def window_end(self) -> float:
@@ -100,7 +104,10 @@ def count_request(session: "Session") -> bool:
     if rate is None:
         rate = state.message_rate = MessageRate(config.max_messages_per_second)
     rate.limit = state.limits.max_messages_per_second or config.max_messages_per_second
-    return rate.admit(session.gateway.clock())
+    now = session.gateway.clock()
+    if rate.over and not rate.reported and rate.expired(now):
+        report_message_rate(session)  # a window that ended while its tail was dropped: its 100 first
+    return rate.admit(now)
 
 
 def count_dropped(session: "Session", frames: int) -> None:

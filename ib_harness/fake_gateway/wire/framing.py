@@ -14,7 +14,7 @@ import struct
 DEFAULT_MAX_FRAME = 0xFFFFFF  # the official client's own cap (on what it receives)
 MAX_REQUEST_FRAME = 1024 * 1024  # the gateway's default cap on a request frame (GatewayConfig.max_frame)
 API_PREFIX = b"API\0"
-_LENGTH = struct.Struct(">I")
+LENGTH = struct.Struct(">I")  # the 4-byte big-endian length before every frame
 _VERSION_RANGE = re.compile(r"^v(\d+)(?:\.\.(\d+))?$")
 
 
@@ -76,14 +76,14 @@ class FrameParser:
         """Say how much of the unfinished frame arrived, for the log line when a peer leaves mid-frame."""
         if len(self._buffer) < 4:
             return f"{len(self._buffer)} bytes of a length prefix"
-        (length,) = _LENGTH.unpack_from(self._buffer, 0)
+        (length,) = LENGTH.unpack_from(self._buffer, 0)
         return f"{len(self._buffer) - 4} of {length} payload bytes"
 
 
 def check_header(parser: FrameParser, buffer: bytearray, offset: int, end: int) -> int:
     """The length of the frame at ``offset``, once its prefix is known to be sane (and, when the
     parser asks for it, its first byte a digit): one set of checks for every reader of requests."""
-    (length,) = _LENGTH.unpack_from(buffer, offset)
+    (length,) = LENGTH.unpack_from(buffer, offset)
     number = parser.frames_seen + 1
     if length > parser.max_frame:
         raise FrameTooLarge(f"frame {number} declares {length} bytes, over the cap of {parser.max_frame}")

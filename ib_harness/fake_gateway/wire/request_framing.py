@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .framing import _LENGTH, FrameParser, check_header
+from .framing import LENGTH, FrameParser, check_header
 
 COUNT_STEP = 8192  # bytes whose NULs are counted at a time: stops soon after a frame is over the limit
 DROPS_PER_CALL = 4  # frames dropped unread per call: this many times the slice handed out (256: ~50 us)
@@ -104,7 +104,7 @@ class RequestParser(FrameParser):
         """Drop up to ``budget`` frames from ``offset`` without asking (they arrived with one that
         was refused: the same second, over the same rate); the tight loop of a flood's tail."""
         max_frame, digits_only = self.max_frame, self.require_message_id
-        unpack, count = _LENGTH.unpack_from, 0
+        unpack, count = LENGTH.unpack_from, 0
         while end - offset >= 4 and count < budget:
             (length,) = unpack(buffer, offset)
             if not 0 < length <= max_frame or (digits_only and end - offset > 4
