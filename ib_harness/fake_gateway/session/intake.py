@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ib_harness.fake_gateway.session")
 
-FRAMES_PER_TURN = 64  # frames one connection may handle before the loop serves the others
+FRAMES_PER_TURN = 16  # frames one connection may handle before the loop serves the others (~10 us each)
 RATE_POLL = 0.1  # longest wait between looks at the gateway clock while a window over the rate runs
 
 
@@ -86,7 +86,6 @@ class Intake:
                         refused.reason, self._refused)
         cast("Session", self).send_error(-1, 320, f"Error reading request. {refused.reason}")
 
-
     def _deadline_after(self, seconds: float, phases: tuple[str, ...], what: str) -> None:
         """Close this connection if it is still in one of ``phases`` ``seconds`` after accept: a
         peer that never finishes connecting must not hold a client slot forever."""
@@ -111,7 +110,7 @@ class Intake:
                 if not data:
                     return
             if self._draining:  # a slice of an earlier burst is still waiting its turn
-                self.parser.take(data, 0, self._admit)
+                self._take(data, 0)
                 self._count_pending()
                 return
             self._handle_slice(data)
@@ -125,11 +124,7 @@ class Intake:
         """Handle at most FRAMES_PER_TURN frames, then let the loop serve the other connections:
         a client that sends a burst of thousands of frames is read no further until its backlog
         is handled, a slice per loop turn."""
-        items = self.parser.take(data, FRAMES_PER_TURN, self._admit)
-        if self.parser.dropped_unasked:
-            count_dropped(cast("Session", self), self.parser.dropped_unasked)
-        if self.parser.discarded:
-            self._charge_discarded(self.parser.discarded)
+        items = self._take(data, FRAMES_PER_TURN)
         if self._count_pending():
             return
         for item in items:
@@ -149,6 +144,16 @@ class Intake:
             self._draining = False
             self.release_reading("backlog")
         report_message_rate(cast("Session", self))  # everything received is counted: one error 100 for the window
+
+    def _take(self, data: bytes, limit: int) -> list[bytes | Refused]:
+        """The parser's next frames, with what it dropped counted in the rate window and what it
+        threw away charged to the gateway's DiscardBudget."""
+        items = self.parser.take(data, limit, self._admit)
+        if self.parser.dropped_unasked:
+            count_dropped(cast("Session", self), self.parser.dropped_unasked)
+        if self.parser.discarded:
+            self._charge_discarded(self.parser.discarded)
+        return items
 
     def _admit(self, number: int) -> bool:
         """Count frame ``number`` against the message rate as its header arrives; the first one
