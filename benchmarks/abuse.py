@@ -328,15 +328,22 @@ def main() -> None:
     if args.code:
         labels.append(args.code_label)
         codes.append(args.code)
+    load_before = os.getloadavg()[0]
     columns = list(zip(labels, measure(codes, args.seconds, only)))
+    load_after = os.getloadavg()[0]
     revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    if args.code:
+        code_revision = subprocess.run(["git", "-C", args.code, "rev-parse", "--short", "HEAD"],
+                                       capture_output=True, text=True).stdout.strip() or "?"
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     command = "python -m benchmarks.abuse --out BENCHMARKS.md" + (f" --code {args.code} --code-label {args.code_label}"
                                                                   if args.code else "")
     lines = [
         "## Gateway under abuse", "",
         f"Command: `{command}`. Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
-        f"(shared with other jobs), Python {platform.python_version()}. Date: {when}, revision {revision}.",
+        f"(shared with other jobs; load average {load_before:.2f} at the start, {load_after:.2f} at the end), "
+        f"Python {platform.python_version()}. Date: {when}, revision {revision}"
+        + (f" ({args.code_label}: {code_revision})." if args.code else "."),
         "",
         f"A bystander's reqCurrentTime round trips (40 per second, under the 50/s message rate) for "
         f"{args.seconds:g} s while other connections abuse the gateway (gateway, abusers and bystander in "
