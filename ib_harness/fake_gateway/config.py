@@ -65,6 +65,9 @@ class GatewayConfig(BaseModel):
     max_pending_bytes: int = Field(32 * 1024 * 1024, ge=1024,
                                    description="unfinished frames of all connections together, in bytes")
     max_request_fields: int = Field(5_000, ge=16, description="fields in one request (placeOrder has about 115)")
+    max_discard_rate: int = Field(64 * 1024 * 1024, ge=64 * 1024, description=(
+        "bytes a second of refused frames (above the message rate, too many fields) the gateway reads only to "
+        "throw away, all connections together; beyond it those connections are read later"))
     handshake_timeout: float = Field(10.0, gt=0, description="seconds from accept to the version announcement")
     start_api_timeout: float = Field(30.0, gt=0, description="seconds from accept to startApi")
     max_output_buffer: int = Field(64 * 1024 * 1024, ge=1024,
@@ -94,8 +97,10 @@ class GatewayConfig(BaseModel):
     max_tickers: int = Field(100, ge=1, description="market data lines per client (error 101 above)")
     unsubscribed_symbols: list[str] = Field(default_factory=list, description="live data refused (354)")
     history_files: dict[str, str] = Field(default_factory=dict, description="symbol -> bars CSV/Parquet")
-    max_messages_per_second: int = Field(50, ge=1, description="requests per client per second (error 100)")
-    disconnect_on_message_rate: bool = Field(False, description="close a client that exceeds the rate")
+    max_messages_per_second: int = Field(50, ge=1, description=(
+        "requests per client per second; the rest of that second are dropped and reported by one error 100"))
+    disconnect_on_message_rate: bool = Field(False, description=(
+        "close a client after its error 100 (TWS 'will likely' do so; IB's logs show clients staying)"))
     historical_pacing: HistoricalPacingConfig = Field(default_factory=HistoricalPacingConfig)
     max_events: int = Field(100_000, ge=100, description="newest events the event log keeps (older ones are dropped)")
     fault_layer: bool = Field(True, description="allow fault injection (False: inject() refuses; for benchmarks)")

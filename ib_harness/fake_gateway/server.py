@@ -20,6 +20,7 @@ from .event_log import EventLog
 from .faults import FaultSet, FaultSpec
 from .faults.handle import FaultHandle
 from .order_clock import OrderClock
+from .session.intake import DiscardBudget
 from .session.registry import EVENT_HANDLERS, HANDLERS
 from .session.session import Session
 from .state import exchange_days
@@ -58,6 +59,7 @@ class FakeGateway:
         self.port = self.config.port
         self.refused_connections = 0
         self.pending_bytes = 0  # unfinished request frames held by all sessions (max_pending_bytes)
+        self.discards = DiscardBudget(self.config.max_discard_rate)  # refused bytes read, all sessions
         self._listener_lock = asyncio.Lock()
 
     # ----- lifecycle ----------------------------------------------------------------------------

@@ -120,7 +120,11 @@ async def test_10197_reports_market_data_unavailable(gateway: FakeGateway, broke
     assert broker.state == BrokerState.READY
 
 
-async def test_100_slows_down_and_never_restarts(gateway: FakeGateway, broker: IBKRInsyncBroker) -> None:
+async def test_100_slows_down_and_never_restarts(gateway: FakeGateway, make_broker: BrokerFactory) -> None:
+    # IB drops what a client sends in the second that went over the rate and reports it with one
+    # error 100, so a keepalive probe inside that second goes unanswered: the probe here comes
+    # after more than that second of quiet (production probes after 5 s)
+    broker = await make_broker(gateway, probe_interval=1.5, probe_timeout=1.0)
     mark = len(broker.events.history)
     gateway.faults.inject({"kind": "pacing", "max_messages_per_second": 3, "client_id": 1})
     symbols = ["AAPL", "MSFT", "IBM", "GOOG", "AMZN", "TSLA", "NVDA", "META"]

@@ -110,10 +110,10 @@ async def test_the_message_rate_is_applied_before_a_frame_is_split(monkeypatch: 
     splits = 0
     real_split = session_module.split_fields
 
-    def counting_split(payload: bytes, frame_number: int = 0, max_fields: int | None = None) -> list[str]:
+    def counting_split(payload: bytes, frame_number: int = 0) -> list[str]:
         nonlocal splits
         splits += 1
-        return real_split(payload, frame_number, max_fields)
+        return real_split(payload, frame_number)
 
     monkeypatch.setattr(session_module, "split_fields", counting_split)
     async with FakeGateway(max_messages_per_second=20) as gw:
@@ -137,9 +137,9 @@ def test_invalid_abuse_settings_are_refused() -> None:
 
 
 async def test_a_burst_is_handled_a_slice_per_turn_so_others_are_served_meanwhile() -> None:
-    async with FakeGateway() as gw:
+    async with FakeGateway(max_messages_per_second=100_000) as gw:  # every frame of the burst is handled
         flooder, bystander = await _ready(gw, 1), await _ready(gw, 2)
-        flooder.write(b"".join(frame_fields(["49", "1"]) for _ in range(20_000)))  # far above 50/s
+        flooder.write(b"".join(frame_fields(["49", "1"]) for _ in range(20_000)))
         flooding = gw.session_for(1)
         assert flooding is not None
         await until(lambda: flooding._draining, what="the flood's backlog")
@@ -147,4 +147,21 @@ async def test_a_burst_is_handled_a_slice_per_turn_so_others_are_served_meanwhil
         assert flooding._draining, "the bystander waited for the whole flood"
         await until(lambda: not flooding._draining, timeout=30, what="the backlog to be handled")
         await flooder.close()
+        await bystander.close()
+
+
+async def test_refused_bytes_share_one_budget_so_abusers_wait_and_others_do_not() -> None:
+    async with FakeGateway(max_discard_rate=1024 * 1024) as gw:  # 1 MiB a second to read and throw away
+        abusers = [await _ready(gw, n) for n in (1, 2)]
+        bystander = await _ready(gw, 3)
+        frame = frame_fields(["49", "1"] + [""] * 300_000)  # 300 kB, refused after its first 8 KiB
+        for abuser in abusers:
+            abuser.write(frame * 3)  # 1.8 MB between them: more than a second of the budget
+        await until(lambda: any("discard" in s._reading_held for s in gw.sessions), what="an abuser held")
+        assert await served(bystander)  # the bystander sends nothing to throw away: never held
+        for abuser in abusers:
+            replies = [await abuser.read(timeout=5.0) for _ in range(3)]
+            assert [r[3] for r in replies] == ["320"] * 3  # every frame answered, in order, later
+            assert await served(abuser)
+            await abuser.close()
         await bystander.close()

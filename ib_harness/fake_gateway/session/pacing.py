@@ -26,19 +26,40 @@ PACING_VIOLATION = "Historical Market Data Service error message:Historical data
 
 
 class MessageRate:
-    """Requests in the last second; TWS refuses (error 100) whatever arrives above the limit."""
+    """Requests counted in one-second windows, as TWS counts them.
+
+    A window opens with the first request after the last one closed. Up to ``limit`` requests in
+    it are served; the rest are dropped and counted, and the window is reported once, as IB's
+    ``rec=651 (1)`` shows: the count of the second and the number of violations so far.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.times: deque[float] = deque()
+        self.window_start = float("-inf")
+        self.received = 0
+        self.violations = 0
+        self.over = False  # this window went over the limit
+        self.reported = False  # and its error 100 has been sent
 
-    def admit(self, now: float) -> int | None:
-        """None when the request may be served, else the count received in the last second."""
-        times = self.times
-        while times and now - times[0] >= MESSAGE_RATE_WINDOW:
-            times.popleft()
-        times.append(now)
-        return None if len(times) <= self.limit else len(times)
+    def admit(self, now: float) -> bool:
+        """Count one request; True when it may be served."""
+        if self.expired(now):
+            self.window_start, self.received, self.over, self.reported = now, 0, False, False
+        self.received += 1
+        if self.received <= self.limit:
+            return True
+        if not self.over:
+            self.over = True
+            self.violations += 1
+        return False
+
+    def expired(self, now: float) -> bool:
+        """The window is over (or the clock went back before it)."""
+        return not 0 <= now - self.window_start < MESSAGE_RATE_WINDOW
+
+    @property
+    def window_end(self) -> float:
+        return self.window_start + MESSAGE_RATE_WINDOW
 
 
 class HistoricalPacing:
@@ -72,12 +93,9 @@ class HistoricalPacing:
         return True
 
 
-def admit_request(session: "Session") -> bool:
-    """Called first for every request: False means it was refused (error 100) and must be dropped.
-
-    With ``disconnect_on_message_rate`` the client is also closed, as TWS does to a client that
-    keeps flooding it.
-    """
+def count_request(session: "Session") -> bool:
+    """Count one request against this client's rate (before its frame is even whole); False means
+    it is dropped. The error 100 comes later, once per window, from :func:`report_message_rate`."""
     config = session.gateway.config
     state = client_state(session)
     if state.replaying:
@@ -86,15 +104,38 @@ def admit_request(session: "Session") -> bool:
     if rate is None:
         rate = state.message_rate = MessageRate(config.max_messages_per_second)
     rate.limit = state.limits.max_messages_per_second or config.max_messages_per_second
-    received = rate.admit(session.gateway.clock())
-    if received is None:
-        return True
-    session.send_error(-1, 100, f"Max rate of messages per second has been exceeded:max={rate.limit} rec={received} (1)")
-    if config.disconnect_on_message_rate:
+    now = session.gateway.clock()
+    if rate.over and not rate.reported and rate.expired(now):
+        report_message_rate(session)  # a window that ended while its tail was dropped: its 100 first
+    return rate.admit(now)
+
+
+def count_dropped(session: "Session", frames: int) -> None:
+    """Frames that arrived together with a refused one: dropped too, and counted in its window."""
+    rate = client_state(session).message_rate
+    if rate is not None:
+        rate.received += frames
+
+
+def message_rate(session: "Session") -> MessageRate | None:
+    return client_state(session).message_rate
+
+
+def report_message_rate(session: "Session") -> None:
+    """Send the one error 100 of a window that went over, once what had arrived was counted.
+
+    With ``disconnect_on_message_rate`` the client is then closed, as TWS "will likely" do.
+    """
+    rate = client_state(session).message_rate
+    if rate is None or not rate.over or rate.reported:
+        return
+    rate.reported = True
+    session.send_error(-1, 100, f"Max rate of messages per second has been exceeded:max={rate.limit} "
+                                f"rec={rate.received} ({rate.violations})")
+    if session.gateway.config.disconnect_on_message_rate:
         log.warning("session %d (client %s): %d messages in one second (max %d); disconnecting",
-                    session.number, session.client_id, received, rate.limit)
-        session.close(f"message rate {received}/s above {rate.limit}/s")
-    return False
+                    session.number, session.client_id, rate.received, rate.limit)
+        session.close(f"message rate {rate.received}/s above {rate.limit}/s")
 
 
 def historical_pacing(session: "Session") -> HistoricalPacing:

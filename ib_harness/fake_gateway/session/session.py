@@ -18,20 +18,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from ..state.session_times import standard_zone_name
-from ..wire.framing import (
-    FrameParser,
-    MalformedHandshake,
-    ProtocolError,
-    TooManyFields,
-    parse_version_range,
-    split_fields,
-)
+from ..wire.framing import MalformedHandshake, ProtocolError, parse_version_range, split_fields
 from ..wire.out_basic import ERROR
 from ..wire.reading import BadRequest, Request
+from ..wire.request_framing import RequestParser
 from ..wire.spec import MessageSpec, frame_fields
 from ..wire.table import INCOMING
 from .intake import Intake
-from .pacing import admit_request
 
 if TYPE_CHECKING:
     from ..faults.link import SessionLink
@@ -56,7 +49,7 @@ class Session(Intake, asyncio.Protocol):
         self.version = 0
         self.client_id: int | None = None
         self.connect_options = ""
-        self.parser = FrameParser(gateway.config.max_frame, require_message_id=False)
+        self.parser = RequestParser(gateway.config.max_frame, gateway.config.max_request_fields)
         self._prefix = b""
         self._writable = asyncio.Event()
         self._writable.set()
@@ -74,6 +67,9 @@ class Session(Intake, asyncio.Protocol):
         self._draining = False  # frames of a burst wait in the parser for their slice
         self._reading_held: set[str] = set()
         self._deadline: asyncio.TimerHandle | None = None
+        self._rate_timer: asyncio.TimerHandle | None = None  # ends a window that went over the rate
+        self._discard_timer: asyncio.TimerHandle | None = None  # ends a wait for the DiscardBudget
+        self._refused = 0  # frames refused for their field count
 
     # ----- connection lifecycle -------------------------------------------------------------
 
@@ -94,9 +90,10 @@ class Session(Intake, asyncio.Protocol):
         self._deadline_after(config.handshake_timeout, ("prefix", "version"), "no handshake")
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        for timer in (self._deadline, self._rate_timer, self._discard_timer):
+            if timer is not None:
+                timer.cancel()
+        self._deadline = self._rate_timer = self._discard_timer = None
         self.gateway.pending_bytes -= self._pending_counted
         self._pending_counted = 0
         if self.phase != "closed":
@@ -161,17 +158,11 @@ class Session(Intake, asyncio.Protocol):
         self.consume(data)
 
     def _on_payload(self, payload: bytes) -> None:
+        """A whole frame that passed the rate and the field count (checked as it arrived)."""
         if self.phase == "version":
             self._negotiate(payload)
             return
-        if not admit_request(self):  # the rate limit first: a flood above it costs no split
-            return
-        try:
-            fields = split_fields(payload, self.parser.frames_seen, self.gateway.config.max_request_fields)
-        except TooManyFields as exc:
-            log.warning("session %d (client %s): %s; refused", self.number, self.client_id, exc)
-            self.send_error(-1, 320, f"Error reading request. {exc}")
-            return
+        fields = split_fields(payload, self.parser.frames_seen)
         if self.link is not None:
             self.link.request(fields)
             return
