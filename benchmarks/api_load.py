@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
+import ib_harness.load
 from ib_harness.load.audit import audit
 from ib_harness.load.chaos import ChaosPlayer, load_chaos
 from ib_harness.load.locust_procs import LocustRun, run_timed
@@ -37,7 +38,7 @@ COLD_START = ("; the first requests wait for the first contract lookups and mark
               " the broker's own startup requests through its request throttle.")
 
 HEADING = "## HTTP API and Locust load"
-CHAOS_FILE = Path(__file__).resolve().parent.parent / "load" / "chaos" / "stall.yaml"
+CHAOS_FILE = Path(ib_harness.load.__file__).parent / "chaos" / "stall.yaml"
 
 
 @dataclass

@@ -30,3 +30,9 @@ def test_update_file_keeps_the_head_and_creates_a_missing_file(tmp_path: Path) -
     target.write_text(DOCUMENT)
     update_file(target, ["## Broker", "", "second"])
     assert target.read_text() == DOCUMENT.replace("old broker", "second")
+
+
+def test_the_files_benchmarks_read_exist() -> None:
+    """`make bench` reads them at the end of a long run: a path left behind by a move fails here."""
+    from benchmarks import api_load
+    assert api_load.CHAOS_FILE.is_file(), api_load.CHAOS_FILE
