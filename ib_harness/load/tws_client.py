@@ -17,7 +17,9 @@ from ib_harness.fake_gateway.wire.table import OUTGOING
 from .tws_codec import handshake_bytes, request_frame
 
 ERR_MSG = OUTGOING["errMsg"]
-NOTICE_CODES = frozenset({2104, 2106, 2107, 2108, 2158, 2119, 2100, 2150, 10167})
+# IB's warnings (as TWS clients read them: 2100-2199, and the order warnings such as 399 "your order will
+# not be placed at the exchange until ...", held outside the trading session): a request still goes on
+NOTICE_CODES = frozenset({165, 399, 404, 434, 492, 10167, *range(2100, 2200)})
 CLIENT_ID_IN_USE = 326
 ORDER_CANCELLED = 202  # IB's "Order Canceled - reason:" is how a cancel is confirmed
 

@@ -55,3 +55,17 @@ def connect_twice(host: str, port: int) -> str:
 
 async def test_a_client_id_in_use_raises_326(gateway: FakeGateway) -> None:
     assert await asyncio.to_thread(connect_twice, gateway.host, gateway.port) == "326"
+
+
+async def test_the_round_trip_on_a_weekend_at_ibs_hours() -> None:
+    """`ib-harness gateway` trades only in IB's sessions: on a Saturday the order is held (399,
+    a warning) and the cancel still ends it; the load user must not count the warning as a failure."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    saturday = datetime(2026, 12, 5, 11, 0, tzinfo=ZoneInfo("US/Eastern")).timestamp()
+    start = asyncio.get_running_loop().time()
+    async with FakeGateway(market_hours="exchange", market_ticker=False,
+                           clock=lambda: saturday + asyncio.get_running_loop().time() - start) as gateway:
+        result = await asyncio.to_thread(round_trip, gateway.host, gateway.port)
+        [order] = gateway.brokerage.orders.orders.values()
+        assert order.order_id == result["order_id"] and order.status == "Cancelled"
