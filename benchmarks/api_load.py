@@ -158,6 +158,11 @@ def section(positions: Run, mixed: Run, stall: Run, tws: Run) -> list[str]:
         f"**{_mark(steady_post['p99 ms'] <= 50)}** ({steady_post['p99 ms']:.1f} ms, p50 {steady_post['p50 ms']:.1f} ms, "
         f"{int(steady_post['requests'])} placements). Over the whole run, cold start included: "
         f"{post['p99 ms']:.1f} ms{COLD_START if post['p99 ms'] > 1.5 * steady_post['p99 ms'] else '.'}",
+        "- Why a placement costs tens of ms here: the Trader user sends its own key (`lt-...`, for the audit),",
+        "  and the broker looks a caller's key up at the gateway before placing it (completed orders, then every",
+        "  client's open orders, one look-up at a time), so a key another journal or process sent is never placed",
+        "  twice; a key the broker mints needs no look-up (see \"place_order, caller's key (looked up first)\" in",
+        "  the broker section).",
         f"- Orders: {mixed_orders_['journal_orders']} journaled, lost {mixed_orders_['lost']}, duplicated "
         f"{mixed_orders_['duplicated']}: **{_mark(mixed_orders_['lost'] == 0 and mixed_orders_['duplicated'] == 0)}**.",
         "",
