@@ -31,28 +31,32 @@ def _match(record: OrderRecord, trades: list[Trade]) -> Trade | None:
     return None
 
 
-def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] = ()) -> dict[str, int]:
+def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] | None = None) -> dict[str, int]:
     """Bring every unfinished journal order and every fill up to the gateway's truth.
 
-    ``fresh``: trades just answered by the gateway (completed orders first), preferred to
-    ib_insync's cache, which keeps a live order's last status when a completed order arrives.
+    ``fresh``: trades just answered by the gateway (completed orders first, then every client's
+    open orders), preferred to ib_insync's cache, which keeps a live order's last status when a
+    completed order arrives. None: the session's cache only (a connect's sync: this client's
+    open orders), which proves nothing absent.
 
     - found at the gateway: adopt its ids, status and fill (an interrupted send is found, never resent)
     - executions covering the quantity: FILLED, even when no status said so (a status was lost)
-    - never acknowledged and not found: NOT_SENT (recorded, never dropped silently)
+    - some executions but not found: it reached IB (acknowledged, PARTIALLY_FILLED at least)
+    - never acknowledged and not found: ``unconfirmed``, still PENDING; with ``fresh``, one more
+      answer without it, and NOT_SENT once enough of them prove it absent (unconfirmed.py)
     - acknowledged before but not found: left as is and counted ``missing`` for an operator
     - every execution not yet journaled: recorded (fills while the broker was away)
     - every order whose orderRef carries BROKER_KEY_PREFIX but is not in the journal: adopted
       (an intent row lost, another journal file, another process of ours)
     """
-    results = {"matched": 0, "not_sent": 0, "missing": 0, "fills_recorded": 0, "adopted": 0}
+    results = {"matched": 0, "not_sent": 0, "unconfirmed": 0, "missing": 0, "fills_recorded": 0, "adopted": 0}
     keys_by_perm = {r.perm_id: r.key for r in journal.orders() if r.perm_id}
     for fill in ib.fills():
         ex = fill.execution
         key = ex.orderRef or keys_by_perm.get(ex.permId)
         if book.record_fill(fill, key):
             results["fills_recorded"] += 1
-    trades = [t for t in [*fresh, *ib.trades()] if acknowledged(t)]
+    trades = [t for t in [*(fresh or ()), *ib.trades()] if acknowledged(t)]
     for record in journal.orders(OPEN_STATUSES):
         trade = _match(record, trades)
         journaled = sum(f.quantity for f in journal.fills(record.key))
@@ -68,12 +72,22 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
             journal.update_order(record.key, OrderStatus.FILLED.value, filled=journaled, acknowledged=True,
                                  detail="reconcile: executions cover the quantity")
             results["matched"] += 1
+        elif journaled > 0 and not record.acknowledged:
+            journal.update_order(record.key, settled_status(OrderStatus(record.status), journaled, record.quantity).value,
+                                 filled=journaled, acknowledged=True, detail="reconcile: executions show it reached IB")
+            results["matched"] += 1
         elif not record.acknowledged:
-            journal.update_order(record.key, OrderStatus.NOT_SENT.value,
-                                 detail="reconcile: unknown to the gateway, never acknowledged")
-            results["not_sent"] += 1
+            if fresh is None:
+                book.unconfirmed.waiting(record.key)
+                results["unconfirmed"] += 1
+            elif book.absent(record.key, record.order_id, "reconcile"):
+                results["not_sent"] += 1
+            else:
+                results["unconfirmed"] += 1
+            continue
         else:
             results["missing"] += 1
+        book.unconfirmed.settled(record.key)
     for trade in trades:  # completed orders first: a finished order is adopted finished
         if trade.order.orderRef.startswith(BROKER_KEY_PREFIX) and book.adopt(trade, "adopted by reconcile"):
             results["adopted"] += 1
@@ -89,3 +103,16 @@ async def watch_replaced_client(journal: Journal, interval: float, reconcile_now
         if journal.orders(OPEN_STATUSES):
             reconcile_now(cause)
         await asyncio.sleep(interval)
+
+
+async def resolve_unconfirmed(book: OrderBook, reconcile_now: Callable[[str], None]) -> None:
+    """While orders are unconfirmed (sent, never acknowledged, not found yet), reconcile again on
+    the live session, at the pace unconfirmed.Unconfirmed sets, each order looked up MAX_ASKS times
+    at most (reconnects and 1101/1102 reconcile it besides)."""
+    while True:
+        await asyncio.sleep(book.unconfirmed.next_wait())
+        keys = book.unconfirmed.to_ask()
+        if not keys:
+            return
+        book.unconfirmed.asked(keys)
+        reconcile_now(f"unconfirmed orders: {len(keys)}")

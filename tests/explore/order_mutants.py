@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and two that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and three that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -16,6 +16,7 @@ from ib_harness.broker.journal import FillRecord, Journal, KeyReused
 from ib_harness.broker.models import Order, OrderStatus
 from ib_harness.broker.orders import UNACKED, OrderBook, ib_order_for, rejection_of, status_of
 from ib_harness.broker.supervision import BrokerState
+from ib_harness.broker.unconfirmed import Unconfirmed
 
 
 def resend_on_ack_timeout(mp: pytest.MonkeyPatch) -> None:
@@ -155,6 +156,16 @@ def modify_journals_new_terms_first(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(OrderBook, "modify", modify)
 
 
+def not_sent_on_first_absence(mp: pytest.MonkeyPatch) -> None:
+    """One complete answer of the gateway without the order is taken for proof that it never
+    arrived: with the order's frames lost in that answer too, an order working at IB is declared
+    NOT_SENT (found-lost-acks-and-lookup-order-declared-not-sent)."""
+    def absent(self: Unconfirmed, key: str) -> tuple[int, bool]:
+        self.settled(key)
+        return 1, True
+    mp.setattr(Unconfirmed, "absent", absent)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -164,4 +175,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "rejected-modify-is-cancelled": rejected_modify_is_cancelled,
     "open-order-status-ignored": open_order_status_ignored,
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
+    "not-sent-on-first-absence": not_sent_on_first_absence,
 }

@@ -1,0 +1,79 @@
+"""Orders sent but never confirmed: NOT_SENT only when provable (found-lost-acks-and-lookup-order-
+declared-not-sent in scenarios/library/found/).
+
+A complete answer of the gateway without the order is no proof: the order's openOrder and
+orderStatus frames may be lost in that answer too. The broker says so (OrderUnconfirmed, journal
+PENDING), keeps asking, and settles the order on what the gateway shows: the order itself, or its
+absence from three complete answers over ``order_absent_after``. Real ib_insync and ib_async over
+the fake's wire; the faults drop frames on the way out (or the placeOrder on the way in).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ib_harness.broker import (BrokerState, Order, OrderNotSent, OrderSide, OrderStatus, OrderType,
+                               OrderUnconfirmed)
+from ib_harness.broker.backends import BACKENDS
+from ib_harness.fake_gateway import FakeGateway
+
+from .conftest import BrokerFactory, wait_event
+
+pytestmark = pytest.mark.parametrize("backend", BACKENDS)
+
+ABSENT_AFTER = 2.0  # order_absent_after for these tests (production: 30 s)
+
+
+def _order() -> Order:
+    return Order(symbol="AAPL", side=OrderSide.BUY, quantity=7, order_type=OrderType.LIMIT, limit_price=90.0)
+
+
+def _at_gateway(gateway: FakeGateway, key: str) -> list[Any]:
+    book = gateway.brokerage.orders
+    return [o for o in [*book.open_orders(), *book.completed_orders(False)] if o.order_ref == key]
+
+
+async def test_an_order_whose_acks_and_look_up_answer_are_lost_is_unconfirmed_then_found(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """The found file's faults: the openOrder of the ack and of the look-up's answer are lost, so
+    are the orderStatus frames. Before the fix: OrderNotSent, the journal NOT_SENT, the order
+    working at IB."""
+    broker = await make_broker(gateway, backend=backend, order_absent_after=ABSENT_AFTER)
+    gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+    gateway.faults.inject({"kind": "drop_message", "message": "openOrder", "count": 2})
+    gateway.faults.inject({"kind": "drop_message", "message": "orderStatus", "count": 3})
+    order = _order()
+    with pytest.raises(OrderUnconfirmed, match="unconfirmed") as raised:
+        await broker.place_order(order)
+    assert raised.value.key == order.key
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == OrderStatus.PENDING.value and not record.acknowledged
+    [at_ib] = _at_gateway(gateway, order.key)  # it reached IB, once
+    await wait_event(broker, "order", lambda e: e.data["key"] == order.key and e.data["status"] == "SUBMITTED",
+                     timeout=4 * ABSENT_AFTER)
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == OrderStatus.SUBMITTED.value and record.acknowledged
+    assert record.perm_id == at_ib.perm_id and len(_at_gateway(gateway, order.key)) == 1
+    assert not [e for e in broker.events.of_kind("order") if e.data["status"] == "NOT_SENT"]
+
+
+async def test_a_swallowed_order_is_not_sent_only_after_three_answers_over_the_absence_window(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """The placeOrder never reaches IB: the caller is told unconfirmed, then the journal says
+    NOT_SENT once three complete answers spread over order_absent_after lack the order."""
+    broker = await make_broker(gateway, backend=backend, order_absent_after=ABSENT_AFTER)
+    gateway.faults.inject({"kind": "drop_message", "message": "placeOrder", "direction": "in", "count": 1})
+    order = _order()
+    with pytest.raises(OrderUnconfirmed):
+        await broker.place_order(order)
+    record = broker.journal.order(order.key)
+    assert record is not None and record.status == OrderStatus.PENDING.value
+    settled = await wait_event(broker, "order", lambda e: e.data["key"] == order.key and e.data["status"] != "SENT",
+                               timeout=5 * ABSENT_AFTER)
+    assert settled.data["status"] == OrderStatus.NOT_SENT.value
+    absences = [(at, d) for at, _, d in broker.journal.order_events(order.key) if d.startswith("unconfirmed")]
+    assert len(absences) == 3 and absences[-1][0] - absences[0][0] >= ABSENT_AFTER * 0.9
+    assert _at_gateway(gateway, order.key) == []
+    assert broker.state == BrokerState.READY
