@@ -27,7 +27,7 @@ from .market_data import BarStream, MarketData
 from .metrics import BrokerMetrics
 from .models import Account, Order, OrderStatus, Position
 from .orders import OrderBook
-from .reconcile import reconcile, resolve_unconfirmed, watch_replaced_client
+from .reconcile import Resolver, reconcile, watch_replaced_client
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
@@ -68,14 +68,13 @@ class IBKRInsyncBroker(BaseBroker):
         self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout,
                                  self.settings.market_data_max_lines, self.settings.market_data_line_ttl)
         self.book = OrderBook(self.ib, self.journal, self.events, self.metrics, self.settings.order_absent_after)
-        self.book.on_unconfirmed = self._resolve_unconfirmed
         self.account_stale = False
         self._degraded: dict[str, str] = {}
         self._session_lost: asyncio.Future[str] | None = None
         self._reconciling: asyncio.Task[None] | None = None
         self._replaced_watch: asyncio.Task[None] | None = None
-        self._resolver: asyncio.Task[None] | None = None
         self._reconcile_again: str | None = None
+        self.resolver = Resolver(self.book, self.reconcile_orders)
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
@@ -119,8 +118,7 @@ class IBKRInsyncBroker(BaseBroker):
         await cancel_for_sure(task)
         watch, self._replaced_watch = self._replaced_watch, None
         await cancel_for_sure(watch)
-        resolver, self._resolver = self._resolver, None
-        await cancel_for_sure(resolver)
+        await cancel_for_sure(self.resolver.stop())
         await self.market.close()
         self.book.close()
         self.ib.accountValueEvent -= self._on_account_value
@@ -182,15 +180,6 @@ class IBKRInsyncBroker(BaseBroker):
             if count:
                 self.metrics.reconcile.labels(name).inc(count)
         self.events.publish("reconcile", results=results, cause=cause)
-        if results.get("unconfirmed"):
-            self._resolve_unconfirmed()
-
-    def _resolve_unconfirmed(self) -> None:
-        """Orders are unconfirmed: look them up again on this session (reconcile.resolve_unconfirmed)."""
-        if self._closed or self._session_lost is None or (self._resolver is not None and not self._resolver.done()):
-            return
-        self._resolver = asyncio.get_running_loop().create_task(
-            resolve_unconfirmed(self.book, self.reconcile_orders), name="broker-unconfirmed")
 
     def reconcile_orders(self, cause: str) -> None:
         """Reconcile on the live session (after 1101/1102): IB does not replay an orderStatus or
@@ -221,10 +210,10 @@ class IBKRInsyncBroker(BaseBroker):
             self.reconcile_orders(again)
 
     def _stop_reconciling(self) -> None:
-        for task in (self._reconciling, self._replaced_watch, self._resolver):
+        for task in (self._reconciling, self._replaced_watch, self.resolver.stop()):
             if task is not None:
                 task.cancel()
-        self._reconciling = self._replaced_watch = self._resolver = None
+        self._reconciling = self._replaced_watch = None
         self._reconcile_again = None
 
     @property

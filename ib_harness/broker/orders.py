@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .adoption import GatewayOrders
 from .backends import backend_of
 from .client_adapter import ClientAdapter
-from .errors import OrderNotSent, OrderRejected, OrderUnconfirmed, UnknownOrder
+from .errors import BrokerTimeout, OrderNotSent, OrderRejected, OrderUnconfirmed, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
@@ -29,7 +29,7 @@ from .order_modify import Modifies, ModifyInFlight, confirm_after_refusal
 from .trades import (UNACKED, VALIDATION_ERROR, acknowledged, avg_price_of, filled_of, ib_order_for,
                      model_of_record, model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
                      terms_of)
-from .unconfirmed import ABSENT_ANSWERS, Unconfirmed
+from .unconfirmed import Unconfirmed
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB, Contract, Fill, Trade
@@ -67,8 +67,7 @@ class OrderBook:
         self.modifies = Modifies(self.backend, journal, events, metrics, self._signal)
         self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=lambda: self.modifies.recheck(ib.trades()))
         self._placed = metrics.orders.labels("placed")
-        self.unconfirmed = Unconfirmed(absent_after)
-        self.on_unconfirmed: Callable[[], None] = lambda: None  # the broker starts its resolver here
+        self.unconfirmed = Unconfirmed(journal, events, metrics, absent_after)
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
         ib.execDetailsEvent += self._on_fill
@@ -266,40 +265,15 @@ class OrderBook:
         try:
             found = await asyncio.wait_for(self.find_at_gateway(key), timeout)
         except asyncio.TimeoutError:
-            self.unconfirmed.waiting(key)
-            self._unconfirmed(key, trade.order.orderId, f"the look-up got no answer within {timeout:g} s")
+            self.unconfirmed.unconfirmed(key, trade.order.orderId, f"the look-up got no answer within {timeout:g} s")
             raise OrderUnconfirmed(key, timeout, "no acknowledgement, and the look-up got no answer") from None
         if found is None:
-            if self.absent(key, trade.order.orderId, "look-up after the ack timeout"):
+            if self.unconfirmed.absent(key, trade.order.orderId, "look-up after the ack timeout"):
                 raise OrderNotSent(key)
             raise OrderUnconfirmed(key, timeout, "no acknowledgement, and not in the gateway's answer")
         found = await self.gateway.settle_found(key, trade, found, timeout, self.record_fill)
         self._on_status(found)
         return found
-
-    def absent(self, key: str, order_id: int | None, where: str) -> bool:
-        """A complete answer of the gateway (every client's open orders, completed orders) lacked
-        this never-acknowledged order: count it; True when that proves it absent (NOT_SENT)."""
-        answers, proved = self.unconfirmed.absent(key)
-        if proved:
-            self._not_sent(key, order_id, f"unconfirmed: absent from {answers} complete answers over "
-                                          f"{self.unconfirmed.absent_after:g} s or more ({where})")
-        else:
-            self.journal.note(key, f"unconfirmed: absent from complete answer {answers} ({where}); NOT_SENT "
-                                   f"takes {ABSENT_ANSWERS} over {self.unconfirmed.absent_after:g} s")
-            self._unconfirmed(key, order_id, where)
-        return proved
-
-    def _unconfirmed(self, key: str, order_id: int | None, why: str) -> None:
-        self.events.publish("order_unconfirmed", key=key, order_id=order_id, cause=why)
-        self.metrics.orders.labels("unconfirmed").inc()
-        self.on_unconfirmed()
-
-    def _not_sent(self, key: str, order_id: int | None, detail: str) -> None:
-        self.unconfirmed.settled(key)
-        self.journal.update_order(key, OrderStatus.NOT_SENT.value, detail=detail)
-        self.events.publish("order", order_id=order_id, key=key, status=OrderStatus.NOT_SENT.value)
-        self.metrics.orders.labels("not_sent").inc()
 
     async def gateway_orders(self) -> list[Trade]:
         return await self.gateway.orders()

@@ -77,10 +77,10 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
                                  filled=journaled, acknowledged=True, detail="reconcile: executions show it reached IB")
             results["matched"] += 1
         elif not record.acknowledged:
-            if fresh is None:
-                book.unconfirmed.waiting(record.key)
+            if fresh is None:  # starts the resolver, whose look-ups are complete answers
+                book.unconfirmed.unconfirmed(record.key, record.order_id, "not in this client's open orders")
                 results["unconfirmed"] += 1
-            elif book.absent(record.key, record.order_id, "reconcile"):
+            elif book.unconfirmed.absent(record.key, record.order_id, "reconcile"):
                 results["not_sent"] += 1
             else:
                 results["unconfirmed"] += 1
@@ -105,14 +105,32 @@ async def watch_replaced_client(journal: Journal, interval: float, reconcile_now
         await asyncio.sleep(interval)
 
 
-async def resolve_unconfirmed(book: OrderBook, reconcile_now: Callable[[str], None]) -> None:
+class Resolver:
     """While orders are unconfirmed (sent, never acknowledged, not found yet), reconcile again on
     the live session, at the pace unconfirmed.Unconfirmed sets, each order looked up MAX_ASKS times
-    at most (reconnects and 1101/1102 reconcile it besides)."""
-    while True:
-        await asyncio.sleep(book.unconfirmed.next_wait())
-        keys = book.unconfirmed.to_ask()
-        if not keys:
-            return
-        book.unconfirmed.asked(keys)
-        reconcile_now(f"unconfirmed orders: {len(keys)}")
+    at most (reconnects and 1101/1102 reconcile it besides). One task; stopped with the session."""
+
+    def __init__(self, book: OrderBook, reconcile_now: Callable[[str], None]) -> None:
+        self.book, self.reconcile_now = book, reconcile_now
+        self.task: asyncio.Task[None] | None = None
+        book.unconfirmed.on_unconfirmed = self.start
+
+    def start(self) -> None:
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run(), name="broker-unconfirmed")
+
+    def stop(self) -> asyncio.Task[None] | None:
+        task, self.task = self.task, None
+        if task is not None:
+            task.cancel()
+        return task
+
+    async def _run(self) -> None:
+        unconfirmed = self.book.unconfirmed
+        while True:
+            await asyncio.sleep(unconfirmed.next_wait())
+            keys = unconfirmed.to_ask()
+            if not keys:
+                return
+            unconfirmed.asked(keys)
+            self.reconcile_now(f"unconfirmed orders: {len(keys)}")

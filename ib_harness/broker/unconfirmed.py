@@ -14,6 +14,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Callable
+
+from .events import EventBus
+from .journal import Journal
+from .metrics import BrokerMetrics
+from .models import OrderStatus
 
 ABSENT_ANSWERS = 3  # complete answers without the order that, over absent_after seconds, prove it absent
 MAX_ASKS = 8  # look-ups the resolver makes for one order (reconnects and 1101/1102 reconcile it besides)
@@ -35,13 +41,41 @@ class _Absence:
 
 
 class Unconfirmed:
-    """The unconfirmed orders of this process, by key, with their evidence so far."""
+    """The unconfirmed orders of this process, by key, with their evidence so far; journals each
+    answer that lacked one, and NOT_SENT once proved."""
 
-    def __init__(self, absent_after: float) -> None:
+    def __init__(self, journal: Journal, events: EventBus, metrics: BrokerMetrics, absent_after: float) -> None:
+        self.journal, self.events, self.metrics = journal, events, metrics
         self.absent_after = absent_after
         self._orders: dict[str, _Absence] = {}
+        self.on_unconfirmed: Callable[[], None] = lambda: None  # the broker starts its resolver here
 
-    def absent(self, key: str) -> tuple[int, bool]:
+    def absent(self, key: str, order_id: int | None, where: str) -> bool:
+        """A complete answer of the gateway (every client's open orders, completed orders) lacked
+        this never-acknowledged order: count it; True when that proves it absent (NOT_SENT)."""
+        answers, proved = self.evidence(key)
+        if proved:
+            self.not_sent(key, order_id, f"unconfirmed: absent from {answers} complete answers over "
+                                         f"{self.absent_after:g} s or more ({where})")
+        else:
+            self.journal.note(key, f"unconfirmed: absent from complete answer {answers} ({where}); NOT_SENT "
+                                   f"takes {ABSENT_ANSWERS} over {self.absent_after:g} s")
+            self.unconfirmed(key, order_id, where)
+        return proved
+
+    def unconfirmed(self, key: str, order_id: int | None, why: str) -> None:
+        self.waiting(key)
+        self.events.publish("order_unconfirmed", key=key, order_id=order_id, cause=why)
+        self.metrics.orders.labels("unconfirmed").inc()
+        self.on_unconfirmed()
+
+    def not_sent(self, key: str, order_id: int | None, detail: str) -> None:
+        self.settled(key)
+        self.journal.update_order(key, OrderStatus.NOT_SENT.value, detail=detail)
+        self.events.publish("order", order_id=order_id, key=key, status=OrderStatus.NOT_SENT.value)
+        self.metrics.orders.labels("not_sent").inc()
+
+    def evidence(self, key: str) -> tuple[int, bool]:
         """One more complete answer lacked ``key``: how many so far, and whether that proves it absent."""
         now = _now()
         seen = self._orders.setdefault(key, _Absence(now, 0))

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from ib_harness.broker import (BrokerState, Order, OrderNotSent, OrderSide, OrderStatus, OrderType,
-                               OrderUnconfirmed)
+from ib_harness.broker import BrokerState, Order, OrderSide, OrderStatus, OrderType, OrderUnconfirmed
 from ib_harness.broker.backends import BACKENDS
 from ib_harness.fake_gateway import FakeGateway
 

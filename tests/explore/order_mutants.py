@@ -160,10 +160,7 @@ def not_sent_on_first_absence(mp: pytest.MonkeyPatch) -> None:
     """One complete answer of the gateway without the order is taken for proof that it never
     arrived: with the order's frames lost in that answer too, an order working at IB is declared
     NOT_SENT (found-lost-acks-and-lookup-order-declared-not-sent)."""
-    def absent(self: Unconfirmed, key: str) -> tuple[int, bool]:
-        self.settled(key)
-        return 1, True
-    mp.setattr(Unconfirmed, "absent", absent)
+    mp.setattr(Unconfirmed, "evidence", lambda self, key: (1, True))
 
 
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
