@@ -352,7 +352,8 @@ class OrderBook:
             refused = self.modifies.refused(key, modify)
             await confirm_after_refusal(self.gateway, self.journal, key, trade, timeout, self._on_status)
             raise refused
-        if not answered:
+        if not answered:  # IB may have applied it with its echo lost: look again until its answer shows the order
+            self.unconfirmed.modify_unanswered(key)
             raise BrokerTimeout("modify_order", timeout)
         if not modify.applied and self._echoes.get(key, 0) <= seen:
             raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")

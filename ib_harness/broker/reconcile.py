@@ -56,7 +56,8 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
         key = ex.orderRef or keys_by_perm.get(ex.permId)
         if book.record_fill(fill, key):
             results["fills_recorded"] += 1
-    trades = [t for t in [*(fresh or ()), *ib.trades()] if acknowledged(t)]
+    answered = [t for t in fresh or () if acknowledged(t)]
+    trades = [*answered, *(t for t in ib.trades() if acknowledged(t))]
     for record in journal.orders(OPEN_STATUSES):
         trade = _match(record, trades)
         journaled = sum(f.quantity for f in journal.fills(record.key))
@@ -68,6 +69,8 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
                                  filled=filled, acknowledged=True, avg_fill_price=avg_price_of(trade),
                                  **terms_of(trade, record.order_type))
             results["matched"] += 1
+            if record.key in book.unconfirmed and _match(record, answered) is None:
+                continue  # a modify went unanswered: only the gateway's own answer shows its terms
         elif journaled >= record.quantity:
             journal.update_order(record.key, OrderStatus.FILLED.value, filled=journaled, acknowledged=True,
                                  detail="reconcile: executions cover the quantity")

@@ -89,6 +89,12 @@ class Unconfirmed:
         """An unconfirmed order with no complete answer yet (a look-up timed out; a connect's cache)."""
         self._orders.setdefault(key, _Absence(_now(), 0))
 
+    def modify_unanswered(self, key: str) -> None:
+        """A modify got no answer: the order's terms at IB are unknown until an answer of the
+        gateway itself (not the library's cache) shows the order again."""
+        self.waiting(key)
+        self.on_unconfirmed()
+
     def settled(self, key: str) -> None:
         """Found, filled, or otherwise no longer unconfirmed."""
         self._orders.pop(key, None)

@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and three that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and four that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -163,6 +163,13 @@ def not_sent_on_first_absence(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Unconfirmed, "evidence", lambda self, key: (1, True))
 
 
+def modify_timeout_not_looked_up(mp: pytest.MonkeyPatch) -> None:
+    """A modify that got no answer is left to the next reconnect: with only its openOrder echo
+    lost, the journal keeps the old terms while IB works the new ones
+    (found-lost-modify-echo-keeps-old-limit)."""
+    mp.setattr(Unconfirmed, "modify_unanswered", lambda self, key: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -173,4 +180,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "open-order-status-ignored": open_order_status_ignored,
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
     "not-sent-on-first-absence": not_sent_on_first_absence,
+    "modify-timeout-not-looked-up": modify_timeout_not_looked_up,
 }

@@ -33,6 +33,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                              "limit 192.814 in the journal, 191.85 at the gateway"),
     "found-lost-acks-and-lookup-order-declared-not-sent": ("not-sent-on-first-absence",
                                                            "journal says NOT_SENT, the gateway SUBMITTED"),
+    "found-lost-modify-echo-keeps-old-limit": ("modify-timeout-not-looked-up",
+                                               "limit 378.26 in the journal, 380.15 at the gateway"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
 }
