@@ -118,7 +118,9 @@ class OrderBook:
                                   avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None,
                                   **terms_of(trade, record.order_type))
         if acked:
-            self.unconfirmed.settled(key)
+            self.unconfirmed.settled(key, "placement")
+        if status == OrderStatus.FILLED and self.unconfirmed.fills_short(key):
+            self.unconfirmed.fills_missing(key)  # an execDetails may follow; if it was lost, ask again
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
 

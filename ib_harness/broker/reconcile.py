@@ -91,6 +91,7 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
         else:
             results["missing"] += 1
         book.unconfirmed.settled(record.key)
+    book.unconfirmed.settle_fills()
     for trade in trades:  # completed orders first: a finished order is adopted finished
         if trade.order.orderRef.startswith(BROKER_KEY_PREFIX) and book.adopt(trade, "adopted by reconcile"):
             results["adopted"] += 1

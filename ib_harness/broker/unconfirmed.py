@@ -7,6 +7,10 @@ PENDING; each complete answer that lacks it (every client's open orders and the 
 asked for after the send) is counted, and only ABSENT_ANSWERS of them spread over
 ``absent_after`` seconds prove it never arrived. Any sign of it (the order, a status, an
 execution) settles it as the gateway shows it. The look-ups are bounded: MAX_ASKS per order.
+
+The same look-ups serve two more doubts a lost frame leaves: a modify that got no answer (IB may
+have applied it, its openOrder echo lost) and a filled order whose executions the journal lacks
+(its execDetails lost).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class _Absence:
     first: float  # when the first complete answer lacked it
     answers: int  # complete answers that lacked it
     asks: int = 0  # look-ups the resolver made for it
+    reason: str = "placement"  # placement | modify (unanswered) | fills (executions not in yet)
 
 
 class Unconfirmed:
@@ -64,7 +69,7 @@ class Unconfirmed:
         return proved
 
     def unconfirmed(self, key: str, order_id: int | None, why: str) -> None:
-        self.waiting(key)
+        self.waiting(key, "placement")
         self.events.publish("order_unconfirmed", key=key, order_id=order_id, cause=why)
         self.metrics.orders.labels("unconfirmed").inc()
         self.on_unconfirmed()
@@ -85,22 +90,40 @@ class Unconfirmed:
             del self._orders[key]
         return seen.answers, proved
 
-    def waiting(self, key: str) -> None:
-        """An unconfirmed order with no complete answer yet (a look-up timed out; a connect's cache)."""
-        self._orders.setdefault(key, _Absence(_now(), 0))
+    def waiting(self, key: str, reason: str = "placement") -> None:
+        """An order to look up again, with no complete answer yet (a look-up timed out; a connect's cache)."""
+        self._orders.setdefault(key, _Absence(_now(), 0, reason=reason))
 
     def modify_unanswered(self, key: str) -> None:
         """A modify got no answer: the order's terms at IB are unknown until an answer of the
         gateway itself (not the library's cache) shows the order again."""
-        self.waiting(key)
+        self.waiting(key, "modify")
         self.on_unconfirmed()
 
-    def settled(self, key: str) -> None:
-        """Found, filled, or otherwise no longer unconfirmed."""
-        self._orders.pop(key, None)
+    def fills_missing(self, key: str) -> None:
+        """IB says the order is filled but the journal lacks executions for it (an execDetails
+        lost): ask for the executions again unless they arrive meanwhile."""
+        self.waiting(key, "fills")
+        self.on_unconfirmed()
+
+    def fills_short(self, key: str) -> bool:
+        record = self.journal.order(key)
+        return record is not None and record.filled > sum(f.quantity for f in self.journal.fills(key)) + 1e-9
+
+    def settled(self, key: str, reason: str | None = None) -> None:
+        """Found, filled, or otherwise no longer to be looked up (for ``reason`` only, if given)."""
+        seen = self._orders.get(key)
+        if seen is not None and reason in (None, seen.reason):
+            del self._orders[key]
+
+    def settle_fills(self) -> None:
+        """Drop the orders whose executions the journal now holds."""
+        for key in [k for k, seen in self._orders.items() if seen.reason == "fills" and not self.fills_short(k)]:
+            del self._orders[key]
 
     def to_ask(self) -> list[str]:
         """The orders the resolver should still look up (fewer than MAX_ASKS look-ups so far)."""
+        self.settle_fills()
         return [key for key, seen in self._orders.items() if seen.asks < MAX_ASKS]
 
     def asked(self, keys: list[str]) -> None:

@@ -95,3 +95,20 @@ async def test_a_modify_whose_echo_is_lost_is_looked_up_until_the_gateway_shows_
                      timeout=4 * ABSENT_AFTER)
     record = broker.journal.order(placed.key)
     assert record is not None and record.limit_price == 91.0 and record.status == OrderStatus.SUBMITTED.value
+
+
+async def test_a_filled_order_whose_execution_is_lost_gets_it_asked_for_again(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """orderStatus says Filled, the execDetails is lost: the broker asks for the executions again
+    (found-lost-execution-of-filled-order-never-journaled). Before the fix the journal lacked the
+    fill until a reconnect."""
+    broker = await make_broker(gateway, backend=backend, order_absent_after=ABSENT_AFTER)
+    gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+    gateway.faults.inject({"kind": "drop_message", "message": "execDetails", "count": 1})
+    order = Order(symbol="AAPL", side=OrderSide.BUY, quantity=7, order_type=OrderType.LIMIT, limit_price=101.0)
+    placed = await broker.place_order(order)
+    assert placed.status == OrderStatus.FILLED and broker.journal.fills(order.key) == []
+    await wait_event(broker, "fill", lambda e: e.data["key"] == order.key, timeout=4 * ABSENT_AFTER)
+    executions = [e for e in gateway.brokerage.orders.executions if e.order.order_ref == order.key]
+    assert sorted(f.exec_id for f in broker.journal.fills(order.key)) == sorted(e.exec_id for e in executions)
+    assert sum(f.quantity for f in broker.journal.fills(order.key)) == 7

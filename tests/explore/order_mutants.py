@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and four that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and five that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -170,6 +170,12 @@ def modify_timeout_not_looked_up(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Unconfirmed, "modify_unanswered", lambda self, key: None)
 
 
+def lost_execution_not_asked_again(mp: pytest.MonkeyPatch) -> None:
+    """A filled order whose execDetails was lost waits for the next reconnect to get it: the
+    journal lacks the fill while the session lives (found-lost-execution-of-filled-order-never-journaled)."""
+    mp.setattr(Unconfirmed, "fills_missing", lambda self, key: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -181,4 +187,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
     "not-sent-on-first-absence": not_sent_on_first_absence,
     "modify-timeout-not-looked-up": modify_timeout_not_looked_up,
+    "lost-execution-not-asked-again": lost_execution_not_asked_again,
 }

@@ -35,6 +35,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                                            "journal says NOT_SENT, the gateway SUBMITTED"),
     "found-lost-modify-echo-keeps-old-limit": ("modify-timeout-not-looked-up",
                                                "limit 378.26 in the journal, 380.15 at the gateway"),
+    "found-lost-execution-of-filled-order-never-journaled": ("lost-execution-not-asked-again",
+                                                             "is not in the journal"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
 }
