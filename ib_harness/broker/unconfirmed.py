@@ -84,6 +84,8 @@ class Unconfirmed:
         """One more complete answer lacked ``key``: how many so far, and whether that proves it absent."""
         now = _now()
         seen = self._orders.setdefault(key, _Absence(now, 0))
+        if seen.answers == 0:  # the window starts at the first answer without it, not at the first doubt
+            seen.first, seen.reason = now, "placement"
         seen.answers += 1
         proved = seen.answers >= ABSENT_ANSWERS and now - seen.first >= self.absent_after
         if proved:
