@@ -359,8 +359,14 @@ class OrderBook:
             raise BrokerTimeout("modify_order", timeout)
         if not modify.applied and self._echoes.get(key, 0) <= seen:
             raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")
+        self._journal_applied(trade)
         self.metrics.orders.labels("modified").inc()
         return self.to_model(key)
+
+    def _journal_applied(self, trade: Trade) -> None:
+        """The modify is applied: journal the trade's terms now. Its openOrder may have come inside
+        an open-orders answer (the library files it there, with no event to journal it on)."""
+        self._on_status(trade)
 
     # ----- views ----------------------------------------------------------------------------------
 

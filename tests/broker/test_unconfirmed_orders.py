@@ -10,6 +10,7 @@ the fake's wire; the faults drop frames on the way out (or the placeOrder on the
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -112,3 +113,25 @@ async def test_a_filled_order_whose_execution_is_lost_gets_it_asked_for_again(
     executions = [e for e in gateway.brokerage.orders.executions if e.order.order_ref == order.key]
     assert sorted(f.exec_id for f in broker.journal.fills(order.key)) == sorted(e.exec_id for e in executions)
     assert sum(f.quantity for f in broker.journal.fills(order.key)) == 7
+
+
+async def test_a_modify_seen_applied_only_in_a_look_up_answer_is_journaled_with_its_terms(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """The modify's own openOrder and orderStatus are lost; an open-orders look-up running meanwhile
+    carries the order at the new limit in an openOrder (which the library files with the answer,
+    no event), its orderStatus lost again (found-modify-applied-in-look-up-answer-keeps-old-limit).
+    Before the fix modify_order returned with the old limit in the journal."""
+    broker = await make_broker(gateway, backend=backend)
+    gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+    placed = await broker.place_order(_order())
+    lost_open = gateway.faults.inject({"kind": "drop_message", "message": "openOrder", "count": 1})
+    lost_status = gateway.faults.inject({"kind": "drop_message", "message": "orderStatus", "count": 2})
+    modifying = asyncio.ensure_future(broker.modify_order(placed.key, limit_price=91.0))
+    await asyncio.wait_for(lost_open.wait_stopped(), 5)  # the modify went out and its answer was lost
+    await broker.book.gateway_orders()  # the look-up's answer carries the modified order
+    modified = await modifying
+    assert lost_status.active is False  # both orderStatus frames were lost
+    [at_ib] = _at_gateway(gateway, placed.key)
+    assert at_ib.lmt_price == 91.0 and modified.limit_price == 91.0
+    record = broker.journal.order(placed.key)
+    assert record is not None and record.limit_price == 91.0

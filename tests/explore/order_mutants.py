@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and five that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and six that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -176,6 +176,12 @@ def lost_execution_not_asked_again(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Unconfirmed, "fills_missing", lambda self, key: None)
 
 
+def applied_modify_not_journaled(mp: pytest.MonkeyPatch) -> None:
+    """A modify seen applied only in an open-orders answer (no event) returns without journaling
+    the new terms (found-modify-applied-in-look-up-answer-keeps-old-limit)."""
+    mp.setattr(OrderBook, "_journal_applied", lambda self, trade: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -188,4 +194,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "not-sent-on-first-absence": not_sent_on_first_absence,
     "modify-timeout-not-looked-up": modify_timeout_not_looked_up,
     "lost-execution-not-asked-again": lost_execution_not_asked_again,
+    "applied-modify-not-journaled": applied_modify_not_journaled,
 }

@@ -37,6 +37,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                                "limit 378.26 in the journal, 380.15 at the gateway"),
     "found-lost-execution-of-filled-order-never-journaled": ("lost-execution-not-asked-again",
                                                              "is not in the journal"),
+    "found-modify-applied-in-look-up-answer-keeps-old-limit": ("applied-modify-not-journaled",
+                                                               "limit 378.26 in the journal, 380.15 at the gateway"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
 }
