@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # types only: the objects come from the broker's backend (bac
 
 log = logging.getLogger("ib_harness.broker.orders")
 
+ENDED = ("Filled", "Cancelled", "ApiCancelled", "Inactive")  # IB's statuses of an order that no longer works
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
 _SENT_HERE: set[str] = set()  # keys minted by this process that any of its brokers sent
@@ -163,6 +164,9 @@ class OrderBook:
         if not order.orderRef or state.status in UNACKED or state.status == VALIDATION_ERROR:
             return
         record = self.journal.order(order.orderRef)
+        if record is not None and record.acknowledged and state.status in ENDED \
+                and not OrderStatus(record.status).is_terminal:
+            self.unconfirmed.status_unseen(order.orderRef)  # its orderStatus should follow; if lost, ask
         if record is None or record.acknowledged:  # not ours, or acknowledged already: nothing to read
             return
         for trade in self.ib.trades():

@@ -69,8 +69,8 @@ def reconcile(ib: IB, journal: Journal, book: OrderBook, fresh: Iterable[Trade] 
                                  filled=filled, acknowledged=True, avg_fill_price=avg_price_of(trade),
                                  **terms_of(trade, record.order_type))
             results["matched"] += 1
-            if record.key in book.unconfirmed and _match(record, answered) is None:
-                continue  # a modify went unanswered: only the gateway's own answer shows its terms
+            if book.unconfirmed.needs_answer(record.key) and _match(record, answered) is None:
+                continue  # a modify unanswered, an end unseen: only the gateway's own answer settles it
         elif journaled >= record.quantity:
             journal.update_order(record.key, OrderStatus.FILLED.value, filled=journaled, acknowledged=True,
                                  detail="reconcile: executions cover the quantity")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .events import EventBus
@@ -42,7 +42,7 @@ class _Absence:
     first: float  # when the first complete answer lacked it
     answers: int  # complete answers that lacked it
     asks: int = 0  # look-ups the resolver made for it
-    reason: str = "placement"  # placement | modify (unanswered) | fills (executions not in yet)
+    reasons: set[str] = field(default_factory=set)  # placement | modify (unanswered) | status (IB said it ended) | fills
 
 
 class Unconfirmed:
@@ -85,7 +85,8 @@ class Unconfirmed:
         now = _now()
         seen = self._orders.setdefault(key, _Absence(now, 0))
         if seen.answers == 0:  # the window starts at the first answer without it, not at the first doubt
-            seen.first, seen.reason = now, "placement"
+            seen.first = now
+        seen.reasons.add("placement")
         seen.answers += 1
         proved = seen.answers >= ABSENT_ANSWERS and now - seen.first >= self.absent_after
         if proved:
@@ -94,7 +95,7 @@ class Unconfirmed:
 
     def waiting(self, key: str, reason: str = "placement") -> None:
         """An order to look up again, with no complete answer yet (a look-up timed out; a connect's cache)."""
-        self._orders.setdefault(key, _Absence(_now(), 0, reason=reason))
+        self._orders.setdefault(key, _Absence(_now(), 0)).reasons.add(reason)
 
     def modify_unanswered(self, key: str) -> None:
         """A modify got no answer: the order's terms at IB are unknown until an answer of the
@@ -108,6 +109,17 @@ class Unconfirmed:
         self.waiting(key, "fills")
         self.on_unconfirmed()
 
+    def status_unseen(self, key: str) -> None:
+        """IB's openOrder says the order ended (Filled, Cancelled) and the journal does not: its
+        orderStatus should follow; if it was lost, the gateway's own answer settles the order."""
+        self.waiting(key, "status")
+        self.on_unconfirmed()
+
+    def needs_answer(self, key: str) -> bool:
+        """Only the gateway's own answer (not the library's cache) settles this doubt."""
+        seen = self._orders.get(key)
+        return seen is not None and bool(seen.reasons & {"modify", "status"})
+
     def fills_short(self, key: str) -> bool:
         record = self.journal.order(key)
         return record is not None and record.filled > sum(f.quantity for f in self.journal.fills(key)) + 1e-9
@@ -115,13 +127,23 @@ class Unconfirmed:
     def settled(self, key: str, reason: str | None = None) -> None:
         """Found, filled, or otherwise no longer to be looked up (for ``reason`` only, if given)."""
         seen = self._orders.get(key)
-        if seen is not None and reason in (None, seen.reason):
-            del self._orders[key]
+        if seen is not None:
+            seen.reasons.difference_update(seen.reasons.copy() if reason is None else {reason})
+            if not seen.reasons:
+                del self._orders[key]
 
     def settle_fills(self) -> None:
-        """Drop the orders whose executions the journal now holds."""
-        for key in [k for k, seen in self._orders.items() if seen.reason == "fills" and not self.fills_short(k)]:
-            del self._orders[key]
+        """Drop the orders whose executions the journal now holds, and those whose end the
+        journal now has (its orderStatus came after all)."""
+        for key, seen in list(self._orders.items()):
+            if "fills" in seen.reasons and not self.fills_short(key):
+                self.settled(key, "fills")
+            if "status" in seen.reasons and self._ended(key):
+                self.settled(key, "status")
+
+    def _ended(self, key: str) -> bool:
+        record = self.journal.order(key)
+        return record is None or OrderStatus(record.status).is_terminal
 
     def to_ask(self) -> list[str]:
         """The orders the resolver should still look up (fewer than MAX_ASKS look-ups so far)."""

@@ -135,3 +135,26 @@ async def test_a_modify_seen_applied_only_in_a_look_up_answer_is_journaled_with_
     assert at_ib.lmt_price == 91.0 and modified.limit_price == 91.0
     record = broker.journal.order(placed.key)
     assert record is not None and record.limit_price == 91.0
+
+
+async def test_a_fill_known_only_from_an_open_order_is_settled_from_the_gateway(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """A resting order fills while every orderStatus and execDetails is lost; the openOrder says
+    Filled. The broker asks the gateway (found-fill-with-status-and-execution-lost-stays-submitted).
+    Before the fix the journal kept it SUBMITTED with no fill."""
+    broker = await make_broker(gateway, backend=backend, order_absent_after=ABSENT_AFTER)
+    gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+    placed = await broker.place_order(_order())
+    drops = [gateway.faults.inject({"kind": "drop_message", "message": message})
+             for message in ("orderStatus", "execDetails")]
+    gateway.brokerage.market.pin("AAPL", 89.0, spread=0.02)  # it fills at IB
+    while not [o for o in _at_gateway(gateway, placed.key) if o.status == "Filled"]:
+        await asyncio.sleep(0.01)
+    for drop in drops:  # the fill's frames went out (and were lost) as it filled
+        drop.stop()
+    await wait_event(broker, "reconcile", lambda e: str(e.data["cause"]).startswith("unconfirmed"),
+                     timeout=4 * ABSENT_AFTER)
+    [at_ib] = _at_gateway(gateway, placed.key)
+    record = broker.journal.order(placed.key)
+    assert record is not None and (record.status, record.filled) == ("FILLED", at_ib.filled)
+    assert sum(f.quantity for f in broker.journal.fills(placed.key)) == at_ib.filled

@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and six that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and seven that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -182,6 +182,12 @@ def applied_modify_not_journaled(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(OrderBook, "_journal_applied", lambda self, trade: None)
 
 
+def ended_open_order_ignored(mp: pytest.MonkeyPatch) -> None:
+    """An openOrder saying an acknowledged order ended (Filled) is not acted on: with its orderStatus
+    and execDetails lost the journal keeps it working (found-fill-with-status-and-execution-lost-stays-submitted)."""
+    mp.setattr(Unconfirmed, "status_unseen", lambda self, key: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -195,4 +201,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "modify-timeout-not-looked-up": modify_timeout_not_looked_up,
     "lost-execution-not-asked-again": lost_execution_not_asked_again,
     "applied-modify-not-journaled": applied_modify_not_journaled,
+    "ended-open-order-ignored": ended_open_order_ignored,
 }

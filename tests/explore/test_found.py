@@ -39,6 +39,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                                              "is not in the journal"),
     "found-modify-applied-in-look-up-answer-keeps-old-limit": ("applied-modify-not-journaled",
                                                                "limit 378.26 in the journal, 380.15 at the gateway"),
+    "found-fill-with-status-and-execution-lost-stays-submitted": ("ended-open-order-ignored",
+                                                                  "journal says SUBMITTED, the gateway FILLED"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
 }
