@@ -8,9 +8,10 @@ asked for after the send) is counted, and only ABSENT_ANSWERS of them spread ove
 ``absent_after`` seconds prove it never arrived. Any sign of it (the order, a status, an
 execution) settles it as the gateway shows it. The look-ups are bounded: MAX_ASKS per order.
 
-The same look-ups serve two more doubts a lost frame leaves: a modify that got no answer (IB may
-have applied it, its openOrder echo lost) and a filled order whose executions the journal lacks
-(its execDetails lost).
+The same look-ups serve three more doubts a lost frame leaves: a modify that got no answer (IB may
+have applied it, its openOrder echo lost), an openOrder saying an order ended with no orderStatus
+after it, and a filled order whose executions the journal lacks (its execDetails lost). An order
+may hold several doubts at once; each settles on its own evidence.
 """
 
 from __future__ import annotations
