@@ -315,6 +315,8 @@ class OrderBook:
             return self.to_model(key) if key else model_of_trade(trade)
         self.ib.cancelOrder(trade.order)
         if not await self._wait(key, trade.isDone, timeout):
+            if key:  # IB may have cancelled it with its answer lost: ask until the gateway's answer shows it
+                self.unconfirmed.status_unseen(key)
             raise BrokerTimeout("cancel_order", timeout)
         self.metrics.orders.labels("cancelled").inc()
         return self.to_model(key)

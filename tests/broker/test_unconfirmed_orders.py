@@ -158,3 +158,29 @@ async def test_a_fill_known_only_from_an_open_order_is_settled_from_the_gateway(
     record = broker.journal.order(placed.key)
     assert record is not None and (record.status, record.filled) == ("FILLED", at_ib.filled)
     assert sum(f.quantity for f in broker.journal.fills(placed.key)) == at_ib.filled
+
+
+async def test_a_cancel_whose_answer_is_lost_is_looked_up_until_the_gateway_shows_it(
+        gateway: FakeGateway, make_broker: BrokerFactory, backend: str) -> None:
+    """IB cancels the order; its openOrder and orderStatus frames are lost: BrokerTimeout, and the
+    broker asks the gateway (found-lost-cancel-answer-keeps-order-working). Before the fix the
+    journal kept the order SUBMITTED until a reconnect."""
+    broker = await make_broker(gateway, backend=backend, order_absent_after=ABSENT_AFTER)
+    gateway.brokerage.market.pin("AAPL", 100.0, spread=0.02)
+    placed = await broker.place_order(_order())
+    drops = [gateway.faults.inject({"kind": "drop_message", "message": message})
+             for message in ("openOrder", "orderStatus")]
+    try:
+        cancelled = await broker.cancel_order(placed.key)
+    except BrokerTimeout:  # ib_insync: no status came (ib_async reads IB's 202 as the cancel)
+        assert backend == "ib_insync"
+        for drop in drops:
+            drop.stop()
+        await wait_event(broker, "reconcile", lambda e: str(e.data["cause"]).startswith("unconfirmed"),
+                         timeout=4 * ABSENT_AFTER)
+    else:
+        assert backend == "ib_async" and cancelled.status == OrderStatus.CANCELLED
+    [at_ib] = _at_gateway(gateway, placed.key)
+    assert at_ib.status == "Cancelled"
+    record = broker.journal.order(placed.key)
+    assert record is not None and record.status == OrderStatus.CANCELLED.value

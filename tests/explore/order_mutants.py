@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and seven that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and eight that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -188,6 +188,13 @@ def ended_open_order_ignored(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Unconfirmed, "status_unseen", lambda self, key: None)
 
 
+def cancel_timeout_not_looked_up(mp: pytest.MonkeyPatch) -> None:
+    """A cancel that got no answer is left to the next reconnect: with its openOrder and orderStatus
+    lost the journal keeps a cancelled order working (found-lost-cancel-answer-keeps-order-working).
+    (It also removes the openOrder-says-ended defence, which this file does not need.)"""
+    mp.setattr(Unconfirmed, "status_unseen", lambda self, key: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -202,4 +209,5 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "lost-execution-not-asked-again": lost_execution_not_asked_again,
     "applied-modify-not-journaled": applied_modify_not_journaled,
     "ended-open-order-ignored": ended_open_order_ignored,
+    "cancel-timeout-not-looked-up": cancel_timeout_not_looked_up,
 }

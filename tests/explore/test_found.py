@@ -41,6 +41,8 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                                                "limit 378.26 in the journal, 380.15 at the gateway"),
     "found-fill-with-status-and-execution-lost-stays-submitted": ("ended-open-order-ignored",
                                                                   "journal says SUBMITTED, the gateway FILLED"),
+    "found-lost-cancel-answer-keeps-order-working": ("cancel-timeout-not-looked-up",
+                                                     "journal says SUBMITTED, the gateway CANCELLED"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
 }
