@@ -6,7 +6,7 @@ It never imports fake_gateway; it talks to any TWS API endpoint (the fake gatewa
 
 from .base import BaseBroker
 from .errors import (BrokerError, BrokerTimeout, BrokerUnavailable, JournalError, MarketDataUnavailable,
-                     OrderNotSent, OrderRejected, RequestFailed, UnknownOrder)
+                     OrderNotSent, OrderRejected, OrderUnconfirmed, RequestFailed, UnknownOrder)
 from .events import BrokerEvent, EventBus
 from .ib_broker import IBKRInsyncBroker
 from .models import BROKER_KEY_PREFIX, Account, Bar, Order, OrderSide, OrderStatus, OrderType, Position
@@ -18,6 +18,6 @@ __all__ = [
     "BROKER_KEY_PREFIX", "Account", "Bar", "BaseBroker", "BrokerError", "BrokerEvent", "BrokerSettings", "BrokerSettingsError",
     "BrokerState", "BrokerTimeout", "BrokerUnavailable", "EventBus", "IBKRInsyncBroker", "JournalError",
     "MarketDataUnavailable",
-    "Order", "OrderNotSent", "OrderRejected", "OrderSide", "OrderStatus", "OrderType", "Position", "RequestFailed",
+    "Order", "OrderNotSent", "OrderRejected", "OrderUnconfirmed", "OrderSide", "OrderStatus", "OrderType", "Position", "RequestFailed",
     "RiskVerdict", "UnknownOrder",
 ]

@@ -34,8 +34,21 @@ class OrderRejected(BrokerError):
         super().__init__(reason if code is None else f"IB error {code}: {reason}")
 
 
+class OrderUnconfirmed(BrokerTimeout):
+    """The order was sent, and IB neither acknowledged it within the ack timeout nor showed it in
+    the answer to the look-up that followed. It may be working at IB (its messages were lost): do
+    not place it again under another key. Its journal status stays PENDING while reconcile keeps
+    asking; it becomes what the gateway shows, or NOT_SENT once its absence is proved."""
+
+    def __init__(self, key: str, timeout: float, why: str) -> None:
+        self.method, self.timeout, self.key = "place_order", timeout, key
+        BrokerError.__init__(self, f"place_order: order {key} was sent but is unconfirmed ({why}); "
+                                   "reconcile keeps asking the gateway; do not place it again")
+
+
 class OrderNotSent(BrokerError):
-    """The gateway provably never received the order (reconcile found no trace of its key)."""
+    """The gateway provably never received the order: the session was down before the send (no
+    byte written), or its absence was proved (docs/guarantees-orders.md)."""
 
     def __init__(self, key: str) -> None:
         self.key = key

@@ -13,8 +13,9 @@ log = logging.getLogger("ib_harness.broker.events")
 # scans the broker's sources for publish("...") so a new kind cannot be left out).
 EVENT_KINDS = ("account_fresh", "account_resubscribed", "bars_closed", "escalation", "fill", "ib_error",
                "illegal_transition", "legacy_thread_died", "market_data_available", "market_data_unavailable",
-               "market_line_refused", "market_line_released", "modify_refused", "order", "order_adopted", "order_lookup_lost",
-               "order_unacknowledged", "probe_answered", "probe_sent", "probe_timeout", "reconcile",
+               "market_line_refused", "market_line_released", "modify_refused", "order", "order_adopted",
+               "order_lookup_lost", "order_unacknowledged", "order_unconfirmed", "probe_answered", "probe_sent",
+               "probe_timeout", "reconcile",
                "reconcile_deferred", "reconcile_failed", "reconnected", "resubscribe_failed", "resubscribed",
                "slow_down", "state", "stream_out_of_sync", "sync_incomplete", "sync_retry_failed", "sync_verified")
 

@@ -1,8 +1,8 @@
 """IBKRInsyncBroker: the broker on one ib_insync IB() on the application's loop.
 
-No threads and no queues of its own: ib_insync's events drive the caches, the journal and the
-state machine. Calls while not ready raise BrokerUnavailable at once; a call whose connection
-dies under it fails with BrokerUnavailable; every request has a timeout (BrokerTimeout).
+No threads or queues of its own: ib_insync's events drive the caches, the journal and the state
+machine. Calls while not ready, or cut when the connection dies, raise BrokerUnavailable; every
+request has a timeout (BrokerTimeout).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from .market_data import BarStream, MarketData
 from .metrics import BrokerMetrics
 from .models import Account, Order, OrderStatus, Position
 from .orders import OrderBook
-from .reconcile import reconcile, watch_orders_of_session
+from .reconcile import Resolver, reconcile, watch_orders_of_session
 from .risk import RiskChecker, RiskVerdict
 from .settings import BrokerSettings
 from .supervision import BrokerState, StateMachine
@@ -66,7 +66,7 @@ class IBKRInsyncBroker(BaseBroker):
         self.risk = RiskChecker(self.settings)
         self.market = MarketData(self.ib, self.events, self.settings.stream_check_timeout,
                                  self.settings.market_data_max_lines, self.settings.market_data_line_ttl)
-        self.book = OrderBook(self.ib, self.journal, self.events, self.metrics)
+        self.book = OrderBook(self.ib, self.journal, self.events, self.metrics, self.settings.order_absent_after)
         self.book.gateway.lookup_timeout = self.settings.request_timeout
         self.account_stale = False
         self._degraded: dict[str, str] = {}
@@ -74,6 +74,7 @@ class IBKRInsyncBroker(BaseBroker):
         self._reconciling: asyncio.Task[None] | None = None
         self._order_watch: asyncio.Task[None] | None = None
         self._reconcile_again: str | None = None
+        self.resolver = Resolver(self.book, self.reconcile_orders)
         self.supervisor: BuiltinSupervisor | WatchdogSupervisor
         if controller is not None and self.settings.supervisor == "watchdog":
             self.supervisor = WatchdogSupervisor(self.ib, self.settings, self.machine, self.events, self.metrics,
@@ -113,7 +114,7 @@ class IBKRInsyncBroker(BaseBroker):
         await self.supervisor.stop()
         await self.gaps.close()
         self.errors.close()
-        for task in (self._reconciling, self._order_watch):
+        for task in (self._reconciling, self._order_watch, self.resolver.stop()):
             await cancel_for_sure(task)
         self._reconciling = self._order_watch = None
         await self.market.close()
@@ -209,7 +210,7 @@ class IBKRInsyncBroker(BaseBroker):
             self.reconcile_orders(again)
 
     def _stop_reconciling(self) -> None:
-        for task in (self._reconciling, self._order_watch):
+        for task in (self._reconciling, self._order_watch, self.resolver.stop()):
             if task is not None:
                 task.cancel()
         self._reconciling = self._order_watch = None

@@ -28,13 +28,13 @@ class OrderType(str, Enum):
 class OrderStatus(str, Enum):
     """The broker's order lifecycle; IB's statuses map onto it (see ``from_ib``)."""
 
-    PENDING = "PENDING"          # journaled, not yet acknowledged by the gateway
+    PENDING = "PENDING"          # journaled, not confirmed by IB: in flight, or sent and unconfirmed
     SUBMITTED = "SUBMITTED"      # PreSubmitted / Submitted / ApiPending
     PARTIALLY_FILLED = "PARTIALLY_FILLED"
     FILLED = "FILLED"
     CANCELLED = "CANCELLED"      # Cancelled / ApiCancelled / PendingCancel acknowledged
     REJECTED = "REJECTED"        # Inactive or a rejection error
-    NOT_SENT = "NOT_SENT"        # reconcile proved the gateway never received it
+    NOT_SENT = "NOT_SENT"        # proved never received: 3 complete answers over order_absent_after lacked it
 
     @property
     def is_terminal(self) -> bool:

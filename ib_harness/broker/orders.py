@@ -2,7 +2,8 @@
 every status and fill recorded after, ids monotonic across reconnects and process restarts.
 
 An unacknowledged order is never resent: the broker asks the gateway (open and completed
-orders, matched by orderRef) and either adopts what it finds or proves the order never arrived.
+orders, matched by orderRef) and adopts what it finds; not found, the order is unconfirmed
+(unconfirmed.py), never "not sent" on one answer.
 Before a key the journal does not hold is placed, the gateway is asked the same way: an order
 with that key placed through another journal (or by another process) is adopted, never doubled.
 """
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .adoption import GatewayOrders
 from .backends import backend_of
 from .client_adapter import ClientAdapter
-from .errors import BrokerTimeout, OrderNotSent, OrderRejected, UnknownOrder
+from .errors import BrokerTimeout, OrderNotSent, OrderRejected, OrderUnconfirmed, UnknownOrder
 from .events import EventBus
 from .journal import Journal, KeyReused
 from .metrics import BrokerMetrics
@@ -28,12 +29,14 @@ from .order_modify import Modifies, ModifyInFlight, confirm_after_refusal
 from .trades import (UNACKED, VALIDATION_ERROR, acknowledged, avg_price_of, filled_of, ib_order_for,
                      model_of_record, model_of_trade, record_differences, refuses, rejection_of, settled_status, status_of,
                      terms_of)
+from .unconfirmed import Unconfirmed
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB, Contract, Fill, Trade
 
 log = logging.getLogger("ib_harness.broker.orders")
 
+ENDED = ("Filled", "Cancelled", "ApiCancelled", "Inactive")  # IB's statuses of an order that no longer works
 DUPLICATE_ORDER_ID = 103
 DUPLICATE_ID_RETRIES = 3
 _SENT_HERE: set[str] = set()  # keys minted by this process that any of its brokers sent
@@ -53,7 +56,8 @@ def forget_sent_keys() -> None:
 
 
 class OrderBook:
-    def __init__(self, ib: IB, journal: Journal, events: EventBus, metrics: BrokerMetrics) -> None:
+    def __init__(self, ib: IB, journal: Journal, events: EventBus, metrics: BrokerMetrics,
+                 absent_after: float = 30.0) -> None:
         self.ib = ib
         self.backend = backend_of(ib)
         self.journal = journal
@@ -64,6 +68,7 @@ class OrderBook:
         self.modifies = Modifies(self.backend, journal, events, metrics, self._signal)
         self.gateway = GatewayOrders(ib, journal, events, metrics, on_lookup=lambda: self.modifies.recheck(ib.trades()))
         self._placed = metrics.orders.labels("placed")
+        self.unconfirmed = Unconfirmed(journal, events, metrics, absent_after)
         ib.orderStatusEvent += self._on_status
         ib.openOrderEvent += self._on_open_order
         ib.execDetailsEvent += self._on_fill
@@ -113,6 +118,10 @@ class OrderBook:
                                   perm_id=trade.order.permId or None, filled=filled,
                                   avg_fill_price=avg_price_of(trade), acknowledged=True if acked else None,
                                   **terms_of(trade, record.order_type))
+        if acked:
+            self.unconfirmed.settled(key, "placement")
+        if status == OrderStatus.FILLED and self.unconfirmed.fills_short(key):
+            self.unconfirmed.fills_missing(key)  # an execDetails may follow; if it was lost, ask again
         self.events.publish("order", order_id=trade.order.orderId, key=key, status=status.value)
         self._signal(key)
 
@@ -155,6 +164,9 @@ class OrderBook:
         if not order.orderRef or state.status in UNACKED or state.status == VALIDATION_ERROR:
             return
         record = self.journal.order(order.orderRef)
+        if record is not None and record.acknowledged and state.status in ENDED \
+                and not OrderStatus(record.status).is_terminal:
+            self.unconfirmed.status_unseen(order.orderRef)  # its orderStatus should follow; if lost, ask
         if record is None or record.acknowledged:  # not ours, or acknowledged already: nothing to read
             return
         for trade in self.ib.trades():
@@ -253,18 +265,18 @@ class OrderBook:
         return trade
 
     async def _confirm_unacked(self, key: str, trade: Trade, timeout: float) -> Trade:
-        """No acknowledgement: ask the gateway. Found: adopt it. Absent: it never arrived."""
+        """No acknowledgement: ask the gateway. Found: adopt it. Not found: unconfirmed (the
+        answer may have lost it too); the broker keeps asking and settles it later."""
         self.events.publish("order_unacknowledged", key=key, order_id=trade.order.orderId)
         try:
             found = await asyncio.wait_for(self.find_at_gateway(key), timeout)
         except asyncio.TimeoutError:
-            self.metrics.orders.labels("unconfirmed").inc()
-            raise BrokerTimeout("place_order (order state unknown; reconcile will settle it)", timeout) from None
+            self.unconfirmed.unconfirmed(key, trade.order.orderId, f"the look-up got no answer within {timeout:g} s")
+            raise OrderUnconfirmed(key, timeout, "no acknowledgement, and the look-up got no answer") from None
         if found is None:
-            self.journal.update_order(key, OrderStatus.NOT_SENT.value, detail="not at the gateway after ack timeout")
-            self.events.publish("order", order_id=trade.order.orderId, key=key, status=OrderStatus.NOT_SENT.value)
-            self.metrics.orders.labels("not_sent").inc()
-            raise OrderNotSent(key)
+            if self.unconfirmed.absent(key, trade.order.orderId, "look-up after the ack timeout"):
+                raise OrderNotSent(key)
+            raise OrderUnconfirmed(key, timeout, "no acknowledgement, and not in the gateway's answer")
         found = await self.gateway.settle_found(key, trade, found, timeout, self.record_fill)
         self._on_status(found)
         return found
@@ -303,6 +315,8 @@ class OrderBook:
             return self.to_model(key) if key else model_of_trade(trade)
         self.ib.cancelOrder(trade.order)
         if not await self._wait(key, trade.isDone, timeout):
+            if key:  # IB may have cancelled it with its answer lost: ask until the gateway's answer shows it
+                self.unconfirmed.status_unseen(key)
             raise BrokerTimeout("cancel_order", timeout)
         self.metrics.orders.labels("cancelled").inc()
         return self.to_model(key)
@@ -346,12 +360,19 @@ class OrderBook:
             refused = self.modifies.refused(key, modify)
             await confirm_after_refusal(self.gateway, self.journal, key, trade, timeout, self._on_status)
             raise refused
-        if not answered:
+        if not answered:  # IB may have applied it with its echo lost: look again until its answer shows the order
+            self.unconfirmed.modify_unanswered(key)
             raise BrokerTimeout("modify_order", timeout)
         if not modify.applied and self._echoes.get(key, 0) <= seen:
             raise OrderRejected(f"order {ref} became {trade.orderStatus.status} before IB confirmed the modify")
+        self._journal_applied(trade)
         self.metrics.orders.labels("modified").inc()
         return self.to_model(key)
+
+    def _journal_applied(self, trade: Trade) -> None:
+        """The modify is applied: journal the trade's terms now. Its openOrder may have come inside
+        an open-orders answer (the library files it there, with no event to journal it on)."""
+        self._on_status(trade)
 
     # ----- views ----------------------------------------------------------------------------------
 

@@ -69,6 +69,10 @@ class BrokerSettings(BaseSettings):
     # requests
     request_timeout: float = Field(10.0, gt=0)
     order_ack_timeout: float = Field(5.0, gt=0)
+    order_absent_after: float = Field(30.0, gt=0, description="an order sent but never confirmed is NOT_SENT only "
+                                      "when three complete answers of the gateway (open and completed orders, "
+                                      "executions) spread over this many seconds lack it; until then it is PENDING "
+                                      "and looked up again")
     max_requests_per_second: int = Field(45, ge=1, le=50)
     # journal
     journal_path: Path = Field(default_factory=lambda: default_data_dir() / "journal.sqlite3")

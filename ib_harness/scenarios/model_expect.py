@@ -167,8 +167,8 @@ class NoStale(Strict):
 
 CallMethod = Literal["place_order", "modify_order", "cancel_order", "get_market_price", "get_historical_bars",
                      "stream_bars", "get_positions", "get_account", "get_orders"]
-ErrorType = Literal["BrokerUnavailable", "BrokerTimeout", "OrderRejected", "OrderNotSent", "UnknownOrder",
-                    "MarketDataUnavailable", "RequestFailed", "Hung", "ValueError"]
+ErrorType = Literal["BrokerUnavailable", "BrokerTimeout", "OrderRejected", "OrderNotSent", "OrderUnconfirmed",
+                    "UnknownOrder", "MarketDataUnavailable", "RequestFailed", "Hung", "ValueError"]
 
 
 class CallOutcome(Strict):

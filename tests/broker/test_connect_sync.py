@@ -141,10 +141,11 @@ async def test_orders_are_not_judged_absent_while_the_order_lists_are_unverified
         gateway: FakeGateway, make_broker: BrokerFactory) -> None:
     """An intent the journal holds but never saw acknowledged is NOT_SENT only when the gateway's
     order lists prove it absent. With completed orders unanswered at startup that proof is
-    missing: the order stays as it is until the lists are verified, then it is settled."""
+    missing: the order stays as it is until the lists are verified, then it is settled (three
+    complete answers over order_absent_after)."""
     lost = [gateway.faults.inject({"kind": "drop_message", "message": message, "client_id": 1})
             for message in ("completedOrder", "completedOrdersEnd")]
-    broker = await make_broker(gateway, connect=False, sync_retry_interval=0.5)
+    broker = await make_broker(gateway, connect=False, sync_retry_interval=0.5, order_absent_after=1.0)
     broker.journal.record_intent("ibh-crashed-before-ack", 900, "AAPL", "BUY", 1, "MKT", None, None)
     await broker.connect(timeout=15)
     assert broker.sync_gaps == ("completed orders",)
@@ -154,7 +155,7 @@ async def test_orders_are_not_judged_absent_while_the_order_lists_are_unverified
     for handle in lost:
         handle.stop()
     await wait_event(broker, "sync_verified", since=mark)
-    await wait_event(broker, "reconcile", since=mark)
+    await wait_event(broker, "order", lambda e: e.data["key"] == "ibh-crashed-before-ack", since=mark)
     record = broker.journal.order("ibh-crashed-before-ack")
     assert record is not None and record.status == "NOT_SENT"
 

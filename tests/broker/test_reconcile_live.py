@@ -52,7 +52,7 @@ async def test_1102_delivers_the_fill_held_during_the_loss_and_reconcile_agrees(
     assert reconciled.data["cause"] == "IB 1102"
     # the held fill arrived right after the 1102 and settled the order before reconcile looked:
     # nothing was left to reconcile
-    assert reconciled.data["results"] == {"matched": 0, "not_sent": 0, "missing": 0, "fills_recorded": 0, "adopted": 0}
+    assert reconciled.data["results"] == {"matched": 0, "not_sent": 0, "unconfirmed": 0, "missing": 0, "fills_recorded": 0, "adopted": 0}
     record = broker.journal.order(order.key)
     assert record is not None and record.status == "FILLED" and record.filled == 10
     assert [f.quantity for f in broker.journal.fills(order.key)] == [10]

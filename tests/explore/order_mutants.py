@@ -1,4 +1,4 @@
-"""Six more broker mutants, one per order-safety fault the explore issue names, and two that put
+"""Six more broker mutants, one per order-safety fault the explore issue names, and eight that put
 back bugs explore found in the library's broker (scenarios/library/found/, tests/explore/test_found.py).
 Like tests/suite/mutants.py they monkeypatch the broker's classes from the test side; the broker
 itself is not edited. Each removes one defence a real incident showed is needed."""
@@ -16,6 +16,7 @@ from ib_harness.broker.journal import FillRecord, Journal, KeyReused
 from ib_harness.broker.models import Order, OrderStatus
 from ib_harness.broker.orders import UNACKED, OrderBook, ib_order_for, rejection_of, status_of
 from ib_harness.broker.supervision import BrokerState
+from ib_harness.broker.unconfirmed import Unconfirmed
 
 
 def resend_on_ack_timeout(mp: pytest.MonkeyPatch) -> None:
@@ -170,6 +171,45 @@ def order_lookup_waits_forever(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(GatewayOrders, "lookup_timeout", property(lambda self: None, lambda self, value: None), raising=False)
 
 
+def not_sent_on_first_absence(mp: pytest.MonkeyPatch) -> None:
+    """One complete answer of the gateway without the order is taken for proof that it never
+    arrived: with the order's frames lost in that answer too, an order working at IB is declared
+    NOT_SENT (found-lost-acks-and-lookup-order-declared-not-sent)."""
+    mp.setattr(Unconfirmed, "evidence", lambda self, key: (1, True))
+
+
+def modify_timeout_not_looked_up(mp: pytest.MonkeyPatch) -> None:
+    """A modify that got no answer is left to the next reconnect: with only its openOrder echo
+    lost, the journal keeps the old terms while IB works the new ones
+    (found-lost-modify-echo-keeps-old-limit)."""
+    mp.setattr(Unconfirmed, "modify_unanswered", lambda self, key: None)
+
+
+def lost_execution_not_asked_again(mp: pytest.MonkeyPatch) -> None:
+    """A filled order whose execDetails was lost waits for the next reconnect to get it: the
+    journal lacks the fill while the session lives (found-lost-execution-of-filled-order-never-journaled)."""
+    mp.setattr(Unconfirmed, "fills_missing", lambda self, key: None)
+
+
+def applied_modify_not_journaled(mp: pytest.MonkeyPatch) -> None:
+    """A modify seen applied only in an open-orders answer (no event) returns without journaling
+    the new terms (found-modify-applied-in-look-up-answer-keeps-old-limit)."""
+    mp.setattr(OrderBook, "_journal_applied", lambda self, trade: None)
+
+
+def ended_open_order_ignored(mp: pytest.MonkeyPatch) -> None:
+    """An openOrder saying an acknowledged order ended (Filled) is not acted on: with its orderStatus
+    and execDetails lost the journal keeps it working (found-fill-with-status-and-execution-lost-stays-submitted)."""
+    mp.setattr(Unconfirmed, "status_unseen", lambda self, key: None)
+
+
+def cancel_timeout_not_looked_up(mp: pytest.MonkeyPatch) -> None:
+    """A cancel that got no answer is left to the next reconnect: with its openOrder and orderStatus
+    lost the journal keeps a cancelled order working (found-lost-cancel-answer-keeps-order-working).
+    (It also removes the openOrder-says-ended defence, which this file does not need.)"""
+    mp.setattr(Unconfirmed, "status_unseen", lambda self, key: None)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -181,4 +221,10 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
     "no-working-orders-check": no_working_orders_check,
     "order-lookup-waits-forever": order_lookup_waits_forever,
+    "not-sent-on-first-absence": not_sent_on_first_absence,
+    "modify-timeout-not-looked-up": modify_timeout_not_looked_up,
+    "lost-execution-not-asked-again": lost_execution_not_asked_again,
+    "applied-modify-not-journaled": applied_modify_not_journaled,
+    "ended-open-order-ignored": ended_open_order_ignored,
+    "cancel-timeout-not-looked-up": cancel_timeout_not_looked_up,
 }

@@ -24,11 +24,25 @@ FOUND = LIBRARY / "found"
 # file stem -> words the failed expectation's detail must contain while the bug is open
 OPEN: dict[str, str] = {}
 
-# file stem -> the mutant that puts its bug back, and the words its failed expectation must show
+# file stem -> the mutant that puts its bug back, and the words its failed expectation must show;
+# "a+b": the bug as found needs both defences removed (a later fix added the second)
 CAUGHT: dict[str, tuple[str, str]] = {
-    "found-unacked-order-declared-not-sent": ("open-order-status-ignored", "journal says NOT_SENT, the gateway SUBMITTED"),
+    "found-unacked-order-declared-not-sent": ("open-order-status-ignored+not-sent-on-first-absence",
+                                              "journal says NOT_SENT, the gateway SUBMITTED"),
     "found-refused-modify-keeps-new-limit": ("modify-journals-new-terms-first",
                                              "limit 192.814 in the journal, 191.85 at the gateway"),
+    "found-lost-acks-and-lookup-order-declared-not-sent": ("not-sent-on-first-absence",
+                                                           "journal says NOT_SENT, the gateway SUBMITTED"),
+    "found-lost-modify-echo-keeps-old-limit": ("modify-timeout-not-looked-up",
+                                               "limit 378.26 in the journal, 380.15 at the gateway"),
+    "found-lost-execution-of-filled-order-never-journaled": ("lost-execution-not-asked-again",
+                                                             "is not in the journal"),
+    "found-modify-applied-in-look-up-answer-keeps-old-limit": ("applied-modify-not-journaled",
+                                                               "limit 378.26 in the journal, 380.15 at the gateway"),
+    "found-fill-with-status-and-execution-lost-stays-submitted": ("ended-open-order-ignored",
+                                                                  "journal says SUBMITTED, the gateway FILLED"),
+    "found-lost-cancel-answer-keeps-order-working": ("cancel-timeout-not-looked-up",
+                                                     "journal says SUBMITTED, the gateway CANCELLED"),
     "found-1100-at-reconnect-serves-stale-prices": ("ignore-1100-during-connect",
                                                     "never in ['degraded'] after broker_event reconnected"),
     "found-fill-lost-in-a-stall-never-read-again": ("no-working-orders-check",
@@ -68,7 +82,8 @@ def test_every_found_file_runs_at_production_timings() -> None:
 @pytest.mark.parametrize("stem", sorted(CAUGHT))
 async def test_found_scenario_catches_its_bug(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
     mutant, symptom = CAUGHT[stem]
-    ORDER_MUTANTS[mutant](monkeypatch)
+    for name in mutant.split("+"):
+        ORDER_MUTANTS[name](monkeypatch)
     result = await replay(load_scenario(FOUND / f"{stem}.yaml"))
     missed = [f"{e.expectation}: {e.detail}" for e in result.expectations if not e.ok]
     assert result.verdict == "fail" and any(symptom in line for line in missed), (
