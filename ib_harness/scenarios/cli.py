@@ -14,6 +14,7 @@ from typing import Any
 
 from ib_harness.broker.backends import BACKENDS
 
+from .explore.cli import positive
 from .loader import LIBRARY, ScenarioErrors, load_all
 from .yaml_lines import ScenarioError
 
@@ -37,7 +38,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--report", type=Path,
                         help="directory for report.html, report.json and junit.xml (default: no report)")
     replay.add_argument("--junit", type=Path, help="also write JUnit XML to this file (default: none)")
-    replay.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    replay.add_argument("--jobs", type=positive(int), help="scenarios replayed at once (default: by CPU count)")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
     replay.add_argument("--broker", metavar="MODULE:FACTORY", help=BROKER_HELP)
     _clock_option(replay)
@@ -55,7 +56,7 @@ def add_commands(commands: Any) -> None:
                          help="scenario files or directories (default: the built-in library)")
     compare.add_argument("--report", type=Path,
                          help="directory for report.html, report.json and junit.xml (default: no report)")
-    compare.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    compare.add_argument("--jobs", type=positive(int), help="scenarios replayed at once (default: by CPU count)")
     compare.add_argument("--backend", choices=[*BACKENDS, "both"], default="both",
                          help="the client libraries compared (default: both: four columns)")
     compare.add_argument("--broker", metavar="MODULE:FACTORY",
