@@ -7,12 +7,13 @@ and a ``file:line: field: problem`` message, before anything runs.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from ib_harness.broker.backends import BACKENDS
+from ib_harness.broker.backends import BACKENDS, DEFAULT_BACKEND
 
 from .explore.cli import positive
 from .loader import LIBRARY, ScenarioErrors, load_all
@@ -57,8 +58,9 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("--report", type=Path,
                          help="directory for report.html, report.json and junit.xml (default: no report)")
     compare.add_argument("--jobs", type=positive(int), help="scenarios replayed at once (default: by CPU count)")
-    compare.add_argument("--backend", choices=[*BACKENDS, "both"], default="both",
-                         help="the client libraries compared (default: both: four columns)")
+    compare.add_argument("--backend", choices=[*BACKENDS, "both"],
+                         help="the client libraries compared (default: both, four columns, when ib_async is "
+                              "installed; else ib_insync)")
     compare.add_argument("--broker", metavar="MODULE:FACTORY",
                          help="compare this broker (instead of the library's builtin) with the Watchdog design "
                               "(default: the library's broker)")
@@ -181,6 +183,31 @@ def _backends(choice: str | None) -> tuple[str | None, ...]:
     return BACKENDS if choice == "both" else (choice,)
 
 
+def _installed(backend: str) -> bool:
+    try:
+        importlib.import_module(backend)
+    except ImportError:
+        return False
+    return True
+
+
+def _check_backends(backends: tuple[str | None, ...]) -> None:
+    """A --backend whose library is missing stops before anything runs (not one ERROR per scenario)."""
+    for name in backends:
+        if name is not None and not _installed(name):
+            raise ValueError(f"--backend: {name} is not installed: pip install 'ib-harness[{name}]'")
+
+
+def _compare_backends() -> str:
+    """compare's default: every library when all are installed, else the installed ones (said on stderr)."""
+    missing = [name for name in BACKENDS if not _installed(name)]
+    if not missing:
+        return "both"
+    print(f"{', '.join(missing)} is not installed: comparing on {DEFAULT_BACKEND} only "
+          f"(pip install 'ib-harness[{missing[0]}]' for every library)", file=sys.stderr)
+    return DEFAULT_BACKEND
+
+
 def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | None = None) -> int:
     from .batch import DEFAULT_JOBS, run_batch
     from .console import render_comparison, render_result, render_summary
@@ -208,6 +235,10 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         print("--broker cannot run under --supervisor watchdog (a user broker supervises itself)", file=sys.stderr)
         return BAD_INPUT
     backends = _backends(getattr(args, "backend", None))
+    try:
+        _check_backends(backends)
+    except ValueError as exc:
+        return _bad_input(exc)
     quiet = getattr(args, "quiet", False)
     total = len(files) * len(supervisors) * len(backends)
     print(f"replaying {total} scenario run(s) with {args.jobs or DEFAULT_JOBS} at a time", flush=True)
@@ -253,5 +284,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 def run_compare(args: argparse.Namespace) -> int:
     """Both supervisors (on each --backend); the verdicts differ on purpose, so the exit code is 0 when it completed
     (2 on bad input)."""
+    if args.backend is None:
+        args.backend = _compare_backends()
     code = run_replay(args, supervisors=("builtin", "watchdog"))
     return BAD_INPUT if code == BAD_INPUT else 0

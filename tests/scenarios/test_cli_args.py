@@ -3,6 +3,7 @@ anything runs."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,38 @@ def test_a_directory_without_scenario_files_is_named(tmp_path: Path, command: st
     captured = capsys.readouterr()
     assert f"{tmp_path}: no scenario files (*.yaml, *.yml) in this directory" in captured.err
     assert "replaying" not in captured.out
+
+
+QUIET_DAY = """\
+name: quiet-day
+description: A day with no incident at all, two seconds long.
+seed: 3
+duration: 2
+steps:
+  - {at: 0.5, get_positions: {}}
+expect:
+  - orders: {lost: 0, duplicated: 0}
+"""
+
+
+@pytest.mark.parametrize("argv", [["replay", "--backend", "ib_async"], ["replay", "--backend", "both"],
+                                  ["compare", "--backend", "ib_async"], ["compare", "--backend", "both"]])
+def test_a_backend_that_is_not_installed_is_refused_before_anything_runs(
+        tmp_path: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "ib_async", None)  # as on a machine without the [ib_async] extra
+    (tmp_path / "quiet.yaml").write_text(QUIET_DAY)
+    assert main([*argv, str(tmp_path / "quiet.yaml")]) == 2
+    captured = capsys.readouterr()
+    assert "--backend: ib_async is not installed: pip install 'ib-harness[ib_async]'" in captured.err
+    assert "replaying" not in captured.out
+
+
+def test_compare_by_default_compares_on_the_installed_libraries_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "ib_async", None)
+    (tmp_path / "quiet.yaml").write_text(QUIET_DAY)
+    assert main(["compare", "--jobs", "1", str(tmp_path / "quiet.yaml")]) == 0
+    captured = capsys.readouterr()
+    assert "replaying 2 scenario run(s)" in captured.out  # builtin and watchdog, on ib_insync
+    assert "ERROR" not in captured.out and "ib_async" not in captured.out
+    assert "ib_async is not installed: comparing on ib_insync only" in captured.err
