@@ -126,6 +126,10 @@ def _bad_input(exc: ValueError) -> int:
     return BAD_INPUT
 
 
+def _unwritable(path: Path, exc: OSError) -> ValueError:
+    return ValueError(f"--out {path}: cannot write: {exc.strerror or exc}")
+
+
 def run_validate(args: argparse.Namespace) -> int:
     try:
         files = _load(args.paths)
@@ -145,7 +149,10 @@ def run_schema(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(schema_text())
         return 0
-    print(f"wrote {write_schema(args.out)}", file=sys.stderr)
+    try:
+        print(f"wrote {write_schema(args.out)}", file=sys.stderr)
+    except OSError as exc:
+        return _bad_input(_unwritable(args.out, exc))
     return 0
 
 
@@ -168,7 +175,10 @@ def run_from_log(args: argparse.Namespace) -> int:
         return 1
     text = draft_yaml(draft)
     if args.out:
-        args.out.write_text(text)
+        try:
+            args.out.write_text(text)
+        except OSError as exc:
+            return _bad_input(_unwritable(args.out, exc))
         print(f"wrote {args.out}: {len(draft['steps'])} steps over {draft['duration']} s", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -66,3 +66,11 @@ def test_compare_by_default_compares_on_the_installed_libraries_only(
     assert "replaying 2 scenario run(s)" in captured.out  # builtin and watchdog, on ib_insync
     assert "ERROR" not in captured.out and "ib_async" not in captured.out
     assert "ib_async is not installed: comparing on ib_insync only" in captured.err
+
+
+def test_an_out_file_that_cannot_be_written_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = Path(__file__).parent / "data" / "nightly_reset_ib_insync.log"
+    nowhere = tmp_path / "missing-dir" / "out.yaml"
+    for argv in (["schema", "--out", str(nowhere)], ["from-log", str(log), "--out", str(nowhere)]):
+        assert main(argv) == 2
+        assert f"--out {nowhere}: cannot write: No such file or directory" in capsys.readouterr().err
