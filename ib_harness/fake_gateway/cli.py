@@ -122,7 +122,7 @@ def _settings_problems(exc: ValidationError, args: argparse.Namespace) -> list[s
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"])
         name = f"--{key.replace('_', '-')}" if getattr(args, key, None) is not None else key
-        lines.append(f"{name}: {error['msg']}, got {error['input']!r}")
+        lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}, got {error['input']!r}")
     return lines
 
 
