@@ -86,7 +86,7 @@ def add_commands(commands: Any) -> None:
 def _add_from_log(from_log: argparse.ArgumentParser) -> None:
     from_log.add_argument("logfile", type=Path, help="the log file to read")
     from_log.add_argument("--out", type=Path, help="write the YAML here (default: stdout)")
-    from_log.add_argument("--max-duration", type=float, default=30.0,
+    from_log.add_argument("--max-duration", type=positive(float), default=30.0,
                           help="scale longer incidents down to this many seconds")
     from_log.add_argument("--name", help="scenario name (default: from-log-<file>)")
     from_log.add_argument("--pattern", help="regex for another log format, with named groups ts (ISO 8601 time) "

@@ -74,3 +74,13 @@ def test_an_out_file_that_cannot_be_written_is_named(tmp_path: Path, capsys: pyt
     for argv in (["schema", "--out", str(nowhere)], ["from-log", str(log), "--out", str(nowhere)]):
         assert main(argv) == 2
         assert f"--out {nowhere}: cannot write: No such file or directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan"])
+def test_from_log_max_duration_must_be_positive(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    log = Path(__file__).parent / "data" / "nightly_reset_ib_insync.log"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["from-log", str(log), "--max-duration", value])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "argument --max-duration" in captured.err and captured.out == ""
