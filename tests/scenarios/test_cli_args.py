@@ -84,3 +84,13 @@ def test_from_log_max_duration_must_be_positive(value: str, capsys: pytest.Captu
     assert exit_info.value.code == 2
     captured = capsys.readouterr()
     assert "argument --max-duration" in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize("command", ["smoke", "validate", "gateway"])
+def test_an_unknown_flag_shows_the_subcommands_usage(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--bogus"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"usage: ib-harness {command}" in err
+    assert f"ib-harness {command}: error: unrecognized arguments: --bogus" in err
