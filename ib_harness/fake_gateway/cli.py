@@ -116,13 +116,23 @@ async def serve(config: GatewayConfig, control_host: str = "127.0.0.1", control_
     print("fake gateway stopped", flush=True)
 
 
+def _settings_problems(exc: ValidationError, args: argparse.Namespace) -> list[str]:
+    """One line per problem, named as the user gave it: ``--port: <problem>, got 99999``."""
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        name = f"--{key.replace('_', '-')}" if getattr(args, key, None) is not None else key
+        lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}, got {error['input']!r}")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = config_from_args(args)
         token = control_token(args)
     except ValidationError as exc:
-        print(f"invalid gateway settings:\n{exc}", file=sys.stderr)
+        print("invalid gateway settings:\n" + "\n".join(_settings_problems(exc, args)), file=sys.stderr)
         return 2
     except (ConfigError, OSError, SecretError) as exc:
         print(str(exc), file=sys.stderr)

@@ -7,13 +7,15 @@ and a ``file:line: field: problem`` message, before anything runs.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from ib_harness.broker.backends import BACKENDS
+from ib_harness.broker.backends import BACKENDS, DEFAULT_BACKEND
 
+from .explore.cli import positive
 from .loader import LIBRARY, ScenarioErrors, load_all
 from .yaml_lines import ScenarioError
 
@@ -37,7 +39,7 @@ def add_commands(commands: Any) -> None:
     replay.add_argument("--report", type=Path,
                         help="directory for report.html, report.json and junit.xml (default: no report)")
     replay.add_argument("--junit", type=Path, help="also write JUnit XML to this file (default: none)")
-    replay.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
+    replay.add_argument("--jobs", type=positive(int), help="scenarios replayed at once (default: by CPU count)")
     replay.add_argument("--quiet", action="store_true", help="progress and summary only, no timelines")
     replay.add_argument("--broker", metavar="MODULE:FACTORY", help=BROKER_HELP)
     _clock_option(replay)
@@ -55,9 +57,10 @@ def add_commands(commands: Any) -> None:
                          help="scenario files or directories (default: the built-in library)")
     compare.add_argument("--report", type=Path,
                          help="directory for report.html, report.json and junit.xml (default: no report)")
-    compare.add_argument("--jobs", type=int, help="scenarios replayed at once (default: by CPU count)")
-    compare.add_argument("--backend", choices=[*BACKENDS, "both"], default="both",
-                         help="the client libraries compared (default: both: four columns)")
+    compare.add_argument("--jobs", type=positive(int), help="scenarios replayed at once (default: by CPU count)")
+    compare.add_argument("--backend", choices=[*BACKENDS, "both"],
+                         help="the client libraries compared (default: both, four columns, when ib_async is "
+                              "installed; else ib_insync)")
     compare.add_argument("--broker", metavar="MODULE:FACTORY",
                          help="compare this broker (instead of the library's builtin) with the Watchdog design "
                               "(default: the library's broker)")
@@ -83,7 +86,7 @@ def add_commands(commands: Any) -> None:
 def _add_from_log(from_log: argparse.ArgumentParser) -> None:
     from_log.add_argument("logfile", type=Path, help="the log file to read")
     from_log.add_argument("--out", type=Path, help="write the YAML here (default: stdout)")
-    from_log.add_argument("--max-duration", type=float, default=30.0,
+    from_log.add_argument("--max-duration", type=positive(float), default=30.0,
                           help="scale longer incidents down to this many seconds")
     from_log.add_argument("--name", help="scenario name (default: from-log-<file>)")
     from_log.add_argument("--pattern", help="regex for another log format, with named groups ts (ISO 8601 time) "
@@ -123,6 +126,10 @@ def _bad_input(exc: ValueError) -> int:
     return BAD_INPUT
 
 
+def _unwritable(path: Path, exc: OSError) -> ValueError:
+    return ValueError(f"--out {path}: cannot write: {exc.strerror or exc}")
+
+
 def run_validate(args: argparse.Namespace) -> int:
     try:
         files = _load(args.paths)
@@ -142,7 +149,10 @@ def run_schema(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(schema_text())
         return 0
-    print(f"wrote {write_schema(args.out)}", file=sys.stderr)
+    try:
+        print(f"wrote {write_schema(args.out)}", file=sys.stderr)
+    except OSError as exc:
+        return _bad_input(_unwritable(args.out, exc))
     return 0
 
 
@@ -165,7 +175,10 @@ def run_from_log(args: argparse.Namespace) -> int:
         return 1
     text = draft_yaml(draft)
     if args.out:
-        args.out.write_text(text)
+        try:
+            args.out.write_text(text)
+        except OSError as exc:
+            return _bad_input(_unwritable(args.out, exc))
         print(f"wrote {args.out}: {len(draft['steps'])} steps over {draft['duration']} s", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -178,6 +191,31 @@ def _supervisors(choice: str | None) -> tuple[str | None, ...]:
 
 def _backends(choice: str | None) -> tuple[str | None, ...]:
     return BACKENDS if choice == "both" else (choice,)
+
+
+def _installed(backend: str) -> bool:
+    try:
+        importlib.import_module(backend)
+    except ImportError:
+        return False
+    return True
+
+
+def _check_backends(backends: tuple[str | None, ...]) -> None:
+    """A --backend whose library is missing stops before anything runs (not one ERROR per scenario)."""
+    for name in backends:
+        if name is not None and not _installed(name):
+            raise ValueError(f"--backend: {name} is not installed: pip install 'ib-harness[{name}]'")
+
+
+def _compare_backends() -> str:
+    """compare's default: every library when all are installed, else the installed ones (said on stderr)."""
+    missing = [name for name in BACKENDS if not _installed(name)]
+    if not missing:
+        return "both"
+    print(f"{', '.join(missing)} is not installed: comparing on {DEFAULT_BACKEND} only "
+          f"(pip install 'ib-harness[{missing[0]}]' for every library)", file=sys.stderr)
+    return DEFAULT_BACKEND
 
 
 def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | None = None) -> int:
@@ -207,6 +245,10 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
         print("--broker cannot run under --supervisor watchdog (a user broker supervises itself)", file=sys.stderr)
         return BAD_INPUT
     backends = _backends(getattr(args, "backend", None))
+    try:
+        _check_backends(backends)
+    except ValueError as exc:
+        return _bad_input(exc)
     quiet = getattr(args, "quiet", False)
     total = len(files) * len(supervisors) * len(backends)
     print(f"replaying {total} scenario run(s) with {args.jobs or DEFAULT_JOBS} at a time", flush=True)
@@ -252,5 +294,7 @@ def run_replay(args: argparse.Namespace, supervisors: tuple[str | None, ...] | N
 def run_compare(args: argparse.Namespace) -> int:
     """Both supervisors (on each --backend); the verdicts differ on purpose, so the exit code is 0 when it completed
     (2 on bad input)."""
+    if args.backend is None:
+        args.backend = _compare_backends()
     code = run_replay(args, supervisors=("builtin", "watchdog"))
     return BAD_INPUT if code == BAD_INPUT else 0

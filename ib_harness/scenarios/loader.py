@@ -64,6 +64,10 @@ def load_all(paths: Iterable[str | Path]) -> list[ScenarioFile]:
     """Load every file; all problems are collected and raised together so a user fixes them at once."""
     loaded: list[ScenarioFile] = []
     problems: list[ScenarioError] = []
+    paths = list(paths)
+    for entry in map(Path, paths):
+        if entry.is_dir() and not expand_paths([entry]):
+            raise ScenarioError(entry, None, "no scenario files (*.yaml, *.yml) in this directory")
     files = expand_paths(paths)
     if not files:
         raise ScenarioError("(arguments)", None, "no scenario files given")

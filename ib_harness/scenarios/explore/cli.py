@@ -18,7 +18,8 @@ BAD_INPUT = 2
 DEFAULT_OUT = Path("explore-found")
 
 
-def _positive(kind: type) -> Any:
+def positive(kind: type) -> Any:
+    """An argparse type: ``kind`` above zero, else a usage error naming the flag and the value."""
     def parse(text: str) -> Any:
         try:
             value = kind(text)
@@ -34,12 +35,12 @@ def add_explore(commands: Any) -> None:
     parser = commands.add_parser("explore", help="generated fault schedules against a broker; shrink what fails")
     parser.add_argument("--broker", metavar="MODULE:FACTORY", help="your broker's factory (default: the library's)")
     limit = parser.add_mutually_exclusive_group()
-    limit.add_argument("--budget", type=_positive(float), metavar="SECONDS", help="wall seconds to explore (default 60)")
-    limit.add_argument("--runs", type=_positive(int), metavar="N", help="number of schedules to run (default: none, the --budget decides)")
+    limit.add_argument("--budget", type=positive(float), metavar="SECONDS", help="wall seconds to explore (default 60)")
+    limit.add_argument("--runs", type=positive(int), metavar="N", help="number of schedules to run (default: none, the --budget decides)")
     parser.add_argument("--seed", type=int, default=0, help="the master seed (default 0)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where shrunk scenarios go")
-    parser.add_argument("--shrink-runs", type=_positive(int), default=40, help="replays the shrinker may spend")
-    parser.add_argument("--jobs", type=_positive(int), default=1,
+    parser.add_argument("--shrink-runs", type=positive(int), default=40, help="replays the shrinker may spend")
+    parser.add_argument("--jobs", type=positive(int), default=1,
                         help="schedules run at once in worker processes (default 1)")
     parser.add_argument("--clock", choices=("virtual", "real"), default=None,
                         help="virtual (default): simulated time, production timings, two simulated minutes a "
