@@ -46,3 +46,22 @@ def test_shaped_link_loses_and_reorders_nothing() -> None:
         assert asyncio.run(_answers(faults, seed)) == plain
 
     shaped()
+
+
+async def test_a_slicer_that_ends_mid_frame_lets_the_frame_finish_first() -> None:
+    """A frame going out in pieces when the slicer ends: the frames after it wait for its last piece
+    (explore seed 12 found them written straight out between two pieces: the client read a frame
+    length of 822095153 bytes and dropped the connection)."""
+    async with FakeGateway(market_ticker=False) as gateway:
+        client = await raw_ready(gateway, 1)
+        [session] = gateway.sessions
+        handle = gateway.faults.inject({"kind": "slicer", "max_bytes": 5, "delay_ms": 2.0})
+        session.send_error(-1, 2104, "x" * 200)  # one frame of ~45 pieces, 2 ms apart
+        await asyncio.sleep(0.02)  # mid-way through its pieces
+        gateway.faults.stop(handle)
+        session.send_error(-1, 2106, "after")
+        frames = await client.read_until("4", timeout=5)
+        frames += await client.read_until("4", timeout=5)
+        await client.close()
+    assert [(frame[0], "2104" in frame, frame.count("x" * 200), "after" in frame) for frame in frames] == \
+        [("4", True, 1, False), ("4", False, 0, True)], frames

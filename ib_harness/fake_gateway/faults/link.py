@@ -91,7 +91,7 @@ class SessionLink:
 
     def emit(self, data: bytes, msg_id: int | None, whole: bool = True) -> None:
         """Bytes past the content faults, into the ordered queue (or straight out when nothing shapes)."""
-        if not self.shaping and not self._out:
+        if not self.shaping and not self._out and self._out_task is None:  # nothing queued or going out
             self._write(data, whole)
             return
         session = self.session
