@@ -109,6 +109,11 @@ class Keepalive:
         self.client.off_data(self._on_data)
         self._off_current_time()
 
+    def _orphaned(self) -> bool:
+        """Stopped while waiting: on Python 3.11 ``asyncio.wait_for`` returns an answer that arrived
+        in the turn the task was cancelled and drops the cancellation, so the loop checks itself."""
+        return self._task is not asyncio.current_task()
+
     async def _answered_within(self, seconds: float) -> bool:
         """Whether a message arrived within ``seconds``. An answer read in the same loop turn as the
         timer fired counts: after a busy stretch of this process (a burst of API requests) the
@@ -154,12 +159,18 @@ class Keepalive:
             self._probe_sent_at = sent_at
             overdue = self.overdue_after()
             self.events.publish("probe_sent", idle=round(idle, 3), overdue_after=round(overdue, 3))
-            if not await self._answered_within(overdue):
+            answered = await self._answered_within(overdue)
+            if self._orphaned():
+                return
+            if not answered:
                 if self.suspended:
                     continue
                 self.on_overdue()
                 remaining = self.timeout - (self._now() - sent_at)
-                if not await self._answered_within(remaining) and not self.suspended:
+                answered = await self._answered_within(remaining)
+                if self._orphaned():
+                    return
+                if not answered and not self.suspended:
                     silence = self._now() - self.last_rx
                     self.events.publish("probe_timeout", silence=round(silence, 3))
                     self._task = None
