@@ -1,7 +1,10 @@
-"""Reconnect pacing: exponential backoff with full jitter, and a circuit breaker after it.
+"""Reconnect pacing: exponential backoff with jitter above a floor, and a circuit breaker after it.
 
-Full jitter (sleep uniform(0, min(cap, base * 2**n))) spreads a fleet of reconnecting clients
-instead of synchronising them; the stable-period reset keeps one blip from inflating later delays.
+The jitter (sleep uniform(base, min(cap, base * 2**n))) spreads a fleet of reconnecting clients
+instead of synchronising them; the floor (``base``, backoff_initial) keeps one client from opening
+more than 1 + 1/base connections in a second (full jitter, from 0, opened 5 in 0.7 s against a
+gateway that closed each at once: explore's bounded_reconnects). The stable-period reset keeps one
+blip from inflating later delays.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class Backoff:
         return min(self.maximum, self.initial * self.multiplier ** n)
 
     def next_delay(self) -> float:
-        delay = self._random.uniform(0, self.ceiling())
+        ceiling = self.ceiling()
+        delay = self._random.uniform(min(self.initial, ceiling), ceiling)
         self.attempt += 1
         return delay
 

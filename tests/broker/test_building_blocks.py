@@ -55,13 +55,14 @@ def test_invalid_env_and_yaml_settings_name_the_setting_and_file(tmp_path: Path,
         BrokerSettings.load(bad)
 
 
-def test_backoff_is_capped_full_jitter_and_seeded() -> None:
+def test_backoff_is_capped_jitter_above_its_floor_and_seeded() -> None:
     a = Backoff(initial=0.5, maximum=4.0, seed=3)
     b = Backoff(initial=0.5, maximum=4.0, seed=3)
     delays = [a.next_delay() for _ in range(8)]
     assert delays == [b.next_delay() for _ in range(8)]
     ceilings = [min(4.0, 0.5 * 2 ** n) for n in range(8)]
-    assert all(0 <= d <= c for d, c in zip(delays, ceilings))
+    assert all(0.5 <= d <= c for d, c in zip(delays, ceilings))  # never below backoff_initial
+    assert len(set(delays[1:])) == 7  # jittered above the first (whose ceiling is the floor)
     assert a.ceiling() == 4.0  # capped
 
 

@@ -210,6 +210,18 @@ def cancel_timeout_not_looked_up(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Unconfirmed, "status_unseen", lambda self, key: None)
 
 
+def jitter_from_zero(mp: pytest.MonkeyPatch) -> None:
+    """Full jitter: a retry after uniform(0, ceiling), so a few retries can land within one second
+    (found-jitter-from-zero-reconnect-storm)."""
+    from ib_harness.broker.backoff import Backoff
+
+    def next_delay(self: Backoff) -> float:
+        delay = self._random.uniform(0, self.ceiling())
+        self.attempt += 1
+        return delay
+    mp.setattr(Backoff, "next_delay", next_delay)
+
+
 ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "resend-on-ack-timeout": resend_on_ack_timeout,
     "journal-intent-after-send": journal_intent_after_send,
@@ -221,6 +233,7 @@ ORDER_MUTANTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "modify-journals-new-terms-first": modify_journals_new_terms_first,
     "no-working-orders-check": no_working_orders_check,
     "order-lookup-waits-forever": order_lookup_waits_forever,
+    "jitter-from-zero": jitter_from_zero,
     "not-sent-on-first-absence": not_sent_on_first_absence,
     "modify-timeout-not-looked-up": modify_timeout_not_looked_up,
     "lost-execution-not-asked-again": lost_execution_not_asked_again,

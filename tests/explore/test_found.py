@@ -51,6 +51,7 @@ CAUGHT: dict[str, tuple[str, str]] = {
                                                     "journal says SUBMITTED, the gateway FILLED"),
     "found-lost-lookup-answer-wedges-reconcile": ("order-lookup-waits-forever",
                                                   "journal says SUBMITTED, the gateway FILLED"),
+    "found-jitter-from-zero-reconnect-storm": ("jitter-from-zero", "5 connections opened within one second"),
 }
 
 
