@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
              "defaults, ib_insync's Watchdog at its own (appTimeout 20 s, probeTimeout 4 s, appStartupTime 30 s, "
              "retryDelay 2 s), its controller restarting only the gateway process (IB-side incidents go on). "
              f"Builtin {sum(r.ok for r in builtin)}/{len(builtin)} pass, Watchdog {sum(r.ok for r in watchdog)}/"
-             f"{len(watchdog)} pass; detection = first fault start to the broker leaving ready, recovery = first "
-             "fault end to ready again:", "", render_comparison(both), ""]
+             f"{len(watchdog)} pass; detection = first fault start to the broker leaving ready, recovery = the "
+             "time out of ready, from leaving it (after the first fault starts) to ready again:", "", render_comparison(both), ""]
     print("\n".join(lines))
     if args.update:
         update_file(args.update, lines)
