@@ -18,6 +18,8 @@ import pytest
 from ib_insync import IB, LimitOrder, MarketOrder, Order, Stock
 
 from ib_harness.fake_gateway import FakeGateway
+
+from tests.gateway.ib_clients import ib_and_errors
 from tests.gateway.test_orders_types import CLOSE, MONDAY_10AM, NEXT_OPEN, Clock
 from tests.waiting import until
 
@@ -31,14 +33,8 @@ async def session(clock: Clock | None = None) -> AsyncIterator[tuple[FakeGateway
     gateway = FakeGateway(market_ticker=False, clock=clock or Clock(MONDAY_10AM))
     async with gateway:
         gateway.brokerage.set_quote(AAPL, 190.0, 190.02, 190.01)
-        ib = IB()
-        errors: list[tuple[int, int, str]] = []
-        ib.errorEvent += lambda req_id, code, text, *rest: errors.append((req_id, code, text))
-        await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=2)
-        try:
+        async with ib_and_errors(gateway) as (ib, errors):
             yield gateway, ib, errors
-        finally:
-            ib.disconnect()
 
 
 STOCK = Stock("AAPL", "SMART", "USD")

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from ib_harness.fake_gateway import FakeGateway, GatewayConfig
 from ib_harness.fake_gateway.state.brokerage import Brokerage
+
+from tests.gateway.ib_clients import ib_and_errors
 from tests.gateway.order_requests import ES, order
 from tests.gateway.test_orders_features_clients import STOCK, codes
 from tests.gateway.test_orders_types import Clock
@@ -38,14 +40,8 @@ async def gateway_and_client(clock: Clock, market_hours: str = "exchange") -> As
     async with FakeGateway(market_ticker=False, clock=clock, market_hours=market_hours) as gateway:
         gateway.brokerage.set_quote(AAPL, 190.0, 190.02, 190.01)
         gateway.brokerage.set_quote(EURUSD, 1.0873, 1.0874, 1.08735)
-        ib = IB()
-        errors: list[tuple[int, int, str]] = []
-        ib.errorEvent += lambda req_id, code, text, *rest: errors.append((req_id, code, text))
-        await ib.connectAsync(gateway.host, gateway.port, clientId=1, timeout=2)
-        try:
+        async with ib_and_errors(gateway) as (ib, errors):
             yield gateway, ib, errors
-        finally:
-            ib.disconnect()
 
 
 @asynccontextmanager
