@@ -22,7 +22,7 @@ from typing import Callable
 
 from .client_adapter import ClientAdapter
 from .events import EventBus
-from .tasks import cancel, cancel_and_wait
+from .tasks import TaskSlot
 
 log = logging.getLogger("ib_harness.broker.probe")
 
@@ -69,7 +69,7 @@ class Keepalive:
         self.round_trips = RoundTrips()
         self._probe_sent_at: float | None = None
         self._arrived = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._slot = TaskSlot()
         client.on_data(self._on_data)
         self._off_current_time = client.on_current_time(self._on_current_time)
 
@@ -97,22 +97,18 @@ class Keepalive:
         self.stop()
         self.round_trips = RoundTrips()  # a new connection may take another route
         self.last_rx = self._now()
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="broker-keepalive")
+        self._slot.start(self._run(), "broker-keepalive")
 
     def stop(self) -> None:
-        task, self._task = self._task, None
-        cancel(task)
+        self._slot.stop()
 
     async def close(self) -> None:
-        task, self._task = self._task, None
-        await cancel_and_wait(task)
+        await self._slot.close()
         self.client.off_data(self._on_data)
         self._off_current_time()
 
     def _orphaned(self) -> bool:
-        """Stopped while waiting: on Python 3.11 ``asyncio.wait_for`` returns an answer that arrived
-        in the turn the task was cancelled and drops the cancellation, so the loop checks itself."""
-        return self._task is not asyncio.current_task()
+        return not self._slot.owned_by_current()
 
     async def _answered_within(self, seconds: float) -> bool:
         """Whether a message arrived within ``seconds``. An answer read in the same loop turn as the
@@ -153,7 +149,7 @@ class Keepalive:
             try:
                 self.client.send_frame(PROBE)
             except ConnectionError:
-                self._task = None
+                self._slot.release()
                 self.on_dead(self._now() - self.last_rx)
                 return
             self._probe_sent_at = sent_at
@@ -173,7 +169,7 @@ class Keepalive:
                 if not answered and not self.suspended:
                     silence = self._now() - self.last_rx
                     self.events.publish("probe_timeout", silence=round(silence, 3))
-                    self._task = None
+                    self._slot.release()
                     self.on_dead(silence)
                     return
             self.on_answered()

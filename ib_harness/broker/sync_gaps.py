@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from .events import EventBus
-from .tasks import cancel, cancel_and_wait
+from .tasks import TaskSlot
 
 if TYPE_CHECKING:  # types only: the objects come from the broker's backend (backends.py)
     from ib_insync import IB
@@ -48,22 +48,20 @@ class SyncGaps:
         self.request_timeout = request_timeout
         self.on_verified = on_verified
         self.gaps: tuple[str, ...] = ()
-        self._task: asyncio.Task[None] | None = None
+        self._slot = TaskSlot()
 
     def session_started(self, gaps: tuple[str, ...]) -> None:
         self.stop()
         self.gaps = gaps
         if gaps:
             self.events.publish("sync_incomplete", unverified=list(gaps))
-            self._task = asyncio.get_running_loop().create_task(self._fill(), name="broker-sync-gaps")
+            self._slot.start(self._fill(), "broker-sync-gaps")
 
     def stop(self) -> None:
-        task, self._task = self._task, None
-        cancel(task)
+        self._slot.stop()
 
     async def close(self) -> None:
-        task, self._task = self._task, None
-        await cancel_and_wait(task)
+        await self._slot.close()
 
     async def _fill(self) -> None:
         verified: list[str] = []
@@ -79,6 +77,6 @@ class SyncGaps:
                     break
                 verified.append(gap)
                 self.gaps = tuple(g for g in self.gaps if g != gap)
-        self._task = None
+        self._slot.release()
         self.events.publish("sync_verified", verified=verified)
         self.on_verified(tuple(verified))

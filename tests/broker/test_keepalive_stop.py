@@ -42,7 +42,7 @@ async def test_a_keepalive_stopped_as_its_answer_arrives_ends() -> None:
     keepalive.start()
     while client.sent < 2:  # the seed probe, then a regular one now waiting for its answer
         await asyncio.sleep(0.005)
-    task = keepalive._task
+    task = keepalive._slot.task
     assert task is not None
     keepalive._arrived.set()  # its answer and the session's end in one loop turn
     keepalive.stop()
